@@ -1,0 +1,145 @@
+"""Writes for accounts: users, API tokens and audit records."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+from accounts import tokens
+from accounts.models import ApiToken, AuditAction, AuditEvent, PlatformAuditEvent, User
+from tenancy.context import tenant_context
+from tenancy.models import Membership, Tenant
+
+
+def _client_details(request: HttpRequest | None) -> dict[str, Any]:
+    if request is None:
+        return {}
+    return {
+        "ip_address": request.META.get("REMOTE_ADDR") or None,
+        "user_agent": request.META.get("HTTP_USER_AGENT", "")[:300],
+    }
+
+
+def audit_record(
+    *,
+    tenant_id: int | None,
+    action: str,
+    actor_id: int | None = None,
+    request: HttpRequest | None = None,
+    detail: dict[str, Any] | None = None,
+) -> None:
+    """Append one security event: to the tenant's log, or the platform's when there is none."""
+    fields = {"actor_id": actor_id, "action": action, "detail": detail or {}, **_client_details(request)}
+    if tenant_id is None:
+        PlatformAuditEvent.objects.create(**fields)
+        return
+    with tenant_context(tenant_id):
+        AuditEvent.objects.create(tenant_id=tenant_id, **fields)
+
+
+def platform_audit_record(*, actor_id: int | None, action: str, detail: str) -> None:
+    PlatformAuditEvent.objects.create(actor_id=actor_id, action=action, detail={"reason": detail})
+
+
+def user_create(*, email: str, password: str | None, full_name: str = "", is_superuser: bool = False) -> User:
+    email = email.strip().lower()
+    candidate = User(email=email, full_name=full_name)
+    candidate.full_clean(exclude=["password"], validate_constraints=False)
+    if User.objects.filter(email__iexact=email).exists():
+        raise ValidationError({"email": f"A user with email {email} already exists."})
+    if password is not None:
+        validate_password(password, user=candidate)
+    with transaction.atomic():
+        if is_superuser:
+            return User.objects.create_superuser(email, password, full_name=full_name)
+        return User.objects.create_user(email, password, full_name=full_name)
+
+
+def user_set_password(*, user: User, password: str) -> None:
+    validate_password(password, user=user)
+    user.set_password(password)
+    user.save(update_fields=["password"])
+
+
+def api_token_create(
+    *, tenant: Tenant, membership: Membership, name: str, request: HttpRequest | None = None
+) -> tuple[ApiToken, str]:
+    """Create a token and return it with its secret, which is never shown again."""
+    name = name.strip()
+    if not name:
+        raise ValidationError({"name": "Give the token a name, e.g. the integration using it."})
+    if membership.tenant_id != tenant.id:
+        raise ValidationError("The membership does not belong to this tenant.")
+    raw = tokens.generate(tenant.id)
+    with tenant_context(tenant.id):
+        token = ApiToken.objects.create(
+            tenant=tenant,
+            membership=membership,
+            name=name[:100],
+            prefix=tokens.display_prefix(raw)[:16],
+            token_hash=tokens.digest(raw),
+        )
+        audit_record(
+            tenant_id=tenant.id,
+            action=AuditAction.TOKEN_CREATED,
+            actor_id=membership.user_id,
+            request=request,
+            detail={"token_id": token.id, "name": token.name},
+        )
+    return token, raw
+
+
+def api_token_revoke(
+    *, tenant: Tenant, token: ApiToken, actor_id: int, request: HttpRequest | None = None
+) -> ApiToken:
+    with tenant_context(tenant.id):
+        if token.revoked_at is None:
+            token.revoked_at = timezone.now()
+            token.save(update_fields=["revoked_at"])
+            audit_record(
+                tenant_id=tenant.id,
+                action=AuditAction.TOKEN_REVOKED,
+                actor_id=actor_id,
+                request=request,
+                detail={"token_id": token.id},
+            )
+    return token
+
+
+def api_token_authenticate(*, raw: str, request: HttpRequest | None = None) -> ApiToken | None:
+    """Return the active token for `raw`, recording its use. Call inside the token's tenant context."""
+    parsed = tokens.parse(raw)
+    if parsed is None:
+        return None
+    token = (
+        ApiToken.objects.select_related("membership__user")
+        .filter(tenant_id=parsed.tenant_id, token_hash=parsed.digest, revoked_at__isnull=True)
+        .first()
+    )
+    if token is None or not token.membership.user.is_active:
+        return None
+    now = timezone.now()
+    stale = token.last_used_at is None or (
+        (now - token.last_used_at).total_seconds() >= settings.API_TOKEN_TOUCH_SECONDS
+    )
+    if stale:
+        ApiToken.objects.filter(tenant_id=parsed.tenant_id, id=token.id).update(last_used_at=now)
+        token.last_used_at = now
+    audit_record(
+        tenant_id=parsed.tenant_id,
+        action=AuditAction.TOKEN_USED,
+        actor_id=token.membership.user_id,
+        request=request,
+        detail={
+            "token_id": token.id,
+            "method": request.method if request else "",
+            "path": request.path if request else "",
+        },
+    )
+    return token

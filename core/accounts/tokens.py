@@ -1,0 +1,41 @@
+"""Personal API token format: `flt_<tenant id>_<secret>`.
+
+The tenant id in clear lets the lookup run inside that tenant's context (row-level
+security applies as everywhere else) through a (tenant_id, token_hash) index; only the
+SHA-256 of the whole token is stored. The secret has 256 bits, so a fast hash is safe.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+
+PREFIX = "flt"
+
+
+@dataclass(frozen=True)
+class ParsedToken:
+    tenant_id: int
+    digest: str
+
+
+def generate(tenant_id: int) -> str:
+    return f"{PREFIX}_{tenant_id}_{secrets.token_urlsafe(32)}"
+
+
+def digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def parse(token: str) -> ParsedToken | None:
+    parts = token.split("_", 2)
+    if len(parts) != 3 or parts[0] != PREFIX or not parts[1].isdigit() or len(parts[2]) < 20:
+        return None
+    return ParsedToken(tenant_id=int(parts[1]), digest=digest(token))
+
+
+def display_prefix(token: str) -> str:
+    """What the UI shows to recognise a token: the public part and four secret characters."""
+    head, _, secret = token.rpartition("_")
+    return f"{head}_{secret[:4]}"

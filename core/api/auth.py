@@ -1,0 +1,61 @@
+"""Authentication for the REST API: API tokens or the browser session (with CSRF).
+
+The tenant middleware has already resolved the tenant, checked the token and the
+membership; these classes only say which of the two a request used.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja.errors import HttpError
+from ninja.security import HttpBearer, SessionAuth
+
+from tenancy.models import ADMIN_ROLES, STAFF_ROLES, Membership, Tenant
+
+
+class ApiTokenAuth(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        return getattr(request, "api_token", None)
+
+
+class TenantSessionAuth(SessionAuth):
+    """A signed-in browser session on a tenant host (CSRF checked on unsafe methods)."""
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        if getattr(request, "api_token", None) is not None:
+            return None
+        if getattr(request, "tenant", None) is None or not request.user.is_authenticated:
+            return None
+        return request.user
+
+
+token_or_session = [ApiTokenAuth(), TenantSessionAuth()]
+session_only = [TenantSessionAuth()]
+
+
+def require_membership(request: HttpRequest, roles: frozenset[str] | None = None) -> Membership:
+    """The caller's membership in the request's tenant, with one of `roles` if given."""
+    membership: Membership | None = getattr(request, "membership", None)
+    if membership is None:
+        raise HttpError(403, "This needs a membership in this tenant.")
+    if roles is not None and membership.role not in roles:
+        raise HttpError(403, f"This needs one of the roles: {', '.join(sorted(roles))}.")
+    return membership
+
+
+def require_staff(request: HttpRequest) -> Membership:
+    return require_membership(request, STAFF_ROLES)
+
+
+def require_admin(request: HttpRequest) -> Membership:
+    return require_membership(request, ADMIN_ROLES)
+
+
+def request_tenant(request: HttpRequest) -> Tenant:
+    """The tenant the middleware resolved; API routes need one (the platform host has none)."""
+    tenant: Tenant | None = getattr(request, "tenant", None)
+    if tenant is None:
+        raise HttpError(404, "Not Found")
+    return tenant

@@ -1,0 +1,208 @@
+"""Django settings for Frontline core, read from environment variables.
+
+Safe production defaults: DEBUG is off unless FRONTLINE_ENV=dev, cookies are secure,
+HSTS and a content security policy are sent, and only the base domain's hosts are
+allowed. See README.md ("Configuration") for every variable.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+from config.database import APP_ROLE, database_settings
+
+CORE_DIR = Path(__file__).resolve().parent.parent
+REPO_DIR = CORE_DIR.parent
+DATA_DIR = Path(os.environ.get("FRONTLINE_DATA_DIR", REPO_DIR / ".data")).resolve()
+
+ENV = os.environ.get("FRONTLINE_ENV", "production")
+IS_DEV = ENV in {"dev", "test"}
+DEBUG = ENV == "dev" and os.environ.get("FRONTLINE_DEBUG", "1") == "1"
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    return default if value is None else value.lower() in {"1", "true", "yes", "on"}
+
+
+def _secret_key() -> str:
+    key = os.environ.get("FRONTLINE_SECRET_KEY")
+    if key:
+        return key
+    if not IS_DEV:
+        raise RuntimeError("FRONTLINE_SECRET_KEY must be set outside dev and test")
+    path = DATA_DIR / "secret-key"
+    if not path.exists():
+        DATA_DIR.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(50))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+SECRET_KEY = _secret_key()
+
+# -- hosts and tenants ------------------------------------------------------------
+BASE_DOMAIN = os.environ.get("FRONTLINE_BASE_DOMAIN", "localhost")
+ALLOWED_HOSTS = [BASE_DOMAIN, f".{BASE_DOMAIN}"]
+if IS_DEV:
+    ALLOWED_HOSTS += ["127.0.0.1", "testserver"]
+ALLOWED_HOSTS += [h for h in os.environ.get("FRONTLINE_ALLOWED_HOSTS", "").split(",") if h]
+
+WEB_PORT = int(os.environ.get("FRONTLINE_WEB_PORT", "8000"))
+AI_PORT = int(os.environ.get("FRONTLINE_AI_PORT", "8001"))
+REALTIME_PORT = int(os.environ.get("FRONTLINE_REALTIME_PORT", "8002"))
+SMTP_PORT = int(os.environ.get("FRONTLINE_SMTP_PORT", "2525"))
+
+# -- applications -----------------------------------------------------------------
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "tenancy",
+    "accounts",
+    "health",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "config.headers.ContentSecurityPolicyMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Resolves the tenant (host or API token), opens the request's transaction with
+    # the tenant set for row-level security, and checks the user's membership.
+    "tenancy.middleware.TenantMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
+ASGI_APPLICATION = "config.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+# -- data -------------------------------------------------------------------------
+DATABASE_URL = os.environ.get("DATABASE_URL", "")
+if not DATABASE_URL:
+    raise RuntimeError(
+        "DATABASE_URL is not set. Use `make run` / `make test`, which start an embedded "
+        "PostgreSQL, or set DATABASE_URL to your server (the owner role)."
+    )
+DATABASE_APP_URL = os.environ.get("DATABASE_APP_URL") or None
+# True when set-up creates and manages the restricted role itself.
+MANAGE_APP_ROLE = DATABASE_APP_URL is None
+APP_DB_ROLE = APP_ROLE
+DATABASES = database_settings(
+    owner_url=DATABASE_URL,
+    app_url=DATABASE_APP_URL,
+    data_dir=DATA_DIR,
+    pool=_env_bool("FRONTLINE_DB_POOL", True),
+)
+DATABASE_ROUTERS = ["config.routers.OwnerMigratesRouter"]
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+CACHE_KEY_PREFIX = os.environ.get("FRONTLINE_CACHE_PREFIX", "frontline")
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": CACHE_KEY_PREFIX,
+        "TIMEOUT": 300,
+    }
+}
+SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+
+# -- auth -------------------------------------------------------------------------
+AUTH_USER_MODEL = "accounts.User"
+# Emails are unique case-insensitively (a Lower(email) unique constraint), which this check cannot see.
+SILENCED_SYSTEM_CHECKS = ["auth.W004"]
+AUTHENTICATION_BACKENDS = ["accounts.backends.ThrottledTenantBackend"]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_MAX_FAILURES = int(os.environ.get("FRONTLINE_LOGIN_MAX_FAILURES", "5"))
+LOGIN_LOCKOUT_SECONDS = int(os.environ.get("FRONTLINE_LOGIN_LOCKOUT_SECONDS", "900"))
+API_TOKEN_TOUCH_SECONDS = 60  # last_used_at is written at most once a minute per token
+
+# -- security headers -------------------------------------------------------------
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = _env_bool("FRONTLINE_SECURE_COOKIES", not IS_DEV)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_SSL_REDIRECT = _env_bool("FRONTLINE_SSL_REDIRECT", not IS_DEV)
+SECURE_HSTS_SECONDS = int(os.environ.get("FRONTLINE_HSTS_SECONDS", "0" if IS_DEV else "31536000"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = not IS_DEV
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+CSP_POLICY = os.environ.get(
+    "FRONTLINE_CSP",
+    "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+    "script-src 'self'; connect-src 'self' ws: wss:; frame-ancestors 'none'; "
+    "base-uri 'self'; form-action 'self'",
+)
+CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("FRONTLINE_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
+if IS_DEV:
+    CSRF_TRUSTED_ORIGINS += [f"http://*.{BASE_DOMAIN}:{WEB_PORT}", f"http://{BASE_DOMAIN}:{WEB_PORT}"]
+
+# -- i18n, static -----------------------------------------------------------------
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+STATIC_URL = "static/"
+STATIC_ROOT = DATA_DIR / "static"
+
+# -- Celery -----------------------------------------------------------------------
+CELERY_BROKER_URL = REDIS_URL
+CELERY_RESULT_BACKEND = None
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 6 * 3600}
+CELERY_TASK_ALWAYS_EAGER = False
+CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
+CELERY_BEAT_SCHEDULE = {
+    "worker-heartbeat": {"task": "health.tasks.heartbeat", "schedule": 30.0},
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("FRONTLINE_LOG_LEVEL", "INFO")},
+}

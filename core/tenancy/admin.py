@@ -1,0 +1,163 @@
+"""Django admin: operators see every tenant; a tenant's admins see only their tenant.
+
+On a tenant host (`acme.localhost/admin/`) the request already runs in that tenant's
+database context, so row-level security limits every query; the admin classes also
+filter by tenant and set it on save, so the two layers agree. On the platform host
+only operators (is_staff + is_superuser) get in, through the audited cross-tenant path.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.db.models import ForeignKey, QuerySet
+from django.forms import ModelChoiceField
+from django.http import HttpRequest
+
+from tenancy.models import ADMIN_ROLES, Membership, Team, TeamMembership, Tenant
+
+
+def _tenant(request: HttpRequest) -> Tenant | None:
+    return getattr(request, "tenant", None)
+
+
+def is_tenant_admin(request: HttpRequest) -> bool:
+    membership = getattr(request, "membership", None)
+    return membership is not None and membership.role in ADMIN_ROLES
+
+
+class FrontlineAdminSite(admin.AdminSite):
+    site_header = "Frontline administration"
+    site_title = "Frontline admin"
+
+    def has_permission(self, request: HttpRequest) -> bool:
+        user = request.user
+        if not (user.is_active and user.is_authenticated):
+            return False
+        if _tenant(request) is None:
+            return bool(user.is_superuser and user.is_staff)
+        return bool(user.is_superuser) or is_tenant_admin(request)
+
+
+class TenantScopedAdmin(admin.ModelAdmin):
+    """Base for tenant-owned models: scoped queryset, tenant set on save, scoped choices."""
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        qs = super().get_queryset(request)
+        tenant = _tenant(request)
+        return qs.filter(tenant=tenant) if tenant is not None else qs
+
+    def get_exclude(self, request: HttpRequest, obj: Any = None) -> Any:
+        excluded = list(super().get_exclude(request, obj) or [])
+        return [*excluded, "tenant"] if _tenant(request) is not None else excluded
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        tenant = _tenant(request)
+        if tenant is not None:
+            obj.tenant = tenant
+        super().save_model(request, obj, form, change)
+
+    def formfield_for_foreignkey(
+        self, db_field: ForeignKey, request: HttpRequest, **kwargs: Any
+    ) -> ModelChoiceField:
+        tenant = _tenant(request)
+        related = db_field.related_model
+        if tenant is not None and related is not None and hasattr(related, "tenant_id"):
+            kwargs["queryset"] = related._default_manager.filter(tenant=tenant)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)  # type: ignore[return-value]
+
+    def _allowed(self, request: HttpRequest) -> bool:
+        return bool(request.user.is_superuser) or is_tenant_admin(request)
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return self._allowed(request)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._allowed(request)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return self._allowed(request)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._allowed(request)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._allowed(request)
+
+
+class OperatorOnlyAdmin(admin.ModelAdmin):
+    """Global tables: only platform operators, and only on the platform host."""
+
+    def _allowed(self, request: HttpRequest) -> bool:
+        return _tenant(request) is None and bool(request.user.is_superuser)
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return self._allowed(request)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._allowed(request)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return self._allowed(request)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._allowed(request)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._allowed(request)
+
+
+admin_site = FrontlineAdminSite(name="admin")
+
+
+@admin.register(Tenant, site=admin_site)
+class TenantAdmin(OperatorOnlyAdmin):
+    list_display = ("slug", "name", "status", "created_at")
+    search_fields = ("slug", "name")
+    list_filter = ("status",)
+
+
+class TeamMembershipInline(admin.TabularInline):
+    model = TeamMembership
+    extra = 0
+    exclude = ("tenant",)
+
+    def formfield_for_foreignkey(
+        self, db_field: ForeignKey, request: HttpRequest, **kwargs: Any
+    ) -> ModelChoiceField:
+        tenant = _tenant(request)
+        if tenant is not None and db_field.name == "membership":
+            kwargs["queryset"] = Membership.objects.filter(tenant=tenant).select_related("user")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)  # type: ignore[return-value]
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return bool(request.user.is_superuser) or is_tenant_admin(request)
+
+    has_add_permission = has_change_permission = has_delete_permission = has_view_permission
+
+
+@admin.register(Membership, site=admin_site)
+class MembershipAdmin(TenantScopedAdmin):
+    list_display = ("user", "role", "created_at")
+    list_filter = ("role",)
+    search_fields = ("user__email", "user__full_name")
+    list_select_related = ("user",)
+
+    def formfield_for_foreignkey(
+        self, db_field: ForeignKey, request: HttpRequest, **kwargs: Any
+    ) -> ModelChoiceField:
+        tenant = _tenant(request)
+        if tenant is not None and db_field.name == "user":
+            # Users are global: a tenant admin picks only among people already in the tenant.
+            from accounts.models import User
+
+            kwargs["queryset"] = User.objects.filter(memberships__tenant=tenant)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(Team, site=admin_site)
+class TeamAdmin(TenantScopedAdmin):
+    list_display = ("name", "created_at")
+    search_fields = ("name",)
+    inlines = (TeamMembershipInline,)

@@ -1,0 +1,101 @@
+"""Tenancy API: the current tenant, its members and its teams."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from ninja import Router, Status
+from ninja.errors import HttpError
+
+from api.auth import request_tenant, require_admin, require_staff
+from tenancy import selectors, services
+from tenancy.models import Membership, Team, Tenant
+from tenancy.schemas import MemberOut, TeamIn, TeamOut, TenantOut
+
+router = Router(tags=["tenancy"])
+
+# Branding keys a customer may see; anything else in Tenant.settings stays internal.
+PUBLIC_BRANDING_KEYS = ("logo_url", "primary_color", "accent_color", "portal_title")
+
+
+@router.get("/tenant", auth=None, response=TenantOut)
+def tenant_detail(request: HttpRequest) -> TenantOut:
+    """Public facts of the tenant behind this host (name and branding for the portal)."""
+    tenant: Tenant = request_tenant(request)
+    branding = tenant.settings.get("branding", {})
+    return TenantOut(
+        slug=tenant.slug,
+        name=tenant.name,
+        branding={k: branding[k] for k in PUBLIC_BRANDING_KEYS if k in branding},
+    )
+
+
+def _member_out(membership: Membership) -> MemberOut:
+    return MemberOut(
+        id=membership.id,
+        user_id=membership.user_id,
+        email=membership.user.email,
+        full_name=membership.user.full_name,
+        role=membership.role,
+        created_at=membership.created_at,
+    )
+
+
+@router.get("/members", response=list[MemberOut])
+def member_list(request: HttpRequest, role: str | None = None) -> list[MemberOut]:
+    require_staff(request)
+    return [_member_out(m) for m in selectors.membership_list(tenant=request_tenant(request), role=role)]
+
+
+@router.get("/members/{member_id}", response=MemberOut)
+def member_detail(request: HttpRequest, member_id: int) -> MemberOut:
+    require_staff(request)
+    membership = selectors.membership_get(tenant=request_tenant(request), membership_id=member_id)
+    if membership is None:
+        raise HttpError(404, "Not Found")
+    return _member_out(membership)
+
+
+def _team_out(team: Team) -> TeamOut:
+    return TeamOut(
+        id=team.id,
+        name=team.name,
+        description=team.description,
+        member_ids=sorted(m.id for m in team.members.all()),  # prefetched by the selector
+    )
+
+
+@router.get("/teams", response=list[TeamOut])
+def team_list(request: HttpRequest) -> list[TeamOut]:
+    require_staff(request)
+    tenant = request_tenant(request)
+    return [_team_out(t) for t in selectors.team_list(tenant=tenant)]
+
+
+@router.get("/teams/{team_id}", response=TeamOut)
+def team_detail(request: HttpRequest, team_id: int) -> TeamOut:
+    require_staff(request)
+    tenant = request_tenant(request)
+    team = selectors.team_get(tenant=tenant, team_id=team_id)
+    if team is None:
+        raise HttpError(404, "Not Found")
+    return _team_out(team)
+
+
+@router.post("/teams", response={201: TeamOut})
+def team_create(request: HttpRequest, payload: TeamIn) -> Status[TeamOut]:
+    require_admin(request)
+    tenant = request_tenant(request)
+    team = services.team_create(tenant=tenant, name=payload.name, description=payload.description)
+    return Status(201, _team_out(team))
+
+
+@router.post("/teams/{team_id}/members/{member_id}", response=TeamOut)
+def team_member_add(request: HttpRequest, team_id: int, member_id: int) -> TeamOut:
+    require_admin(request)
+    tenant = request_tenant(request)
+    team = selectors.team_get(tenant=tenant, team_id=team_id)
+    membership = selectors.membership_get(tenant=tenant, membership_id=member_id)
+    if team is None or membership is None:
+        raise HttpError(404, "Not Found")
+    services.team_add_member(tenant=tenant, team=team, membership=membership)
+    return _team_out(team)

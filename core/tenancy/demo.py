@@ -1,0 +1,78 @@
+"""Demo tenants for `make run`: acme and globex, each with an owner, agents, customers, teams."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from accounts.selectors import user_by_email
+from accounts.services import user_create
+from tenancy.context import tenant_context
+from tenancy.models import Role
+from tenancy.selectors import membership_for_user, team_list
+from tenancy.services import membership_set, team_add_member, team_create, tenant_get_or_create
+
+DEMO_PASSWORD = "frontline-demo-2026"  # printed by `make run`; demo data only
+
+
+@dataclass(frozen=True)
+class DemoPerson:
+    email: str
+    name: str
+    role: str
+    teams: tuple[str, ...] = ()
+
+
+DEMO_TENANTS: dict[str, tuple[str, list[DemoPerson]]] = {
+    "acme": (
+        "Acme Corporation",
+        [
+            DemoPerson("owner@acme.test", "Olivia Owner", Role.OWNER),
+            DemoPerson("admin@acme.test", "Adam Admin", Role.ADMIN, ("Billing",)),
+            DemoPerson("agent@acme.test", "Alice Agent", Role.AGENT, ("Support", "Billing")),
+            DemoPerson("agent2@acme.test", "Arthur Agent", Role.AGENT, ("Support",)),
+            DemoPerson("customer@acme.test", "Carol Customer", Role.CUSTOMER),
+        ],
+    ),
+    "globex": (
+        "Globex Inc.",
+        [
+            DemoPerson("owner@globex.test", "Gina Owner", Role.OWNER),
+            DemoPerson("agent@globex.test", "Gus Agent", Role.AGENT, ("Support",)),
+            DemoPerson("customer@globex.test", "Greg Customer", Role.CUSTOMER),
+        ],
+    ),
+}
+DEMO_OPERATOR = DemoPerson("operator@frontline.test", "Pat Operator", "operator")
+
+
+def seed_demo() -> list[tuple[str, str, str]]:
+    """Create the demo data if missing (idempotent). Returns (tenant, email, role) rows."""
+    rows: list[tuple[str, str, str]] = []
+    with transaction.atomic():
+        if user_by_email(email=DEMO_OPERATOR.email) is None:
+            user_create(
+                email=DEMO_OPERATOR.email,
+                password=DEMO_PASSWORD,
+                full_name=DEMO_OPERATOR.name,
+                is_superuser=True,
+            )
+        rows.append(("(platform)", DEMO_OPERATOR.email, "operator"))
+        for slug, (name, people) in DEMO_TENANTS.items():
+            tenant, _ = tenant_get_or_create(slug=slug, name=name)
+            with tenant_context(tenant.id):
+                teams = {team.name: team for team in team_list(tenant=tenant)}
+                for person in people:
+                    user = user_by_email(email=person.email) or user_create(
+                        email=person.email, password=DEMO_PASSWORD, full_name=person.name
+                    )
+                    membership = membership_for_user(tenant=tenant, user=user) or membership_set(
+                        tenant=tenant, user=user, role=person.role
+                    )
+                    for team_name in person.teams:
+                        if team_name not in teams:
+                            teams[team_name] = team_create(tenant=tenant, name=team_name)
+                        team_add_member(tenant=tenant, team=teams[team_name], membership=membership)
+                    rows.append((slug, person.email, person.role))
+    return rows

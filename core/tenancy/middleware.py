@@ -1,0 +1,131 @@
+"""Resolve the request's tenant once, and run the request inside its database context.
+
+The tenant comes from the host (`<slug>.<base domain>`) or from an API token
+(`Authorization: Bearer flt_<tenant>_...`). Both must agree when both are present.
+The rest of the request runs in one transaction with `app.tenant_id` set locally, so
+row-level security hides every other tenant's rows. A user without a membership in
+the tenant, a session from another tenant, or an unknown tenant all answer 404.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
+
+from django.conf import settings
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+
+from accounts.services import api_token_authenticate
+from accounts.tokens import parse as parse_token
+from tenancy.context import cross_tenant_context, tenant_context
+from tenancy.models import Tenant
+from tenancy.selectors import membership_for_user, tenant_by_id, tenant_by_slug
+
+# Paths that never touch tenant data (and must answer when the database is down).
+EXEMPT_PREFIXES = ("/healthz", "/static/")
+
+
+def host_slug(host: str) -> str | None:
+    """`acme.localhost:8000` -> `acme`; the bare base domain -> None."""
+    hostname = host.split(":", 1)[0].lower().rstrip(".")
+    base = settings.BASE_DOMAIN.lower()
+    if hostname.endswith("." + base):
+        slug = hostname[: -len(base) - 1]
+        return slug if slug and "." not in slug else None
+    return None
+
+
+def _not_found(request: HttpRequest) -> HttpResponse:
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "Not Found"}, status=404)
+    raise Http404("No such page.")
+
+
+def _unauthorized(detail: str) -> HttpResponse:
+    response = JsonResponse({"detail": detail}, status=401)
+    response["WWW-Authenticate"] = 'Bearer realm="frontline"'
+    return response
+
+
+@contextmanager
+def _rollback_on_server_error(response_box: list[HttpResponse]) -> Iterator[None]:
+    yield
+    if response_box and response_box[0].status_code >= 500:
+        transaction.set_rollback(True)
+
+
+class TenantMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request.tenant = None  # type: ignore[attr-defined]
+        request.membership = None  # type: ignore[attr-defined]
+        request.api_token = None  # type: ignore[attr-defined]
+        if request.path.startswith(EXEMPT_PREFIXES):
+            return self.get_response(request)
+
+        slug = host_slug(request.get_host())
+        host_tenant: Tenant | None = None
+        if slug is not None:
+            host_tenant = tenant_by_slug(slug=slug)
+            if host_tenant is None:
+                return _not_found(request)
+
+        bearer = request.META.get("HTTP_AUTHORIZATION", "")
+        if bearer.lower().startswith("bearer "):
+            return self._token_request(request, host_tenant, bearer[7:].strip())
+        if host_tenant is None:
+            return self._platform_request(request)
+        return self._tenant_request(request, host_tenant)
+
+    def _run(self, request: HttpRequest) -> HttpResponse:
+        box: list[HttpResponse] = []
+        with _rollback_on_server_error(box):
+            box.append(self.get_response(request))
+        return box[0]
+
+    def _tenant_request(self, request: HttpRequest, tenant: Tenant) -> HttpResponse:
+        with tenant_context(tenant.id):
+            request.tenant = tenant  # type: ignore[attr-defined]
+            user = request.user
+            if user.is_authenticated:
+                membership = membership_for_user(tenant=tenant, user=user)
+                session_tenant = request.session.get("tenant_id")
+                if not user.is_superuser and (membership is None or session_tenant != tenant.id):
+                    return _not_found(request)
+                request.membership = membership  # type: ignore[attr-defined]
+            return self._run(request)
+
+    def _token_request(self, request: HttpRequest, host_tenant: Tenant | None, raw: str) -> HttpResponse:
+        parsed = parse_token(raw)
+        if parsed is None:
+            return _unauthorized("Invalid API token.")
+        if host_tenant is not None and host_tenant.id != parsed.tenant_id:
+            return _not_found(request)  # another tenant's token: as if nothing were here
+        tenant = host_tenant or tenant_by_id(tenant_id=parsed.tenant_id)
+        if tenant is None:
+            return _unauthorized("Invalid API token.")
+        with tenant_context(tenant.id):
+            token = api_token_authenticate(raw=raw, request=request)
+            if token is None:
+                return _unauthorized("Invalid or revoked API token.")
+            request.tenant = tenant  # type: ignore[attr-defined]
+            request.api_token = token  # type: ignore[attr-defined]
+            request.membership = token.membership  # type: ignore[attr-defined]
+            request.user = token.membership.user
+            # A token is not a browser session: no cookies, so no CSRF to check.
+            request._dont_enforce_csrf_checks = True  # type: ignore[attr-defined]
+            return self._run(request)
+
+    def _platform_request(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        operator = user.is_authenticated and user.is_superuser and user.is_staff
+        context: AbstractContextManager[object]
+        if operator and request.path.startswith("/admin/"):
+            context = cross_tenant_context(actor_id=user.pk, reason=f"{request.method} {request.path}")
+        else:
+            context = transaction.atomic()  # no tenant: tenant tables read as empty
+        with context:
+            return self._run(request)

@@ -1,0 +1,39 @@
+"""Read access to tenancy data. Every function takes the tenant explicitly."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from accounts.models import User
+from tenancy.models import Membership, Team, Tenant
+
+
+def tenant_by_slug(*, slug: str) -> Tenant | None:
+    return Tenant.objects.filter(slug=slug, status=Tenant.Status.ACTIVE).first()
+
+
+def tenant_by_id(*, tenant_id: int) -> Tenant | None:
+    return Tenant.objects.filter(id=tenant_id, status=Tenant.Status.ACTIVE).first()
+
+
+def membership_for_user(*, tenant: Tenant, user: User) -> Membership | None:
+    return Membership.objects.filter(tenant=tenant, user=user).select_related("user").first()
+
+
+def membership_list(*, tenant: Tenant, role: str | None = None) -> QuerySet[Membership]:
+    qs = Membership.objects.filter(tenant=tenant).select_related("user").order_by("id")
+    if role:
+        qs = qs.filter(role=role)
+    return qs
+
+
+def membership_get(*, tenant: Tenant, membership_id: int) -> Membership | None:
+    return membership_list(tenant=tenant).filter(id=membership_id).first()
+
+
+def team_list(*, tenant: Tenant) -> QuerySet[Team]:
+    return Team.objects.filter(tenant=tenant).prefetch_related("members").order_by("name")
+
+
+def team_get(*, tenant: Tenant, team_id: int) -> Team | None:
+    return team_list(tenant=tenant).filter(id=team_id).first()
