@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "tenancy",
     "accounts",
     "health",
+    "events",
 ]
 
 MIDDLEWARE = [
@@ -198,7 +199,14 @@ CELERY_TASK_ALWAYS_EAGER = False
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "health.tasks.heartbeat", "schedule": 30.0},
+    "outbox-sweep": {"task": "events.tasks.sweep_outbox", "schedule": 5.0},
 }
+
+# -- domain events ----------------------------------------------------------------
+# Dotted paths of `handle(event: EventEnvelope)`, run by the outbox relay (events/registry.py).
+FRONTLINE_EVENT_SUBSCRIBERS: list[str] = []
+FRONTLINE_STREAM_MAXLEN = int(os.environ.get("FRONTLINE_STREAM_MAXLEN", "10000"))
+FRONTLINE_STREAM_MAX_AGE_SECONDS = int(os.environ.get("FRONTLINE_STREAM_MAX_AGE_SECONDS", str(24 * 3600)))
 
 LOGGING = {
     "version": 1,

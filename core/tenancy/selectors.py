@@ -16,6 +16,12 @@ def tenant_by_id(*, tenant_id: int) -> Tenant | None:
     return Tenant.objects.filter(id=tenant_id, status=Tenant.Status.ACTIVE).first()
 
 
+def active_tenant_ids() -> list[int]:
+    return list(
+        Tenant.objects.filter(status=Tenant.Status.ACTIVE).order_by("id").values_list("id", flat=True)
+    )
+
+
 def membership_for_user(*, tenant: Tenant, user: User) -> Membership | None:
     return Membership.objects.filter(tenant=tenant, user=user).select_related("user").first()
 

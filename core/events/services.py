@@ -1,0 +1,71 @@
+"""Record domain events in the outbox, inside the caller's transaction.
+
+Services call `event_record` right after the change it describes, in the same
+transaction and tenant context; the row commits or rolls back with the change.
+After commit the relay is kicked through Celery; if that kick is lost (Redis down,
+process killed), the periodic sweep publishes the row anyway.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.db import connection, transaction
+
+from contracts.events import Actor, EventEnvelope, Visibility
+from events.models import OutboxEvent
+
+logger = logging.getLogger(__name__)
+
+
+class NotInTransactionError(RuntimeError):
+    """An event recorded outside a transaction could outlive a change that failed."""
+
+
+def _kick_relay() -> None:
+    from events.tasks import relay_outbox
+
+    relay_outbox.apply_async()
+
+
+def _kick_relay_after_commit() -> None:
+    # One kick per transaction is enough: the relay publishes everything pending.
+    already = any(entry[1] is _kick_relay for entry in connection.run_on_commit)
+    if not already:
+        transaction.on_commit(_kick_relay, robust=True)
+
+
+def event_record(
+    *,
+    tenant_id: int,
+    type: str,
+    data: dict[str, Any],
+    actor: Actor | None = None,
+    visibility: Visibility = Visibility.INTERNAL,
+    subject_id: int | None = None,
+    version: int = 1,
+) -> EventEnvelope:
+    """Add one event to the outbox of `tenant_id`; returns the envelope (with its id)."""
+    if not connection.in_atomic_block:
+        raise NotInTransactionError(f"event_record({type}) must run inside the change's transaction")
+    envelope = EventEnvelope(
+        tenant_id=tenant_id,
+        type=type,
+        version=version,
+        actor=actor or Actor(kind="system"),
+        visibility=visibility,
+        subject_id=subject_id,
+        data=data,
+    )
+    OutboxEvent.objects.create(
+        tenant_id=tenant_id,
+        event_id=envelope.id,
+        type=envelope.type,
+        version=envelope.version,
+        visibility=envelope.visibility.value,
+        subject_id=subject_id,
+        envelope=envelope.model_dump(mode="json"),
+    )
+    _kick_relay_after_commit()
+    return envelope
