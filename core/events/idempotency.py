@@ -1,4 +1,6 @@
-"""Idempotency keys for subscribers: handle each event at most once per subscriber."""
+"""Idempotency keys for subscribers: handle each event at most once per subscriber.
+tenant-queries: allowed (it writes the subscribers' idempotency keys).
+"""
 
 from __future__ import annotations
 

@@ -7,6 +7,8 @@ subscribers that already succeeded skip it through their idempotency keys.
 
 Pending tenants are found through a SECURITY DEFINER function that returns tenant ids
 only, so the relay then works inside each tenant's own context, like a request.
+
+tenant-queries: allowed (the relay is the outbox's writer, run per tenant context).
 """
 
 from __future__ import annotations
