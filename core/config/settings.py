@@ -198,7 +198,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 6 * 3600}
 CELERY_TASK_ALWAYS_EAGER = False
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
-    "worker-heartbeat": {"task": "health.tasks.heartbeat", "schedule": 30.0},
+    "worker-heartbeat": {"task": "health.tasks.heartbeat", "schedule": 15.0},
     "outbox-sweep": {"task": "events.tasks.sweep_outbox", "schedule": 5.0},
 }
 

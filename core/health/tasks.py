@@ -1,4 +1,4 @@
-"""Beat schedules this heartbeat; a worker runs it; /healthz reports its age."""
+"""Beat schedules this heartbeat every 15 s; a worker runs it; /healthz reports its age."""
 
 import time
 

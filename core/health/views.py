@@ -33,7 +33,7 @@ def _check_redis() -> dict[str, Any]:
     except Exception as exc:
         return {"ok": False, "error": type(exc).__name__}
     result: dict[str, Any] = {"ok": True, "ms": round((time.perf_counter() - started) * 1000, 2)}
-    # Beat schedules a heartbeat every 30 s; an age well above that means no worker runs.
+    # Beat schedules a heartbeat every 15 s; an age well above that means no worker runs.
     result["worker_heartbeat_age_s"] = None if heartbeat is None else round(time.time() - float(heartbeat), 1)
     return result
 

@@ -2,49 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from django.db import transaction
 
 from accounts.selectors import user_by_email
 from accounts.services import user_create
 from tenancy.context import tenant_context
-from tenancy.models import Role
+from tenancy.demo_data import DEMO_OPERATOR, DEMO_PASSWORD, DEMO_TENANTS
 from tenancy.selectors import membership_for_user, team_list
 from tenancy.services import membership_set, team_add_member, team_create, tenant_get_or_create
-
-DEMO_PASSWORD = "frontline-demo-2026"  # printed by `make run`; demo data only
-
-
-@dataclass(frozen=True)
-class DemoPerson:
-    email: str
-    name: str
-    role: str
-    teams: tuple[str, ...] = ()
-
-
-DEMO_TENANTS: dict[str, tuple[str, list[DemoPerson]]] = {
-    "acme": (
-        "Acme Corporation",
-        [
-            DemoPerson("owner@acme.test", "Olivia Owner", Role.OWNER),
-            DemoPerson("admin@acme.test", "Adam Admin", Role.ADMIN, ("Billing",)),
-            DemoPerson("agent@acme.test", "Alice Agent", Role.AGENT, ("Support", "Billing")),
-            DemoPerson("agent2@acme.test", "Arthur Agent", Role.AGENT, ("Support",)),
-            DemoPerson("customer@acme.test", "Carol Customer", Role.CUSTOMER),
-        ],
-    ),
-    "globex": (
-        "Globex Inc.",
-        [
-            DemoPerson("owner@globex.test", "Gina Owner", Role.OWNER),
-            DemoPerson("agent@globex.test", "Gus Agent", Role.AGENT, ("Support",)),
-            DemoPerson("customer@globex.test", "Greg Customer", Role.CUSTOMER),
-        ],
-    ),
-}
-DEMO_OPERATOR = DemoPerson("operator@frontline.test", "Pat Operator", "operator")
 
 
 def seed_demo() -> list[tuple[str, str, str]]:

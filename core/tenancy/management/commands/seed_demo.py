@@ -4,7 +4,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from tenancy.demo import DEMO_PASSWORD, seed_demo
+from tenancy.demo import seed_demo
+from tenancy.demo_data import DEMO_PASSWORD
 
 
 class Command(BaseCommand):
