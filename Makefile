@@ -7,12 +7,13 @@ UV_VERSION := 0.13.9
 STACK := $(PY) scripts/devstack.py exec --
 MANAGE := $(PY) core/manage.py
 
-.PHONY: run test lint format lock install stack-down clean-data help
+.PHONY: run test lint format lock install stack-down docs help
 
 help:
 	@echo "make run    install what is missing, start every service with demo data"
 	@echo "make test   install what is missing, run every test"
 	@echo "make lint   ruff, ruff format --check, mypy"
+	@echo "make docs   regenerate docs/architecture from the models and the database"
 
 $(VENV)/.installed: requirements.lock
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Frontline needs Python 3.11 or newer")'
@@ -41,6 +42,9 @@ format: install
 
 lock:
 	$(VENV)/bin/uv pip compile --quiet --python-version 3.11 requirements.in -o requirements.lock
+
+docs: install
+	@$(STACK) sh -c '$(MANAGE) migrate --database owner --no-input -v 0 && $(MANAGE) generate_docs'
 
 stack-down: install
 	$(PY) scripts/devstack.py down

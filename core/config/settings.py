@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "accounts",
     "health",
     "events",
+    "architecture",
 ]
 
 MIDDLEWARE = [

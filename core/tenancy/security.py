@@ -4,7 +4,8 @@ For every model that subclasses `TenantOwned` this makes sure that:
 - row-level security is ENABLEd and FORCEd, with one policy on `app.tenant_id`;
 - `(tenant_id, id)` is unique, so other tables can reference it;
 - every foreign key to another tenant-owned table also carries `tenant_id`
-  (a composite foreign key), so no row can point into another tenant;
+  (a composite foreign key, with its `(tenant_id, column)` index), so no row can
+  point into another tenant;
 - the restricted app role exists (unless DATABASE_APP_URL names one) and has only
   the privileges it needs; append-only tables get no UPDATE or DELETE.
 
@@ -86,6 +87,14 @@ def _apply_composite_foreign_keys(cursor: Any, model: type[models.Model]) -> Non
         target = field.related_model
         if not (isinstance(target, type) and issubclass(target, TenantOwned)):
             continue
+        # The index that serves the composite key (and cascades), tenant first.
+        cursor.execute(
+            sql.SQL("CREATE INDEX IF NOT EXISTS {} ON {} (tenant_id, {})").format(
+                sql.Identifier(_constraint_name(table, f"{field.column}_tenant_idx")),
+                sql.Identifier(table),
+                sql.Identifier(field.column),
+            )
+        )
         name = _constraint_name(table, f"{field.column}_tenant_fk")
         if _constraint_exists(cursor, table, name):
             continue
