@@ -8,7 +8,10 @@ from ninja import NinjaAPI
 
 from accounts.api import router as accounts_router
 from api.auth import token_or_session
+from email_channel.api import router as email_router
+from notifications.api import router as notifications_router
 from tenancy.api import router as tenancy_router
+from webhooks.api import router as webhooks_router
 
 api = NinjaAPI(
     title="Frontline API",
@@ -29,3 +32,6 @@ def django_validation_error(request: HttpRequest, exc: DjangoValidationError) ->
 
 api.add_router("/", accounts_router)
 api.add_router("/", tenancy_router)
+api.add_router("/", webhooks_router)
+api.add_router("/", notifications_router)
+api.add_router("/", email_router)

@@ -68,6 +68,10 @@ INSTALLED_APPS = [
     "health",
     "events",
     "architecture",
+    "jobs",
+    "webhooks",
+    "notifications",
+    "email_channel",
 ]
 
 MIDDLEWARE = [
@@ -195,19 +199,72 @@ CELERY_RESULT_BACKEND = None
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 6 * 3600}
+# Unacknowledged messages of a dead worker come back after the visibility timeout, so it
+# must exceed every task's run time and countdown (ReliableTask caps backoff at 10 min;
+# webhook retries up to 24 h wait in the database, not in the broker).
+CELERY_VISIBILITY_TIMEOUT = int(os.environ.get("FRONTLINE_CELERY_VISIBILITY_TIMEOUT", str(3600)))
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+    "socket_connect_timeout": 2,
+    "socket_timeout": 10,
+}
+# A request that records an event must not hang while Redis is down: the kick gives up
+# quickly and the beat sweep publishes the outbox row once Redis is back.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
+CELERY_TASK_TRACK_STARTED = False
 CELERY_TASK_ALWAYS_EAGER = False
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "health.tasks.heartbeat", "schedule": 15.0},
     "outbox-sweep": {"task": "events.tasks.sweep_outbox", "schedule": 5.0},
+    "webhook-due-deliveries": {"task": "webhooks.tasks.sweep_due_deliveries", "schedule": 10.0},
+    "notification-digests": {"task": "notifications.tasks.send_digests", "schedule": 3600.0},
 }
 
 # -- domain events ----------------------------------------------------------------
 # Dotted paths of `handle(event: EventEnvelope)`, run by the outbox relay (events/registry.py).
-FRONTLINE_EVENT_SUBSCRIBERS: list[str] = []
+FRONTLINE_EVENT_SUBSCRIBERS: list[str] = [
+    "notifications.subscriber.handle",
+    "webhooks.subscriber.handle",
+]
 FRONTLINE_STREAM_MAXLEN = int(os.environ.get("FRONTLINE_STREAM_MAXLEN", "10000"))
 FRONTLINE_STREAM_MAX_AGE_SECONDS = int(os.environ.get("FRONTLINE_STREAM_MAX_AGE_SECONDS", str(24 * 3600)))
+
+# -- webhooks ---------------------------------------------------------------------
+# Loopback/private/link-local targets are refused unless the operator allows them
+# (tests and a self-hosted intranet); checked after DNS resolution.
+FRONTLINE_WEBHOOKS_ALLOW_PRIVATE_TARGETS = _env_bool("FRONTLINE_WEBHOOKS_ALLOW_PRIVATE_TARGETS", False)
+FRONTLINE_WEBHOOKS_DISABLE_AFTER = int(os.environ.get("FRONTLINE_WEBHOOKS_DISABLE_AFTER", "20"))
+
+# -- email ------------------------------------------------------------------------
+# Tenants receive mail at support@<slug>.<FRONTLINE_MAIL_DOMAIN>. Outbound mail goes
+# through Django's backend: SMTP when FRONTLINE_EMAIL_HOST is set, otherwise (dev) a
+# file per message under .data/mail, so `make run` shows what was sent.
+FRONTLINE_MAIL_DOMAIN = os.environ.get("FRONTLINE_MAIL_DOMAIN", f"mail.{BASE_DOMAIN}")
+FRONTLINE_EMAIL_MAX_BYTES = int(os.environ.get("FRONTLINE_EMAIL_MAX_BYTES", str(25 * 1024 * 1024)))
+FRONTLINE_EMAIL_MAX_PER_SENDER_PER_HOUR = int(os.environ.get("FRONTLINE_EMAIL_MAX_PER_SENDER_PER_HOUR", "60"))
+FRONTLINE_INBOUND_EMAIL_TOKEN = os.environ.get("FRONTLINE_INBOUND_EMAIL_TOKEN", "")
+EMAIL_HOST = os.environ.get("FRONTLINE_EMAIL_HOST", "")
+if EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_PORT = int(os.environ.get("FRONTLINE_EMAIL_PORT", "587"))
+    EMAIL_HOST_USER = os.environ.get("FRONTLINE_EMAIL_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("FRONTLINE_EMAIL_PASSWORD", "")
+    EMAIL_USE_TLS = _env_bool("FRONTLINE_EMAIL_TLS", True)
+elif IS_DEV or os.environ.get("FRONTLINE_MAIL_DIR"):
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = os.environ.get("FRONTLINE_MAIL_DIR", str(DATA_DIR / "mail"))
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+DEFAULT_FROM_EMAIL = os.environ.get("FRONTLINE_DEFAULT_FROM_EMAIL", f"support@{FRONTLINE_MAIL_DOMAIN}")
 
 LOGGING = {
     "version": 1,

@@ -14,6 +14,7 @@ from typing import Any
 from django.db import connection, transaction
 
 from contracts.events import Actor, EventEnvelope, Visibility
+from contracts.payloads import validate_payload
 from events.models import OutboxEvent
 
 logger = logging.getLogger(__name__)
@@ -49,6 +50,11 @@ def event_record(
     """Add one event to the outbox of `tenant_id`; returns the envelope (with its id)."""
     if not connection.in_atomic_block:
         raise NotInTransactionError(f"event_record({type}) must run inside the change's transaction")
+    # Every event has a schema: a payload that does not match fails the change, loudly.
+    payload = validate_payload(type, version, data)
+    if getattr(payload, "is_internal", False) and visibility is not Visibility.INTERNAL:
+        raise ValueError(f"{type}: an internal note can only be an internal event")
+    data = payload.model_dump(mode="json")
     envelope = EventEnvelope(
         tenant_id=tenant_id,
         type=type,

@@ -4,6 +4,7 @@ import pytest
 from django.db import transaction
 
 from contracts.events import Actor, EventEnvelope, Visibility, stream_key
+from contracts.samples import sample_payload
 from events import registry
 from events.models import OutboxEvent
 from events.relay import redis_client, relay_all
@@ -37,7 +38,7 @@ def _record(tenant, type_="ticket.created", **kwargs):
     return event_record(
         tenant_id=tenant.id,
         type=type_,
-        data={"number": 1},
+        data=sample_payload(type_),
         actor=Actor(kind="user", id=5),
         visibility=Visibility.PUBLIC,
         subject_id=42,

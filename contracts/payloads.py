@@ -1,0 +1,114 @@
+"""Versioned payload models of every domain event type (the `data` of an EventEnvelope).
+
+Each (type, version) names one pydantic model. Core validates `data` against it when
+recording (events.services.event_record); the realtime gateway, the AI service and
+webhook receivers can parse with the same model. Adding an optional field keeps the
+version; removing or changing a field's meaning is a new version, registered next to
+the old one. Unknown extra keys are kept (extra="allow") so a newer producer does not
+break an older reader.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Payload(BaseModel):
+    model_config = ConfigDict(extra="allow", frozen=True)
+
+
+class TicketPayload(Payload):
+    """What every ticket event carries; customers are filtered on the requester."""
+
+    ticket_id: int
+    number: int
+    status: str
+    requester_membership_id: int
+    assignee_membership_id: int | None = None
+    team_id: int | None = None
+    subject: str = ""
+    follower_membership_ids: list[int] = Field(default_factory=list)
+
+
+class TicketCreatedV1(TicketPayload):
+    channel: str = ""
+    priority: str = ""
+
+
+class TicketUpdatedV1(TicketPayload):
+    changed_fields: list[str] = Field(default_factory=list)
+
+
+class TicketAssignedV1(TicketPayload):
+    previous_assignee_membership_id: int | None = None
+
+
+class TicketStatusChangedV1(TicketPayload):
+    previous_status: str = ""
+
+
+class TicketMergedV1(TicketPayload):
+    merged_into_ticket_id: int
+
+
+class MessageAddedV1(TicketPayload):
+    message_id: int
+    is_internal: bool
+    author_membership_id: int | None = None
+    channel: str = ""
+    body_text: str = Field(default="", description="Plain text of the message (for notifications).")
+
+
+class SlaPayloadV1(TicketPayload):
+    metric: str = Field(description="first_response, next_response or resolution")
+    due_at: datetime
+
+
+class CsatReceivedV1(TicketPayload):
+    rating: int = Field(ge=1, le=5)
+    comment: str = ""
+
+
+class NotificationCreatedV1(Payload):
+    """An in-app notification for one member (the realtime gateway pushes it to them only)."""
+
+    notification_id: int
+    recipient_membership_id: int
+    kind: str
+    title: str
+    ticket_id: int | None = None
+
+
+PAYLOADS: dict[tuple[str, int], type[Payload]] = {
+    ("ticket.created", 1): TicketCreatedV1,
+    ("ticket.updated", 1): TicketUpdatedV1,
+    ("ticket.assigned", 1): TicketAssignedV1,
+    ("ticket.status_changed", 1): TicketStatusChangedV1,
+    ("ticket.merged", 1): TicketMergedV1,
+    ("message.added", 1): MessageAddedV1,
+    ("sla.warning", 1): SlaPayloadV1,
+    ("sla.breached", 1): SlaPayloadV1,
+    ("csat.received", 1): CsatReceivedV1,
+    ("notification.created", 1): NotificationCreatedV1,
+}
+
+EVENT_TYPES: frozenset[str] = frozenset(name for name, _ in PAYLOADS)
+
+
+class UnknownEventTypeError(ValueError):
+    pass
+
+
+def payload_model(type: str, version: int = 1) -> type[Payload]:
+    try:
+        return PAYLOADS[(type, version)]
+    except KeyError:
+        raise UnknownEventTypeError(f"no payload schema for event {type} v{version}") from None
+
+
+def validate_payload(type: str, version: int, data: dict[str, Any]) -> Payload:
+    """Parse `data` with its schema; raises pydantic.ValidationError or UnknownEventTypeError."""
+    return payload_model(type, version).model_validate(data)

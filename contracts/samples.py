@@ -1,0 +1,40 @@
+"""A valid example payload for every event type (tests of every service and docs use them)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+_TICKET: dict[str, Any] = {
+    "ticket_id": 42,
+    "number": 7,
+    "status": "open",
+    "requester_membership_id": 3,
+    "assignee_membership_id": 2,
+    "team_id": None,
+}
+
+_EXTRA: dict[str, dict[str, Any]] = {
+    "ticket.created": {"subject": "Printer on fire", "channel": "email", "priority": "high"},
+    "ticket.updated": {"changed_fields": ["priority"]},
+    "ticket.assigned": {"previous_assignee_membership_id": None},
+    "ticket.status_changed": {"previous_status": "new"},
+    "ticket.merged": {"merged_into_ticket_id": 41},
+    "message.added": {"message_id": 9, "is_internal": False, "author_membership_id": 3, "channel": "email"},
+    "sla.warning": {"metric": "first_response", "due_at": "2026-11-25T12:00:00Z"},
+    "sla.breached": {"metric": "resolution", "due_at": "2026-11-25T12:00:00Z"},
+    "csat.received": {"rating": 5, "comment": "Quick, thanks"},
+}
+
+
+def sample_payload(type: str, **overrides: Any) -> dict[str, Any]:
+    if type == "notification.created":
+        base: dict[str, Any] = {
+            "notification_id": 1,
+            "recipient_membership_id": 2,
+            "kind": "ticket.assigned",
+            "title": "Ticket #7 was assigned to you",
+            "ticket_id": 42,
+        }
+    else:
+        base = {**_TICKET, **_EXTRA[type]}
+    return {**base, **overrides}

@@ -1,0 +1,237 @@
+"""Email channel services: queue outbound mail, and take in one raw inbound message.
+
+Inbound, in order: size limit, parse, find the tenant from the recipient, refuse
+auto-replies and bounces, dedupe by Message-ID, refuse our own Message-IDs coming
+back (loops), rate-limit per sender, find the thread (In-Reply-To/References against
+stored Message-IDs, then a signed reply token in the address or subject), find or
+create the sender as a customer, then continue or open the ticket. Anything refused
+is quarantined with its reason; nothing is dropped silently.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import IntegrityError, transaction
+
+from accounts.selectors import user_by_email
+from accounts.services import user_create
+from email_channel import addresses, outbound, ticketing
+from email_channel.models import InboundEmail, KnownMessageId, OutboundEmail, QuarantinedEmail
+from email_channel.parsing import ParsedEmail, auto_reply_reason, parse_message
+from tenancy.context import tenant_context
+from tenancy.models import Membership, Role, Tenant
+from tenancy.selectors import membership_for_user, tenant_by_slug
+from tenancy.services import membership_set
+
+
+def _from_address(tenant: Tenant) -> str:
+    custom = tenant.settings.get("email", {}).get("from_address")
+    return custom or f"{tenant.name} <{addresses.support_address(tenant.slug)}>"
+
+
+def outbound_email_queue(
+    *,
+    tenant: Tenant,
+    dedupe_key: str,
+    to_address: str,
+    subject: str,
+    body_text: str,
+    body_html: str = "",
+    ticket_id: int | None = None,
+    reply_to_ticket: bool = False,
+) -> OutboundEmail | None:
+    """Queue one email (sent after commit); None if this dedupe key was queued before.
+
+    Mail about a ticket threads: In-Reply-To/References name the ticket's known
+    Message-IDs, and a customer's copy carries the signed reply token in Reply-To and
+    subject, so answering it continues the ticket.
+    """
+    if OutboundEmail.objects.filter(tenant=tenant, dedupe_key=dedupe_key).exists():
+        return None
+    in_reply_to, references = "", ""
+    reply_to = ""
+    if ticket_id is not None:
+        known = list(
+            KnownMessageId.objects.filter(tenant=tenant, ticket_id=ticket_id)
+            .order_by("id")
+            .values_list("message_id", flat=True)[:20]
+        )
+        if known:
+            in_reply_to, references = known[-1], " ".join(known)
+        if reply_to_ticket:
+            reply_to = addresses.reply_address(tenant.slug, tenant.id, ticket_id)
+            tag = addresses.subject_tag(tenant.id, ticket_id)
+            subject = subject if tag in subject else f"{subject} {tag}"
+    try:
+        with transaction.atomic():
+            email = OutboundEmail.objects.create(
+                tenant=tenant,
+                dedupe_key=dedupe_key,
+                to_address=to_address,
+                from_address=_from_address(tenant),
+                reply_to=reply_to,
+                subject=subject[:300],
+                body_text=body_text,
+                body_html=body_html,
+                message_id=addresses.new_message_id(tenant.slug),
+                in_reply_to=in_reply_to,
+                references=references,
+                ticket_id=ticket_id,
+            )
+    except IntegrityError:
+        return None
+    outbound.enqueue_after_commit(tenant.id, email.id)
+    return email
+
+
+@dataclass
+class IngestResult:
+    status: str  # "created", "continued" or "quarantined"
+    reason: str = ""
+    ticket_id: int | None = None
+    inbound_id: int | None = None
+
+
+def _quarantine(
+    raw: bytes,
+    reason: str,
+    detail: str = "",
+    *,
+    tenant_id: int | None = None,
+    parsed: ParsedEmail | None = None,
+    mail_from: str = "",
+    rcpt_to: list[str] | None = None,
+) -> IngestResult:
+    with transaction.atomic():
+        QuarantinedEmail.objects.create(
+            tenant_id=tenant_id,
+            reason=reason,
+            detail=detail[:500],
+            mail_from=mail_from[:300],
+            rcpt_to=",".join(rcpt_to or [])[:1000],
+            message_id=(parsed.message_id if parsed else "")[:300],
+            subject=(parsed.subject if parsed else "")[:300],
+            raw=raw,
+        )
+    return IngestResult("quarantined", reason)
+
+
+def _find_tenant(recipients: list[str]) -> Tenant | None:
+    for address in recipients:
+        slug = addresses.slug_for_recipient(address)
+        if slug:
+            tenant = tenant_by_slug(slug=slug)
+            if tenant is not None:
+                return tenant
+    return None
+
+
+def _thread(tenant: Tenant, parsed: ParsedEmail, recipients: list[str]) -> int | None:
+    ids = [*parsed.in_reply_to, *reversed(parsed.references)]
+    if ids:
+        hit = (
+            KnownMessageId.objects.filter(tenant=tenant, message_id__in=ids, ticket_id__isnull=False)
+            .order_by("-id")
+            .values_list("ticket_id", flat=True)
+            .first()
+        )
+        if hit is not None:
+            return int(hit)
+    return addresses.ticket_from_token(tenant.id, " ".join([*recipients, parsed.subject]))
+
+
+def _customer_for(tenant: Tenant, address: str, name: str) -> Membership:
+    user = user_by_email(email=address) or user_create(email=address, password=None, full_name=name[:150])
+    membership = membership_for_user(tenant=tenant, user=user)
+    return membership or membership_set(tenant=tenant, user=user, role=Role.CUSTOMER)
+
+
+def _rate_limited(tenant: Tenant, sender: str) -> bool:
+    key = f"email-in:{tenant.id}:{sender}"
+    cache.add(key, 0, timeout=3600)
+    try:
+        count = cache.incr(key)
+    except ValueError:
+        return False
+    return count > settings.FRONTLINE_EMAIL_MAX_PER_SENDER_PER_HOUR
+
+
+def email_ingest(
+    *, raw: bytes, mail_from: str | None = None, rcpt_to: list[str] | None = None
+) -> IngestResult:
+    """Take in one raw message; see the module docstring for the order of checks."""
+    rcpt = [r.lower() for r in (rcpt_to or [])]
+    if len(raw) > settings.FRONTLINE_EMAIL_MAX_BYTES:
+        return _quarantine(raw, "too_large", f"{len(raw)} bytes", mail_from=mail_from or "", rcpt_to=rcpt)
+    try:
+        parsed = parse_message(raw)
+    except Exception as exc:  # the email package raises many kinds on hostile input
+        return _quarantine(
+            raw, "unparseable", f"{type(exc).__name__}: {exc}", mail_from=mail_from or "", rcpt_to=rcpt
+        )
+    recipients = rcpt or [*parsed.to, *parsed.cc]
+    common = {"parsed": parsed, "mail_from": mail_from or "", "rcpt_to": recipients}
+    tenant = _find_tenant(recipients)
+    if tenant is None:
+        return _quarantine(raw, "unknown_recipient", ", ".join(recipients), **common)
+    if not parsed.from_address or "@" not in parsed.from_address:
+        return _quarantine(raw, "no_sender", tenant_id=tenant.id, **common)
+    reason = auto_reply_reason(parsed, mail_from)
+    if reason:
+        return _quarantine(raw, reason, tenant_id=tenant.id, **common)
+    if parsed.from_address.endswith("@" + addresses.tenant_domain(tenant.slug)):
+        return _quarantine(raw, "loop_own_address", parsed.from_address, tenant_id=tenant.id, **common)
+    with tenant_context(tenant.id):
+        if parsed.message_id:
+            known = KnownMessageId.objects.filter(tenant=tenant, message_id=parsed.message_id).first()
+            if known is not None:
+                why = (
+                    "duplicate" if known.direction == KnownMessageId.Direction.INBOUND else "loop_own_message"
+                )
+                return _quarantine(raw, why, parsed.message_id, tenant_id=tenant.id, **common)
+        if _rate_limited(tenant, parsed.from_address):
+            return _quarantine(raw, "rate_limited", parsed.from_address, tenant_id=tenant.id, **common)
+        author = _customer_for(tenant, parsed.from_address, parsed.from_name)
+        body_text = parsed.new_text or parsed.text
+        ticket_id = _thread(tenant, parsed, recipients)
+        try:
+            ref = None
+            if ticket_id is not None:
+                ref = ticketing.continue_ticket(
+                    tenant=tenant, ticket_id=ticket_id, author=author, body_text=body_text, body_html=""
+                )
+            created = ref is None
+            if ref is None:
+                ref = ticketing.open_ticket(
+                    tenant=tenant,
+                    requester=author,
+                    subject=parsed.subject,
+                    body_text=body_text,
+                    body_html=parsed.html if not parsed.new_text or parsed.new_text == parsed.text else "",
+                )
+        except ticketing.TicketingUnavailableError as exc:
+            return _quarantine(raw, "ticketing_unavailable", str(exc), tenant_id=tenant.id, **common)
+        for cc in parsed.cc:
+            if addresses.slug_for_recipient(cc) is None and cc != parsed.from_address:
+                _customer_for(tenant, cc, "")  # CC'd people become customers (followers: see README)
+        inbound = InboundEmail.objects.create(
+            tenant=tenant,
+            message_id=parsed.message_id[:300],
+            from_address=parsed.from_address[:300],
+            subject=parsed.subject,
+            raw=raw,
+            body_text=body_text,
+            ticket_id=ref.id,
+            created_ticket=created,
+        )
+        if parsed.message_id:
+            KnownMessageId.objects.create(
+                tenant=tenant,
+                message_id=parsed.message_id[:300],
+                ticket_id=ref.id,
+                direction=KnownMessageId.Direction.INBOUND,
+            )
+    return IngestResult("created" if created else "continued", ticket_id=ref.id, inbound_id=inbound.id)

@@ -1,0 +1,48 @@
+"""Default email wording per event type (a tenant overrides it with a NotificationTemplate row).
+
+Templates use Django's template language with: tenant, branding, recipient, data (the
+event payload), title, ticket_url. HTML is autoescaped; the text version is not HTML.
+"""
+
+from __future__ import annotations
+
+TITLES: dict[str, str] = {
+    "ticket.created": "New ticket #{number}: {subject}",
+    "ticket.assigned": "Ticket #{number} was assigned to you",
+    "message.added": "New reply on ticket #{number}",
+    "ticket.status_changed": "Ticket #{number} is now {status}",
+    "sla.warning": "SLA warning on ticket #{number}",
+    "sla.breached": "SLA breached on ticket #{number}",
+}
+
+SUBJECT = "[{{ tenant.name }} #{{ data.number }}] {{ title }}"
+
+TEXT = """{{ title }}
+{% if data.body_text %}
+{{ data.body_text }}
+{% endif %}
+{{ ticket_url }}
+
+-- {{ tenant.name }}
+"""
+
+HTML = """<div style="font-family:sans-serif">
+{% if branding.logo_url %}<img src="{{ branding.logo_url }}" alt="{{ tenant.name }}" height="32">{% endif %}
+<h2 style="color:{{ branding.primary_color|default:'#1f2937' }}">{{ title }}</h2>
+{% if data.body_text %}<div style="white-space:pre-wrap">{{ data.body_text }}</div>{% endif %}
+<p><a href="{{ ticket_url }}">Open ticket #{{ data.number }}</a></p>
+<p style="color:#6b7280">{{ tenant.name }}</p></div>
+"""
+
+DIGEST_SUBJECT = "[{{ tenant.name }}] {{ count }} update{{ count|pluralize }}"
+DIGEST_TEXT = """{% for n in notifications %}- {{ n.title }}
+{% endfor %}"""
+DIGEST_HTML = """<ul>{% for n in notifications %}<li>{{ n.title }}</li>{% endfor %}</ul>"""
+
+
+def title_for(event_type: str, data: dict) -> str:
+    pattern = TITLES.get(event_type, event_type)
+    try:
+        return pattern.format(**{"subject": "", **data})[:300]
+    except (KeyError, IndexError, ValueError):
+        return event_type

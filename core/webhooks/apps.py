@@ -1,0 +1,7 @@
+"""Webhooks: per-tenant subscriptions that receive signed event payloads over HTTP."""
+
+from django.apps import AppConfig
+
+
+class WebhooksConfig(AppConfig):
+    name = "webhooks"
