@@ -118,3 +118,27 @@ def test_one_relay_kick_per_transaction(tenant):
         kicks = [f for _, f, _ in connection.run_on_commit if getattr(f, "__name__", "") == "_kick_relay"]
         assert len(kicks) == 1
     transaction.get_connection().run_on_commit.clear()
+
+
+def test_every_recorded_event_matches_its_schema(tenant):
+    """event_record validates the payload: an emitted event always fits its contract."""
+    from pydantic import ValidationError
+
+    from contracts.payloads import EVENT_TYPES, UnknownEventTypeError, validate_payload
+
+    with tenant_context(tenant.id):
+        for type_ in sorted(EVENT_TYPES):
+            event = event_record(tenant_id=tenant.id, type=type_, data=sample_payload(type_))
+            assert validate_payload(event.type, event.version, event.data)
+        with pytest.raises(ValidationError):
+            event_record(tenant_id=tenant.id, type="ticket.created", data={"number": 1})
+        with pytest.raises(UnknownEventTypeError):
+            event_record(tenant_id=tenant.id, type="ticket.vanished", data={})
+        with pytest.raises(ValueError, match="internal note"):
+            event_record(
+                tenant_id=tenant.id,
+                type="message.added",
+                data=sample_payload("message.added", is_internal=True),
+                visibility=Visibility.PUBLIC,
+            )
+    transaction.get_connection().run_on_commit.clear()
