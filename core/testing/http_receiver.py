@@ -26,6 +26,7 @@ class Receiver:
     received: list[Received] = field(default_factory=list)
     status: int = 200
     delay: float = 0.0
+    arrivals: int = 0  # counted before the delay: a request is "in flight" until received grows
 
     @property
     def url(self) -> str:
@@ -43,6 +44,7 @@ def start_receiver() -> Receiver:
         def do_POST(self) -> None:  # noqa: N802
             body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
             receiver = holder["r"]
+            receiver.arrivals += 1
             if receiver.delay:
                 time.sleep(receiver.delay)
             receiver.received.append(Received({k.lower(): v for k, v in self.headers.items()}, body))

