@@ -34,8 +34,8 @@ def render_email(*, tenant: Tenant, event_type: str, context: dict[str, Any]) ->
     text_src = custom.body_text if custom else defaults.TEXT
     html_src = (custom.body_html if custom else defaults.HTML) or ""
     ctx = {"tenant": tenant, "branding": tenant.settings.get("branding", {}), **context}
-    subject = " ".join(_text_engine.from_string(subject_src).render(Context(ctx)).split())
-    text = _text_engine.from_string(text_src).render(Context(ctx))
+    subject = " ".join(_text_engine.from_string(subject_src).render(Context(ctx, autoescape=False)).split())
+    text = _text_engine.from_string(text_src).render(Context(ctx, autoescape=False))
     html = _engine.from_string(html_src).render(Context(ctx)) if html_src else ""
     return subject[:300], text, html
 
@@ -183,8 +183,8 @@ def digests_send(*, tenant: Tenant) -> int:
         member = items[0].recipient
         ctx = {"notifications": items, "count": len(items)}
         engine_ctx = {"tenant": tenant, **ctx}
-        subject = _text_engine.from_string(defaults.DIGEST_SUBJECT).render(Context(engine_ctx))
-        text = _text_engine.from_string(defaults.DIGEST_TEXT).render(Context(engine_ctx))
+        subject = _text_engine.from_string(defaults.DIGEST_SUBJECT).render(Context(engine_ctx, autoescape=False))
+        text = _text_engine.from_string(defaults.DIGEST_TEXT).render(Context(engine_ctx, autoescape=False))
         html = _engine.from_string(defaults.DIGEST_HTML).render(Context(engine_ctx))
         outbound_email_queue(
             tenant=tenant,
