@@ -150,7 +150,9 @@ def parse_message(raw: bytes) -> ParsedEmail:
                 filename=part.get_filename() or "attachment",
                 content_type=ctype,
                 data=bytes(data),
-                inline=part.get_content_disposition() == "inline",
+                # A part with a Content-ID and no "attachment" disposition is an inline image.
+                inline=part.get_content_disposition() == "inline"
+                or (bool(part.get("Content-ID")) and part.get_content_disposition() != "attachment"),
                 content_id=str(part.get("Content-ID", "")).strip("<>"),
             )
         )
