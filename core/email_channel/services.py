@@ -11,6 +11,7 @@ is quarantined with its reason; nothing is dropped silently.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
@@ -173,7 +174,7 @@ def email_ingest(
             raw, "unparseable", f"{type(exc).__name__}: {exc}", mail_from=mail_from or "", rcpt_to=rcpt
         )
     recipients = rcpt or [*parsed.to, *parsed.cc]
-    common = {"parsed": parsed, "mail_from": mail_from or "", "rcpt_to": recipients}
+    common: dict[str, Any] = {"parsed": parsed, "mail_from": mail_from or "", "rcpt_to": recipients}
     tenant = _find_tenant(recipients)
     if tenant is None:
         return _quarantine(raw, "unknown_recipient", ", ".join(recipients), **common)

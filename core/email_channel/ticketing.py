@@ -8,6 +8,7 @@ with that reason (not lost: an operator can re-ingest it).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.apps import apps
 
@@ -25,7 +26,7 @@ class TicketRef:
     subject: str
 
 
-def _services():  # type: ignore[no-untyped-def]
+def _services() -> tuple[Any, Any, Any]:
     if not apps.is_installed("tickets"):
         raise TicketingUnavailableError("the tickets app is not installed")
     from tickets.selectors import tickets as ticket_selectors  # type: ignore[import-not-found,unused-ignore]

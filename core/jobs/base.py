@@ -21,7 +21,7 @@ from celery import Task
 logger = logging.getLogger(__name__)
 
 
-class ReliableTask(Task):  # type: ignore[misc]  # celery-types: Task is generic
+class ReliableTask(Task):
     acks_late = True
     reject_on_worker_lost = True
     autoretry_for = (Exception,)
@@ -30,7 +30,7 @@ class ReliableTask(Task):  # type: ignore[misc]  # celery-types: Task is generic
     retry_jitter = True
     max_retries = 8
 
-    def on_failure(self, exc: BaseException, task_id: str, args: Any, kwargs: Any, einfo: Any) -> None:
+    def on_failure(self, exc: Exception, task_id: str, args: Any, kwargs: Any, einfo: Any) -> None:
         from jobs.services import dead_letter_record
 
         try:

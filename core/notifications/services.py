@@ -183,7 +183,9 @@ def digests_send(*, tenant: Tenant) -> int:
         member = items[0].recipient
         ctx = {"notifications": items, "count": len(items)}
         engine_ctx = {"tenant": tenant, **ctx}
-        subject = _text_engine.from_string(defaults.DIGEST_SUBJECT).render(Context(engine_ctx, autoescape=False))
+        subject = _text_engine.from_string(defaults.DIGEST_SUBJECT).render(
+            Context(engine_ctx, autoescape=False)
+        )
         text = _text_engine.from_string(defaults.DIGEST_TEXT).render(Context(engine_ctx, autoescape=False))
         html = _engine.from_string(defaults.DIGEST_HTML).render(Context(engine_ctx))
         outbound_email_queue(

@@ -9,6 +9,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import quote
 
@@ -42,10 +43,24 @@ def worker_env(redis_url: str, **extra: str) -> dict[str, str]:
     return env
 
 
-def start_worker(env: dict[str, str], *, beat: bool = False, log: Path | None = None) -> subprocess.Popen[bytes]:
+def start_worker(
+    env: dict[str, str], *, beat: bool = False, log: Path | None = None
+) -> subprocess.Popen[bytes]:
     celery = str(Path(sys.executable).parent / "celery")
-    cmd = [celery, "-A", "config", "worker", "--concurrency", "1", "--pool", "prefork",
-           "--without-gossip", "--without-mingle", "--loglevel", "WARNING"]
+    cmd = [
+        celery,
+        "-A",
+        "config",
+        "worker",
+        "--concurrency",
+        "1",
+        "--pool",
+        "prefork",
+        "--without-gossip",
+        "--without-mingle",
+        "--loglevel",
+        "WARNING",
+    ]
     if beat:
         cmd += ["-B", "--schedule", env["FRONTLINE_BEAT_SCHEDULE"]]
     out = open(log, "ab") if log else subprocess.DEVNULL  # noqa: SIM115
@@ -82,9 +97,24 @@ def start_redis(port: int, data_dir: Path) -> subprocess.Popen[bytes]:
     """A redis-server with an append-only file, like a production Redis that restarts with its data."""
     data_dir.mkdir(parents=True, exist_ok=True)
     proc = subprocess.Popen(
-        [redis_server_binary(), "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-         "--appendonly", "yes", "--appendfsync", "always", "--dir", str(data_dir)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+        [
+            redis_server_binary(),
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "yes",
+            "--appendfsync",
+            "always",
+            "--dir",
+            str(data_dir),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
     )
     import redis
 
@@ -98,7 +128,7 @@ def start_redis(port: int, data_dir: Path) -> subprocess.Popen[bytes]:
     raise RuntimeError("redis-server did not start")
 
 
-def wait_until(predicate, timeout: float, interval: float = 0.2) -> bool:  # type: ignore[no-untyped-def]
+def wait_until(predicate: Callable[[], object], timeout: float, interval: float = 0.2) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if predicate():

@@ -193,8 +193,12 @@ def test_refused_mail_is_quarantined_with_its_reason(two_tenants, settings, raw,
 def test_duplicates_and_our_own_message_ids_are_quarantined(two_tenants):
     tenant = two_tenants.a.tenant
     with tenant_context(tenant.id):
-        KnownMessageId.objects.create(tenant=tenant, message_id="<mobile-1@example.net>", ticket_id=5, direction="in")
-        KnownMessageId.objects.create(tenant=tenant, message_id="<apple-1@example.org>", ticket_id=5, direction="out")
+        KnownMessageId.objects.create(
+            tenant=tenant, message_id="<mobile-1@example.net>", ticket_id=5, direction="in"
+        )
+        KnownMessageId.objects.create(
+            tenant=tenant, message_id="<apple-1@example.org>", ticket_id=5, direction="out"
+        )
     assert email_ingest(raw=MOBILE_WITH_ATTACHMENT).reason == "duplicate"
     assert email_ingest(raw=APPLE_HTML_ONLY_WITH_INLINE_IMAGE).reason == "loop_own_message"
     # The same Message-ID in tenant B is not a duplicate there (it reaches the ticket step).
@@ -206,7 +210,9 @@ def test_duplicates_and_our_own_message_ids_are_quarantined(two_tenants):
 def test_threading_by_stored_message_ids_then_by_signed_reply_token(two_tenants):
     tenant = two_tenants.a.tenant
     with tenant_context(tenant.id):
-        KnownMessageId.objects.create(tenant=tenant, message_id="<out-1@acme.mail.localhost>", ticket_id=77, direction="out")
+        KnownMessageId.objects.create(
+            tenant=tenant, message_id="<out-1@acme.mail.localhost>", ticket_id=77, direction="out"
+        )
         assert _thread(tenant, parse_message(GMAIL_REPLY), []) == 77
         plain = parse_message(MAILING_LIST)
         assert _thread(tenant, plain, [addresses.reply_address("acme", tenant.id, 91)]) == 91
@@ -255,11 +261,18 @@ def test_inbound_api_needs_the_inbound_token(two_tenants, settings, client):
     settings.FRONTLINE_INBOUND_EMAIL_TOKEN = "inbound-secret-123456"
     path = "/api/v1/inbound/email"
     assert client.post(path, data=AUTO_REPLY, content_type="message/rfc822").status_code == 401
-    wrong = client.post(path, data=AUTO_REPLY, content_type="message/rfc822", HTTP_X_FRONTLINE_INBOUND_TOKEN="nope")
+    wrong = client.post(
+        path, data=AUTO_REPLY, content_type="message/rfc822", HTTP_X_FRONTLINE_INBOUND_TOKEN="nope"
+    )
     assert wrong.status_code == 401
     ok = client.post(
-        path, data=AUTO_REPLY, content_type="message/rfc822", HTTP_X_FRONTLINE_INBOUND_TOKEN="inbound-secret-123456"
+        path,
+        data=AUTO_REPLY,
+        content_type="message/rfc822",
+        HTTP_X_FRONTLINE_INBOUND_TOKEN="inbound-secret-123456",
     )
     assert ok.status_code == 202 and ok.json()["reason"] == "auto_reply"
-    empty = client.post(path, data=b"", content_type="message/rfc822", HTTP_X_FRONTLINE_INBOUND_TOKEN="inbound-secret-123456")
+    empty = client.post(
+        path, data=b"", content_type="message/rfc822", HTTP_X_FRONTLINE_INBOUND_TOKEN="inbound-secret-123456"
+    )
     assert empty.status_code == 400

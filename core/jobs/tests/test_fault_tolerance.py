@@ -165,7 +165,9 @@ def private_redis(tmp_path, settings):
     relay._redis_client.cache_clear()
 
 
-def test_redis_stopped_while_tickets_are_created_then_every_event_is_delivered(world, tmp_path, settings, private_redis):
+def test_redis_stopped_while_tickets_are_created_then_every_event_is_delivered(
+    world, tmp_path, settings, private_redis
+):
     receiver = start_receiver()
     mail_dir = tmp_path / "mail"
     env = worker_env(

@@ -17,7 +17,11 @@ def _event(world, type_, visibility=Visibility.PUBLIC, actor=None, **data):
     base = {"requester_membership_id": world.customer.id, "assignee_membership_id": world.agent.id}
     payload = sample_payload(type_, **{**base, **data})
     return EventEnvelope(
-        tenant_id=world.tenant.id, type=type_, data=payload, visibility=visibility, actor=actor or Actor(kind="system")
+        tenant_id=world.tenant.id,
+        type=type_,
+        data=payload,
+        visibility=visibility,
+        actor=actor or Actor(kind="system"),
     )
 
 

@@ -156,7 +156,9 @@ def test_due_deliveries_sweep_finds_work_across_tenants(two_tenants, receiver):
     _, [b_id] = _deliver_event(two_tenants.b)
     for world, delivery_id in ((two_tenants.a, a_id), (two_tenants.b, b_id)):
         with tenant_context(world.tenant.id):
-            WebhookDelivery.objects.filter(id=delivery_id).update(created_at=timezone.now() - timedelta(minutes=1))
+            WebhookDelivery.objects.filter(id=delivery_id).update(
+                created_at=timezone.now() - timedelta(minutes=1)
+            )
     due = services.due_deliveries()
     assert (two_tenants.a.tenant.id, a_id) in due and (two_tenants.b.tenant.id, b_id) in due
 
