@@ -24,6 +24,8 @@ GLOBAL_TABLES: dict[str, str] = {
     "django_admin_log": "Django admin history, per acting user",
     "django_content_type": "Django internals",
     "django_migrations": "Django internals",
+    "jobs_deadletter": "Celery tasks that exhausted their retries; platform operators re-drive them",
+    "email_channel_quarantinedemail": "refused inbound mail, often before any tenant is known (operators)",
     "django_session": "unused (sessions live in Redis); created by django.contrib.sessions",
 }
 

@@ -226,6 +226,7 @@ CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "health.tasks.heartbeat", "schedule": 15.0},
     "outbox-sweep": {"task": "events.tasks.sweep_outbox", "schedule": 5.0},
     "webhook-due-deliveries": {"task": "webhooks.tasks.sweep_due_deliveries", "schedule": 10.0},
+    "outbound-email-sweep": {"task": "email_channel.tasks.sweep_pending", "schedule": 10.0},
     "notification-digests": {"task": "notifications.tasks.send_digests", "schedule": 3600.0},
 }
 

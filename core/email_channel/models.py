@@ -86,7 +86,8 @@ class QuarantinedEmail(models.Model):
     A platform record (operators, admin): the tenant may be unknown (wrong address).
     """
 
-    tenant_id = models.BigIntegerField(null=True, blank=True)
+    # Named apart from tenant_id: this platform table is not tenant data (no RLS policy).
+    about_tenant_id = models.BigIntegerField(null=True, blank=True)
     reason = models.CharField(max_length=60)
     detail = models.CharField(max_length=500, blank=True)
     mail_from = models.CharField(max_length=300, blank=True)

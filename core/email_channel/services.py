@@ -108,7 +108,7 @@ def _quarantine(
 ) -> IngestResult:
     with transaction.atomic():
         QuarantinedEmail.objects.create(
-            tenant_id=tenant_id,
+            about_tenant_id=tenant_id,
             reason=reason,
             detail=detail[:500],
             mail_from=mail_from[:300],

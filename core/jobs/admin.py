@@ -15,7 +15,7 @@ from tenancy.admin import OperatorOnlyAdmin, admin_site
 class DeadLetterAdmin(OperatorOnlyAdmin):
     """Platform operators only (platform host): dead letters span tenants."""
 
-    list_display = ("task_name", "tenant_id", "retries", "exception", "created_at", "redriven_at")
+    list_display = ("task_name", "about_tenant_id", "retries", "exception", "created_at", "redriven_at")
     list_filter = ("task_name",)
     readonly_fields = [f.name for f in DeadLetter._meta.fields]
     actions = ["redrive"]

@@ -15,7 +15,8 @@ class DeadLetter(models.Model):
     task_id = models.CharField(max_length=64)
     args = models.JSONField(default=list)
     kwargs = models.JSONField(default=dict)
-    tenant_id = models.BigIntegerField(null=True, blank=True)
+    # Named apart from tenant_id: this platform table is not tenant data (no RLS policy).
+    about_tenant_id = models.BigIntegerField(null=True, blank=True)
     retries = models.PositiveIntegerField(default=0)
     exception = models.TextField()
     traceback = models.TextField(blank=True)

@@ -32,7 +32,7 @@ def dead_letter_record(
             task_id=task_id,
             args=_jsonable(list(args)),
             kwargs=_jsonable(kwargs),
-            tenant_id=tenant_id if isinstance(tenant_id, int) else None,
+            about_tenant_id=tenant_id if isinstance(tenant_id, int) else None,
             retries=retries,
             exception=exception[:4000],
             traceback=traceback[-20000:],

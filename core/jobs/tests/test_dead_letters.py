@@ -22,7 +22,7 @@ def test_exhausted_task_becomes_a_dead_letter_and_can_be_redriven(settings):
     always_fails.apply(kwargs={"tenant_id": 7})  # eager: the retries run inline
     assert attempts == [7, 7, 7]  # the first try and two retries
     letter = DeadLetter.objects.get()
-    assert (letter.task_name, letter.kwargs, letter.tenant_id) == (
+    assert (letter.task_name, letter.kwargs, letter.about_tenant_id) == (
         "jobs.tests.always_fails",
         {"tenant_id": 7},
         7,
