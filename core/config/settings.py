@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.postgres",
     "tenancy",
     "accounts",
     "health",
@@ -72,6 +73,7 @@ INSTALLED_APPS = [
     "webhooks",
     "notifications",
     "email_channel",
+    "kb",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,1 @@
+"""Knowledge base: categories, sections, articles with versions and translations, search, deflection."""

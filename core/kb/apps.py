@@ -1,0 +1,9 @@
+"""Knowledge base app configuration."""
+
+from django.apps import AppConfig
+
+
+class KbConfig(AppConfig):
+    name = "kb"
+    verbose_name = "Knowledge base"
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,89 @@
+"""Full-text search of published articles through the `kb_search` SQL function.
+
+Why a SECURITY DEFINER function: under row-level security PostgreSQL evaluates only
+leakproof operators ahead of the tenant policy, and `@@` is not leakproof, so a
+search as the app role cannot use the GIN index and scans every row of the tenant.
+`kb_search` (migration 0002) runs as the owner, which bypasses RLS, and filters
+on the tenant itself, taken from the same transaction-local `app.tenant_id`
+setting the policy uses (never from a parameter), reaching the
+`(tenant_id, search_vector)` btree_gin index directly. Without the setting it returns nothing.
+The owner must be a superuser or have BYPASSRLS (the migrating role does).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from django.db import connection
+
+from kb.content import snippet_to_html
+from kb.locales import search_config_for
+
+MAX_QUERY_CHARS = 500
+MAX_SUGGEST_WORDS = 12
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+@dataclass(frozen=True)
+class Hit:
+    translation_id: int
+    article_id: int
+    locale: str
+    rank: float
+    snippet_html: str
+
+
+def suggest_query(text: str) -> str:
+    """A to_tsquery string for text being typed: any word may match, the last as a prefix.
+
+    Built only from word characters, each quoted, so user text cannot inject tsquery syntax.
+    """
+    words = _WORD.findall(text[:MAX_QUERY_CHARS].lower())[-MAX_SUGGEST_WORDS:]
+    words = [w.replace("_", " ").strip() for w in words]
+    words = [w for w in words if w and " " not in w]
+    if not words:
+        return ""
+    terms = [f"'{w}'" for w in words[:-1]]
+    # A prefix only once the word has a few letters; "a:*" would match half the corpus.
+    last = words[-1]
+    terms.append(f"'{last}':*" if len(last) >= 3 else f"'{last}'")
+    return " | ".join(terms)
+
+
+def run_search(
+    *,
+    text: str,
+    websearch: bool,
+    locale: str,
+    fallback_locale: str,
+    visibilities: list[str],
+    limit: int,
+    snippets: bool,
+) -> list[Hit]:
+    """Ranked hits of the current tenant (the transaction's `app.tenant_id`), best first."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT translation_id, article_id, locale, rank, snippet "
+            "FROM kb_search(%s, %s, %s, %s, %s, %s, %s::text[], %s, %s)",
+            [
+                text[:MAX_QUERY_CHARS],
+                websearch,
+                locale,
+                search_config_for(locale),
+                fallback_locale,
+                search_config_for(fallback_locale),
+                visibilities,
+                limit,
+                snippets,
+            ],
+        )
+        rows = cursor.fetchall()
+    hits: list[Hit] = []
+    seen: set[int] = set()
+    for translation_id, article_id, hit_locale, rank, snippet in rows:
+        if article_id in seen:
+            continue
+        seen.add(article_id)
+        hits.append(Hit(translation_id, article_id, hit_locale, float(rank), snippet_to_html(snippet or "")))
+    return hits
