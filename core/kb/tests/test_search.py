@@ -1,0 +1,117 @@
+"""Full-text search: ranking, language stemming, locale fallback, visibility and tenant isolation."""
+
+import pytest
+from django.db import connection, connections
+
+from kb import selectors, services
+from kb.tests.conftest import make_article
+from tenancy.context import tenant_context
+
+pytestmark = pytest.mark.django_db
+
+EVERYONE = ["public", "customers", "agents"]
+
+
+def _search(tenant, text, locale=None, visibilities=EVERYONE, suggest=False):
+    with tenant_context(tenant.id):
+        return selectors.article_search(
+            tenant=tenant, text=text, locale=locale, visibilities=visibilities, suggest=suggest
+        )
+
+
+def test_title_matches_rank_above_body_matches_with_escaped_snippets(two_tenants):
+    agent = two_tenants.a.agent
+    make_article(agent, "Shipping times", "Orders leave in two days. Invoices come by mail.")
+    make_article(agent, "Invoices explained", "How to read an <invoice> and pay it.", body_format="html")
+    results = _search(agent.tenant, "invoices")
+    assert [r.translation.title for r in results] == ["Invoices explained", "Shipping times"]
+    assert "<mark>Invoices</mark>" in results[1].snippet_html
+    assert "<invoice>" not in results[0].snippet_html  # the tag was sanitized away or escaped
+
+
+def test_search_uses_the_language_of_the_locale(two_tenants):
+    agent = two_tenants.a.agent
+    tenant = services.kb_locales_set(tenant=agent.tenant, locales=["en", "de"], default_locale="en")
+    article = make_article(agent, "Payments", "We accept cards.")
+    services.article_translation_save(
+        tenant=tenant, article=article, editor=agent, locale="de", title="Zahlungen", body="Wir akzeptieren Karten."
+    )
+    # German stemming: "Karte" finds "Karten"; English stemming: "card" finds "cards".
+    german = _search(tenant, "Karte", locale="de")
+    assert [(r.translation.locale, r.translation.title) for r in german] == [("de", "Zahlungen")]
+    assert [r.translation.title for r in _search(tenant, "card", locale="en")] == ["Payments"]
+
+
+def test_requested_locale_falls_back_to_default_for_untranslated_articles(two_tenants):
+    agent = two_tenants.a.agent
+    tenant = services.kb_locales_set(tenant=agent.tenant, locales=["en", "de"], default_locale="en")
+    make_article(agent, "Refund policy", "Refunds within 30 days.")
+    results = _search(tenant, "refund", locale="de")
+    assert [(r.translation.locale, r.translation.title) for r in results] == [("en", "Refund policy")]
+
+
+def test_drafts_archived_and_hidden_articles_are_not_found(two_tenants):
+    agent = two_tenants.a.agent
+    make_article(agent, "Router public", "router")
+    make_article(agent, "Router customers", "router", visibility="customers")
+    make_article(agent, "Router agents", "router", visibility="agents")
+    make_article(agent, "Router draft", "router", status="draft")
+    make_article(agent, "Router archived", "router", status="archived")
+    titles = lambda vis: sorted(r.translation.title for r in _search(agent.tenant, "router", visibilities=vis))  # noqa: E731
+    assert titles(["public"]) == ["Router public"]
+    assert titles(["public", "customers"]) == ["Router customers", "Router public"]
+    assert titles(EVERYONE) == ["Router agents", "Router customers", "Router public"]
+
+
+def test_suggest_matches_prefixes_and_any_word(two_tenants):
+    agent = two_tenants.a.agent
+    make_article(agent, "Reset your password", "Use the forgot link.")
+    make_article(agent, "Two-factor login", "Codes by app.")
+    assert [r.translation.title for r in _search(agent.tenant, "how do I reset my passw", suggest=True)] == [
+        "Reset your password"
+    ]
+    found = {r.translation.title for r in _search(agent.tenant, "password or login", suggest=True)}
+    assert found == {"Reset your password", "Two-factor login"}
+    assert _search(agent.tenant, "the and of", suggest=True) == []  # only stop words
+
+
+def test_search_never_returns_another_tenants_articles(two_tenants):
+    make_article(two_tenants.a.agent, "Acme widgets", "widget manual")
+    make_article(two_tenants.b.agent, "Globex widgets", "widget manual")
+    assert [r.translation.title for r in _search(two_tenants.a.tenant, "widget")] == ["Acme widgets"]
+    assert [r.translation.title for r in _search(two_tenants.b.tenant, "widget", suggest=True)] == [
+        "Globex widgets"
+    ]
+
+
+def test_search_function_without_tenant_setting_returns_nothing(two_tenants):
+    make_article(two_tenants.a.agent, "Secret widgets", "widget")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM kb_search('widget', true, 'en', 'english', 'en', 'english', "
+            "ARRAY['public'], 10, false)"
+        )
+        assert cursor.fetchone()[0] == 0
+    with tenant_context(two_tenants.a.tenant.id), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM kb_search('widget', true, 'en', 'english', 'en', 'english', "
+            "ARRAY['public'], 10, false)"
+        )
+        assert cursor.fetchone()[0] == 1
+
+
+@pytest.mark.django_db(databases=["default", "owner"])
+def test_the_tenant_vector_index_exists_and_serves_the_search_query(two_tenants):
+    """The function's query shape uses the (tenant_id, search_vector) btree_gin index."""
+    make_article(two_tenants.a.agent, "Indexed", "widget")
+    with connections["owner"].cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'kb_translation_search_idx'")
+        assert "gin (tenant_id, search_vector)" in cursor.fetchone()[0]
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(
+            "EXPLAIN SELECT id FROM kb_articletranslation WHERE tenant_id = %s "
+            "AND search_vector @@ to_tsquery('english', 'widget')",
+            [two_tenants.a.tenant.id],
+        )
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "kb_translation_search_idx" in plan
