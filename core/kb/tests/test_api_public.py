@@ -58,13 +58,16 @@ def _visible_everywhere(client, library) -> set[str]:
             "search": slug in searched,
             "suggest": slug in suggested,
             "view": client.post(f"/api/v1/kb/articles/{slug}/view").status_code == 200,
-            "vote": post_json(client, f"/api/v1/kb/articles/{slug}/vote", {"helpful": True}).status_code == 200,
+            "vote": post_json(client, f"/api/v1/kb/articles/{slug}/vote", {"helpful": True}).status_code
+            == 200,
             "attachment": client.get(
                 f"/api/v1/kb/articles/{slug}/attachments/{article.attachments.get().id}"
             ).status_code
             == 200,
             "deflection": post_json(
-                client, "/api/v1/kb/deflections", {"article_id": article.id, "form_session": "f", "query": "q"}
+                client,
+                "/api/v1/kb/deflections",
+                {"article_id": article.id, "form_session": "f", "query": "q"},
             ).status_code
             == 201,
         }
@@ -181,8 +184,12 @@ def test_views_and_votes_count_once_per_visitor_per_day(two_tenants, library):
     assert client.post(f"/api/v1/kb/articles/{slug}/view").json() == {"counted": False}
     other_browser = Client(HTTP_HOST="acme.localhost", HTTP_USER_AGENT="other")
     assert other_browser.post(f"/api/v1/kb/articles/{slug}/view").json() == {"counted": True}
-    assert post_json(client, f"/api/v1/kb/articles/{slug}/vote", {"helpful": False}).json() == {"counted": True}
-    assert post_json(client, f"/api/v1/kb/articles/{slug}/vote", {"helpful": True}).json() == {"counted": False}
+    assert post_json(client, f"/api/v1/kb/articles/{slug}/vote", {"helpful": False}).json() == {
+        "counted": True
+    }
+    assert post_json(client, f"/api/v1/kb/articles/{slug}/vote", {"helpful": True}).json() == {
+        "counted": False
+    }
     assert post_json(client, f"/api/v1/kb/articles/{slug}/vote", {"helpful": "maybe"}).status_code == 422
     services.article_set_status(tenant=two_tenants.a.tenant, article=library["public"], status="published")
     body = client.get(f"/api/v1/kb/articles/{slug}").json()
@@ -193,7 +200,9 @@ def test_deflection_events_are_recorded_and_closed_by_submission(two_tenants, li
     client = session_client(two_tenants.a.customer)
     article = library["public"]
     created = post_json(
-        client, "/api/v1/kb/deflections", {"article_id": article.id, "form_session": "form-1", "query": "router"}
+        client,
+        "/api/v1/kb/deflections",
+        {"article_id": article.id, "form_session": "form-1", "query": "router"},
     )
     assert created.status_code == 201
     assert post_json(client, "/api/v1/kb/deflections/submitted", {"form_session": "form-1"}).json() == {

@@ -34,7 +34,12 @@ def test_search_uses_the_language_of_the_locale(two_tenants):
     tenant = services.kb_locales_set(tenant=agent.tenant, locales=["en", "de"], default_locale="en")
     article = make_article(agent, "Payments", "We accept cards.")
     services.article_translation_save(
-        tenant=tenant, article=article, editor=agent, locale="de", title="Zahlungen", body="Wir akzeptieren Karten."
+        tenant=tenant,
+        article=article,
+        editor=agent,
+        locale="de",
+        title="Zahlungen",
+        body="Wir akzeptieren Karten.",
     )
     # German stemming: "Karte" finds "Karten"; English stemming: "card" finds "cards".
     german = _search(tenant, "Karte", locale="de")
@@ -57,7 +62,9 @@ def test_drafts_archived_and_hidden_articles_are_not_found(two_tenants):
     make_article(agent, "Router agents", "router", visibility="agents")
     make_article(agent, "Router draft", "router", status="draft")
     make_article(agent, "Router archived", "router", status="archived")
-    titles = lambda vis: sorted(r.translation.title for r in _search(agent.tenant, "router", visibilities=vis))  # noqa: E731
+    titles = lambda vis: sorted(
+        r.translation.title for r in _search(agent.tenant, "router", visibilities=vis)
+    )  # noqa: E731
     assert titles(["public"]) == ["Router public"]
     assert titles(["public", "customers"]) == ["Router customers", "Router public"]
     assert titles(EVERYONE) == ["Router agents", "Router customers", "Router public"]

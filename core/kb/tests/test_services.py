@@ -20,13 +20,20 @@ def test_every_save_is_a_version_and_restore_makes_a_new_one(two_tenants):
     tenant = agent.tenant
     article = make_article(agent, "Reset your password", "Step one.")
     services.article_translation_save(
-        tenant=tenant, article=article, editor=agent, locale="en", title="Reset your password", body="Step two."
+        tenant=tenant,
+        article=article,
+        editor=agent,
+        locale="en",
+        title="Reset your password",
+        body="Step two.",
     )
     with tenant_context(tenant.id):
         versions = list(selectors.version_list(tenant=tenant, article=article))
         assert [v.number for v in versions] == [2, 1]
         first = selectors.version_get(tenant=tenant, article=article, locale="en", number=1)
-    translation = services.article_version_restore(tenant=tenant, article=article, version=first, editor=agent)
+    translation = services.article_version_restore(
+        tenant=tenant, article=article, version=first, editor=agent
+    )
     assert translation.version == 3
     assert translation.body_source == "Step one."
     with tenant_context(tenant.id):
@@ -87,13 +94,18 @@ def test_views_and_votes_count_once_per_visitor_per_day(two_tenants):
 def test_draft_from_text_keeps_the_text_as_written(two_tenants):
     agent = two_tenants.a.agent
     article = services.article_draft_from_text(
-        tenant=agent.tenant, author=agent, title="Printer jams", body="Open tray <2>.\nPull paper.\n\nDone *now*."
+        tenant=agent.tenant,
+        author=agent,
+        title="Printer jams",
+        body="Open tray <2>.\nPull paper.\n\nDone *now*.",
     )
     assert article.status == "draft"
     with tenant_context(agent.tenant_id):
         translation = selectors.article_get(tenant=agent.tenant, article_id=article.id).translations.get()
     assert translation.body_html == "<p>Open tray &lt;2&gt;.<br>Pull paper.</p>\n<p>Done *now*.</p>"
-    again = services.article_draft_from_text(tenant=agent.tenant, author=agent, title="Printer jams", body="x")
+    again = services.article_draft_from_text(
+        tenant=agent.tenant, author=agent, title="Printer jams", body="x"
+    )
     assert again.slug == "printer-jams-2"
     with pytest.raises(ValidationError):
         services.article_draft_from_text(
@@ -122,9 +134,7 @@ def test_deflections_count_forms_without_a_ticket_after_the_grace_period(two_ten
             == 0
         )
     with tenant_context(two_tenants.b.tenant.id):
-        assert (
-            selectors.deflection_count(tenant=two_tenants.b.tenant, since=since, until=timezone.now()) == 0
-        )
+        assert selectors.deflection_count(tenant=two_tenants.b.tenant, since=since, until=timezone.now()) == 0
 
 
 def test_attachments_are_sniffed_sized_and_hashed(two_tenants):
