@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
+from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.http import http_date, parse_http_date_safe, quote_etag
@@ -91,7 +93,7 @@ def _article_out(article: Article, locale: str, default_locale: str) -> ArticleO
     )
 
 
-def _cached_json(request: HttpRequest, key: str, build: callable, *, public: bool) -> HttpResponse:  # type: ignore[valid-type]
+def _cached_json(request: HttpRequest, key: str, build: Callable[[], Any], *, public: bool) -> HttpResponse:
     """Serve a JSON page from the Redis cache (building it on a miss) with conditional GET."""
     page = cache.page_get(key)
     if page is None:
@@ -161,7 +163,7 @@ def locales(request: HttpRequest) -> LocalesOut:
 @router.get("/kb/categories", auth=None, response=list[CategoryOut])
 def category_list(request: HttpRequest) -> HttpResponse:
     """Categories with their sections, in order (cached)."""
-    tenant, _, visibilities = _reader(request)
+    tenant = request_tenant(request)
 
     def build() -> list[CategoryOut]:
         return [
@@ -186,9 +188,9 @@ def article_list(
     locale: str | None = None,
     section_id: int | None = None,
     category_id: int | None = None,
-    tag: str | None = Query(default=None, max_length=50),  # type: ignore[type-arg]
-    limit: int = Query(50, ge=1, le=100),  # type: ignore[type-arg]
-    offset: int = Query(0, ge=0, le=100_000),  # type: ignore[type-arg]
+    tag: str | None = Query(default=None, max_length=50),
+    limit: int = Query(50, ge=1, le=100),
+    offset: int = Query(0, ge=0, le=100_000),
 ) -> list[ArticleSummaryOut]:
     """Published articles the reader may see, by section order."""
     tenant, _, visibilities = _reader(request)
@@ -240,9 +242,9 @@ def article_detail(request: HttpRequest, slug: str, locale: str | None = None) -
 @router.get("/kb/search", auth=None, response=list[SearchHitOut])
 def search(
     request: HttpRequest,
-    q: str = Query(..., min_length=1, max_length=500),  # type: ignore[type-arg]
+    q: str = Query(..., min_length=1, max_length=500),
     locale: str | None = None,
-    limit: int = Query(10, ge=1, le=50),  # type: ignore[type-arg]
+    limit: int = Query(10, ge=1, le=50),
 ) -> list[SearchHitOut]:
     """Ranked full-text search (web-search syntax: words, "phrases", -exclusions, or)."""
     tenant, _, visibilities = _reader(request)
@@ -265,9 +267,9 @@ def search(
 @router.get("/kb/suggest", auth=None, response=list[SuggestionOut])
 def suggest(
     request: HttpRequest,
-    q: str = Query(..., max_length=2000),  # type: ignore[type-arg]
+    q: str = Query(..., max_length=2000),
     locale: str | None = None,
-    limit: int = Query(5, ge=1, le=10),  # type: ignore[type-arg]
+    limit: int = Query(5, ge=1, le=10),
 ) -> list[SuggestionOut]:
     """Articles that may answer a ticket being written (subject and description as typed)."""
     tenant, _, visibilities = _reader(request)

@@ -11,7 +11,7 @@ from kb import content, selectors, services
 from kb.api_public import attachment_url
 from kb.files import MAX_ATTACHMENT_BYTES
 from kb.locales import tenant_default_locale, tenant_locales
-from kb.models import Article, Category, Section
+from kb.models import Article, ArticleVersion, Category, Section
 from kb.schemas import (
     ArticleCreateIn,
     ArticlePatchIn,
@@ -142,8 +142,8 @@ def section_update(request: HttpRequest, section_id: int, payload: SectionPatch)
 def article_list(
     request: HttpRequest,
     status: str | None = None,
-    limit: int = Query(50, ge=1, le=100),  # type: ignore[type-arg]
-    offset: int = Query(0, ge=0, le=100_000),  # type: ignore[type-arg]
+    limit: int = Query(50, ge=1, le=100),
+    offset: int = Query(0, ge=0, le=100_000),
 ) -> list[ArticleStaffOut]:
     """Every article of the tenant, drafts and archived ones included, newest change first."""
     require_staff(request)
@@ -250,7 +250,7 @@ def version_list(request: HttpRequest, article_id: int, locale: str | None = Non
     return [VersionOut.from_orm(v) for v in versions]
 
 
-def _version(tenant: Tenant, article: Article, locale: str, number: int):  # type: ignore[no-untyped-def]
+def _version(tenant: Tenant, article: Article, locale: str, number: int) -> ArticleVersion:
     version = selectors.version_get(tenant=tenant, article=article, locale=locale, number=number)
     if version is None:
         raise HttpError(404, "Not Found")
@@ -270,7 +270,7 @@ def version_diff(
     article_id: int,
     locale: str,
     number: int,
-    against: int | None = Query(None, ge=1),  # type: ignore[type-arg]
+    against: int | None = Query(None, ge=1),
 ) -> DiffOut:
     """Unified diff of title and body from version `against` (default: the one before) to `number`."""
     require_staff(request)

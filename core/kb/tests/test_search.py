@@ -62,9 +62,10 @@ def test_drafts_archived_and_hidden_articles_are_not_found(two_tenants):
     make_article(agent, "Router agents", "router", visibility="agents")
     make_article(agent, "Router draft", "router", status="draft")
     make_article(agent, "Router archived", "router", status="archived")
-    titles = lambda vis: sorted(
-        r.translation.title for r in _search(agent.tenant, "router", visibilities=vis)
-    )  # noqa: E731
+
+    def titles(vis):
+        return sorted(r.translation.title for r in _search(agent.tenant, "router", visibilities=vis))
+
     assert titles(["public"]) == ["Router public"]
     assert titles(["public", "customers"]) == ["Router customers", "Router public"]
     assert titles(EVERYONE) == ["Router agents", "Router customers", "Router public"]
