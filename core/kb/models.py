@@ -113,6 +113,8 @@ class ArticleTranslation(TenantOwned):
     # The PostgreSQL text search configuration of this locale (english, german, simple, ...).
     search_config = models.CharField(max_length=40, default="simple")
     search_vector = SearchVectorField(null=True, editable=False)
+    # The title alone: small, so ranking thousands of title matches stays cheap (suggest).
+    title_vector = SearchVectorField(null=True, editable=False)
     version = models.PositiveIntegerField(default=1)
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(
@@ -127,6 +129,7 @@ class ArticleTranslation(TenantOwned):
             # btree_gin: tenant_id and the vector in one GIN index. Reached through the
             # SECURITY DEFINER search function (see kb/search.py for why not through RLS).
             GinIndex(fields=["tenant", "search_vector"], name="kb_translation_search_idx"),
+            GinIndex(fields=["tenant", "title_vector"], name="kb_translation_title_idx"),
         ]
 
     def __str__(self) -> str:

@@ -34,26 +34,26 @@ class Hit:
     snippet_html: str
 
 
-def suggest_query(text: str) -> str:
-    """A to_tsquery string for text being typed: any word may match, the last as a prefix.
+def suggest_queries(text: str) -> tuple[str, str]:
+    """to_tsquery strings for text being typed: (any word, every word); the last word a prefix.
 
     Built only from word characters, each quoted, so user text cannot inject tsquery syntax.
     """
     words = _WORD.findall(text[:MAX_QUERY_CHARS].lower())[-MAX_SUGGEST_WORDS:]
-    words = [w.replace("_", " ").strip() for w in words]
-    words = [w for w in words if w and " " not in w]
+    words = [w for w in (w.replace("_", " ").strip() for w in words) if w and " " not in w]
     if not words:
-        return ""
+        return "", ""
     terms = [f"'{w}'" for w in words[:-1]]
     # A prefix only once the word has a few letters; "a:*" would match half the corpus.
     last = words[-1]
     terms.append(f"'{last}':*" if len(last) >= 3 else f"'{last}'")
-    return " | ".join(terms)
+    return " | ".join(terms), " & ".join(terms)
 
 
 def run_search(
     *,
     text: str,
+    text_all: str,
     websearch: bool,
     locale: str,
     fallback_locale: str,
@@ -65,9 +65,10 @@ def run_search(
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT translation_id, article_id, locale, rank, snippet "
-            "FROM kb_search(%s, %s, %s, %s, %s, %s, %s::text[], %s, %s)",
+            "FROM kb_search(%s, %s, %s, %s, %s, %s, %s, %s::text[], %s, %s)",
             [
                 text[:MAX_QUERY_CHARS],
+                text_all[: MAX_QUERY_CHARS * 2],
                 websearch,
                 locale,
                 search_config_for(locale),

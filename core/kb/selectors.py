@@ -130,11 +130,12 @@ def article_search(
     """Ranked published articles for a query (`suggest`: as-you-type matching, no snippets)."""
     chosen = resolve_locale(tenant, locale)
     default = tenant_default_locale(tenant)
-    query = search.suggest_query(text) if suggest else text.strip()
+    query, query_all = search.suggest_queries(text) if suggest else (text.strip(), "")
     if not query:
         return []
     hits = search.run_search(
         text=query,
+        text_all=query_all,
         websearch=not suggest,
         locale=chosen,
         fallback_locale=default,

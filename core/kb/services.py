@@ -176,14 +176,22 @@ def _check_choice(value: str, choices: list[str], field: str) -> None:
         raise ValidationError({field: f"Use one of: {', '.join(choices)}."})
 
 
+# Title weighs more than body. Computed by the service, not as a generated column,
+# because the text->regconfig cast is not immutable.
+SEARCH_VECTOR_SQL = (
+    "setweight(to_tsvector(search_config::regconfig, title), 'A') || "
+    "setweight(to_tsvector(search_config::regconfig, body_text), 'B')"
+)
+
+
+TITLE_VECTOR_SQL = "setweight(to_tsvector(search_config::regconfig, title), 'A')"
+SET_VECTORS_SQL = f"search_vector = {SEARCH_VECTOR_SQL}, title_vector = {TITLE_VECTOR_SQL}"
+
+
 def _refresh_search_vector(translation: ArticleTranslation) -> None:
-    # Title weighs more than body. Computed here, not as a generated column, because
-    # the text->regconfig cast is not immutable.
     with connection.cursor() as cursor:
         cursor.execute(
-            "UPDATE kb_articletranslation SET search_vector = "
-            "setweight(to_tsvector(search_config::regconfig, title), 'A') || "
-            "setweight(to_tsvector(search_config::regconfig, body_text), 'B') "
+            f"UPDATE kb_articletranslation SET {SET_VECTORS_SQL} "  # noqa: S608  # constant SQL
             "WHERE tenant_id = %s AND id = %s",
             [translation.tenant_id, translation.id],
         )

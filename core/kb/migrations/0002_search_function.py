@@ -5,6 +5,7 @@ from django.db import migrations
 CREATE = r"""
 CREATE OR REPLACE FUNCTION kb_search(
     p_query text,
+    p_query_all text,
     p_websearch boolean,
     p_locale text,
     p_config text,
@@ -22,23 +23,54 @@ DECLARE
     -- The tenant comes only from the transaction's own setting, never from a parameter,
     -- so a caller cannot ask for another tenant's rows. No setting: no rows.
     v_tenant bigint := nullif(current_setting('app.tenant_id', true), '')::bigint;
-    v_query tsquery;
-    v_fallback_query tsquery;
+    -- q: ranks (and, for search, must match); q_all: what a body must contain to be a
+    -- candidate (search: the same query; suggest: every word, while q has any word).
+    v_q tsquery;
+    v_q_all tsquery;
+    v_fq tsquery;
+    v_fq_all tsquery;
 BEGIN
     IF v_tenant IS NULL OR coalesce(p_query, '') = '' THEN
         RETURN;
     END IF;
     IF p_websearch THEN
-        v_query := websearch_to_tsquery(p_config::regconfig, p_query);
-        v_fallback_query := websearch_to_tsquery(p_fallback_config::regconfig, p_query);
+        v_q := websearch_to_tsquery(p_config::regconfig, p_query);
+        v_fq := websearch_to_tsquery(p_fallback_config::regconfig, p_query);
+        v_q_all := v_q;
+        v_fq_all := v_fq;
     ELSE
-        v_query := to_tsquery(p_config::regconfig, p_query);
-        v_fallback_query := to_tsquery(p_fallback_config::regconfig, p_query);
+        v_q := to_tsquery(p_config::regconfig, p_query);
+        v_fq := to_tsquery(p_fallback_config::regconfig, p_query);
+        v_q_all := to_tsquery(p_config::regconfig, p_query_all);
+        v_fq_all := to_tsquery(p_fallback_config::regconfig, p_query_all);
     END IF;
-    IF numnode(v_query) = 0 AND numnode(v_fallback_query) = 0 THEN
+    IF numnode(v_q) = 0 AND numnode(v_fq) = 0 THEN
         RETURN;  -- only stop words
     END IF;
+    -- Ranking every match costs time in proportion to the matches (a common word can
+    -- match most articles), so rank a bounded candidate set: the best title matches
+    -- (small vectors, cheap to rank) plus body matches that contain every word.
     RETURN QUERY
+    WITH candidates AS (
+        (SELECT t.id
+         FROM kb_articletranslation t
+         JOIN kb_article a ON a.tenant_id = v_tenant AND a.id = t.article_id
+         WHERE t.tenant_id = v_tenant
+           AND ((t.locale = p_locale AND t.title_vector @@ v_q)
+                OR (t.locale = p_fallback_locale AND t.title_vector @@ v_fq))
+           AND a.status = 'published' AND a.visibility = ANY (p_visibilities)
+         ORDER BY ts_rank(t.title_vector, CASE WHEN t.locale = p_locale THEN v_q ELSE v_fq END) DESC
+         LIMIT 100)
+        UNION
+        (SELECT t.id
+         FROM kb_articletranslation t
+         JOIN kb_article a ON a.tenant_id = v_tenant AND a.id = t.article_id
+         WHERE t.tenant_id = v_tenant
+           AND ((t.locale = p_locale AND t.search_vector @@ v_q_all)
+                OR (t.locale = p_fallback_locale AND t.search_vector @@ v_fq_all))
+           AND a.status = 'published' AND a.visibility = ANY (p_visibilities)
+         LIMIT 300)
+    )
     SELECT r.id, r.article_id, r.locale::text, r.rank,
            CASE WHEN p_snippets THEN
                ts_headline(r.search_config::regconfig, r.body_text, r.q,
@@ -47,22 +79,17 @@ BEGIN
            ELSE '' END
     FROM (
         SELECT t.id, t.article_id, t.locale, t.search_config, t.body_text, m.q,
-               ts_rank_cd(t.search_vector, m.q, 1) AS rank
-        FROM kb_articletranslation t
+               (ts_rank_cd(t.search_vector, m.q, 1) + ts_rank(t.title_vector, m.q))::real AS rank
+        FROM candidates c
+        JOIN kb_articletranslation t ON t.tenant_id = v_tenant AND t.id = c.id
         CROSS JOIN LATERAL (
-            SELECT CASE WHEN t.locale = p_locale THEN v_query ELSE v_fallback_query END AS q
+            SELECT CASE WHEN t.locale = p_locale THEN v_q ELSE v_fq END AS q
         ) m
-        JOIN kb_article a ON a.tenant_id = t.tenant_id AND a.id = t.article_id
-        WHERE t.tenant_id = v_tenant
-          AND a.tenant_id = v_tenant
-          AND ((t.locale = p_locale AND t.search_vector @@ v_query)
-               OR (t.locale = p_fallback_locale AND t.search_vector @@ v_fallback_query
-                   AND NOT EXISTS (
-                       SELECT 1 FROM kb_articletranslation own
-                       WHERE own.tenant_id = v_tenant AND own.article_id = t.article_id
-                         AND own.locale = p_locale)))
-          AND a.status = 'published'
-          AND a.visibility = ANY (p_visibilities)
+        WHERE (NOT p_websearch OR t.search_vector @@ m.q)
+          AND (t.locale = p_locale OR NOT EXISTS (
+                SELECT 1 FROM kb_articletranslation own
+                WHERE own.tenant_id = v_tenant AND own.article_id = t.article_id
+                  AND own.locale = p_locale))
         ORDER BY rank DESC, t.article_id
         LIMIT p_limit
     ) r
@@ -72,7 +99,7 @@ $fn$;
 """
 
 DROP = """
-DROP FUNCTION IF EXISTS kb_search(text, boolean, text, text, text, text, text[], integer, boolean);
+DROP FUNCTION IF EXISTS kb_search(text, text, boolean, text, text, text, text, text[], integer, boolean);
 """
 
 

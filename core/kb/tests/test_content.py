@@ -2,7 +2,7 @@
 
 from kb.content import html_to_text, render_body, snippet_to_html
 from kb.files import safe_filename, sniff_content_type
-from kb.search import suggest_query
+from kb.search import suggest_queries
 
 
 def test_markdown_is_rendered_and_raw_html_in_it_is_not_passed_through():
@@ -39,11 +39,14 @@ def test_snippet_escapes_text_and_marks_matches():
     assert snippet_to_html("use <b>\x02reset\x03</b>") == "use &lt;b&gt;<mark>reset</mark>&lt;/b&gt;"
 
 
-def test_suggest_query_quotes_words_and_prefixes_the_last():
-    assert suggest_query("Can't reset pass") == "'can' | 't' | 'reset' | 'pass':*"
-    assert suggest_query("a & b | !c:*") == "'a' | 'b' | 'c'"
-    assert "&" not in suggest_query("x & y") and "!" not in suggest_query("!!x")
-    assert suggest_query("  ... ") == ""
+def test_suggest_queries_quote_words_and_prefix_the_last():
+    assert suggest_queries("Can't reset pass") == (
+        "'can' | 't' | 'reset' | 'pass':*",
+        "'can' & 't' & 'reset' & 'pass':*",
+    )
+    assert suggest_queries("a & b | !c:*")[0] == "'a' | 'b' | 'c'"
+    assert "&" not in suggest_queries("x & y")[0] and "!" not in suggest_queries("!!x")[0]
+    assert suggest_queries("  ... ") == ("", "")
 
 
 def test_sniffing_reads_bytes_not_names():

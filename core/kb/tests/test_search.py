@@ -96,13 +96,13 @@ def test_search_function_without_tenant_setting_returns_nothing(two_tenants):
     make_article(two_tenants.a.agent, "Secret widgets", "widget")
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT count(*) FROM kb_search('widget', true, 'en', 'english', 'en', 'english', "
+            "SELECT count(*) FROM kb_search('widget', '', true, 'en', 'english', 'en', 'english', "
             "ARRAY['public'], 10, false)"
         )
         assert cursor.fetchone()[0] == 0
     with tenant_context(two_tenants.a.tenant.id), connection.cursor() as cursor:
         cursor.execute(
-            "SELECT count(*) FROM kb_search('widget', true, 'en', 'english', 'en', 'english', "
+            "SELECT count(*) FROM kb_search('widget', '', true, 'en', 'english', 'en', 'english', "
             "ARRAY['public'], 10, false)"
         )
         assert cursor.fetchone()[0] == 1

@@ -1,0 +1,219 @@
+"""Benchmark: knowledge base suggest and search at 10,000 articles per tenant.
+
+Seeds a throw-away database with one tenant of 10,000 published articles plus two
+other tenants of 3,000 each (real customer questions from BANKING77 in
+../shared/data, read-only), then times the real HTTP endpoints through Django's
+full stack (tenant middleware, RLS transaction, kb_search function, ORM, JSON):
+
+    GET /api/v1/kb/suggest?q=<a question as typed so far>
+    GET /api/v1/kb/search?q=<two or three words>     (ranked, with snippets)
+
+and, for comparison, the same ranked query run directly as the app role under
+row-level security, where `@@` is not leakproof and the GIN index cannot be used.
+
+Run (with your servers, or none: the embedded ones are started):
+    .venv/bin/python scripts/devstack.py exec -- .venv/bin/python bench/kb_suggest.py
+Options: --articles N (10000) --queries N (400).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import random
+import statistics
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(REPO / "core"), str(REPO)]
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+os.environ.setdefault("FRONTLINE_ENV", "test")
+os.environ.setdefault("FRONTLINE_TEST_DB", "frontline_bench_kb")
+os.environ.setdefault("FRONTLINE_CACHE_PREFIX", "frontline-bench-kb")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.db import connection, connections, transaction  # noqa: E402
+from django.test import Client  # noqa: E402
+
+DATA = REPO.parent.parent / "shared" / "data" / "banking77" / "train.csv"
+if not DATA.exists():
+    DATA = Path("/work/shared/data/banking77/train.csv")
+
+
+def load_questions() -> dict[str, list[str]]:
+    by_category: dict[str, list[str]] = defaultdict(list)
+    with DATA.open(newline="") as handle:
+        for row in csv.DictReader(handle):
+            by_category[row["category"]].append(row["text"].strip())
+    return by_category
+
+
+def seed_tenant(slug: str, count: int, questions: dict[str, list[str]], rng: random.Random) -> None:
+    """Bulk-insert `count` published articles through the same rendering and vector SQL as the services."""
+    from kb.content import html_to_text, render_body
+    from kb.models import Article, ArticleTranslation, ArticleVersion
+    from kb.services import SET_VECTORS_SQL
+    from tenancy.context import tenant_context
+    from tenancy.services import tenant_create
+
+    tenant = tenant_create(slug=slug, name=slug.title())
+    categories = sorted(questions)
+    with tenant_context(tenant.id):
+        articles, translations, versions = [], [], []
+        for n in range(count):
+            category = categories[n % len(categories)]
+            pool = questions[category]
+            title = pool[rng.randrange(len(pool))].rstrip("?.!")[:300]
+            paragraphs = [" ".join(rng.sample(pool, min(4, len(pool)))) for _ in range(3)]
+            body = f"## {category.replace('_', ' ').title()}\n\n" + "\n\n".join(paragraphs)
+            articles.append(Article(tenant=tenant, slug=f"a{n}", status="published", visibility="public"))
+            body_html = render_body(body, "markdown")
+            translations.append(
+                ArticleTranslation(
+                    tenant=tenant,
+                    locale="en",
+                    title=title,
+                    body_source=body,
+                    body_html=body_html,
+                    body_text=html_to_text(body_html),
+                    search_config="english",
+                )
+            )
+            versions.append(
+                ArticleVersion(
+                    tenant=tenant,
+                    locale="en",
+                    number=1,
+                    title=title,
+                    body_format="markdown",
+                    body_source=body,
+                )
+            )
+        Article.objects.bulk_create(articles, batch_size=1000)
+        for article, translation, version in zip(articles, translations, versions, strict=True):
+            translation.article = article
+            version.article = article
+        ArticleTranslation.objects.bulk_create(translations, batch_size=1000)
+        ArticleVersion.objects.bulk_create(versions, batch_size=1000)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE kb_articletranslation SET {SET_VECTORS_SQL} WHERE tenant_id = %s",  # noqa: S608
+                [tenant.id],
+            )
+
+
+def typed_prefix(question: str, rng: random.Random) -> str:
+    """What a customer has typed so far: the question cut somewhere after its third word."""
+    words = question.split()
+    keep = rng.randint(min(3, len(words)), len(words))
+    text = " ".join(words[:keep])
+    if keep < len(words) and rng.random() < 0.6:
+        text += " " + words[keep][: rng.randint(1, max(1, len(words[keep]) - 1))]
+    return text
+
+
+def search_terms(question: str, rng: random.Random) -> str:
+    words = [w.strip("?.,!'\"") for w in question.split() if len(w) > 3]
+    return " ".join(rng.sample(words, min(len(words), rng.randint(1, 3)))) or question
+
+
+def percentiles(samples: list[float]) -> tuple[float, float, float]:
+    ordered = sorted(samples)
+    p99 = ordered[min(len(ordered) - 1, round(0.99 * (len(ordered) - 1)))]
+    return statistics.median(ordered), p99, ordered[-1]
+
+
+def time_requests(client: Client, path: str, queries: list[str], key: str = "q") -> tuple[list[float], int]:
+    samples, hits = [], 0
+    for query in queries:
+        start = time.perf_counter()
+        response = client.get(path, {key: query})
+        samples.append((time.perf_counter() - start) * 1000)
+        assert response.status_code == 200, (response.status_code, response.content[:200])
+        hits += bool(response.json())
+    return samples, hits
+
+
+def time_plain_rls(tenant_id: int, queries: list[str]) -> list[float]:
+    """The same ranked search as the app role under RLS, without the SECURITY DEFINER function."""
+    from tenancy.context import tenant_context
+
+    samples = []
+    for query in queries:
+        with tenant_context(tenant_id), connection.cursor() as cursor:
+            start = time.perf_counter()
+            cursor.execute(
+                "SELECT t.id, ts_rank_cd(t.search_vector, q, 1) AS rank "
+                "FROM kb_articletranslation t, websearch_to_tsquery('english', %s) q "
+                "JOIN LATERAL (SELECT 1) x ON true "
+                "WHERE t.tenant_id = %s AND t.search_vector @@ q ORDER BY rank DESC LIMIT 10",
+                [query, tenant_id],
+            )
+            cursor.fetchall()
+            samples.append((time.perf_counter() - start) * 1000)
+    return samples
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=10_000)
+    parser.add_argument("--others", type=int, default=3_000, help="articles of each of two other tenants")
+    parser.add_argument("--queries", type=int, default=400)
+    args = parser.parse_args()
+
+    from testing.database import test_database
+
+    rng = random.Random(7)
+    questions = load_questions()
+    all_questions = [q for pool in questions.values() for q in pool]
+    with test_database() as name:
+        started = time.perf_counter()
+        seed_tenant("bench", args.articles, questions, rng)
+        seed_tenant("other1", args.others, questions, rng)
+        seed_tenant("other2", args.others, questions, rng)
+        seeded = time.perf_counter() - started
+        with connections["owner"].cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE kb_articletranslation")
+            cursor.execute("VACUUM ANALYZE kb_article")
+        transaction.commit  # noqa: B018  (autocommit: nothing pending)
+        from tenancy.selectors import tenant_by_slug
+
+        tenant = tenant_by_slug(slug="bench")
+        assert tenant is not None
+        client = Client(HTTP_HOST="bench.localhost")
+        suggest_q = [typed_prefix(rng.choice(all_questions), rng) for _ in range(args.queries)]
+        search_q = [search_terms(rng.choice(all_questions), rng) for _ in range(args.queries)]
+        # Warm-up: connection pool, plan caches, the first Redis connection.
+        time_requests(client, "/api/v1/kb/suggest", suggest_q[:20])
+        time_requests(client, "/api/v1/kb/search", search_q[:20])
+
+        suggest_ms, suggest_hits = time_requests(client, "/api/v1/kb/suggest", suggest_q)
+        search_ms, search_hits = time_requests(client, "/api/v1/kb/search", search_q)
+        rls_ms = time_plain_rls(tenant.id, search_q[:100])
+
+        print(f"database {name}; seeded {args.articles} + 2x{args.others} articles in {seeded:.1f} s")
+        print(f"load average at the end: {os.getloadavg()[0]:.2f} (2 cores shared)")
+        print()
+        print(
+            "| what (tenant of %d articles) | n | p50 ms | p99 ms | max ms | with results |" % args.articles
+        )
+        print("|---|---:|---:|---:|---:|---:|")
+        for label, samples, hits in (
+            ("GET /api/v1/kb/suggest (HTTP stack)", suggest_ms, suggest_hits),
+            ("GET /api/v1/kb/search with snippets (HTTP stack)", search_ms, search_hits),
+            ("same ranked query under plain RLS, SQL only (no function)", rls_ms, None),
+        ):
+            p50, p99, top = percentiles(samples)
+            shown = f"{hits}/{len(samples)}" if hits is not None else "-"
+            print(f"| {label} | {len(samples)} | {p50:.1f} | {p99:.1f} | {top:.1f} | {shown} |")
+
+
+if __name__ == "__main__":
+    main()
