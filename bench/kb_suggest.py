@@ -59,7 +59,7 @@ def seed_tenant(slug: str, count: int, questions: dict[str, list[str]], rng: ran
     """Bulk-insert `count` published articles through the same rendering and vector SQL as the services."""
     from kb.content import html_to_text, render_body
     from kb.models import Article, ArticleTranslation, ArticleVersion
-    from kb.services import SET_VECTORS_SQL
+    from kb.services import search_index_rebuild
     from tenancy.context import tenant_context
     from tenancy.services import tenant_create
 
@@ -102,11 +102,7 @@ def seed_tenant(slug: str, count: int, questions: dict[str, list[str]], rng: ran
             version.article = article
         ArticleTranslation.objects.bulk_create(translations, batch_size=1000)
         ArticleVersion.objects.bulk_create(versions, batch_size=1000)
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"UPDATE kb_articletranslation SET {SET_VECTORS_SQL} WHERE tenant_id = %s",  # noqa: S608
-                [tenant.id],
-            )
+    search_index_rebuild(tenant=tenant)
 
 
 def typed_prefix(question: str, rng: random.Random) -> str:
@@ -201,9 +197,7 @@ def main() -> None:
         print(f"database {name}; seeded {args.articles} + 2x{args.others} articles in {seeded:.1f} s")
         print(f"load average at the end: {os.getloadavg()[0]:.2f} (2 cores shared)")
         print()
-        print(
-            "| what (tenant of %d articles) | n | p50 ms | p99 ms | max ms | with results |" % args.articles
-        )
+        print(f"| what (tenant of {args.articles} articles) | n | p50 ms | p99 ms | max ms | with results |")
         print("|---|---:|---:|---:|---:|---:|")
         for label, samples, hits in (
             ("GET /api/v1/kb/suggest (HTTP stack)", suggest_ms, suggest_hits),

@@ -113,8 +113,6 @@ class ArticleTranslation(TenantOwned):
     # The PostgreSQL text search configuration of this locale (english, german, simple, ...).
     search_config = models.CharField(max_length=40, default="simple")
     search_vector = SearchVectorField(null=True, editable=False)
-    # The title alone: small, so ranking thousands of title matches stays cheap (suggest).
-    title_vector = SearchVectorField(null=True, editable=False)
     version = models.PositiveIntegerField(default=1)
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(
@@ -129,11 +127,33 @@ class ArticleTranslation(TenantOwned):
             # btree_gin: tenant_id and the vector in one GIN index. Reached through the
             # SECURITY DEFINER search function (see kb/search.py for why not through RLS).
             GinIndex(fields=["tenant", "search_vector"], name="kb_translation_search_idx"),
-            GinIndex(fields=["tenant", "title_vector"], name="kb_translation_title_idx"),
         ]
 
     def __str__(self) -> str:
         return f"{self.title} [{self.locale}]"
+
+
+class ArticleSearchEntry(TenantOwned):
+    """A narrow copy of what search filters and ranks titles by, one row per translation.
+
+    Ranking reads every matching row's vector; a common word matches thousands of
+    articles, and reading them from the wide translation rows (bodies in three forms)
+    cost most of the suggest time. These rows are ~100 bytes. Kept in step by the
+    services (translation save, status and visibility changes).
+    """
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
+    translation = models.ForeignKey(ArticleTranslation, on_delete=models.CASCADE, related_name="+")
+    locale = models.CharField(max_length=16)
+    status = models.CharField(max_length=20, choices=ArticleStatus.choices)
+    visibility = models.CharField(max_length=20, choices=Visibility.choices)
+    title_vector = SearchVectorField(null=True, editable=False)
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["tenant", "translation"], name="kb_searchentry_translation_uniq")
+        ]
+        indexes: ClassVar = [GinIndex(fields=["tenant", "title_vector"], name="kb_searchentry_title_idx")]
 
 
 class ArticleVersion(TenantOwned):

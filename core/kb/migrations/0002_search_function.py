@@ -49,26 +49,26 @@ BEGIN
     END IF;
     -- Ranking every match costs time in proportion to the matches (a common word can
     -- match most articles), so rank a bounded candidate set: the best title matches
-    -- (small vectors, cheap to rank) plus body matches that contain every word.
+    -- (narrow rows of kb_articlesearchentry, cheap to read and rank) plus body matches
+    -- that contain every word, then rank those few hundred by the whole article.
     RETURN QUERY
     WITH candidates AS (
-        (SELECT t.id
-         FROM kb_articletranslation t
-         JOIN kb_article a ON a.tenant_id = v_tenant AND a.id = t.article_id
-         WHERE t.tenant_id = v_tenant
-           AND ((t.locale = p_locale AND t.title_vector @@ v_q)
-                OR (t.locale = p_fallback_locale AND t.title_vector @@ v_fq))
-           AND a.status = 'published' AND a.visibility = ANY (p_visibilities)
-         ORDER BY ts_rank(t.title_vector, CASE WHEN t.locale = p_locale THEN v_q ELSE v_fq END) DESC
+        (SELECT e.translation_id AS id
+         FROM kb_articlesearchentry e
+         WHERE e.tenant_id = v_tenant
+           AND ((e.locale = p_locale AND e.title_vector @@ v_q)
+                OR (e.locale = p_fallback_locale AND e.title_vector @@ v_fq))
+           AND e.status = 'published' AND e.visibility = ANY (p_visibilities)
+         ORDER BY ts_rank(e.title_vector, CASE WHEN e.locale = p_locale THEN v_q ELSE v_fq END) DESC
          LIMIT 100)
         UNION
         (SELECT t.id
          FROM kb_articletranslation t
-         JOIN kb_article a ON a.tenant_id = v_tenant AND a.id = t.article_id
+         JOIN kb_articlesearchentry e ON e.tenant_id = v_tenant AND e.translation_id = t.id
          WHERE t.tenant_id = v_tenant
            AND ((t.locale = p_locale AND t.search_vector @@ v_q_all)
                 OR (t.locale = p_fallback_locale AND t.search_vector @@ v_fq_all))
-           AND a.status = 'published' AND a.visibility = ANY (p_visibilities)
+           AND e.status = 'published' AND e.visibility = ANY (p_visibilities)
          LIMIT 300)
     )
     SELECT r.id, r.article_id, r.locale::text, r.rank,
@@ -79,7 +79,7 @@ BEGIN
            ELSE '' END
     FROM (
         SELECT t.id, t.article_id, t.locale, t.search_config, t.body_text, m.q,
-               (ts_rank_cd(t.search_vector, m.q, 1) + ts_rank(t.title_vector, m.q))::real AS rank
+               ts_rank_cd(t.search_vector, m.q, 1)::real AS rank
         FROM candidates c
         JOIN kb_articletranslation t ON t.tenant_id = v_tenant AND t.id = c.id
         CROSS JOIN LATERAL (

@@ -71,6 +71,32 @@ def test_drafts_archived_and_hidden_articles_are_not_found(two_tenants):
     assert titles(EVERYONE) == ["Router agents", "Router customers", "Router public"]
 
 
+def test_status_and_visibility_changes_reach_search_at_once(two_tenants):
+    agent = two_tenants.a.agent
+    article = make_article(agent, "Modem lights", "blinking modem", status="draft")
+    found = lambda: [r.article.id for r in _search(agent.tenant, "modem", visibilities=["public"])]  # noqa: E731
+    found_typed = lambda: [  # noqa: E731
+        r.article.id for r in _search(agent.tenant, "mode", visibilities=["public"], suggest=True)
+    ]
+    assert found() == [] and found_typed() == []
+    services.article_set_status(tenant=agent.tenant, article=article, status="published")
+    assert found() == [article.id] and found_typed() == [article.id]
+    services.article_update(tenant=agent.tenant, article=article, visibility="agents")
+    assert found() == [] and found_typed() == []
+    services.article_update(tenant=agent.tenant, article=article, visibility="public")
+    services.article_translation_save(
+        tenant=agent.tenant,
+        article=article,
+        editor=agent,
+        locale="en",
+        title="Router lights",
+        body="blinking",
+    )
+    assert found() == [] and found_typed() == []  # the old words are gone from both indexes
+    services.article_set_status(tenant=agent.tenant, article=article, status="archived")
+    assert [r.article.id for r in _search(agent.tenant, "router", visibilities=["public"])] == []
+
+
 def test_suggest_matches_prefixes_and_any_word(two_tenants):
     agent = two_tenants.a.agent
     make_article(agent, "Reset your password", "Use the forgot link.")
