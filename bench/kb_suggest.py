@@ -176,8 +176,8 @@ def main() -> None:
         seed_tenant("other2", args.others, questions, rng)
         seeded = time.perf_counter() - started
         with connections["owner"].cursor() as cursor:
-            cursor.execute("VACUUM ANALYZE kb_articletranslation")
-            cursor.execute("VACUUM ANALYZE kb_article")
+            for table in ("kb_articletranslation", "kb_article", "kb_articlesearchentry"):
+                cursor.execute(f"VACUUM ANALYZE {table}")
         transaction.commit  # noqa: B018  (autocommit: nothing pending)
         from tenancy.selectors import tenant_by_slug
 

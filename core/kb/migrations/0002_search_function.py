@@ -50,7 +50,9 @@ BEGIN
     -- Ranking every match costs time in proportion to the matches (a common word can
     -- match most articles), so rank a bounded candidate set: the best title matches
     -- (narrow rows of kb_articlesearchentry, cheap to read and rank) plus body matches
-    -- that contain every word, then rank those few hundred by the whole article.
+    -- that contain every word, then rank those hundred by the whole article. The
+    -- LATERAL ... OFFSET 0 keeps the entry check a per-row index probe (a hash join
+    -- would read every entry of the tenant).
     RETURN QUERY
     WITH candidates AS (
         (SELECT e.translation_id AS id
@@ -60,16 +62,19 @@ BEGIN
                 OR (e.locale = p_fallback_locale AND e.title_vector @@ v_fq))
            AND e.status = 'published' AND e.visibility = ANY (p_visibilities)
          ORDER BY ts_rank(e.title_vector, CASE WHEN e.locale = p_locale THEN v_q ELSE v_fq END) DESC
-         LIMIT 100)
+         LIMIT 40)
         UNION
         (SELECT t.id
          FROM kb_articletranslation t
-         JOIN kb_articlesearchentry e ON e.tenant_id = v_tenant AND e.translation_id = t.id
+         CROSS JOIN LATERAL (
+             SELECT 1 FROM kb_articlesearchentry e
+             WHERE e.tenant_id = v_tenant AND e.translation_id = t.id
+               AND e.status = 'published' AND e.visibility = ANY (p_visibilities)
+             OFFSET 0) e
          WHERE t.tenant_id = v_tenant
            AND ((t.locale = p_locale AND t.search_vector @@ v_q_all)
                 OR (t.locale = p_fallback_locale AND t.search_vector @@ v_fq_all))
-           AND e.status = 'published' AND e.visibility = ANY (p_visibilities)
-         LIMIT 300)
+         LIMIT 60)
     )
     SELECT r.id, r.article_id, r.locale::text, r.rank,
            CASE WHEN p_snippets THEN
