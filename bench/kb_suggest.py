@@ -137,6 +137,30 @@ def time_requests(client: Client, path: str, queries: list[str], key: str = "q")
     return samples, hits
 
 
+def time_function(tenant_id: int, queries: list[str], *, suggest: bool) -> list[float]:
+    """kb_search alone, as the app role inside the tenant's transaction (no HTTP, no Python shaping)."""
+    from kb.search import run_search, suggest_queries
+    from tenancy.context import tenant_context
+
+    samples = []
+    for query in queries:
+        text, text_all = suggest_queries(query) if suggest else (query, "")
+        with tenant_context(tenant_id):
+            start = time.perf_counter()
+            run_search(
+                text=text,
+                text_all=text_all,
+                websearch=not suggest,
+                locale="en",
+                fallback_locale="en",
+                visibilities=["public"],
+                limit=5 if suggest else 10,
+                snippets=not suggest,
+            )
+            samples.append((time.perf_counter() - start) * 1000)
+    return samples
+
+
 def time_plain_rls(tenant_id: int, queries: list[str]) -> list[float]:
     """The same ranked search as the app role under RLS, without the SECURITY DEFINER function."""
     from tenancy.context import tenant_context
@@ -148,7 +172,6 @@ def time_plain_rls(tenant_id: int, queries: list[str]) -> list[float]:
             cursor.execute(
                 "SELECT t.id, ts_rank_cd(t.search_vector, q, 1) AS rank "
                 "FROM kb_articletranslation t, websearch_to_tsquery('english', %s) q "
-                "JOIN LATERAL (SELECT 1) x ON true "
                 "WHERE t.tenant_id = %s AND t.search_vector @@ q ORDER BY rank DESC LIMIT 10",
                 [query, tenant_id],
             )
@@ -192,6 +215,9 @@ def main() -> None:
 
         suggest_ms, suggest_hits = time_requests(client, "/api/v1/kb/suggest", suggest_q)
         search_ms, search_hits = time_requests(client, "/api/v1/kb/search", search_q)
+        fn_suggest_ms = time_function(tenant.id, suggest_q, suggest=True)
+        fn_search_ms = time_function(tenant.id, search_q, suggest=False)
+        baseline_ms, _ = time_requests(client, "/api/v1/kb/locales", suggest_q[:100])
         rls_ms = time_plain_rls(tenant.id, search_q[:100])
 
         print(f"database {name}; seeded {args.articles} + 2x{args.others} articles in {seeded:.1f} s")
@@ -202,7 +228,10 @@ def main() -> None:
         for label, samples, hits in (
             ("GET /api/v1/kb/suggest (HTTP stack)", suggest_ms, suggest_hits),
             ("GET /api/v1/kb/search with snippets (HTTP stack)", search_ms, search_hits),
-            ("same ranked query under plain RLS, SQL only (no function)", rls_ms, None),
+            ("kb_search() for suggest, SQL only", fn_suggest_ms, None),
+            ("kb_search() for search with snippets, SQL only", fn_search_ms, None),
+            ("GET /api/v1/kb/locales (stack baseline, no search)", baseline_ms, None),
+            ("ranked search as plain SQL under RLS, no function (the pitfall)", rls_ms, None),
         ):
             p50, p99, top = percentiles(samples)
             shown = f"{hits}/{len(samples)}" if hits is not None else "-"

@@ -253,10 +253,10 @@ def search(
     )
     return [
         SearchHitOut(
-            id=r.article.id,
-            slug=r.article.slug,
-            locale=r.translation.locale,
-            title=r.translation.title,
+            id=r.article_id,
+            slug=r.slug,
+            locale=r.locale,
+            title=r.title,
             rank=r.rank,
             snippet_html=r.snippet_html,
         )
@@ -276,12 +276,7 @@ def suggest(
     results = selectors.article_search(
         tenant=tenant, text=q, locale=locale, visibilities=visibilities, limit=limit, suggest=True
     )
-    return [
-        SuggestionOut(
-            id=r.article.id, slug=r.article.slug, locale=r.translation.locale, title=r.translation.title
-        )
-        for r in results
-    ]
+    return [SuggestionOut(id=r.article_id, slug=r.slug, locale=r.locale, title=r.title) for r in results]
 
 
 def _readable_article(request: HttpRequest, slug: str) -> tuple[Tenant, Article]:

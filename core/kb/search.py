@@ -32,6 +32,8 @@ class Hit:
     locale: str
     rank: float
     snippet_html: str
+    title: str
+    slug: str
 
 
 def suggest_queries(text: str) -> tuple[str, str]:
@@ -64,7 +66,7 @@ def run_search(
     """Ranked hits of the current tenant (the transaction's `app.tenant_id`), best first."""
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT translation_id, article_id, locale, rank, snippet "
+            "SELECT translation_id, article_id, locale, rank, snippet, title, slug "
             "FROM kb_search(%s, %s, %s, %s, %s, %s, %s, %s::text[], %s, %s)",
             [
                 text[:MAX_QUERY_CHARS],
@@ -82,9 +84,19 @@ def run_search(
         rows = cursor.fetchall()
     hits: list[Hit] = []
     seen: set[int] = set()
-    for translation_id, article_id, hit_locale, rank, snippet in rows:
+    for translation_id, article_id, hit_locale, rank, snippet, title, slug in rows:
         if article_id in seen:
             continue
         seen.add(article_id)
-        hits.append(Hit(translation_id, article_id, hit_locale, float(rank), snippet_to_html(snippet or "")))
+        hits.append(
+            Hit(
+                translation_id,
+                article_id,
+                hit_locale,
+                float(rank),
+                snippet_to_html(snippet or ""),
+                title,
+                slug,
+            )
+        )
     return hits

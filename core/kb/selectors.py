@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
 
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
@@ -110,14 +109,6 @@ def published_article_list(
     return list(qs.order_by("section_id", "position", "id")[offset : offset + limit])
 
 
-@dataclass(frozen=True)
-class SearchResult:
-    article: Article
-    translation: ArticleTranslation
-    rank: float
-    snippet_html: str
-
-
 def article_search(
     *,
     tenant: Tenant,
@@ -126,38 +117,23 @@ def article_search(
     visibilities: list[str],
     limit: int = 10,
     suggest: bool = False,
-) -> list[SearchResult]:
+) -> list[search.Hit]:
     """Ranked published articles for a query (`suggest`: as-you-type matching, no snippets)."""
     chosen = resolve_locale(tenant, locale)
     default = tenant_default_locale(tenant)
     query, query_all = search.suggest_queries(text) if suggest else (text.strip(), "")
     if not query:
         return []
-    hits = search.run_search(
+    return search.run_search(
         text=query,
         text_all=query_all,
         websearch=not suggest,
         locale=chosen,
         fallback_locale=default,
         visibilities=visibilities,
-        limit=limit * 2 if chosen != default else limit,
+        limit=limit,
         snippets=not suggest,
-    )[:limit]
-    if not hits:
-        return []
-    articles = Article.objects.filter(tenant=tenant, id__in=[h.article_id for h in hits]).only(
-        "id", "slug", "tags", "visibility", "section_id", "updated_at"
     )
-    translations = ArticleTranslation.objects.filter(
-        tenant=tenant, id__in=[h.translation_id for h in hits]
-    ).only("id", "article_id", "locale", "title")
-    article_by_id = {a.id: a for a in articles}
-    translation_by_id = {t.id: t for t in translations}
-    return [
-        SearchResult(article_by_id[h.article_id], translation_by_id[h.translation_id], h.rank, h.snippet_html)
-        for h in hits
-        if h.article_id in article_by_id and h.translation_id in translation_by_id
-    ]
 
 
 def attachment_for_reader(

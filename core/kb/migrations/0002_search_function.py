@@ -14,7 +14,9 @@ CREATE OR REPLACE FUNCTION kb_search(
     p_visibilities text[],
     p_limit integer,
     p_snippets boolean
-) RETURNS TABLE (translation_id bigint, article_id bigint, locale text, rank real, snippet text)
+) RETURNS TABLE (
+    translation_id bigint, article_id bigint, locale text, rank real, snippet text, title text, slug text
+)
 LANGUAGE plpgsql STABLE SECURITY DEFINER
 SET search_path = pg_catalog, public
 AS $fn$
@@ -81,9 +83,10 @@ BEGIN
                ts_headline(r.search_config::regconfig, r.body_text, r.q,
                    'MaxFragments=2, MaxWords=24, MinWords=8, FragmentDelimiter=" … ", '
                    || 'StartSel=' || chr(2) || ', StopSel=' || chr(3))
-           ELSE '' END
+           ELSE '' END,
+           r.title::text, a.slug::text
     FROM (
-        SELECT t.id, t.article_id, t.locale, t.search_config, t.body_text, m.q,
+        SELECT t.id, t.article_id, t.locale, t.search_config, t.body_text, t.title, m.q,
                ts_rank_cd(t.search_vector, m.q, 1)::real AS rank
         FROM candidates c
         JOIN kb_articletranslation t ON t.tenant_id = v_tenant AND t.id = c.id
@@ -98,6 +101,7 @@ BEGIN
         ORDER BY rank DESC, t.article_id
         LIMIT p_limit
     ) r
+    JOIN kb_article a ON a.tenant_id = v_tenant AND a.id = r.article_id
     ORDER BY r.rank DESC, r.article_id;
 END
 $fn$;

@@ -252,3 +252,26 @@ def test_bad_input_gets_4xx_not_500(two_tenants, library):
     assert client.get("/api/v1/kb/articles", {"limit": 1000}).status_code == 422
     assert client.get("/api/v1/kb/articles", HTTP_HOST="nosuch.localhost").status_code == 404
     assert Client(HTTP_HOST="localhost").get("/api/v1/kb/articles").status_code == 404
+
+
+def test_list_endpoints_keep_a_constant_query_count(two_tenants):
+    """No N+1: listing 2 or 6 articles (with translations and files) costs the same queries."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    agent = two_tenants.a.agent
+    client = anonymous(two_tenants.a)
+
+    def count(path):
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(path).status_code == 200
+        return len(captured.captured_queries)
+
+    for n in range(2):
+        make_article(agent, f"Few {n}", tags=["t"])
+    few = count("/api/v1/kb/articles"), count("/api/v1/kb/search?q=few"), count("/api/v1/kb/suggest?q=few")
+    for n in range(4):
+        make_article(agent, f"Few more {n}", tags=["t"])
+    many = count("/api/v1/kb/articles"), count("/api/v1/kb/search?q=few"), count("/api/v1/kb/suggest?q=few")
+    assert few == many
+    assert many[0] <= 8, many

@@ -24,7 +24,7 @@ def test_title_matches_rank_above_body_matches_with_escaped_snippets(two_tenants
     make_article(agent, "Shipping times", "Orders leave in two days. Invoices come by mail.")
     make_article(agent, "Invoices explained", "How to read an <invoice> and pay it.", body_format="html")
     results = _search(agent.tenant, "invoices")
-    assert [r.translation.title for r in results] == ["Invoices explained", "Shipping times"]
+    assert [r.title for r in results] == ["Invoices explained", "Shipping times"]
     assert "<mark>Invoices</mark>" in results[1].snippet_html
     assert "<invoice>" not in results[0].snippet_html  # the tag was sanitized away or escaped
 
@@ -43,8 +43,8 @@ def test_search_uses_the_language_of_the_locale(two_tenants):
     )
     # German stemming: "Karte" finds "Karten"; English stemming: "card" finds "cards".
     german = _search(tenant, "Karte", locale="de")
-    assert [(r.translation.locale, r.translation.title) for r in german] == [("de", "Zahlungen")]
-    assert [r.translation.title for r in _search(tenant, "card", locale="en")] == ["Payments"]
+    assert [(r.locale, r.title) for r in german] == [("de", "Zahlungen")]
+    assert [r.title for r in _search(tenant, "card", locale="en")] == ["Payments"]
 
 
 def test_requested_locale_falls_back_to_default_for_untranslated_articles(two_tenants):
@@ -52,7 +52,7 @@ def test_requested_locale_falls_back_to_default_for_untranslated_articles(two_te
     tenant = services.kb_locales_set(tenant=agent.tenant, locales=["en", "de"], default_locale="en")
     make_article(agent, "Refund policy", "Refunds within 30 days.")
     results = _search(tenant, "refund", locale="de")
-    assert [(r.translation.locale, r.translation.title) for r in results] == [("en", "Refund policy")]
+    assert [(r.locale, r.title) for r in results] == [("en", "Refund policy")]
 
 
 def test_drafts_archived_and_hidden_articles_are_not_found(two_tenants):
@@ -64,7 +64,7 @@ def test_drafts_archived_and_hidden_articles_are_not_found(two_tenants):
     make_article(agent, "Router archived", "router", status="archived")
 
     def titles(vis):
-        return sorted(r.translation.title for r in _search(agent.tenant, "router", visibilities=vis))
+        return sorted(r.title for r in _search(agent.tenant, "router", visibilities=vis))
 
     assert titles(["public"]) == ["Router public"]
     assert titles(["public", "customers"]) == ["Router customers", "Router public"]
@@ -74,9 +74,9 @@ def test_drafts_archived_and_hidden_articles_are_not_found(two_tenants):
 def test_status_and_visibility_changes_reach_search_at_once(two_tenants):
     agent = two_tenants.a.agent
     article = make_article(agent, "Modem lights", "blinking modem", status="draft")
-    found = lambda: [r.article.id for r in _search(agent.tenant, "modem", visibilities=["public"])]  # noqa: E731
+    found = lambda: [r.article_id for r in _search(agent.tenant, "modem", visibilities=["public"])]  # noqa: E731
     found_typed = lambda: [  # noqa: E731
-        r.article.id for r in _search(agent.tenant, "mode", visibilities=["public"], suggest=True)
+        r.article_id for r in _search(agent.tenant, "mode", visibilities=["public"], suggest=True)
     ]
     assert found() == [] and found_typed() == []
     services.article_set_status(tenant=agent.tenant, article=article, status="published")
@@ -94,17 +94,17 @@ def test_status_and_visibility_changes_reach_search_at_once(two_tenants):
     )
     assert found() == [] and found_typed() == []  # the old words are gone from both indexes
     services.article_set_status(tenant=agent.tenant, article=article, status="archived")
-    assert [r.article.id for r in _search(agent.tenant, "router", visibilities=["public"])] == []
+    assert [r.article_id for r in _search(agent.tenant, "router", visibilities=["public"])] == []
 
 
 def test_suggest_matches_prefixes_and_any_word(two_tenants):
     agent = two_tenants.a.agent
     make_article(agent, "Reset your password", "Use the forgot link.")
     make_article(agent, "Two-factor login", "Codes by app.")
-    assert [r.translation.title for r in _search(agent.tenant, "how do I reset my passw", suggest=True)] == [
+    assert [r.title for r in _search(agent.tenant, "how do I reset my passw", suggest=True)] == [
         "Reset your password"
     ]
-    found = {r.translation.title for r in _search(agent.tenant, "password or login", suggest=True)}
+    found = {r.title for r in _search(agent.tenant, "password or login", suggest=True)}
     assert found == {"Reset your password", "Two-factor login"}
     assert _search(agent.tenant, "the and of", suggest=True) == []  # only stop words
 
@@ -112,10 +112,8 @@ def test_suggest_matches_prefixes_and_any_word(two_tenants):
 def test_search_never_returns_another_tenants_articles(two_tenants):
     make_article(two_tenants.a.agent, "Acme widgets", "widget manual")
     make_article(two_tenants.b.agent, "Globex widgets", "widget manual")
-    assert [r.translation.title for r in _search(two_tenants.a.tenant, "widget")] == ["Acme widgets"]
-    assert [r.translation.title for r in _search(two_tenants.b.tenant, "widget", suggest=True)] == [
-        "Globex widgets"
-    ]
+    assert [r.title for r in _search(two_tenants.a.tenant, "widget")] == ["Acme widgets"]
+    assert [r.title for r in _search(two_tenants.b.tenant, "widget", suggest=True)] == ["Globex widgets"]
 
 
 def test_search_function_without_tenant_setting_returns_nothing(two_tenants):
