@@ -233,9 +233,11 @@ def translation_save(
 @router.post("/kb/manage/articles/{article_id}/status", response=ArticleStaffOut)
 def article_status(request: HttpRequest, article_id: int, payload: StatusIn) -> ArticleStaffOut:
     """Publish, unpublish (draft) or archive."""
-    require_staff(request)
+    actor = require_staff(request)
     tenant = request_tenant(request)
-    services.article_set_status(tenant=tenant, article=_article(tenant, article_id), status=payload.status)
+    services.article_set_status(
+        tenant=tenant, article=_article(tenant, article_id), status=payload.status, actor=actor
+    )
     return _article_out(_article(tenant, article_id))
 
 

@@ -10,7 +10,10 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
+from events.services import event_record
 
+from contracts.events import Actor
+from contracts.kb import ARTICLE_PUBLISHED, ArticlePublished
 from kb import cache, content, files
 from kb.locales import LOCALE_PATTERN, search_config_for, tenant_locales
 from kb.models import (
@@ -160,6 +163,23 @@ def section_update(
 
 
 # -- articles ------------------------------------------------------------------------
+
+
+def _record_published(tenant: Tenant, article: Article, actor: Membership | None) -> None:
+    """The kb.article_published event, in the publishing transaction (outbox)."""
+    locales = sorted(
+        ArticleTranslation.objects.filter(tenant=tenant, article=article).values_list("locale", flat=True)
+    )
+    payload = ArticlePublished(
+        article_id=article.id, slug=article.slug, visibility=article.visibility, locales=locales
+    )
+    event_record(
+        tenant_id=tenant.id,
+        type=ARTICLE_PUBLISHED,
+        data=payload.model_dump(mode="json"),
+        actor=Actor(kind="user", id=actor.user_id) if actor else None,
+        subject_id=article.id,
+    )
 
 
 def _clean_tags(tags: Iterable[str]) -> list[str]:
@@ -312,6 +332,8 @@ def article_create(
                 body_format=body_format,
                 note="created",
             )
+            if status == ArticleStatus.PUBLISHED:
+                _record_published(tenant, article, author)
     except IntegrityError as exc:
         raise ValidationError({"slug": f"An article with slug {article.slug!r} already exists."}) from exc
     cache.invalidate_tenant(tenant.id)
@@ -408,16 +430,21 @@ def article_translation_save(
     return translation
 
 
-def article_set_status(*, tenant: Tenant, article: Article, status: str) -> Article:
+def article_set_status(
+    *, tenant: Tenant, article: Article, status: str, actor: Membership | None = None
+) -> Article:
     """Publish, unpublish (back to draft) or archive. Publishing drops the cached pages."""
-    _same_tenant(tenant, article)
+    _same_tenant(tenant, article, actor)
     _check_choice(status, ArticleStatus.values, "status")
+    newly_published = status == ArticleStatus.PUBLISHED and article.status != ArticleStatus.PUBLISHED
     article.status = status
-    if status == ArticleStatus.PUBLISHED:
+    if newly_published:
         article.published_at = timezone.now()
     with tenant_context(tenant.id):
         article.save(update_fields=["status", "published_at", "updated_at"])
         _sync_search(tenant_id=tenant.id, scope="article", value=article.id)
+        if newly_published:
+            _record_published(tenant, article, actor)
     cache.invalidate_tenant(tenant.id)
     return article
 

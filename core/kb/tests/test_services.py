@@ -161,3 +161,33 @@ def test_services_refuse_objects_of_another_tenant(two_tenants):
     article = make_article(two_tenants.a.agent, "Mine")
     with pytest.raises(ValidationError):
         services.article_set_status(tenant=two_tenants.b.tenant, article=article, status="draft")
+
+
+def test_publishing_records_one_internal_event_with_its_schema(two_tenants):
+    from events.models import OutboxEvent
+
+    from contracts.events import EventEnvelope
+    from contracts.kb import ARTICLE_PUBLISHED, ArticlePublished
+
+    agent = two_tenants.a.agent
+    tenant = agent.tenant
+    article = make_article(agent, "Launch notes", status="draft")
+
+    def events():
+        with tenant_context(tenant.id):
+            return [
+                EventEnvelope.model_validate(e.envelope)
+                for e in OutboxEvent.objects.filter(type=ARTICLE_PUBLISHED).order_by("id")
+            ]
+
+    assert events() == []
+    services.article_set_status(tenant=tenant, article=article, status="published", actor=agent)
+    services.article_set_status(tenant=tenant, article=article, status="published", actor=agent)  # no change
+    (envelope,) = events()
+    assert envelope.visibility == "internal" and envelope.subject_id == article.id
+    assert envelope.actor.id == agent.user_id
+    assert ArticlePublished.model_validate(envelope.data) == ArticlePublished(
+        article_id=article.id, slug="launch-notes", visibility="public", locales=["en"]
+    )
+    make_article(agent, "Born published")  # created published: one more event
+    assert len(events()) == 2
