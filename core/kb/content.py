@@ -77,7 +77,8 @@ def html_to_text(safe_html: str) -> str:
     parser = _TextExtractor()
     parser.feed(safe_html)
     parser.close()
-    text = "".join(parser.parts)
+    # Control characters out: \x02/\x03 mark search matches in snippets.
+    text = re.sub(r"[\x00-\x08\x0b-\x1f\x7f]", "", "".join(parser.parts))
     return re.sub(r"[ \t]*\n\s*", "\n", re.sub(r"[ \t\r\f\v]+", " ", text)).strip()
 
 

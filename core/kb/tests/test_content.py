@@ -33,6 +33,7 @@ def test_markdown_links_with_javascript_scheme_are_dropped():
 
 def test_text_extraction_decodes_entities():
     assert html_to_text("<p>Tom &amp; Jerry</p><p>two</p>") == "Tom & Jerry\ntwo"
+    assert html_to_text("<p>a\x02b\x03c</p>") == "abc"  # cannot forge snippet marks
 
 
 def test_snippet_escapes_text_and_marks_matches():
