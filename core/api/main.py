@@ -9,9 +9,9 @@ from ninja import NinjaAPI
 from accounts.api import router as accounts_router
 from api.auth import token_or_session
 from email_channel.api import router as email_router
-from notifications.api import router as notifications_router
 from kb.api_public import router as kb_public_router
 from kb.api_staff import router as kb_staff_router
+from notifications.api import router as notifications_router
 from tenancy.api import router as tenancy_router
 from webhooks.api import router as webhooks_router
 

@@ -100,3 +100,39 @@ def run_search(
             )
         )
     return hits
+
+
+# -- keeping the index current (called by kb.services in the writing transaction) ----------
+
+# Title weighs more than body. Computed on write, not as a generated column,
+# because the text->regconfig cast is not immutable.
+SEARCH_VECTOR_SQL = (
+    "setweight(to_tsvector(search_config::regconfig, title), 'A') || "
+    "setweight(to_tsvector(search_config::regconfig, body_text), 'B')"
+)
+# Upsert the narrow search entries (kb.models.ArticleSearchEntry) from translations and articles.
+_SYNC_ENTRIES_SQL = """
+INSERT INTO kb_articlesearchentry
+    (tenant_id, article_id, translation_id, locale, status, visibility, title_vector)
+SELECT t.tenant_id, t.article_id, t.id, t.locale, a.status, a.visibility,
+       setweight(to_tsvector(t.search_config::regconfig, t.title), 'A')
+FROM kb_articletranslation t
+JOIN kb_article a ON a.tenant_id = t.tenant_id AND a.id = t.article_id
+WHERE t.tenant_id = %s AND {scope}
+ON CONFLICT (tenant_id, translation_id) DO UPDATE SET
+    locale = EXCLUDED.locale, status = EXCLUDED.status, visibility = EXCLUDED.visibility,
+    title_vector = EXCLUDED.title_vector
+"""
+_SCOPES = {"translation": "t.id = %s", "article": "t.article_id = %s", "tenant": "%s IS NULL"}
+
+
+def sync_index(*, tenant_id: int, scope: str, value: int | None) -> None:
+    """Recompute search vectors and entries of one translation, one article or a whole tenant."""
+    condition = _SCOPES[scope]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE kb_articletranslation t SET search_vector = {SEARCH_VECTOR_SQL} "  # noqa: S608  # constant SQL
+            f"WHERE t.tenant_id = %s AND {condition}",
+            [tenant_id, value],
+        )
+        cursor.execute(_SYNC_ENTRIES_SQL.format(scope=condition), [tenant_id, value])

@@ -7,14 +7,14 @@ import html
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
-from events.services import event_record
 
 from contracts.events import Actor
 from contracts.kb import ARTICLE_PUBLISHED, ArticlePublished
-from kb import cache, content, files
+from events.services import event_record
+from kb import cache, content, files, search
 from kb.locales import LOCALE_PATTERN, search_config_for, tenant_locales
 from kb.models import (
     Article,
@@ -196,44 +196,10 @@ def _check_choice(value: str, choices: list[str], field: str) -> None:
         raise ValidationError({field: f"Use one of: {', '.join(choices)}."})
 
 
-# Title weighs more than body. Computed by the service, not as a generated column,
-# because the text->regconfig cast is not immutable.
-SEARCH_VECTOR_SQL = (
-    "setweight(to_tsvector(search_config::regconfig, title), 'A') || "
-    "setweight(to_tsvector(search_config::regconfig, body_text), 'B')"
-)
-# Upsert the narrow search entries (kb.models.ArticleSearchEntry) from translations and articles.
-_SYNC_ENTRIES_SQL = """
-INSERT INTO kb_articlesearchentry
-    (tenant_id, article_id, translation_id, locale, status, visibility, title_vector)
-SELECT t.tenant_id, t.article_id, t.id, t.locale, a.status, a.visibility,
-       setweight(to_tsvector(t.search_config::regconfig, t.title), 'A')
-FROM kb_articletranslation t
-JOIN kb_article a ON a.tenant_id = t.tenant_id AND a.id = t.article_id
-WHERE t.tenant_id = %s AND {scope}
-ON CONFLICT (tenant_id, translation_id) DO UPDATE SET
-    locale = EXCLUDED.locale, status = EXCLUDED.status, visibility = EXCLUDED.visibility,
-    title_vector = EXCLUDED.title_vector
-"""
-_SCOPES = {"translation": "t.id = %s", "article": "t.article_id = %s", "tenant": "%s IS NULL"}
-
-
-def _sync_search(*, tenant_id: int, scope: str, value: int | None) -> None:
-    """Recompute search vectors and entries of one translation, one article or a whole tenant."""
-    condition = _SCOPES[scope]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE kb_articletranslation t SET search_vector = {SEARCH_VECTOR_SQL} "  # noqa: S608  # constant SQL
-            f"WHERE t.tenant_id = %s AND {condition}",
-            [tenant_id, value],
-        )
-        cursor.execute(_SYNC_ENTRIES_SQL.format(scope=condition), [tenant_id, value])
-
-
 def search_index_rebuild(*, tenant: Tenant) -> None:
     """Recompute every search vector and entry of the tenant (after bulk imports or a config change)."""
     with tenant_context(tenant.id):
-        _sync_search(tenant_id=tenant.id, scope="tenant", value=None)
+        search.sync_index(tenant_id=tenant.id, scope="tenant", value=None)
 
 
 def _write_translation(
@@ -276,7 +242,7 @@ def _write_translation(
     translation.version += 1
     translation.updated_by = editor
     translation.save()
-    _sync_search(tenant_id=tenant.id, scope="translation", value=translation.id)
+    search.sync_index(tenant_id=tenant.id, scope="translation", value=translation.id)
     ArticleVersion.objects.create(
         tenant=tenant,
         article=article,
@@ -396,7 +362,7 @@ def article_update(
     try:
         with tenant_context(tenant.id):
             article.save()
-            _sync_search(tenant_id=tenant.id, scope="article", value=article.id)
+            search.sync_index(tenant_id=tenant.id, scope="article", value=article.id)
     except IntegrityError as exc:
         raise ValidationError({"slug": f"An article with slug {article.slug!r} already exists."}) from exc
     cache.invalidate_tenant(tenant.id)
@@ -442,7 +408,7 @@ def article_set_status(
         article.published_at = timezone.now()
     with tenant_context(tenant.id):
         article.save(update_fields=["status", "published_at", "updated_at"])
-        _sync_search(tenant_id=tenant.id, scope="article", value=article.id)
+        search.sync_index(tenant_id=tenant.id, scope="article", value=article.id)
         if newly_published:
             _record_published(tenant, article, actor)
     cache.invalidate_tenant(tenant.id)

@@ -164,10 +164,9 @@ def test_services_refuse_objects_of_another_tenant(two_tenants):
 
 
 def test_publishing_records_one_internal_event_with_its_schema(two_tenants):
-    from events.models import OutboxEvent
-
     from contracts.events import EventEnvelope
     from contracts.kb import ARTICLE_PUBLISHED, ArticlePublished
+    from events.models import OutboxEvent
 
     agent = two_tenants.a.agent
     tenant = agent.tenant
