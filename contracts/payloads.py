@@ -82,6 +82,16 @@ class NotificationCreatedV1(Payload):
     ticket_id: int | None = None
 
 
+class ArticlePublishedV1(Payload):
+    """A knowledge base article became visible to its readers. Recorded as an internal
+    event: an agents-only article must not reach customers' streams."""
+
+    article_id: int
+    slug: str
+    visibility: str = Field(description="public, customers or agents")
+    locales: list[str] = Field(default_factory=list)
+
+
 PAYLOADS: dict[tuple[str, int], type[Payload]] = {
     ("ticket.created", 1): TicketCreatedV1,
     ("ticket.updated", 1): TicketUpdatedV1,
@@ -93,6 +103,7 @@ PAYLOADS: dict[tuple[str, int], type[Payload]] = {
     ("sla.breached", 1): SlaPayloadV1,
     ("csat.received", 1): CsatReceivedV1,
     ("notification.created", 1): NotificationCreatedV1,
+    ("kb.article_published", 1): ArticlePublishedV1,
 }
 
 EVENT_TYPES: frozenset[str] = frozenset(name for name, _ in PAYLOADS)

@@ -35,6 +35,8 @@ def sample_payload(type: str, **overrides: Any) -> dict[str, Any]:
             "title": "Ticket #7 was assigned to you",
             "ticket_id": 42,
         }
+    elif type == "kb.article_published":
+        base = {"article_id": 5, "slug": "reset-your-password", "visibility": "public", "locales": ["en"]}
     else:
         base = {**_TICKET, **_EXTRA[type]}
     return {**base, **overrides}

@@ -12,7 +12,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from contracts.events import Actor
-from contracts.kb import ARTICLE_PUBLISHED, ArticlePublished
+from contracts.payloads import ArticlePublishedV1
 from events.services import event_record
 from kb import cache, content, files, search
 from kb.locales import LOCALE_PATTERN, search_config_for, tenant_locales
@@ -170,12 +170,12 @@ def _record_published(tenant: Tenant, article: Article, actor: Membership | None
     locales = sorted(
         ArticleTranslation.objects.filter(tenant=tenant, article=article).values_list("locale", flat=True)
     )
-    payload = ArticlePublished(
+    payload = ArticlePublishedV1(
         article_id=article.id, slug=article.slug, visibility=article.visibility, locales=locales
     )
     event_record(
         tenant_id=tenant.id,
-        type=ARTICLE_PUBLISHED,
+        type="kb.article_published",
         data=payload.model_dump(mode="json"),
         actor=Actor(kind="user", id=actor.user_id) if actor else None,
         subject_id=article.id,

@@ -165,7 +165,7 @@ def test_services_refuse_objects_of_another_tenant(two_tenants):
 
 def test_publishing_records_one_internal_event_with_its_schema(two_tenants):
     from contracts.events import EventEnvelope
-    from contracts.kb import ARTICLE_PUBLISHED, ArticlePublished
+    from contracts.payloads import ArticlePublishedV1
     from events.models import OutboxEvent
 
     agent = two_tenants.a.agent
@@ -176,7 +176,7 @@ def test_publishing_records_one_internal_event_with_its_schema(two_tenants):
         with tenant_context(tenant.id):
             return [
                 EventEnvelope.model_validate(e.envelope)
-                for e in OutboxEvent.objects.filter(type=ARTICLE_PUBLISHED).order_by("id")
+                for e in OutboxEvent.objects.filter(type="kb.article_published").order_by("id")
             ]
 
     assert events() == []
@@ -185,7 +185,7 @@ def test_publishing_records_one_internal_event_with_its_schema(two_tenants):
     (envelope,) = events()
     assert envelope.visibility == "internal" and envelope.subject_id == article.id
     assert envelope.actor.id == agent.user_id
-    assert ArticlePublished.model_validate(envelope.data) == ArticlePublished(
+    assert ArticlePublishedV1.model_validate(envelope.data) == ArticlePublishedV1(
         article_id=article.id, slug="launch-notes", visibility="public", locales=["en"]
     )
     make_article(agent, "Born published")  # created published: one more event
