@@ -1,0 +1,1 @@
+"""Frontline AI service: triage, similarity and per-tenant training behind a service token."""

@@ -1,0 +1,56 @@
+"""Settings of the AI service, read from the environment (pydantic-settings)."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPO_DIR = Path(__file__).resolve().parent.parent
+
+
+def _data_dir() -> Path:
+    return Path(os.environ.get("FRONTLINE_DATA_DIR", REPO_DIR / ".data")).resolve()
+
+
+def dev_service_token(data_dir: Path) -> str:
+    """The shared token for dev/test when FRONTLINE_AI_TOKEN is unset: generated once into the
+    data folder, so core and the ai process (both started by `make run`) agree on it."""
+    path = data_dir / "ai-service-token"
+    if not path.exists():
+        data_dir.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="FRONTLINE_AI_", extra="ignore")
+
+    # Every endpoint but /healthz requires `Authorization: Bearer <token>`.
+    token: str = ""
+    # Model artifacts and per-tenant indexes live here (plain arrays + JSON, never pickle).
+    data_dir: Path = Field(default_factory=lambda: _data_dir() / "ai")
+    # A tenant needs this many labelled tickets (and two categories) before category prediction runs.
+    min_labelled: int = 50
+    min_per_category: int = 3
+    # Keep this many model versions per tenant for rollback.
+    keep_versions: int = 10
+    # Embeddings: set to false to use the keyword-only (TF-IDF/BM25) fallback.
+    embeddings: bool = True
+    max_text_chars: int = 20_000
+    max_batch: int = 256
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    settings = Settings()
+    if not settings.token:
+        if os.environ.get("FRONTLINE_ENV", "production") not in {"dev", "test"}:
+            raise RuntimeError("FRONTLINE_AI_TOKEN must be set outside dev/test")
+        settings.token = dev_service_token(_data_dir())
+    return settings

@@ -1,0 +1,172 @@
+"""Per-tenant model registry: train, evaluate on held-out data, activate only if better, roll back."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import Counter, OrderedDict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from sklearn.metrics import accuracy_score, f1_score, recall_score
+from sklearn.model_selection import train_test_split
+
+from ai.storage import StorageError, VersionStore
+from ai.textmodel import TextClassifier
+
+KINDS = ("category", "priority")
+HELD_OUT = 0.2
+SEED = 0
+
+
+class NotEnoughData(ValueError):
+    pass
+
+
+@dataclass
+class TrainResult:
+    version: int
+    activated: bool
+    reason: str
+    metrics: dict[str, Any]
+    previous_version: int | None
+    previous_metrics: dict[str, Any] | None
+
+
+def evaluate(model: TextClassifier, texts: list[str], labels: list[str], urgent: str | None) -> dict[str, Any]:
+    predicted = [label for label, _ in model.predict(texts)] if texts else []
+    metrics: dict[str, Any] = {
+        "rows": len(texts),
+        "accuracy": round(float(accuracy_score(labels, predicted)), 4),
+        "macro_f1": round(float(f1_score(labels, predicted, average="macro", zero_division=0)), 4),
+    }
+    if urgent is not None and urgent in labels:
+        metrics["urgent_recall"] = round(
+            float(recall_score(labels, predicted, labels=[urgent], average="macro", zero_division=0)), 4
+        )
+    return metrics
+
+
+class Registry:
+    """Loads active models lazily and keeps a small LRU of them in memory."""
+
+    def __init__(self, root: Path, *, min_labelled: int, min_per_label: int, keep_versions: int, cache_size: int = 64):
+        self.root = root
+        self.min_labelled = min_labelled
+        self.min_per_label = min_per_label
+        self.keep_versions = keep_versions
+        self._cache: OrderedDict[tuple[int, str, int], TextClassifier] = OrderedDict()
+        self._cache_size = cache_size
+        self._lock = threading.Lock()
+        self._train_locks: dict[int, threading.Lock] = {}
+
+    def store(self, tenant_id: int, kind: str) -> VersionStore:
+        if kind not in KINDS:
+            raise StorageError(f"unknown model kind {kind!r}")
+        return VersionStore(self.root, tenant_id, kind)
+
+    # -- serving ----------------------------------------------------------------------------
+    def active(self, tenant_id: int, kind: str) -> tuple[int, TextClassifier] | None:
+        store = self.store(tenant_id, kind)
+        version = store.active()
+        if version is None:
+            return None
+        key = (tenant_id, kind, version)
+        with self._lock:
+            model = self._cache.get(key)
+            if model is not None:
+                self._cache.move_to_end(key)
+                return version, model
+        model = TextClassifier.from_arrays(*store.load(version))
+        with self._lock:
+            self._cache[key] = model
+            while len(self._cache) > self._cache_size:
+                self._cache.popitem(last=False)
+        return version, model
+
+    def versions(self, tenant_id: int, kind: str) -> tuple[int | None, list[dict[str, Any]]]:
+        store = self.store(tenant_id, kind)
+        return store.active(), [store.meta(v) | {"version": v} for v in store.versions()]
+
+    def activate(self, tenant_id: int, kind: str, version: int) -> None:
+        self.store(tenant_id, kind).set_active(version)
+
+    # -- training ---------------------------------------------------------------------------
+    def _check(self, labels: list[str]) -> tuple[set[str], list[str]]:
+        counts = Counter(labels)
+        kept = {label for label, n in counts.items() if n >= self.min_per_label}
+        dropped = sorted(set(counts) - kept)
+        usable = sum(counts[label] for label in kept)
+        if usable < self.min_labelled or len(kept) < 2:
+            raise NotEnoughData(
+                f"need at least {self.min_labelled} labelled tickets in two or more labels with "
+                f"{self.min_per_label}+ each; have {usable} usable in {len(kept)} label(s)"
+            )
+        return kept, dropped
+
+    def train(self, tenant_id: int, kind: str, texts: list[str], labels: list[str], *, force: bool = False) -> TrainResult:
+        store = self.store(tenant_id, kind)
+        with self._lock:
+            lock = self._train_locks.setdefault(tenant_id, threading.Lock())
+        with lock:
+            return self._train(store, tenant_id, kind, texts, labels, force=force)
+
+    def _train(
+        self, store: VersionStore, tenant_id: int, kind: str, texts: list[str], labels: list[str], *, force: bool
+    ) -> TrainResult:
+        started = time.perf_counter()
+        kept, dropped = self._check(labels)
+        pairs = [(t, label) for t, label in zip(texts, labels, strict=True) if label in kept]
+        x = [t for t, _ in pairs]
+        y = [label for _, label in pairs]
+        x_train, x_test, y_train, y_test = train_test_split(
+            x, y, test_size=HELD_OUT, random_state=SEED, stratify=y
+        )
+        balanced = kind == "priority"  # the urgent class is rare: weight it up
+        urgent = "urgent" if kind == "priority" else None
+        candidate = TextClassifier.train(x_train, y_train, balanced=balanced)
+        candidate.calibrate(x_test, y_test)
+        metrics = evaluate(candidate, x_test, y_test, urgent)
+
+        previous = self.active(tenant_id, kind)
+        previous_metrics = evaluate(previous[1], x_test, y_test, urgent) if previous else None
+        if previous is None:
+            activate, reason = True, "first model for this tenant"
+        elif force:
+            activate, reason = True, "forced"
+        elif metrics["accuracy"] > previous_metrics["accuracy"]:  # type: ignore[index]  # set when previous
+            activate, reason = True, "better than the active model on the same held-out tickets"
+        else:
+            activate, reason = False, "not better than the active model on the same held-out tickets"
+
+        # The served model learns from every labelled ticket; the held-out score above is its estimate.
+        final = TextClassifier.train(x, y, balanced=balanced)
+        final.temperature = candidate.temperature
+        meta, arrays = final.to_arrays()
+        meta.update(
+            kind=kind,
+            metrics=metrics,
+            labels_dropped=dropped,
+            label_counts=dict(Counter(y)),
+            trained_at=time.time(),
+            train_seconds=round(time.perf_counter() - started, 3),
+        )
+        version = store.save(meta, arrays)
+        if activate:
+            store.set_active(version)
+        store.prune(self.keep_versions)
+        return TrainResult(
+            version=version,
+            activated=activate,
+            reason=reason,
+            metrics=metrics | {"train_seconds": meta["train_seconds"]},
+            previous_version=previous[0] if previous else None,
+            previous_metrics=previous_metrics,
+        )
+
+
+def top_labels(proba: np.ndarray, labels: list[str], k: int = 3) -> list[tuple[str, float]]:
+    order = np.argsort(-proba)[:k]
+    return [(labels[i], float(proba[i])) for i in order]
