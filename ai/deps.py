@@ -34,7 +34,11 @@ def require_service_token(request: Request, state: StateDep) -> None:
     """Only core and its workers hold the token; browsers never get it."""
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not token or not hmac.compare_digest(token.encode(), state.settings.token.encode()):
+    if (
+        scheme.lower() != "bearer"
+        or not token
+        or not hmac.compare_digest(token.encode(), state.settings.token.encode())
+    ):
         raise HTTPException(
             status.HTTP_401_UNAUTHORIZED, "service token required", headers={"WWW-Authenticate": "Bearer"}
         )

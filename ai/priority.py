@@ -15,8 +15,9 @@ _URGENT_WORDS = re.compile(
     r"\b(urgent(ly)?|asap|immediately|emergency|critical|right now|top priority|p0|sev ?1)\b", re.I
 )
 _OUTAGE = re.compile(
-    r"\b((is|are|went|goes|gone) down|outage|not (working|responding|loading)|(can ?not|can't|cannot|unable to)"
-    r" (log ?in|login|access|connect|pay|use)|service unavailable|data loss|all (users|customers)|"
+    r"\b((is|are|went|goes|gone) down|outage|not (working|responding|loading)|"
+    r"(can ?not|can't|cannot|unable to) (log ?in|login|access|connect|pay|use)|"
+    r"service unavailable|data loss|all (users|customers)|"
     r"production|security (breach|incident)|hacked|fraud)\b",
     re.I,
 )
@@ -29,8 +30,11 @@ class RuleResult:
     reasons: list[str]
 
 
-def rule_priority(text: str, *, customer_tier: str | None = None, sla_minutes_left: int | None = None) -> RuleResult:
-    level, reasons = 1, []
+def rule_priority(
+    text: str, *, customer_tier: str | None = None, sla_minutes_left: int | None = None
+) -> RuleResult:
+    level = 1
+    reasons: list[str] = []
     if _URGENT_WORDS.search(text):
         level, reasons = max(level, 2), [*reasons, "urgent wording"]
     if _OUTAGE.search(text):
@@ -46,7 +50,9 @@ def rule_priority(text: str, *, customer_tier: str | None = None, sla_minutes_le
 
 
 def combine(model_level: str | None, rules: RuleResult) -> str:
-    """The higher of the model's and the rules' levels (unknown model labels are ignored)."""
+    """The higher of the model's and the rules' levels; rules that found nothing do not count."""
+    if model_level in LEVELS and not rules.reasons:
+        return model_level
     rank = LEVELS.index(rules.level)
     if model_level in LEVELS:
         rank = max(rank, LEVELS.index(model_level))

@@ -35,7 +35,9 @@ class TrainResult:
     previous_metrics: dict[str, Any] | None
 
 
-def evaluate(model: TextClassifier, texts: list[str], labels: list[str], urgent: str | None) -> dict[str, Any]:
+def evaluate(
+    model: TextClassifier, texts: list[str], labels: list[str], urgent: str | None
+) -> dict[str, Any]:
     predicted = [label for label, _ in model.predict(texts)] if texts else []
     metrics: dict[str, Any] = {
         "rows": len(texts),
@@ -52,7 +54,9 @@ def evaluate(model: TextClassifier, texts: list[str], labels: list[str], urgent:
 class Registry:
     """Loads active models lazily and keeps a small LRU of them in memory."""
 
-    def __init__(self, root: Path, *, min_labelled: int, min_per_label: int, keep_versions: int, cache_size: int = 64):
+    def __init__(
+        self, root: Path, *, min_labelled: int, min_per_label: int, keep_versions: int, cache_size: int = 64
+    ):
         self.root = root
         self.min_labelled = min_labelled
         self.min_per_label = min_per_label
@@ -106,7 +110,9 @@ class Registry:
             )
         return kept, dropped
 
-    def train(self, tenant_id: int, kind: str, texts: list[str], labels: list[str], *, force: bool = False) -> TrainResult:
+    def train(
+        self, tenant_id: int, kind: str, texts: list[str], labels: list[str], *, force: bool = False
+    ) -> TrainResult:
         store = self.store(tenant_id, kind)
         with self._lock:
             lock = self._train_locks.setdefault(tenant_id, threading.Lock())
@@ -114,7 +120,14 @@ class Registry:
             return self._train(store, tenant_id, kind, texts, labels, force=force)
 
     def _train(
-        self, store: VersionStore, tenant_id: int, kind: str, texts: list[str], labels: list[str], *, force: bool
+        self,
+        store: VersionStore,
+        tenant_id: int,
+        kind: str,
+        texts: list[str],
+        labels: list[str],
+        *,
+        force: bool,
     ) -> TrainResult:
         started = time.perf_counter()
         kept, dropped = self._check(labels)

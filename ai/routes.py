@@ -56,7 +56,7 @@ def train(tenant_id: TenantId, body: TrainIn, state: StateDep) -> TrainOut:
             force=body.force,
         )
     except NotEnoughData as exc:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY, str(exc)) from exc
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(exc)) from exc
     return TrainOut(**vars(result))
 
 
@@ -118,7 +118,9 @@ def _hit(hit: Hit) -> HitOut:
 @router.post("/similar")
 def similar(tenant_id: TenantId, body: SimilarIn, state: StateDep) -> SimilarOut:
     exclude = ("ticket", body.exclude_id) if body.exclude_id else None
-    hits = state.indexes.get(tenant_id).search(body.text, kinds=tuple(body.kinds), limit=body.limit, exclude=exclude)
+    hits = state.indexes.get(tenant_id).search(
+        body.text, kinds=tuple(body.kinds), limit=body.limit, exclude=exclude
+    )
     return SimilarOut(hits=[_hit(h) for h in hits], semantic=state.encoder is not None)
 
 

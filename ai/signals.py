@@ -33,9 +33,40 @@ class Language:
     confidence: float
 
 
+# Words VADER scores that carry no sentiment in a support ticket ("please help", "urgent",
+# "support", "number", "free space", "no access"): left in, every polite request reads positive.
+SUPPORT_NEUTRAL = (
+    "please",
+    "help",
+    "helps",
+    "kindly",
+    "support",
+    "urgent",
+    "number",
+    "free",
+    "ok",
+    "okay",
+    "yes",
+    "no",
+    "like",
+    "want",
+    "wants",
+    "share",
+    "sure",
+    "true",
+    "false",
+    "hope",
+    "pending",
+    "easy",
+)
+
+
 @lru_cache(maxsize=1)
 def _vader() -> SentimentIntensityAnalyzer:
-    return SentimentIntensityAnalyzer()
+    analyzer = SentimentIntensityAnalyzer()
+    for word in SUPPORT_NEUTRAL:
+        analyzer.lexicon.pop(word, None)
+    return analyzer
 
 
 _lingua_lock = threading.Lock()

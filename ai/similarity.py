@@ -130,7 +130,13 @@ class TenantIndex:
         return self._bm25
 
     def search(
-        self, text: str, *, kinds: tuple[str, ...], limit: int, exclude: tuple[str, str] | None = None, solved_only: bool = False
+        self,
+        text: str,
+        *,
+        kinds: tuple[str, ...],
+        limit: int,
+        exclude: tuple[str, str] | None = None,
+        solved_only: bool = False,
     ) -> list[Hit]:
         with self.lock:
             if not self.docs:

@@ -48,7 +48,7 @@ def write_bundle(folder: Path, meta: dict[str, Any], arrays: dict[str, np.ndarra
     staging = folder.with_name(f".{folder.name}.staging")
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
-    np.savez(staging / "arrays.npz", **{k: np.ascontiguousarray(v) for k, v in arrays.items()})
+    np.savez(staging / "arrays.npz", **{k: np.ascontiguousarray(v) for k, v in arrays.items()})  # type: ignore[arg-type]  # numpy stubs mistype **kwds
     (staging / "meta.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
     if folder.exists():
         shutil.rmtree(folder)

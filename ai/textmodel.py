@@ -71,7 +71,9 @@ class TextClassifier:
 
     # -- training ---------------------------------------------------------------------------
     @classmethod
-    def train(cls, texts: list[str], labels: list[str], *, c: float = 0.5, balanced: bool = False) -> TextClassifier:
+    def train(
+        cls, texts: list[str], labels: list[str], *, c: float = 0.5, balanced: bool = False
+    ) -> TextClassifier:
         started = time.perf_counter()
         word, char = _vectorizers()
         docs = [normalize(t) for t in texts]
@@ -144,7 +146,13 @@ class TextClassifier:
         if coef.shape != (len(meta["labels"]), n_features) or intercept.shape != (len(meta["labels"]),):
             raise ValueError("model arrays do not match their vocabulary")
         return cls(
-            list(meta["labels"]), word, char, coef, intercept, float(meta["temperature"]), meta.get("info", {})
+            list(meta["labels"]),
+            word,
+            char,
+            coef,
+            intercept,
+            float(meta["temperature"]),
+            meta.get("info", {}),
         )
 
 

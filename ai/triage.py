@@ -35,7 +35,9 @@ def _category(registry: Registry, tenant_id: int, text: str) -> LabelPrediction:
 
 
 def _priority(registry: Registry, tenant_id: int, ticket: Ticket, text: str) -> PriorityPrediction:
-    rules = priority.rule_priority(text, customer_tier=ticket.customer_tier, sla_minutes_left=ticket.sla_minutes_left)
+    rules = priority.rule_priority(
+        text, customer_tier=ticket.customer_tier, sla_minutes_left=ticket.sla_minutes_left
+    )
     active = registry.active(tenant_id, "priority")
     if active is None:
         return PriorityPrediction(label=rules.level, confidence=None, source="rules", reasons=rules.reasons)
