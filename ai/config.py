@@ -22,9 +22,17 @@ def dev_service_token(data_dir: Path) -> str:
     data folder, so core and the ai process (both started by `make run`) agree on it."""
     path = data_dir / "ai-service-token"
     if not path.exists():
+        # Written aside then hard-linked into place: two processes starting together agree on one token.
         data_dir.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_urlsafe(32))
-        path.chmod(0o600)
+        spare = path.with_name(f".ai-service-token.{os.getpid()}")
+        spare.write_text(secrets.token_urlsafe(32))
+        spare.chmod(0o600)
+        try:
+            os.link(spare, path)
+        except FileExistsError:
+            pass
+        finally:
+            spare.unlink()
     return path.read_text().strip()
 
 

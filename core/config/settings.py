@@ -55,6 +55,34 @@ AI_PORT = int(os.environ.get("FRONTLINE_AI_PORT", "8001"))
 REALTIME_PORT = int(os.environ.get("FRONTLINE_REALTIME_PORT", "8002"))
 SMTP_PORT = int(os.environ.get("FRONTLINE_SMTP_PORT", "2525"))
 
+
+# -- AI service (ai/): core and workers call it with a shared service token ---------------
+def _ai_token() -> str:
+    token = os.environ.get("FRONTLINE_AI_TOKEN", "")
+    if token or not IS_DEV:
+        return token  # empty outside dev/test: AI triage is off until configured
+    # Same file the ai process reads when it has no FRONTLINE_AI_TOKEN (ai/config.py).
+    path = DATA_DIR / "ai-service-token"
+    if not path.exists():
+        # Written aside then hard-linked into place: two processes starting together agree on one token.
+        DATA_DIR.mkdir(parents=True, exist_ok=True)
+        spare = path.with_name(f".ai-service-token.{os.getpid()}")
+        spare.write_text(secrets.token_urlsafe(32))
+        spare.chmod(0o600)
+        try:
+            os.link(spare, path)
+        except FileExistsError:
+            pass
+        finally:
+            spare.unlink()
+    return path.read_text().strip()
+
+
+AI_URL = os.environ.get("FRONTLINE_AI_URL", f"http://127.0.0.1:{AI_PORT}")
+AI_TOKEN = _ai_token()
+AI_TIMEOUT_SECONDS = float(os.environ.get("FRONTLINE_AI_TIMEOUT", "5"))
+AI_TRAIN_TIMEOUT_SECONDS = float(os.environ.get("FRONTLINE_AI_TRAIN_TIMEOUT", "300"))
+
 # -- applications -----------------------------------------------------------------
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -1,0 +1,303 @@
+"""Evaluate the AI service's models on the public data sets (or any text,label CSV) and print a table.
+
+    .venv/bin/python bench/ai_eval.py                      # every data set in ../shared/data
+    .venv/bin/python bench/ai_eval.py --only banking77     # or it_tickets, endava, similar, retrain
+    .venv/bin/python bench/ai_eval.py --train A.csv --test B.csv [--json]
+
+It uses the very code the service runs (ai.textmodel, ai.priority, ai.similarity, ai.registry),
+so the figures are the service's, not a notebook's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from sklearn.metrics import accuracy_score, f1_score
+from sklearn.model_selection import StratifiedKFold, train_test_split
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from ai import priority  # noqa: E402
+from ai.embeddings import load_encoder  # noqa: E402
+from ai.registry import Registry  # noqa: E402
+from ai.similarity import TenantIndex  # noqa: E402
+from ai.textmodel import TextClassifier  # noqa: E402
+
+
+def _find_data() -> Path:
+    # ../shared/data beside the checkout (a worktree may sit one folder deeper).
+    for base in (ROOT.parent, ROOT.parent.parent):
+        if (base / "shared" / "data").is_dir():
+            return base / "shared" / "data"
+    return ROOT.parent / "shared" / "data"
+
+
+DATA = _find_data()
+csv.field_size_limit(10_000_000)
+
+
+def read_csv(path: Path, text_cols: Iterable[str], label_col: str) -> tuple[list[str], list[str]]:
+    texts, labels = [], []
+    with path.open(newline="", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            text = " ".join((row.get(c) or "") for c in text_cols).strip()
+            if text and row.get(label_col, "") != "":
+                texts.append(text)
+                labels.append(row[label_col])
+    return texts, labels
+
+
+def percentiles(seconds: list[float]) -> tuple[float, float]:
+    ms = np.array(seconds) * 1000
+    return float(np.percentile(ms, 50)), float(np.percentile(ms, 99))
+
+
+def classify_latency(model: TextClassifier, texts: list[str], n: int = 400) -> list[float]:
+    """One ticket at a time, as the service does: category model + priority rules."""
+    timings = []
+    for text in texts[:n]:
+        started = time.perf_counter()
+        model.predict_proba([text])
+        priority.rule_priority(text)
+        timings.append(time.perf_counter() - started)
+    return timings
+
+
+def score(model: TextClassifier, texts: list[str], labels: list[str]) -> tuple[float, float]:
+    predicted = [label for label, _ in model.predict(texts)]
+    return accuracy_score(labels, predicted), f1_score(labels, predicted, average="macro", zero_division=0)
+
+
+def evaluate_split(
+    train: tuple[list[str], list[str]], test: tuple[list[str], list[str]], *, balanced: bool = False
+) -> dict[str, float]:
+    started = time.perf_counter()
+    model = TextClassifier.train(*train, balanced=balanced)
+    train_seconds = time.perf_counter() - started
+    accuracy, macro_f1 = score(model, *test)
+    p50, p99 = percentiles(classify_latency(model, test[0]))
+    return {
+        "accuracy": accuracy,
+        "macro_f1": macro_f1,
+        "train_seconds": train_seconds,
+        "train_rows": len(train[0]),
+        "test_rows": len(test[0]),
+        "p50_ms": p50,
+        "p99_ms": p99,
+    }
+
+
+def cross_validate(texts: list[str], labels: list[str], folds: int) -> dict[str, float]:
+    results = []
+    splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=0)
+    x, y = np.array(texts, dtype=object), np.array(labels, dtype=object)
+    for train_idx, test_idx in splitter.split(x, y):
+        results.append(
+            evaluate_split((list(x[train_idx]), list(y[train_idx])), (list(x[test_idx]), list(y[test_idx])))
+        )
+    merged = {key: float(np.mean([r[key] for r in results])) for key in results[0]}
+    merged["folds"] = folds
+    return merged
+
+
+def holdout(texts: list[str], labels: list[str]) -> dict[str, float]:
+    a, b, ya, yb = train_test_split(texts, labels, test_size=0.2, random_state=0, stratify=labels)
+    return evaluate_split((a, ya), (b, yb))
+
+
+# -- data sets --------------------------------------------------------------------------------
+
+
+def banking77(folds: int) -> dict[str, Any]:
+    texts, labels = read_csv(DATA / "banking77" / "train.csv", ["text"], "category")
+    return {"name": f"BANKING77 category ({folds}-fold CV)", **cross_validate(texts, labels, folds)}
+
+
+def it_tickets(folds: int) -> dict[str, Any]:
+    texts, labels = read_csv(DATA / "it_tickets" / "train.csv", ["Document"], "Topic_group")
+    if folds > 1:
+        return {"name": f"IT tickets category ({folds}-fold CV)", **cross_validate(texts, labels, folds)}
+    return {"name": "IT tickets category (80/20 hold-out)", **holdout(texts, labels)}
+
+
+URGENT_CODES = {"0", "1"}  # Endava urgency: 0 most urgent ... 3 least; 0 and 1 are "the urgent classes"
+
+
+def _with_rules(texts: list[str], predicted: list[str]) -> list[str]:
+    combined = []
+    for text, code in zip(texts, predicted, strict=True):
+        rules = priority.rule_priority(text)
+        rule_code = {"urgent": "0", "high": "1"}.get(rules.level) if rules.reasons else None
+        combined.append(min(code, rule_code) if rule_code else code)
+    return combined
+
+
+def endava(folds: int) -> dict[str, Any]:
+    texts, labels = read_csv(DATA / "endava_tickets" / "tickets.csv", ["title", "body"], "urgency")
+    splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=0)
+    truth: list[str] = []
+    text_only: list[str] = []
+    with_rules: list[str] = []
+    seconds = []
+    x, y = np.array(texts, dtype=object), np.array(labels, dtype=object)
+    for train_idx, test_idx in splitter.split(x, y):
+        started = time.perf_counter()
+        model = TextClassifier.train(list(x[train_idx]), list(y[train_idx]), balanced=True)
+        seconds.append(time.perf_counter() - started)
+        predicted = [label for label, _ in model.predict(list(x[test_idx]))]
+        truth += list(y[test_idx])
+        text_only += predicted
+        with_rules += _with_rules(list(x[test_idx]), predicted)
+
+    def urgent_recall(predicted: list[str]) -> float:
+        hits = [p in URGENT_CODES for t, p in zip(truth, predicted, strict=True) if t in URGENT_CODES]
+        return float(np.mean(hits))
+
+    return {
+        "name": f"Endava urgency ({folds}-fold CV)",
+        "macro_f1": f1_score(truth, text_only, average="macro", zero_division=0),
+        "urgent_recall": urgent_recall(text_only),
+        "rules_macro_f1": f1_score(truth, with_rules, average="macro", zero_division=0),
+        "rules_urgent_recall": urgent_recall(with_rules),
+        "accuracy": accuracy_score(truth, text_only),
+        "train_seconds": float(np.mean(seconds)),
+    }
+
+
+def similar(index_size: int, queries: int) -> dict[str, Any]:
+    """Precision@5 on BANKING77: a neighbour counts when it has the query's intent."""
+    texts, labels = read_csv(DATA / "banking77" / "train.csv", ["text"], "category")
+    docs, asked, doc_labels, asked_labels = train_test_split(
+        texts, labels, train_size=index_size, test_size=queries, random_state=0, stratify=labels
+    )
+    encoder = load_encoder()
+    out: dict[str, Any] = {
+        "name": f"similar tickets P@5 (BANKING77, {index_size} indexed, {queries} queries)"
+    }
+    with tempfile.TemporaryDirectory() as folder:
+        index = TenantIndex(Path(folder) / "index", encoder)
+        started = time.perf_counter()
+        index.upsert([{"kind": "ticket", "id": str(i), "text": t} for i, t in enumerate(docs)])
+        out["index_seconds"] = time.perf_counter() - started
+        modes: dict[str, Callable[[], None]] = {}
+        import ai.similarity as sim
+
+        def run(weight: float) -> tuple[float, list[float]]:
+            sim.KEYWORD_WEIGHT = weight
+            precisions, timings = [], []
+            for text, label in zip(asked, asked_labels, strict=True):
+                started = time.perf_counter()
+                hits = index.search(text, kinds=("ticket",), limit=5)
+                timings.append(time.perf_counter() - started)
+                precisions.append(np.mean([doc_labels[int(h.id)] == label for h in hits]) if hits else 0.0)
+            return float(np.mean(precisions)), timings
+
+        default = sim.KEYWORD_WEIGHT
+        out["p_at_5_keyword"], _ = run(1.0)
+        if encoder is not None:
+            out["p_at_5_semantic"], _ = run(0.0)
+        out["p_at_5"], timings = run(default)
+        sim.KEYWORD_WEIGHT = default
+        out["p50_ms"], out["p99_ms"] = percentiles(timings)
+        del modes
+    return out
+
+
+def retrain(rows: int) -> dict[str, Any]:
+    """The service's full retrain (split, train, evaluate, compare, refit on all, save) on N tickets."""
+    texts, labels = read_csv(DATA / "banking77" / "train.csv", ["text"], "category")
+    texts, labels = texts[:rows], labels[:rows]
+    with tempfile.TemporaryDirectory() as folder:
+        registry = Registry(Path(folder), min_labelled=50, min_per_label=3, keep_versions=3)
+        started = time.perf_counter()
+        result = registry.train(1, "category", texts, labels)
+        return {
+            "name": f"per-tenant retrain, {len(texts)} tickets",
+            "train_seconds": time.perf_counter() - started,
+            "accuracy": result.metrics["accuracy"],
+            "macro_f1": result.metrics["macro_f1"],
+        }
+
+
+# -- output -----------------------------------------------------------------------------------
+
+COLUMNS = [
+    ("accuracy", "acc", "{:.4f}"),
+    ("macro_f1", "macro-F1", "{:.4f}"),
+    ("urgent_recall", "urgent rec", "{:.3f}"),
+    ("rules_macro_f1", "F1 +rules", "{:.4f}"),
+    ("rules_urgent_recall", "rec +rules", "{:.3f}"),
+    ("p_at_5", "P@5", "{:.3f}"),
+    ("p_at_5_keyword", "P@5 kw", "{:.3f}"),
+    ("p_at_5_semantic", "P@5 emb", "{:.3f}"),
+    ("train_seconds", "train s", "{:.2f}"),
+    ("p50_ms", "p50 ms", "{:.2f}"),
+    ("p99_ms", "p99 ms", "{:.2f}"),
+]
+
+
+def table(rows: list[dict[str, Any]]) -> str:
+    used = [c for c in COLUMNS if any(c[0] in r for r in rows)]
+    head = ["data set", *[c[1] for c in used]]
+    body = [[r["name"], *[(fmt.format(r[key]) if key in r else "") for key, _, fmt in used]] for r in rows]
+    widths = [max(len(str(x)) for x in col) for col in zip(head, *body, strict=True)]
+    lines = [" | ".join(str(x).ljust(w) for x, w in zip(line, widths, strict=True)) for line in [head, *body]]
+    lines.insert(1, "-+-".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--train", type=Path, help="CSV with text,label columns")
+    parser.add_argument("--test", type=Path, help="CSV with text,label columns")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument(
+        "--only", choices=["banking77", "it_tickets", "endava", "similar", "retrain"], nargs="*"
+    )
+    parser.add_argument("--folds", type=int, default=5, help="CV folds for BANKING77 and Endava")
+    parser.add_argument("--it-folds", type=int, default=1, help="IT tickets: 1 = 80/20 hold-out")
+    args = parser.parse_args(argv)
+
+    if bool(args.train) != bool(args.test):
+        parser.error("--train and --test go together")
+    if args.train:
+        row = {"name": f"{args.train.name} -> {args.test.name}"}
+        row.update(
+            evaluate_split(read_csv(args.train, ["text"], "label"), read_csv(args.test, ["text"], "label"))
+        )
+        rows = [row]
+    else:
+        wanted = args.only or ["banking77", "it_tickets", "endava", "similar", "retrain"]
+        jobs = {
+            "banking77": lambda: banking77(args.folds),
+            "it_tickets": lambda: it_tickets(args.it_folds),
+            "endava": lambda: endava(args.folds),
+            "similar": lambda: similar(3000, 300),
+            "retrain": lambda: retrain(10_000),
+        }
+        rows = []
+        for name in wanted:
+            rows.append(jobs[name]())
+            if not args.json:
+                print(f"done: {rows[-1]['name']}", file=sys.stderr, flush=True)
+    if args.json:
+        print(json.dumps(rows[0] if len(rows) == 1 else {"results": rows}, default=float))
+    else:
+        print(table(rows))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
