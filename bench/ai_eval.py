@@ -273,7 +273,7 @@ def main(argv: list[str] | None = None) -> int:
     if bool(args.train) != bool(args.test):
         parser.error("--train and --test go together")
     if args.train:
-        row = {"name": f"{args.train.name} -> {args.test.name}"}
+        row: dict[str, Any] = {"name": f"{args.train.name} -> {args.test.name}"}
         row.update(
             evaluate_split(read_csv(args.train, ["text"], "label"), read_csv(args.test, ["text"], "label"))
         )

@@ -69,7 +69,7 @@ class AIClient:
         customer_tier: str | None = None,
         sla_minutes_left: int | None = None,
     ) -> dict[str, Any]:
-        payload = {"subject": subject, "body": body, "customer_tier": customer_tier}
+        payload: dict[str, Any] = {"subject": subject, "body": body, "customer_tier": customer_tier}
         if sla_minutes_left is not None:
             payload["sla_minutes_left"] = sla_minutes_left
         result: dict[str, Any] = self._call("POST", f"/v1/tenants/{tenant_id}/classify", payload)
