@@ -61,3 +61,22 @@ def test_tenant_folder_needs_a_positive_id(tmp_path: Path, tenant: int) -> None:
 def test_bad_kind_is_refused(tmp_path: Path) -> None:
     with pytest.raises(StorageError):
         VersionStore(tmp_path, 1, "../x")
+
+
+def test_temperature_makes_confidence_follow_accuracy() -> None:
+    # Given a model calibrated on held-out tickets it gets right, and one calibrated on tickets
+    # whose labels are shuffled (it is mostly wrong on them)
+    import random
+
+    rows = labelled()
+    texts, labels = [r["text"] for r in rows], [r["label"] for r in rows]
+    shuffled = labels[:]
+    random.Random(1).shuffle(shuffled)
+    sure = TextClassifier.train(texts, labels)
+    sure.calibrate(texts, labels)
+    unsure = TextClassifier.train(texts, labels)
+    unsure.calibrate(texts, shuffled)
+    # Then the second reports lower confidence for the same predictions
+    assert unsure.temperature > sure.temperature
+    probe = ["refund on my invoice", "password reset", "parcel late"]
+    assert max(p for _, p in unsure.predict(probe)) < min(p for _, p in sure.predict(probe))
