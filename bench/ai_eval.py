@@ -309,7 +309,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--test", type=Path, help="CSV with text,label columns")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument(
-        "--only", choices=["banking77", "it_tickets", "endava", "similar", "retrain"], nargs="*"
+        "--only",
+        choices=["banking77", "it_tickets", "endava", "similar", "retrain", "banking77_emb"],
+        nargs="*",
+    )
+    parser.add_argument(
+        "--with-embeddings",
+        action="store_true",
+        help="also measure TF-IDF + MiniLM features on BANKING77 (slow)",
     )
     parser.add_argument("--folds", type=int, default=5, help="CV folds for BANKING77 and Endava")
     parser.add_argument("--it-folds", type=int, default=1, help="IT tickets: 1 = 80/20 hold-out")
