@@ -84,17 +84,23 @@ class TenantIndex:
         with self.lock:
             position = {(d["kind"], d["id"]): i for i, d in enumerate(self.docs)}
             fresh = self.encoder.encode([searchable(d) for d in docs]) if self.encoder else None
+            existing = len(self.docs)
+            added: list[int] = []  # positions in `docs` of documents new to the index, in order
             for n, doc in enumerate(docs):
                 key = (doc["kind"], doc["id"])
-                if key in position:
+                if key in position and position[key] < existing:
                     self.docs[position[key]] = doc
                     if fresh is not None:
                         self.vectors[position[key]] = fresh[n]
+                elif key in position:  # repeated inside this batch: the last one wins
+                    self.docs[position[key]] = doc
+                    added[position[key] - existing] = n
                 else:
                     position[key] = len(self.docs)
                     self.docs.append(doc)
-                    if fresh is not None:
-                        self.vectors = np.vstack([self.vectors, fresh[n : n + 1]])
+                    added.append(n)
+            if fresh is not None and added:
+                self.vectors = np.vstack([self.vectors, fresh[added]])
             self._changed()
 
     def delete(self, kind: str, doc_id: str) -> bool:

@@ -159,3 +159,19 @@ def test_bad_documents_are_422(client: TestClient) -> None:
         client.post("/v1/tenants/1/similar", json={"text": "x", "limit": 500}, headers=AUTH).status_code
         == 422
     )
+
+
+def test_a_document_repeated_in_one_batch_keeps_the_last_version(client: TestClient) -> None:
+    put(client, 1, TICKETS[:2])
+    put(
+        client,
+        1,
+        [
+            {"kind": "ticket", "id": "7", "text": "Printer jammed"},
+            {"kind": "ticket", "id": "101", "text": "Blender arrived broken"},
+            {"kind": "ticket", "id": "7", "text": "Scanner makes a loud noise"},
+        ],
+    )
+    assert similar(client, 1, "noisy scanner", limit=1)[0]["id"] == "7"
+    assert similar(client, 1, "broken blender", limit=1)[0]["id"] == "101"
+    assert all(h["id"] != "7" for h in similar(client, 1, "printer jammed") if h["keyword"] > 0)
