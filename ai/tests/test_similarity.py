@@ -175,3 +175,17 @@ def test_a_document_repeated_in_one_batch_keeps_the_last_version(client: TestCli
     assert similar(client, 1, "noisy scanner", limit=1)[0]["id"] == "7"
     assert similar(client, 1, "broken blender", limit=1)[0]["id"] == "101"
     assert all(h["id"] != "7" for h in similar(client, 1, "printer jammed") if h["keyword"] > 0)
+
+
+def test_an_exact_identifier_outranks_a_closer_paraphrase(client: TestClient) -> None:
+    put(
+        client,
+        1,
+        [
+            {"kind": "ticket", "id": "a", "text": "Question about INV-2024-0042"},
+            {"kind": "ticket", "id": "b", "text": "My payment did not go through at checkout"},
+        ],
+    )
+    hits = similar(client, 1, "my payment did not go through at checkout, invoice INV-2024-0042", limit=2)
+    assert [h["id"] for h in hits] == ["a", "b"]
+    assert hits[1]["semantic"] > hits[0]["semantic"]  # b reads closer; the identifier decides
