@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
 import sys
 import tempfile
 import time
@@ -326,9 +327,10 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--train and --test go together")
     if args.train:
         row: dict[str, Any] = {"name": f"{args.train.name} -> {args.test.name}"}
-        row.update(
-            evaluate_split(read_csv(args.train, ["text"], "label"), read_csv(args.test, ["text"], "label"))
-        )
+        train, test = read_csv(args.train, ["text"], "label"), read_csv(args.test, ["text"], "label")
+        if not train[0] or not test[0]:
+            parser.error("both CSVs need a header with text,label columns and at least one row")
+        row.update(evaluate_split(train, test))
         rows = [row]
     else:
         wanted = args.only or ["banking77", "it_tickets", "endava", "similar", "retrain"]
@@ -347,10 +349,14 @@ def main(argv: list[str] | None = None) -> int:
             rows.append(jobs[name]())
             if not args.json:
                 print(f"done: {rows[-1]['name']}", file=sys.stderr, flush=True)
+    # Latency depends on what else the machine runs: say so next to the figures.
+    load = [round(x, 2) for x in os.getloadavg()]
     if args.json:
-        print(json.dumps(rows[0] if len(rows) == 1 else {"results": rows}, default=float))
+        result = rows[0] if len(rows) == 1 else {"results": rows}
+        print(json.dumps({**result, "cpu_count": os.cpu_count(), "load_average": load}, default=float))
     else:
         print(table(rows))
+        print(f"\n{os.cpu_count()} CPUs, load average {load[0]} / {load[1]} / {load[2]} while measuring")
     return 0
 
 
