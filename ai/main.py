@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
@@ -30,14 +27,9 @@ class RefuseBrowsers(BaseHTTPMiddleware):
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
 
-    @asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        yield
-
     app = FastAPI(
         title="Frontline AI",
         version="1",
-        lifespan=lifespan,
         docs_url=None,  # nothing here is for people with browsers
         redoc_url=None,
         openapi_url=None,  # every route but /healthz needs the token; no public schema either
