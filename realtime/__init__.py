@@ -1,0 +1,1 @@
+"""The realtime WebSocket gateway: tenant event streams and presence, pushed to browsers."""

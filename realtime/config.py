@@ -1,0 +1,60 @@
+"""Gateway settings from environment variables (no Django here)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from contracts.realtime import derive_secret
+
+REPO_DIR = Path(__file__).resolve().parent.parent
+
+
+def _secret() -> str:
+    """The same key core uses: explicit, else derived from the Django secret key (dev: its file)."""
+    explicit = os.environ.get("FRONTLINE_REALTIME_SECRET")
+    if explicit:
+        return explicit
+    django_key = os.environ.get("FRONTLINE_SECRET_KEY")
+    if django_key:
+        return derive_secret(django_key)
+    if os.environ.get("FRONTLINE_ENV", "production") in {"dev", "test"}:
+        path = Path(os.environ.get("FRONTLINE_DATA_DIR", REPO_DIR / ".data")) / "secret-key"
+        if path.exists():
+            return derive_secret(path.read_text().strip())
+    raise RuntimeError("Set FRONTLINE_REALTIME_SECRET (or FRONTLINE_SECRET_KEY) for the realtime gateway")
+
+
+def _float(name: str, default: float) -> float:
+    return float(os.environ.get(name, default))
+
+
+@dataclass(frozen=True)
+class Settings:
+    redis_url: str
+    secret: str
+    heartbeat_seconds: float = 25.0
+    idle_timeout_seconds: float = 60.0
+    send_queue_size: int = 256  # messages; beyond this the client is too slow and is cut off
+    presence_ttl_seconds: float = 30.0  # a viewer not refreshed for this long is gone
+    typing_ttl_seconds: float = 6.0  # the client repeats `typing` while the agent types
+    presence_sweep_seconds: float = 2.0
+    replay_limit: int = 5000  # more missed entries than this: resync instead of replaying
+    reader_batch: int = 500
+    redis_backoff_max_seconds: float = 5.0
+    drain_seconds: float = 5.0
+
+    @classmethod
+    def from_env(cls) -> Settings:
+        return cls(
+            redis_url=os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
+            secret=_secret(),
+            heartbeat_seconds=_float("FRONTLINE_REALTIME_HEARTBEAT", 25.0),
+            idle_timeout_seconds=_float("FRONTLINE_REALTIME_IDLE_TIMEOUT", 60.0),
+            send_queue_size=int(os.environ.get("FRONTLINE_REALTIME_QUEUE", "256")),
+            presence_ttl_seconds=_float("FRONTLINE_REALTIME_PRESENCE_TTL", 30.0),
+            typing_ttl_seconds=_float("FRONTLINE_REALTIME_TYPING_TTL", 6.0),
+            presence_sweep_seconds=_float("FRONTLINE_REALTIME_PRESENCE_SWEEP", 2.0),
+            drain_seconds=_float("FRONTLINE_REALTIME_DRAIN", 5.0),
+        )
