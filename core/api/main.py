@@ -12,6 +12,7 @@ from email_channel.api import router as email_router
 from kb.api_public import router as kb_public_router
 from kb.api_staff import router as kb_staff_router
 from notifications.api import router as notifications_router
+from realtime_auth.api import router as realtime_router
 from tenancy.api import router as tenancy_router
 from webhooks.api import router as webhooks_router
 
@@ -39,3 +40,4 @@ api.add_router("/", notifications_router)
 api.add_router("/", email_router)
 api.add_router("/", kb_public_router)
 api.add_router("/", kb_staff_router)
+api.add_router("/", realtime_router)

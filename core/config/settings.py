@@ -12,6 +12,7 @@ import secrets
 from pathlib import Path
 
 from config.database import APP_ROLE, database_settings
+from contracts.realtime import DEFAULT_TOKEN_TTL_SECONDS, derive_secret
 
 CORE_DIR = Path(__file__).resolve().parent.parent
 REPO_DIR = CORE_DIR.parent
@@ -102,6 +103,7 @@ INSTALLED_APPS = [
     "notifications",
     "email_channel",
     "kb",
+    "realtime_auth",
 ]
 
 MIDDLEWARE = [
@@ -190,6 +192,13 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_MAX_FAILURES = int(os.environ.get("FRONTLINE_LOGIN_MAX_FAILURES", "5"))
 LOGIN_LOCKOUT_SECONDS = int(os.environ.get("FRONTLINE_LOGIN_LOCKOUT_SECONDS", "900"))
 API_TOKEN_TOUCH_SECONDS = 60  # last_used_at is written at most once a minute per token
+
+# -- realtime gateway ---------------------------------------------------------------
+# Core signs connection tokens with this key and the gateway checks them: both processes
+# must see the same value (the gateway derives it from FRONTLINE_SECRET_KEY the same way).
+REALTIME_SECRET = os.environ.get("FRONTLINE_REALTIME_SECRET") or derive_secret(SECRET_KEY)
+REALTIME_TOKEN_TTL_SECONDS = int(os.environ.get("FRONTLINE_REALTIME_TOKEN_TTL", DEFAULT_TOKEN_TTL_SECONDS))
+REALTIME_PUBLIC_URL = os.environ.get("FRONTLINE_REALTIME_URL", "")
 
 # -- security headers -------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True
