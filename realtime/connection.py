@@ -206,6 +206,11 @@ class Connection:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await self._sender  # it was cancelled, or the socket failed; either way it is done
 
+    async def wait_queue_below(self, size: int) -> None:
+        """Replay back-pressure: a reconnecting client may be far behind but is not slow."""
+        while not self.closed and self._queue.qsize() > size:
+            await asyncio.sleep(0.005)
+
     async def wait_sent(self, timeout: float) -> None:
         """Drain: wait until the sender has flushed everything and closed."""
         if self._sender is not None:

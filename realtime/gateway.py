@@ -239,7 +239,7 @@ class Gateway:
     async def _replay(self, conn: Connection, start: StreamPos) -> None:
         reader = self.hub.readers[conn.claims.tenant_id]
         cursor, replayed = start, 0
-        batch = self.settings.reader_batch
+        batch = max(1, min(self.settings.reader_batch, self.settings.send_queue_size // 2))
         while True:
             entries = await self.redis.xrange(
                 stream_key(conn.claims.tenant_id), min=f"({format_stream_id(cursor)}", count=batch
@@ -249,6 +249,7 @@ class Gateway:
                 cursor = parse_stream_id(stream_id)
                 reader.fan_out(stream_id, cursor, fields, only=conn)
             replayed += len(entries)
+            await conn.wait_queue_below(batch)  # replay at the pace the client reads
             if len(entries) < batch:
                 return
             if replayed >= self.settings.replay_limit:
