@@ -196,6 +196,20 @@ async def receive_until(ws: ClientConnection, predicate: Any, timeout: float = 1
                 return messages
 
 
+async def read_until_closed(
+    ws: ClientConnection, timeout: float = 10.0
+) -> tuple[list[dict[str, Any]], int | None, str]:
+    """Every message until the gateway closes the socket, then the close code and reason it sent."""
+    messages = []
+    try:
+        while True:
+            messages.append(json.loads(await asyncio.wait_for(ws.recv(), timeout)))
+    except ConnectionClosed as closed:
+        if closed.rcvd is None:
+            return messages, None, ""
+        return messages, closed.rcvd.code, closed.rcvd.reason
+
+
 def publish(
     client: redis.Redis,
     tenant_id: int,

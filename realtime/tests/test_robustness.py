@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import signal
 from pathlib import Path
 
 import redis
-from websockets.exceptions import ConnectionClosed
 
 from contracts.realtime import CloseCode
 from realtime.tests.support import (
@@ -18,6 +16,7 @@ from realtime.tests.support import (
     new_tenant_id,
     open_socket,
     publish,
+    read_until_closed,
     receive,
     receive_until,
     token,
@@ -91,13 +90,7 @@ def test_a_slow_consumer_is_cut_off_with_a_hint_and_does_not_hold_back_others(re
         assert [m["data"]["n"] for m in fast_got] == list(range(total))
 
         await asyncio.sleep(3)  # the gateway gives up on the close handshake after 2 s
-        slow_got, code, reason = [], None, ""
-        try:
-            while True:
-                slow_got.append(json.loads(await asyncio.wait_for(slow.recv(), 10)))
-        except ConnectionClosed as closed:
-            code = closed.rcvd.code if closed.rcvd else None
-            reason = closed.rcvd.reason if closed.rcvd else ""
+        slow_got, code, reason = await read_until_closed(slow)
         slow_events = events(slow_got)
         assert len(slow_events) < total, "the slow client was never cut off"
         assert code in (None, CloseCode.SLOW_CONSUMER), code
@@ -137,11 +130,8 @@ def test_heartbeats_flow_and_silent_clients_time_out(redis_client) -> None:
             await chatty.send('{"op": "ping"}')
             heartbeats += len(await receive(chatty, 0.3, types=("realtime.heartbeat",)))
         assert heartbeats >= 3
-        try:
-            while True:
-                await asyncio.wait_for(silent.recv(), 5)
-        except ConnectionClosed as closed:
-            assert closed.rcvd is not None and closed.rcvd.code == CloseCode.IDLE_TIMEOUT
+        _, code, _ = await read_until_closed(silent, 5)
+        assert code == CloseCode.IDLE_TIMEOUT
         last = publish(redis_client, tenant, n=1)
         assert events(await receive_until(chatty, lambda m: m["id"] == last))  # the chatty one lives on
         await chatty.close()
@@ -161,12 +151,8 @@ def test_shutdown_drains_queued_events_then_says_reconnect(redis_client) -> None
         last = publish(redis_client, tenant, n=1)
         await receive_until(ws, lambda m: m["id"] == last)
         await asyncio.get_running_loop().run_in_executor(None, gw.proc.send_signal, signal.SIGTERM)
-        messages = []
-        try:
-            while True:
-                messages.append(json.loads(await asyncio.wait_for(ws.recv(), 10)))
-        except ConnectionClosed as closed:
-            assert closed.rcvd is not None and closed.rcvd.code == CloseCode.SERVICE_RESTART
+        messages, code, _ = await read_until_closed(ws)
+        assert code == CloseCode.SERVICE_RESTART
         reconnect = [m for m in messages if m["type"] == "realtime.reconnect"]
         assert reconnect and reconnect[0]["data"]["last_id"] == last
 
