@@ -126,7 +126,8 @@ async def _client(
             user_id=member, membership_id=member, tenant_id=tenant, role=role, origins=(ORIGIN,), exp=exp
         )
         topics = "inbox" if role == "agent" else "inbox,notifications"
-        url = f"ws://127.0.0.1:{gateways[index % len(gateways)]}/ws?token={sign_token(claims, SECRET)}&topics={topics}"
+        port = gateways[index % len(gateways)]
+        url = f"ws://127.0.0.1:{port}/ws?token={sign_token(claims, SECRET)}&topics={topics}"
         async with limit:
             ws = await connect(url, origin=ORIGIN, open_timeout=60, ping_interval=None)  # type: ignore[arg-type]
             await ws.recv()  # welcome
@@ -245,7 +246,8 @@ def main() -> None:
             f"{rss_after / 2**20:.0f} MB = {per_socket_kb:.1f} KB per idle socket\n"
         )
 
-        header = f"{'events/s':>9} {'published':>9} {'delivered':>9} {'msgs/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8} {'gw CPU %':>8}"
+        columns = ("events/s", "published", "delivered", "msgs/s", "p50 ms", "p99 ms", "max ms", "gw CPU %")
+        header = " ".join(f"{c:>9}" for c in columns)
         print(header)
         print("-" * len(header))
         for rate in (int(r) for r in args.rates.split(",")):
@@ -264,9 +266,9 @@ def main() -> None:
             latencies = [lat for _ in go_queues for lat in results.get(timeout=60)]
             ms = [x * 1000 for x in latencies]
             print(
-                f"{rate:>9} {published:>9} {len(ms):>9} {len(ms) / (elapsed - 2):>8.0f} "
-                f"{statistics.median(ms) if ms else float('nan'):>8.1f} {pct(ms, 0.99):>8.1f} "
-                f"{max(ms) if ms else float('nan'):>8.1f} {cpu:>8.0f}"
+                f"{rate:>9} {published:>9} {len(ms):>9} {len(ms) / (elapsed - 2):>9.0f} "
+                f"{statistics.median(ms) if ms else float('nan'):>9.1f} {pct(ms, 0.99):>9.1f} "
+                f"{max(ms) if ms else float('nan'):>9.1f} {cpu:>9.0f}"
             )
         for go in go_queues:
             go.put("stop")

@@ -44,6 +44,7 @@ class Settings:
     reader_batch: int = 500
     redis_backoff_max_seconds: float = 5.0
     drain_seconds: float = 5.0
+    redis_pool_size: int = 64  # connections for commands; stream readers have one each besides
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -57,4 +58,5 @@ class Settings:
             typing_ttl_seconds=_float("FRONTLINE_REALTIME_TYPING_TTL", 6.0),
             presence_sweep_seconds=_float("FRONTLINE_REALTIME_PRESENCE_SWEEP", 2.0),
             drain_seconds=_float("FRONTLINE_REALTIME_DRAIN", 5.0),
+            redis_pool_size=int(os.environ.get("FRONTLINE_REALTIME_REDIS_POOL", "64")),
         )

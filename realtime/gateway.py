@@ -30,7 +30,7 @@ from contracts.realtime import (
 )
 from realtime.config import Settings
 from realtime.connection import ASGISend, Connection, StreamPos, format_stream_id, parse_stream_id
-from realtime.hub import REDIS_DOWN, Hub, _text, stream_has, stream_head
+from realtime.hub import BLOCK_MS, REDIS_DOWN, Hub, _text, stream_has, stream_head
 from realtime.presence import Presence
 
 log = logging.getLogger("realtime.gateway")
@@ -82,10 +82,23 @@ class Gateway:
 
     async def startup(self) -> None:
         settings = self.settings
-        self.redis = aioredis.Redis.from_url(
-            settings.redis_url, socket_connect_timeout=2, socket_timeout=None, health_check_interval=30
+        options: dict[str, Any] = {"socket_connect_timeout": 2, "health_check_interval": 30}
+        # Short commands share a bounded pool (a burst of joins waits instead of failing); each
+        # tenant reader holds one connection in a blocking XREAD, so those come from their own pool.
+        self.redis = aioredis.Redis(
+            connection_pool=aioredis.BlockingConnectionPool.from_url(
+                settings.redis_url,
+                max_connections=settings.redis_pool_size,
+                timeout=10,
+                socket_timeout=10,
+                **options,
+            )
         )
-        self.hub = Hub(self.redis, settings)
+        # XREAD blocks 5 s: a read silent for longer means a dead connection.
+        self.stream_redis = aioredis.Redis.from_url(
+            settings.redis_url, max_connections=1_000_000, socket_timeout=BLOCK_MS / 1000 + 10, **options
+        )
+        self.hub = Hub(self.stream_redis, settings)
         self.presence = Presence(self.redis, self.hub, settings)
         self.presence.start()
         self._tasks = [asyncio.create_task(self._heartbeats(), name="heartbeats")]
@@ -97,6 +110,7 @@ class Gateway:
         self.presence.stop()
         self.hub.stop()
         await self.redis.aclose()
+        await self.stream_redis.aclose()
 
     async def drain(self) -> None:
         """Tell every socket to reconnect (with the last id it has) once its queue is sent, then close."""
