@@ -255,7 +255,7 @@ class Gateway:
         cursor, replayed = start, 0
         batch = max(1, min(self.settings.reader_batch, self.settings.send_queue_size // 2))
         while True:
-            entries = await self.redis.xrange(
+            entries: Any = await self.redis.xrange(
                 stream_key(conn.claims.tenant_id), min=f"({format_stream_id(cursor)}", count=batch
             )
             for raw_id, fields in entries:

@@ -117,7 +117,7 @@ class TenantReader:
         # A batch is fanned out in one go, so it must fit in a socket's queue with room to spare;
         # between batches the loop lets the senders write.
         count = max(1, min(self.settings.reader_batch, self.settings.send_queue_size // 2))
-        response = await self.redis.xread({key: format_stream_id(self.pos)}, count=count, block=BLOCK_MS)
+        response: Any = await self.redis.xread({key: format_stream_id(self.pos)}, count=count, block=BLOCK_MS)
         for _key, entries in response or ():
             for raw_id, fields in entries:
                 stream_id = _text(raw_id)
