@@ -131,6 +131,11 @@ class Connection:
         self.last_pos = pos
         self._put(pos, text)
 
+    @property
+    def joining(self) -> bool:
+        """Still replaying: the welcome goes first, so presence and heartbeats wait until it is done."""
+        return self._pending is not None
+
     def offer_control(self, text: str) -> None:
         if not self.closed:
             self._put(None, text)

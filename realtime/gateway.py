@@ -345,6 +345,8 @@ class Gateway:
             await asyncio.sleep(tick)
             now = time.monotonic()
             for conn in self.hub.connections():
+                if conn.joining:
+                    continue
                 if now - conn.last_seen > settings.idle_timeout_seconds:
                     conn.close(CloseCode.IDLE_TIMEOUT, 'idle: send {"op":"ping"} at least every heartbeat')
                 elif now - conn.last_heartbeat >= settings.heartbeat_seconds:

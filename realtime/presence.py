@@ -74,7 +74,9 @@ class Presence:
             pipe.zadd(key, {_member(conn): time.time() + ttl})
             pipe.expire(key, int(ttl * 2) + 1)
             await pipe.execute()
-        await self.publish(conn.claims.tenant_id, ticket_id)
+        viewers = await self.publish(conn.claims.tenant_id, ticket_id)
+        # The newcomer gets the state now even if it did not change (the same agent in a second tab).
+        conn.offer_control(encode(control(ControlType.PRESENCE, ticket_id=ticket_id, viewers=viewers)))
 
     async def typing(self, conn: Connection, ticket_id: int) -> None:
         if not conn.claims.is_staff or ticket_id not in conn.tickets:
@@ -123,11 +125,12 @@ class Presence:
             person["typing"] = person["membership_id"] in typing
         return sorted(people.values(), key=lambda p: p["membership_id"])
 
-    async def publish(self, tenant_id: int, ticket_id: int) -> None:
+    async def publish(self, tenant_id: int, ticket_id: int) -> list[dict[str, Any]]:
         viewers = await self.state(tenant_id, ticket_id)
         await self.redis.publish(
             _channel(tenant_id), json.dumps({"ticket_id": ticket_id, "viewers": viewers})
         )
+        return viewers
 
     def deliver(self, tenant_id: int, ticket_id: int, viewers: list[dict[str, Any]]) -> None:
         """Send the state to this process's staff sockets on the ticket, if it changed."""
@@ -137,7 +140,7 @@ class Presence:
         self._last_sent[key] = viewers
         text = encode(control(ControlType.PRESENCE, ticket_id=ticket_id, viewers=viewers))
         for conn in self.hub.tenant_connections(tenant_id):
-            if conn.claims.is_staff and ticket_id in conn.tickets:
+            if conn.claims.is_staff and ticket_id in conn.tickets and not conn.joining:
                 conn.offer_control(text)
 
     # -- background ---------------------------------------------------------------------

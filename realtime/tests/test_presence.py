@@ -72,6 +72,10 @@ def test_agents_on_different_gateways_see_who_views_and_types(two_gateways) -> N
         got = await receive_until(bert_ws, presence_is([(ada, False), (bert, False)]))
         assert got[-1]["data"]["viewers"][0]["name"] == "Ada"
         assert got[-1]["data"]["ticket_id"] == 9
+        # Bert opens the ticket in a second tab: nothing changed, yet the new tab is told who is there.
+        bert_tab = await open_socket(ws_url(one.url, token(tenant, bert, name="Bert"), topics="ticket:9"))
+        await receive_until(bert_tab, presence_is([(ada, False), (bert, False)]))
+        await bert_tab.close()
 
         await ada_ws.send('{"op": "typing", "ticket_id": 9}')
         await receive_until(bert_ws, presence_is([(ada, True), (bert, False)]))
