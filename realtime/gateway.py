@@ -107,8 +107,9 @@ class Gateway:
     async def shutdown(self) -> None:
         for task in self._tasks:
             task.cancel()
-        self.presence.stop()
-        self.hub.stop()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        await self.presence.stop()
+        await self.hub.stop()
         await self.redis.aclose()
         await self.stream_redis.aclose()
 

@@ -69,11 +69,12 @@ class TenantReader:
         """Returns once the reader knows its start position; entries after it will be offered."""
         await asyncio.shield(self._ready)
 
-    def stop(self) -> None:
+    def stop(self) -> asyncio.Task[None]:
         self._task.cancel()
         if not self._ready.done():
             self._ready.set_exception(ConnectionError("reader stopped"))
             self._ready.exception()  # mark retrieved
+        return self._task
 
     async def _run(self) -> None:
         backoff = Backoff(self.settings.redis_backoff_max_seconds)
@@ -163,6 +164,7 @@ class Hub:
         self.redis = redis
         self.settings = settings
         self.readers: dict[int, TenantReader] = {}
+        self._stopping: set[asyncio.Task[None]] = set()  # cancelled readers not finished yet
 
     async def add(self, conn: Connection) -> None:
         tenant_id = conn.claims.tenant_id
@@ -182,7 +184,9 @@ class Hub:
             return
         reader.connections.discard(conn)
         if not reader.connections:
-            reader.stop()
+            task = reader.stop()
+            self._stopping.add(task)
+            task.add_done_callback(self._stopping.discard)
             del self.readers[conn.claims.tenant_id]
 
     def connections(self) -> list[Connection]:
@@ -192,7 +196,8 @@ class Hub:
         reader = self.readers.get(tenant_id)
         return reader.connections if reader else set()
 
-    def stop(self) -> None:
-        for reader in self.readers.values():
-            reader.stop()
+    async def stop(self) -> None:
+        """Cancel every reader and wait for them, before their Redis connections are closed."""
+        tasks = {reader.stop() for reader in self.readers.values()} | self._stopping
         self.readers.clear()
+        await asyncio.gather(*tasks, return_exceptions=True)

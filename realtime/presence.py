@@ -58,9 +58,10 @@ class Presence:
             asyncio.create_task(self._sweep(), name="presence-sweep"),
         ]
 
-    def stop(self) -> None:
+    async def stop(self) -> None:
         for task in self._tasks:
             task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
 
     # -- changes from local sockets -------------------------------------------------------
 
