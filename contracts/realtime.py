@@ -16,9 +16,10 @@ The gateway decides per connection from the envelope alone, failing closed:
 * `data["recipient_membership_id"]` (int, optional): the event is addressed to one
   membership (a notification); only that membership's sockets receive it.
 * A customer receives a `public` event only when `data["requester_membership_id"]`
-  equals the customer's membership id. Ticket events (`ticket.*`, public
-  `message.added`, ...) MUST therefore carry `requester_membership_id`; an event
-  without it never reaches a customer.
+  equals the customer's membership id, or the id is in `data["follower_membership_ids"]`
+  (people copied on the ticket). Ticket events (`ticket.*`, public `message.added`, ...)
+  MUST therefore carry `requester_membership_id` (the ticket payloads in
+  `contracts/payloads.py` require it); an event without it never reaches a customer.
 * `data["agent_only"]` (object, optional): fields for staff eyes only (internal
   tags, SLA internals, AI confidence, ...). The gateway removes the key before a
   customer sees the event, so put every agent-only field under it.
@@ -142,7 +143,10 @@ def may_see(envelope: EventEnvelope, claims: ConnectionClaims) -> bool:
         return False
     if recipient == claims.membership_id:
         return True
-    return envelope.data.get("requester_membership_id") == claims.membership_id
+    if envelope.data.get("requester_membership_id") == claims.membership_id:
+        return True
+    followers = envelope.data.get("follower_membership_ids")
+    return isinstance(followers, list) and claims.membership_id in followers
 
 
 def client_message(stream_id: str, envelope: EventEnvelope, for_staff: bool) -> dict[str, Any]:

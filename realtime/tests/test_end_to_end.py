@@ -35,7 +35,12 @@ def test_outbox_events_reach_agents_and_only_the_requester_sees_public_ones(two_
 
     def record_and_relay() -> None:
         with tenant_context(acme.tenant.id):
-            common = {"requester_membership_id": acme.customer.id}
+            common = {
+                "requester_membership_id": acme.customer.id,
+                "ticket_id": 1,
+                "number": 1,
+                "status": "new",
+            }
             event_record(
                 tenant_id=acme.tenant.id,
                 type="ticket.created",
@@ -49,7 +54,7 @@ def test_outbox_events_reach_agents_and_only_the_requester_sees_public_ones(two_
                 type="message.added",
                 visibility=Visibility.INTERNAL,
                 subject_id=1,
-                data={**common, "body": "note to self"},
+                data={**common, "message_id": 5, "is_internal": True, "body_text": "note to self"},
             )
         assert relay_all() == 2
 

@@ -169,3 +169,36 @@ def test_topics_narrow_what_a_socket_receives_and_can_change_while_connected(
         await ws.close()
 
     asyncio.run(scenario())
+
+
+def test_customers_copied_on_a_ticket_see_its_public_events_but_not_internal_ones(
+    gateway: GatewayProcess, redis_client
+) -> None:
+    tenant = new_tenant_id()
+
+    async def scenario() -> None:
+        follower = await open_socket(ws_url(gateway.url, token(tenant, 61, role="customer")))
+        outsider = await open_socket(ws_url(gateway.url, token(tenant, 62, role="customer")))
+        publish(
+            redis_client, tenant, subject_id=5, requester_membership_id=60, follower_membership_ids=[61], n=1
+        )
+        publish(
+            redis_client,
+            tenant,
+            "message.added",
+            Visibility.INTERNAL,
+            subject_id=5,
+            requester_membership_id=60,
+            follower_membership_ids=[61],
+            n=2,
+        )
+        last = publish(
+            redis_client, tenant, subject_id=5, requester_membership_id=60, follower_membership_ids=[61], n=3
+        )
+        got = events(await receive_until(follower, lambda m: m["id"] == last))
+        assert [m["data"]["n"] for m in got] == [1, 3]
+        assert events(await receive(outsider, 0.5)) == []
+        for ws in (follower, outsider):
+            await ws.close()
+
+    asyncio.run(scenario())
