@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import json
 import os
@@ -183,6 +184,16 @@ async def receive(
                 messages.append(message)
     except (TimeoutError, ConnectionClosed):
         return messages
+
+
+async def receive_for(ws: ClientConnection, seconds: float) -> list[dict[str, Any]]:
+    """Everything the socket receives during `seconds` (however busy it is)."""
+    messages: list[dict[str, Any]] = []
+    with contextlib.suppress(TimeoutError):
+        async with asyncio.timeout(seconds):
+            while True:
+                messages.append(json.loads(await ws.recv()))
+    return messages
 
 
 async def receive_until(ws: ClientConnection, predicate: Any, timeout: float = 10.0) -> list[dict[str, Any]]:
