@@ -13,6 +13,8 @@ Event audience (the contract for whoever writes events into the tenant stream)
 The gateway decides per connection from the envelope alone, failing closed:
 
 * `visibility == "internal"`: staff only (owner, admin, agent). Never a customer.
+  A payload with `data["is_internal"] == true` (an internal note, `MessageAddedV1`) is
+  treated as internal too, whatever the envelope says.
 * `data["recipient_membership_id"]` (int, optional): the event is addressed to one
   membership (a notification); only that membership's sockets receive it.
 * A customer receives a `public` event only when `data["requester_membership_id"]`
@@ -141,6 +143,8 @@ def may_see(envelope: EventEnvelope, claims: ConnectionClaims) -> bool:
         return True
     if claims.role != CUSTOMER_ROLE or envelope.visibility != Visibility.PUBLIC:
         return False
+    if "is_internal" in envelope.data and envelope.data["is_internal"] is not False:
+        return False  # a note marked internal in its payload fails closed even if mislabelled public
     if recipient == claims.membership_id:
         return True
     if envelope.data.get("requester_membership_id") == claims.membership_id:

@@ -192,6 +192,16 @@ def test_customers_copied_on_a_ticket_see_its_public_events_but_not_internal_one
             follower_membership_ids=[61],
             n=2,
         )
+        # Labelled public by mistake, but the payload says internal note: still never to a customer.
+        publish(
+            redis_client,
+            tenant,
+            "message.added",
+            subject_id=5,
+            requester_membership_id=61,
+            is_internal=True,
+            n=9,
+        )
         last = publish(
             redis_client, tenant, subject_id=5, requester_membership_id=60, follower_membership_ids=[61], n=3
         )
