@@ -1,26 +1,36 @@
-"""The REST API (`/api/v1/`): one NinjaAPI, a router per domain app."""
+"""The REST API (`/api/v1/`): one NinjaAPI, a router per domain app, errors as problem+json."""
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
 
 from accounts.api import router as accounts_router
 from api.auth import token_or_session
+from api.problems import problem, validation_errors_by_field
 from email_channel.api import router as email_router
 from kb.api_public import router as kb_public_router
 from kb.api_staff import router as kb_staff_router
 from notifications.api import router as notifications_router
 from realtime_auth.api import router as realtime_router
 from tenancy.api import router as tenancy_router
+from tickets.api.messages import router as ticket_messages_router
+from tickets.api.search import router as ticket_search_router
+from tickets.api.settings import router as ticket_settings_router
+from tickets.api.tickets import router as tickets_router
+from tickets.services.attachments import FileTooLarge
 from webhooks.api import router as webhooks_router
 
 api = NinjaAPI(
     title="Frontline API",
     version="1",
     description="Multi-tenant customer support. Authenticate with a session (browser) "
-    "or `Authorization: Bearer <token>` (a personal API token).",
+    "or `Authorization: Bearer <token>` (a personal API token). Errors are "
+    "`application/problem+json` (RFC 9457) with `errors` per field where input was invalid.",
     auth=token_or_session,
     urls_namespace="api-v1",
 )
@@ -30,7 +40,37 @@ api = NinjaAPI(
 def django_validation_error(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
     """Model/service validation errors become 422 with the messages, never a 500."""
     errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
-    return api.create_response(request, {"detail": "Invalid input.", "errors": errors}, status=422)
+    return problem(422, "Invalid input.", errors=errors)
+
+
+@api.exception_handler(NinjaValidationError)
+def request_validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    return problem(422, "Invalid input.", errors=validation_errors_by_field(exc.errors))
+
+
+@api.exception_handler(HttpError)
+def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return problem(exc.status_code, str(exc))
+
+
+@api.exception_handler(AuthenticationError)
+def authentication_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return problem(401, "Sign in or send an API token.")
+
+
+@api.exception_handler(PermissionDenied)
+def permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    return problem(403, str(exc) or "Not allowed.")
+
+
+@api.exception_handler(RequestDataTooBig)
+def body_too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    return problem(413, "The request body is too large.")
+
+
+@api.exception_handler(FileTooLarge)
+def file_too_large(request: HttpRequest, exc: FileTooLarge) -> HttpResponse:
+    return problem(413, str(exc))
 
 
 api.add_router("/", accounts_router)
@@ -41,3 +81,7 @@ api.add_router("/", email_router)
 api.add_router("/", kb_public_router)
 api.add_router("/", kb_staff_router)
 api.add_router("/", realtime_router)
+api.add_router("/", tickets_router)
+api.add_router("/", ticket_messages_router)
+api.add_router("/", ticket_settings_router)
+api.add_router("/", ticket_search_router)

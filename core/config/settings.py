@@ -104,10 +104,13 @@ INSTALLED_APPS = [
     "email_channel",
     "kb",
     "realtime_auth",
+    "tickets",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # 413 for oversized bodies before anything reads them (JSON and uploads have own limits).
+    "api.limits.BodySizeLimitMiddleware",
     "config.headers.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -231,6 +234,15 @@ USE_I18N = True
 USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
+
+# -- uploads ----------------------------------------------------------------------
+# Attachments go through Django's storage API (a local folder by default).
+MEDIA_ROOT = Path(os.environ.get("FRONTLINE_MEDIA_DIR", DATA_DIR / "media")).resolve()
+MEDIA_URL = "media/"  # never served directly: downloads go through the permission-checked API
+ATTACHMENT_MAX_BYTES = int(os.environ.get("FRONTLINE_ATTACHMENT_MAX_BYTES", str(25 * 1024 * 1024)))
+# JSON bodies above this answer 413 (uploads have their own limit above).
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("FRONTLINE_MAX_BODY_BYTES", str(2 * 1024 * 1024)))
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 # -- Celery -----------------------------------------------------------------------
 CELERY_BROKER_URL = REDIS_URL

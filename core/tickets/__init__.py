@@ -1,0 +1,1 @@
+"""Ticketing: tickets, statuses, messages, attachments, custom fields, links, history and search."""

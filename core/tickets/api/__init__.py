@@ -1,0 +1,1 @@
+"""The ticketing REST API: routers for tickets, messages and attachments, settings, search."""

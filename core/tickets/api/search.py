@@ -1,0 +1,43 @@
+"""Search API: ranked full-text search over the caller's visible tickets, with highlighted snippets."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Query, Router
+
+from api.auth import request_tenant, require_membership
+from tickets.api.schemas import SearchOut
+from tickets.api.shaping import ticket_dict
+from tickets.api.tickets import ListQuery, filters_from, hidden_fields_for
+from tickets.selectors.search import ticket_search
+
+router = Router(tags=["search"])
+
+
+class SearchQuery(ListQuery):
+    q: str = ""
+
+
+@router.get("/search", response=SearchOut)
+def search(request: HttpRequest, query: Query[SearchQuery]) -> dict[str, Any]:
+    """`q` in websearch syntax ("exact phrase", -not, or); falls back to trigram matching of
+    subjects for typos. Accepts the list filters. Customers search their own tickets."""
+    tenant, viewer = request_tenant(request), require_membership(request)
+    hits, fuzzy = ticket_search(
+        tenant=tenant, viewer=viewer, q=query.q, filters=filters_from(query, viewer), limit=query.limit
+    )
+    staff, hidden = viewer.is_staff_role, hidden_fields_for(tenant, viewer)
+    return {
+        "items": [
+            {
+                "ticket": ticket_dict(h.ticket, staff=staff, hidden_fields=hidden),
+                "rank": h.rank,
+                "subject_html": h.subject_html,
+                "snippet_html": h.snippet,
+            }
+            for h in hits
+        ],
+        "fuzzy": fuzzy,
+    }

@@ -1,0 +1,97 @@
+"""Ticketing settings API: tags in use, custom field definitions and statuses (changes: admins)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Router, Status
+from ninja.errors import HttpError
+
+from api.auth import request_tenant, require_admin, require_membership, require_staff
+from tickets.api.schemas import (
+    CustomFieldIn,
+    CustomFieldOut,
+    CustomFieldUpdateIn,
+    StatusIn,
+    StatusOut,
+    TagOut,
+)
+from tickets.models import CustomFieldDefinition, StatusCategory
+from tickets.selectors.misc import custom_field_get, custom_field_list, custom_status_list, tag_counts
+from tickets.services.fields import custom_field_create, custom_field_update, custom_status_create
+
+router = Router(tags=["ticket settings"])
+
+
+def _field_out(d: CustomFieldDefinition) -> dict[str, Any]:
+    return {
+        "id": d.id,
+        "key": d.key,
+        "label": d.label,
+        "field_type": d.field_type,
+        "required": d.required,
+        "options": d.options,
+        "agent_only": d.agent_only,
+        "position": d.position,
+        "active": d.active,
+    }
+
+
+@router.get("/tags", response=list[TagOut])
+def tags_list(request: HttpRequest, prefix: str = "", limit: int = 100) -> list[dict[str, Any]]:
+    """Tags in use, most used first (staff)."""
+    require_staff(request)
+    rows = tag_counts(tenant=request_tenant(request), prefix=prefix.lower()[:50], limit=limit)
+    return [{"name": name, "count": count} for name, count in rows]
+
+
+@router.get("/custom-fields", response=list[CustomFieldOut])
+def custom_fields_list(request: HttpRequest, include_inactive: bool = False) -> list[dict[str, Any]]:
+    """Field definitions; customers get the ones they may fill in (not agent-only)."""
+    viewer = require_membership(request)
+    rows = custom_field_list(
+        tenant=request_tenant(request),
+        viewer=viewer,
+        include_inactive=include_inactive and viewer.is_staff_role,
+    )
+    return [_field_out(d) for d in rows]
+
+
+@router.post("/custom-fields", response={201: CustomFieldOut})
+def custom_fields_create(request: HttpRequest, payload: CustomFieldIn) -> Status[dict[str, Any]]:
+    require_admin(request)
+    definition = custom_field_create(tenant=request_tenant(request), **payload.dict())
+    return Status(201, _field_out(definition))
+
+
+@router.patch("/custom-fields/{field_id}", response=CustomFieldOut)
+def custom_fields_update(request: HttpRequest, field_id: int, payload: CustomFieldUpdateIn) -> dict[str, Any]:
+    require_admin(request)
+    tenant = request_tenant(request)
+    definition = custom_field_get(tenant=tenant, field_id=field_id)
+    if definition is None:
+        raise HttpError(404, "Not Found")
+    changes = payload.dict(exclude_unset=True)
+    return _field_out(custom_field_update(tenant=tenant, definition=definition, changes=changes))
+
+
+@router.get("/statuses", response=list[StatusOut])
+def statuses_list(request: HttpRequest) -> list[dict[str, Any]]:
+    """The built-in categories and the tenant's custom statuses."""
+    require_membership(request)
+    builtin = [
+        {"key": c.value, "name": c.label, "category": c.value, "custom": False} for c in StatusCategory
+    ]
+    custom = [
+        {"key": s.key, "name": s.name, "category": s.category, "custom": True}
+        for s in custom_status_list(tenant=request_tenant(request))
+    ]
+    return builtin + custom
+
+
+@router.post("/statuses", response={201: StatusOut})
+def statuses_create(request: HttpRequest, payload: StatusIn) -> Status[dict[str, Any]]:
+    require_admin(request)
+    status = custom_status_create(tenant=request_tenant(request), **payload.dict())
+    return Status(201, {"key": status.key, "name": status.name, "category": status.category, "custom": True})

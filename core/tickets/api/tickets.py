@@ -1,0 +1,228 @@
+"""Tickets API: list (filters, keyset cursor), detail, create, update, bulk update, merge, links, history."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Query, Router, Schema, Status
+from ninja.errors import HttpError
+
+from api.auth import request_tenant, require_membership, require_staff
+from tenancy.models import Membership, Tenant
+from tickets.api.schemas import (
+    BulkUpdateIn,
+    BulkUpdateOut,
+    ChangeOut,
+    CustomerTicketDetailOut,
+    LinkIn,
+    LinkOut,
+    MergeIn,
+    TicketCreateIn,
+    TicketDetailOut,
+    TicketOut,
+    TicketPage,
+    TicketUpdateIn,
+)
+from tickets.api.shaping import change_dict, link_dict, message_dict, ticket_dict
+from tickets.models import Ticket
+from tickets.selectors.misc import agent_only_field_keys, ticket_history
+from tickets.selectors.tickets import (
+    TicketFilters,
+    ticket_detail,
+    ticket_get,
+    ticket_link_get,
+    ticket_list,
+    tickets_by_ids,
+)
+from tickets.services.links import ticket_link, ticket_merge, ticket_unlink
+from tickets.services.tickets import ticket_bulk_update, ticket_create, ticket_update
+
+router = Router(tags=["tickets"])
+
+
+def hidden_fields_for(tenant: Tenant, viewer: Membership) -> frozenset[str]:
+    return frozenset() if viewer.is_staff_role else frozenset(agent_only_field_keys(tenant=tenant))
+
+
+def get_visible_ticket(request: HttpRequest, ticket_id: int) -> tuple[Tenant, Membership, Ticket]:
+    """The ticket if the caller may see it; another tenant's, or a customer's view of
+    someone else's ticket, is 404 exactly like a missing one."""
+    tenant = request_tenant(request)
+    viewer = require_membership(request)
+    ticket = ticket_get(tenant=tenant, viewer=viewer, ticket_id=ticket_id)
+    if ticket is None:
+        raise HttpError(404, "Not Found")
+    return tenant, viewer, ticket
+
+
+def _parse_custom_filters(raw: list[str]) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for item in raw:
+        key, sep, value = item.partition(":")
+        if not sep or not key:
+            raise HttpError(422, "Custom field filters look like cf=key:value.")
+        try:
+            result[key] = json.loads(value)  # numbers and true/false compare as such
+        except json.JSONDecodeError:
+            result[key] = value
+    return result
+
+
+class ListQuery(Schema):
+    status: list[str] = []
+    status_category: list[str] = []
+    priority: list[str] = []
+    type: list[str] = []
+    channel: list[str] = []
+    assignee: str | None = None
+    team: str | None = None
+    requester: int | None = None
+    tag: list[str] = []
+    cf: list[str] = []
+    created_after: dt.datetime | None = None
+    created_before: dt.datetime | None = None
+    updated_after: dt.datetime | None = None
+    updated_before: dt.datetime | None = None
+    sort: str = "-updated_at"
+    cursor: str | None = None
+    limit: int = 25
+
+
+def filters_from(query: Any, viewer: Membership) -> TicketFilters:
+    filters = TicketFilters(
+        status=query.status,
+        status_category=query.status_category,
+        priority=query.priority,
+        type=query.type,
+        channel=query.channel,
+        assignee=query.assignee,
+        team=query.team,
+        requester=query.requester,
+        tags=query.tag,
+        custom_fields=_parse_custom_filters(query.cf),
+        created_after=query.created_after,
+        created_before=query.created_before,
+        updated_after=query.updated_after,
+        updated_before=query.updated_before,
+    )
+    if not viewer.is_staff_role:
+        filters.assignee = filters.team = None  # agent-only fields are not filterable by customers
+    return filters
+
+
+@router.get("/tickets", response=TicketPage)
+def tickets_list(request: HttpRequest, query: Query[ListQuery]) -> dict[str, Any]:
+    """The caller's queue: staff see the tenant's tickets, customers their own. `assignee` takes
+    an id, `me` or `none`; `cf=key:value` filters on a custom field; pages by `cursor`."""
+    tenant, viewer = request_tenant(request), require_membership(request)
+    rows, next_cursor = ticket_list(
+        tenant=tenant,
+        viewer=viewer,
+        filters=filters_from(query, viewer),
+        sort=query.sort,
+        cursor=query.cursor,
+        limit=query.limit,
+    )
+    staff, hidden = viewer.is_staff_role, hidden_fields_for(tenant, viewer)
+    return {
+        "items": [ticket_dict(t, staff=staff, hidden_fields=hidden) for t in rows],
+        "next_cursor": next_cursor,
+    }
+
+
+@router.post("/tickets", response={201: TicketOut | CustomerTicketDetailOut})
+def tickets_create(request: HttpRequest, payload: TicketCreateIn) -> Status[dict[str, Any]]:
+    """Open a ticket with its first message. Customers file for themselves (portal channel)."""
+    tenant, viewer = request_tenant(request), require_membership(request)
+    ticket = ticket_create(tenant=tenant, actor=viewer, **payload.dict())
+    return Status(201, _detail(request, ticket.id))
+
+
+def _detail(request: HttpRequest, ticket_id: int) -> dict[str, Any]:
+    tenant, viewer = request_tenant(request), require_membership(request)
+    ticket = ticket_detail(tenant=tenant, viewer=viewer, ticket_id=ticket_id)
+    if ticket is None:
+        raise HttpError(404, "Not Found")
+    staff = viewer.is_staff_role
+    data = ticket_dict(ticket, staff=staff, hidden_fields=hidden_fields_for(tenant, viewer))
+    data["messages"] = [message_dict(m) for m in ticket.visible_messages]  # type: ignore[attr-defined]
+    if staff:
+        data["follower_ids"] = ticket.follower_ids  # type: ignore[attr-defined]
+        data["links"] = [link_dict(link) for link in ticket.link_rows]  # type: ignore[attr-defined]
+    return data
+
+
+@router.get("/tickets/{ticket_id}", response=TicketDetailOut | CustomerTicketDetailOut)
+def tickets_detail(request: HttpRequest, ticket_id: int) -> dict[str, Any]:
+    """One ticket with its messages (customers: public ones only), followers and links."""
+    return _detail(request, ticket_id)
+
+
+@router.patch("/tickets/{ticket_id}", response=TicketDetailOut | CustomerTicketDetailOut)
+def tickets_update(request: HttpRequest, ticket_id: int, payload: TicketUpdateIn) -> dict[str, Any]:
+    """Change the fields sent. Customers may only mark their ticket solved or reopen it."""
+    tenant, viewer, ticket = get_visible_ticket(request, ticket_id)
+    ticket_update(tenant=tenant, ticket=ticket, actor=viewer, changes=payload.dict(exclude_unset=True))
+    return _detail(request, ticket_id)
+
+
+@router.post("/tickets/bulk-update", response=BulkUpdateOut)
+def tickets_bulk_update(request: HttpRequest, payload: BulkUpdateIn) -> dict[str, Any]:
+    """The same change on up to 100 tickets, all or nothing."""
+    tenant, viewer = request_tenant(request), require_staff(request)
+    changes = payload.dict(exclude_unset=True)
+    ids = changes.pop("ids")
+    if not changes:
+        raise HttpError(422, "Nothing to change.")
+    updated = ticket_bulk_update(tenant=tenant, ticket_ids=ids, actor=viewer, changes=changes)
+    rows = tickets_by_ids(tenant=tenant, ids=[t.id for t in updated])
+    return {"updated": len(updated), "items": [ticket_dict(t, staff=True) for t in rows]}
+
+
+@router.post("/tickets/{ticket_id}/merge", response=TicketDetailOut)
+def tickets_merge(request: HttpRequest, ticket_id: int, payload: MergeIn) -> dict[str, Any]:
+    """Merge this ticket into `target_id`; answers the target."""
+    require_staff(request)
+    tenant, viewer, source = get_visible_ticket(request, ticket_id)
+    target = ticket_get(tenant=tenant, viewer=viewer, ticket_id=payload.target_id)
+    if target is None:
+        raise HttpError(404, "Not Found")
+    ticket_merge(tenant=tenant, source=source, target=target, actor=viewer)
+    return _detail(request, target.id)
+
+
+@router.post("/tickets/{ticket_id}/links", response={201: LinkOut})
+def tickets_link(request: HttpRequest, ticket_id: int, payload: LinkIn) -> Status[dict[str, Any]]:
+    require_staff(request)
+    tenant, viewer, source = get_visible_ticket(request, ticket_id)
+    target = ticket_get(tenant=tenant, viewer=viewer, ticket_id=payload.target_id)
+    if target is None:
+        raise HttpError(404, "Not Found")
+    link = ticket_link(tenant=tenant, source=source, target=target, kind=payload.kind, actor=viewer)
+    return Status(201, link_dict(link))
+
+
+@router.delete("/tickets/{ticket_id}/links/{link_id}", response={204: None})
+def tickets_unlink(request: HttpRequest, ticket_id: int, link_id: int) -> Status[None]:
+    require_staff(request)
+    tenant, viewer, ticket = get_visible_ticket(request, ticket_id)
+    link = ticket_link_get(tenant=tenant, link_id=link_id)
+    if link is None or ticket.id not in (link.source_id, link.target_id):
+        raise HttpError(404, "Not Found")
+    ticket_unlink(tenant=tenant, link=link, actor=viewer)
+    return Status(204, None)
+
+
+@router.get("/tickets/{ticket_id}/history", response=list[ChangeOut])
+def tickets_history(
+    request: HttpRequest, ticket_id: int, after_id: int | None = None, limit: int = 100
+) -> list[dict[str, Any]]:
+    """Every change of the ticket (who, when, old, new, through which channel or rule). Staff only."""
+    require_staff(request)
+    tenant, _, ticket = get_visible_ticket(request, ticket_id)
+    return [
+        change_dict(c) for c in ticket_history(tenant=tenant, ticket=ticket, after_id=after_id, limit=limit)
+    ]

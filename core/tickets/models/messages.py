@@ -1,0 +1,28 @@
+"""Messages on a ticket: public replies and internal notes, stored as sanitized HTML plus plain text."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from django.db import models
+
+from tenancy.models import Membership, TenantOwned
+from tickets.models.tickets import Channel, Ticket
+
+
+class Message(TenantOwned):
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="messages", db_index=False)
+    author = models.ForeignKey(
+        Membership, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False
+    )
+    is_internal = models.BooleanField(default=False, help_text="Internal notes are never shown to customers.")
+    channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.PORTAL)
+    body_html = models.TextField(help_text="Sanitized with nh3 before it is stored.")
+    body_text = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes: ClassVar = [models.Index(fields=["tenant", "ticket", "id"], name="message_ticket_idx")]
+
+    def __str__(self) -> str:
+        return f"message {self.pk} on ticket {self.ticket_id}"

@@ -1,0 +1,1 @@
+"""Reads of ticketing data; every function takes the tenant explicitly."""

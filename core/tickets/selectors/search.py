@@ -1,0 +1,110 @@
+"""Ticket search: full text (ranked, highlighted) with a trigram fallback for typos and fragments.
+
+The candidates come from `tickets_search()`, a SECURITY DEFINER function (migration
+0002) that reads the tenant from `app.tenant_id` itself, so it can use the
+(tenant_id, search_vector) GIN index that row-level security would otherwise rule
+out, and still cannot return another tenant's rows.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import connection
+
+from tenancy.models import Membership, Tenant
+from tickets.models import Ticket
+from tickets.search_config import search_config
+from tickets.selectors.tickets import TicketFilters, apply_filters
+
+CANDIDATES = 500  # ranked ids fetched before the list filters apply
+_START, _STOP = "\x02", "\x03"  # markers no text contains; escaped text gets <mark> around them
+HEADLINE_OPTIONS = f"StartSel={_START}, StopSel={_STOP}, MaxWords=30, MinWords=12, MaxFragments=2"
+
+
+@dataclass
+class SearchHit:
+    ticket: Ticket
+    rank: float
+    snippet: str
+    subject_html: str
+
+
+def _highlight(marked: str) -> str:
+    return html.escape(marked).replace(_START, "<mark>").replace(_STOP, "</mark>")
+
+
+def _candidates(*, q: str, cfg: str, viewer: Membership, fuzzy: bool) -> list[tuple[int, float]]:
+    customer = None if viewer.is_staff_role else viewer.id
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT ticket_id, rank FROM tickets_search(%s, %s::regconfig, %s, %s, %s, %s)",
+            [q, cfg, customer, viewer.is_staff_role, fuzzy, CANDIDATES],
+        )
+        return [(int(i), float(r)) for i, r in cursor.fetchall()]
+
+
+def _snippets(
+    *, tenant: Tenant, q: str, cfg: str, ids: list[int], staff: bool, fuzzy: bool
+) -> dict[int, str]:
+    """The best fragment of the first matching visible message of each ticket."""
+    if not ids or fuzzy:
+        return {}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            SELECT DISTINCT ON (m.ticket_id) m.ticket_id,
+                   ts_headline(%(cfg)s::regconfig, left(m.body_text, 20000), query, %(opts)s)
+            FROM tickets_message m, websearch_to_tsquery(%(cfg)s::regconfig, %(q)s) AS query
+            WHERE m.tenant_id = %(tenant)s AND m.ticket_id = ANY(%(ids)s)
+              {"" if staff else "AND NOT m.is_internal"}
+              AND to_tsvector(%(cfg)s::regconfig, left(m.body_text, 100000)) @@ query
+            ORDER BY m.ticket_id, m.id
+            """,  # noqa: S608 - the only interpolation is a fixed clause
+            {"cfg": cfg, "q": q, "opts": HEADLINE_OPTIONS, "tenant": tenant.id, "ids": ids},
+        )
+        return {int(ticket_id): _highlight(text) for ticket_id, text in cursor.fetchall()}
+
+
+def _subject_highlights(*, q: str, cfg: str, subjects: dict[int, str], fuzzy: bool) -> dict[int, str]:
+    if fuzzy or not subjects:
+        return {i: html.escape(s) for i, s in subjects.items()}
+    ids = list(subjects)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT id, ts_headline(%s::regconfig, subject, websearch_to_tsquery(%s::regconfig, %s), %s) "
+            "FROM unnest(%s::bigint[], %s::text[]) AS s(id, subject)",
+            [cfg, cfg, q, HEADLINE_OPTIONS + ", HighlightAll=true", ids, [subjects[i] for i in ids]],
+        )
+        return {int(i): _highlight(text) for i, text in cursor.fetchall()}
+
+
+def ticket_search(
+    *, tenant: Tenant, viewer: Membership, q: str, filters: TicketFilters, limit: int = 25
+) -> tuple[list[SearchHit], bool]:
+    """Ranked hits and whether they came from the fuzzy (trigram) fallback."""
+    q = q.strip()
+    if not q or len(q) > 200:
+        raise ValidationError({"q": "Search for 1 to 200 characters."})
+    cfg = search_config(tenant)
+    fuzzy = False
+    ranked = _candidates(q=q, cfg=cfg, viewer=viewer, fuzzy=False)
+    if not ranked:
+        fuzzy = True
+        ranked = _candidates(q=q, cfg=cfg, viewer=viewer, fuzzy=True)
+    if not ranked:
+        return [], fuzzy
+    rank_of = dict(ranked)
+    qs = apply_filters(Ticket.objects.filter(tenant=tenant, id__in=list(rank_of)), filters, viewer)
+    tickets = list(qs.select_related("custom_status", "requester__user", "assignee__user", "team"))
+    tickets.sort(key=lambda t: (-rank_of[t.id], -t.id))
+    tickets = tickets[: max(1, min(limit, 100))]
+    ids = [t.id for t in tickets]
+    snippets = _snippets(tenant=tenant, q=q, cfg=cfg, ids=ids, staff=viewer.is_staff_role, fuzzy=fuzzy)
+    subjects = _subject_highlights(q=q, cfg=cfg, subjects={t.id: t.subject for t in tickets}, fuzzy=fuzzy)
+    return [
+        SearchHit(ticket=t, rank=rank_of[t.id], snippet=snippets.get(t.id, ""), subject_html=subjects[t.id])
+        for t in tickets
+    ], fuzzy

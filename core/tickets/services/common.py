@@ -1,0 +1,84 @@
+"""Helpers shared by the ticket services: lookups inside the tenant, history rows and event data."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+
+from contracts.events import Visibility
+from tenancy.models import Membership, Team, Tenant
+from tickets.events import actor_for, emit
+from tickets.models import CustomStatus, StatusCategory, Ticket, TicketChange
+
+
+def membership_in_tenant(
+    *, tenant: Tenant, membership_id: int, field: str, staff: bool = False
+) -> Membership:
+    member = Membership.objects.filter(tenant=tenant, id=membership_id).select_related("user").first()
+    if member is None:
+        raise ValidationError({field: f"No member {membership_id} in this tenant."})
+    if staff and not member.is_staff_role:
+        raise ValidationError({field: "Only agents, admins and owners can be assigned."})
+    return member
+
+
+def team_in_tenant(*, tenant: Tenant, team_id: int) -> Team:
+    team = Team.objects.filter(tenant=tenant, id=team_id).first()
+    if team is None:
+        raise ValidationError({"team_id": f"No team {team_id} in this tenant."})
+    return team
+
+
+def resolve_status(*, tenant: Tenant, value: str) -> tuple[str, CustomStatus | None]:
+    """A status key -> (category, custom status or None). Categories and custom keys both work."""
+    if value in StatusCategory.values:
+        return value, None
+    custom = CustomStatus.objects.filter(tenant=tenant, key=value).first()
+    if custom is None:
+        raise ValidationError({"status": f"Unknown status {value!r}."})
+    return custom.category, custom
+
+
+def status_key(ticket: Ticket) -> str:
+    return ticket.custom_status.key if ticket.custom_status is not None else ticket.status
+
+
+def ticket_event_data(ticket: Ticket, **extra: Any) -> dict[str, Any]:
+    """What every ticket event carries; the realtime gateway filters customers on the requester."""
+    return {
+        "ticket_id": ticket.id,
+        "number": ticket.number,
+        "status": ticket.status,
+        "requester_membership_id": ticket.requester_id,
+        "assignee_membership_id": ticket.assignee_id,
+        "team_id": ticket.team_id,
+        **extra,
+    }
+
+
+def emit_ticket_event(
+    *, ticket: Ticket, type: str, actor: Membership | None, via: str, visibility: Visibility, **extra: Any
+) -> None:
+    emit(
+        tenant_id=ticket.tenant_id,
+        type=type,
+        data=ticket_event_data(ticket, **extra),
+        actor=actor_for(actor, via=via),
+        visibility=visibility,
+        subject_id=ticket.id,
+    )
+
+
+def record_changes(
+    *, ticket: Ticket, actor: Membership | None, via: str, changes: dict[str, tuple[Any, Any]]
+) -> None:
+    """One history row per changed field (old and new as JSON)."""
+    TicketChange.objects.bulk_create(
+        [
+            TicketChange(
+                tenant_id=ticket.tenant_id, ticket=ticket, actor=actor, via=via, field=name, old=old, new=new
+            )
+            for name, (old, new) in changes.items()
+        ]
+    )
