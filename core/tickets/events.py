@@ -1,7 +1,7 @@
-"""Domain events of ticketing: one place that calls the events app's outbox recorder.
+"""Domain events of ticketing: every ticket service records its events through `emit`.
 
-Services call `emit(...)`, which is `events.services.event_record` when the events app
-is installed. Until then it validates the envelope and drops it, so services are ready.
+`emit` writes to the events app's outbox in the caller's transaction; the relay
+publishes after commit (to the tenant's Redis Stream and the subscribers).
 """
 
 from __future__ import annotations
@@ -9,21 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from contracts.events import Actor, EventEnvelope, Visibility
+from events.services import event_record
 from tenancy.models import Membership
-
-
-def _fallback_record(
-    *, tenant_id: int, type: str, data: dict, actor: Actor, visibility: Visibility, subject_id: int | None
-) -> EventEnvelope:
-    return EventEnvelope(
-        tenant_id=tenant_id, type=type, data=data, actor=actor, visibility=visibility, subject_id=subject_id
-    )
-
-
-try:  # the outbox lands with the events app
-    from events.services import event_record as _record  # type: ignore[import-not-found,unused-ignore]
-except ImportError:  # pragma: no cover - until then
-    _record = _fallback_record
 
 
 def actor_for(member: Membership | None, *, via: str = "") -> Actor:
@@ -41,6 +28,6 @@ def emit(
     visibility: Visibility,
     subject_id: int | None,
 ) -> EventEnvelope:
-    return _record(
+    return event_record(
         tenant_id=tenant_id, type=type, data=data, actor=actor, visibility=visibility, subject_id=subject_id
     )

@@ -141,6 +141,20 @@ def tickets_create(request: HttpRequest, payload: TicketCreateIn) -> Status[dict
     return Status(201, _detail(request, ticket.id))
 
 
+# Declared before /tickets/{ticket_id} so that path does not capture it.
+@router.post("/tickets/bulk-update", response=BulkUpdateOut)
+def tickets_bulk_update(request: HttpRequest, payload: BulkUpdateIn) -> dict[str, Any]:
+    """The same change on up to 100 tickets, all or nothing."""
+    tenant, viewer = request_tenant(request), require_staff(request)
+    changes = payload.dict(exclude_unset=True)
+    ids = changes.pop("ids")
+    if not changes:
+        raise HttpError(422, "Nothing to change.")
+    updated = ticket_bulk_update(tenant=tenant, ticket_ids=ids, actor=viewer, changes=changes)
+    rows = tickets_by_ids(tenant=tenant, ids=[t.id for t in updated])
+    return {"updated": len(updated), "items": [ticket_dict(t, staff=True) for t in rows]}
+
+
 def _detail(request: HttpRequest, ticket_id: int) -> dict[str, Any]:
     tenant, viewer = request_tenant(request), require_membership(request)
     ticket = ticket_detail(tenant=tenant, viewer=viewer, ticket_id=ticket_id)
@@ -167,19 +181,6 @@ def tickets_update(request: HttpRequest, ticket_id: int, payload: TicketUpdateIn
     tenant, viewer, ticket = get_visible_ticket(request, ticket_id)
     ticket_update(tenant=tenant, ticket=ticket, actor=viewer, changes=payload.dict(exclude_unset=True))
     return _detail(request, ticket_id)
-
-
-@router.post("/tickets/bulk-update", response=BulkUpdateOut)
-def tickets_bulk_update(request: HttpRequest, payload: BulkUpdateIn) -> dict[str, Any]:
-    """The same change on up to 100 tickets, all or nothing."""
-    tenant, viewer = request_tenant(request), require_staff(request)
-    changes = payload.dict(exclude_unset=True)
-    ids = changes.pop("ids")
-    if not changes:
-        raise HttpError(422, "Nothing to change.")
-    updated = ticket_bulk_update(tenant=tenant, ticket_ids=ids, actor=viewer, changes=changes)
-    rows = tickets_by_ids(tenant=tenant, ids=[t.id for t in updated])
-    return {"updated": len(updated), "items": [ticket_dict(t, staff=True) for t in rows]}
 
 
 @router.post("/tickets/{ticket_id}/merge", response=TicketDetailOut)
