@@ -20,7 +20,9 @@ def call(client: Client, method: str, path: str, data: Any = None) -> Any:
     return getattr(client, method)(path, data=json.dumps(data), content_type="application/json")
 
 
-def make_ticket(requester: Membership, subject: str = "Printer on fire", body: str = "It is on fire.", **kw: Any) -> Ticket:
+def make_ticket(
+    requester: Membership, subject: str = "Printer on fire", body: str = "It is on fire.", **kw: Any
+) -> Ticket:
     with tenant_context(requester.tenant_id):
         return ticket_create(tenant=requester.tenant, actor=requester, subject=subject, body_text=body, **kw)
 

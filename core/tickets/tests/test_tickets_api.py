@@ -13,7 +13,9 @@ pytestmark = pytest.mark.django_db
 
 def _events(tenant_id):
     with tenant_context(tenant_id):
-        return list(OutboxEvent.objects.filter(tenant_id=tenant_id).order_by("id").values_list("type", "envelope"))
+        return list(
+            OutboxEvent.objects.filter(tenant_id=tenant_id).order_by("id").values_list("type", "envelope")
+        )
 
 
 def test_customer_creates_and_follows_their_ticket(two_tenants):
@@ -61,7 +63,12 @@ def test_agent_works_a_ticket_assign_tag_status_reply(two_tenants):
     a = two_tenants.a
     ticket = make_ticket(a.customer)
     agent = session_client(a.agent)
-    r = call(agent, "patch", f"/api/v1/tickets/{ticket.id}", {"assignee_id": a.agent.id, "tags": ["VIP", "billing"]})
+    r = call(
+        agent,
+        "patch",
+        f"/api/v1/tickets/{ticket.id}",
+        {"assignee_id": a.agent.id, "tags": ["VIP", "billing"]},
+    )
     assert r.status_code == 200, r.content
     assert r.json()["assignee"]["id"] == a.agent.id
     assert r.json()["tags"] == ["billing", "vip"]
@@ -97,7 +104,10 @@ def test_requester_reply_reopens_a_solved_ticket_and_closed_is_final(two_tenants
     assert "status" in bad.json()["errors"]
     call(agent, "patch", f"/api/v1/tickets/{ticket.id}", {"status": "solved"})
     assert call(agent, "patch", f"/api/v1/tickets/{ticket.id}", {"status": "closed"}).status_code == 200
-    assert call(customer, "post", f"/api/v1/tickets/{ticket.id}/messages", {"body_text": "hi"}).status_code == 422
+    assert (
+        call(customer, "post", f"/api/v1/tickets/{ticket.id}/messages", {"body_text": "hi"}).status_code
+        == 422
+    )
 
 
 def test_customer_can_only_solve_or_reopen(two_tenants):
@@ -108,33 +118,72 @@ def test_customer_can_only_solve_or_reopen(two_tenants):
     assert call(customer, "patch", f"/api/v1/tickets/{ticket.id}", {"status": "open"}).status_code == 403
     assert call(customer, "patch", f"/api/v1/tickets/{ticket.id}", {"status": "solved"}).status_code == 200
     assert call(customer, "patch", f"/api/v1/tickets/{ticket.id}", {"status": "open"}).status_code == 200
-    note = call(customer, "post", f"/api/v1/tickets/{ticket.id}/messages", {"body_text": "x", "internal": True})
+    note = call(
+        customer, "post", f"/api/v1/tickets/{ticket.id}/messages", {"body_text": "x", "internal": True}
+    )
     assert note.status_code == 403
 
 
 def test_custom_statuses_and_fields(two_tenants):
     a = two_tenants.a
     admin, agent, customer = session_client(a.admin), session_client(a.agent), session_client(a.customer)
-    r = call(admin, "post", "/api/v1/statuses", {"key": "waiting_vendor", "name": "Waiting for vendor", "category": "on_hold"})
+    r = call(
+        admin,
+        "post",
+        "/api/v1/statuses",
+        {"key": "waiting_vendor", "name": "Waiting for vendor", "category": "on_hold"},
+    )
     assert r.status_code == 201
-    assert call(agent, "post", "/api/v1/statuses", {"key": "x", "name": "X", "category": "open"}).status_code == 403
+    assert (
+        call(agent, "post", "/api/v1/statuses", {"key": "x", "name": "X", "category": "open"}).status_code
+        == 403
+    )
     for payload in (
-        {"key": "plan", "label": "Plan", "field_type": "dropdown", "options": ["free", "pro"], "required": True},
+        {
+            "key": "plan",
+            "label": "Plan",
+            "field_type": "dropdown",
+            "options": ["free", "pro"],
+            "required": True,
+        },
         {"key": "risk", "label": "Risk score", "field_type": "number", "agent_only": True},
     ):
         assert call(admin, "post", "/api/v1/custom-fields", payload).status_code == 201
-    assert call(agent, "post", "/api/v1/custom-fields", {"key": "z", "label": "Z", "field_type": "text"}).status_code == 403
+    assert (
+        call(
+            agent, "post", "/api/v1/custom-fields", {"key": "z", "label": "Z", "field_type": "text"}
+        ).status_code
+        == 403
+    )
     missing = call(customer, "post", "/api/v1/tickets", {"subject": "s", "body_text": "b"})
     assert missing.status_code == 422 and "custom_fields.plan" in missing.json()["errors"]
-    wrong = call(customer, "post", "/api/v1/tickets", {"subject": "s", "body_text": "b", "custom_fields": {"plan": "gold"}})
+    wrong = call(
+        customer,
+        "post",
+        "/api/v1/tickets",
+        {"subject": "s", "body_text": "b", "custom_fields": {"plan": "gold"}},
+    )
     assert wrong.status_code == 422
     sneaky = call(
-        customer, "post", "/api/v1/tickets", {"subject": "s", "body_text": "b", "custom_fields": {"plan": "pro", "risk": 1}}
+        customer,
+        "post",
+        "/api/v1/tickets",
+        {"subject": "s", "body_text": "b", "custom_fields": {"plan": "pro", "risk": 1}},
     )
     assert sneaky.status_code == 422  # agent-only fields are not the customer's to set
-    ok = call(customer, "post", "/api/v1/tickets", {"subject": "s", "body_text": "b", "custom_fields": {"plan": "pro"}})
+    ok = call(
+        customer,
+        "post",
+        "/api/v1/tickets",
+        {"subject": "s", "body_text": "b", "custom_fields": {"plan": "pro"}},
+    )
     ticket_id = ok.json()["id"]
-    r = call(agent, "patch", f"/api/v1/tickets/{ticket_id}", {"custom_fields": {"risk": 7}, "status": "waiting_vendor"})
+    r = call(
+        agent,
+        "patch",
+        f"/api/v1/tickets/{ticket_id}",
+        {"custom_fields": {"risk": 7}, "status": "waiting_vendor"},
+    )
     assert r.status_code == 200, r.content
     assert r.json()["status"] == "waiting_vendor" and r.json()["status_category"] == "on_hold"
     assert call(customer, "get", f"/api/v1/tickets/{ticket_id}").json()["custom_fields"] == {"plan": "pro"}
@@ -173,12 +222,27 @@ def test_bulk_update_is_all_or_nothing(two_tenants):
     assert failed.status_code == 422
     assert call(agent, "get", f"/api/v1/tickets/{t1.id}").json()["priority"] == "normal"  # rolled back
     t3 = make_ticket(a.customer)
-    ok = call(agent, "post", "/api/v1/tickets/bulk-update", {"ids": [t1.id, t3.id], "priority": "high", "add_tags": ["x"]})
+    ok = call(
+        agent,
+        "post",
+        "/api/v1/tickets/bulk-update",
+        {"ids": [t1.id, t3.id], "priority": "high", "add_tags": ["x"]},
+    )
     assert ok.status_code == 200 and ok.json()["updated"] == 2
     assert {t["priority"] for t in ok.json()["items"]} == {"high"}
-    too_many = call(agent, "post", "/api/v1/tickets/bulk-update", {"ids": list(range(1, 102)), "priority": "low"})
+    too_many = call(
+        agent, "post", "/api/v1/tickets/bulk-update", {"ids": list(range(1, 102)), "priority": "low"}
+    )
     assert too_many.status_code == 422
-    assert call(session_client(a.customer), "post", "/api/v1/tickets/bulk-update", {"ids": [t1.id], "priority": "low"}).status_code == 403
+    assert (
+        call(
+            session_client(a.customer),
+            "post",
+            "/api/v1/tickets/bulk-update",
+            {"ids": [t1.id], "priority": "low"},
+        ).status_code
+        == 403
+    )
 
 
 def test_merge_moves_messages_and_closes_the_source(two_tenants):
@@ -206,8 +270,18 @@ def test_links_and_tags(two_tenants):
     agent = session_client(a.agent)
     r = call(agent, "post", f"/api/v1/tickets/{t1.id}/links", {"target_id": t2.id, "kind": "parent_of"})
     assert r.status_code == 201
-    assert call(agent, "post", f"/api/v1/tickets/{t1.id}/links", {"target_id": t2.id, "kind": "parent_of"}).status_code == 422
-    assert call(agent, "post", f"/api/v1/tickets/{t1.id}/links", {"target_id": t1.id, "kind": "related"}).status_code == 422
+    assert (
+        call(
+            agent, "post", f"/api/v1/tickets/{t1.id}/links", {"target_id": t2.id, "kind": "parent_of"}
+        ).status_code
+        == 422
+    )
+    assert (
+        call(
+            agent, "post", f"/api/v1/tickets/{t1.id}/links", {"target_id": t1.id, "kind": "related"}
+        ).status_code
+        == 422
+    )
     assert call(agent, "delete", f"/api/v1/tickets/{t1.id}/links/{r.json()['id']}").status_code == 204
     call(agent, "patch", f"/api/v1/tickets/{t1.id}", {"tags": ["a", "b"]})
     call(agent, "patch", f"/api/v1/tickets/{t2.id}", {"tags": ["a"]})
@@ -231,7 +305,10 @@ def test_invalid_input_is_problem_json_never_500(two_tenants):
         assert 400 <= response.status_code < 500, (path, response.status_code, response.content)
         assert response["Content-Type"] == "application/problem+json", path
     assigned_customer = call(
-        agent, "post", "/api/v1/tickets", {"subject": "x", "body_text": "y", "assignee_id": two_tenants.a.customer.id}
+        agent,
+        "post",
+        "/api/v1/tickets",
+        {"subject": "x", "body_text": "y", "assignee_id": two_tenants.a.customer.id},
     )
     assert assigned_customer.status_code == 422 and "assignee_id" in assigned_customer.json()["errors"]
 
@@ -246,12 +323,21 @@ def test_oversized_json_body_gets_413(two_tenants, settings):
 
 def test_api_token_creates_with_api_channel(two_tenants):
     client, _ = token_client(two_tenants.a.agent)
-    r = call(client, "post", "/api/v1/tickets", {"subject": "x", "body_text": "y", "channel": "api", "requester_id": two_tenants.a.customer.id})
+    r = call(
+        client,
+        "post",
+        "/api/v1/tickets",
+        {"subject": "x", "body_text": "y", "channel": "api", "requester_id": two_tenants.a.customer.id},
+    )
     assert r.status_code == 201 and r.json()["channel"] == "api"
 
 
 def test_required_custom_field_blocks_agent_create_too(two_tenants):
     with tenant_context(two_tenants.a.tenant.id):
-        custom_field_create(tenant=two_tenants.a.tenant, key="plan", label="Plan", field_type="text", required=True)
-    r = call(session_client(two_tenants.a.agent), "post", "/api/v1/tickets", {"subject": "x", "body_text": "y"})
+        custom_field_create(
+            tenant=two_tenants.a.tenant, key="plan", label="Plan", field_type="text", required=True
+        )
+    r = call(
+        session_client(two_tenants.a.agent), "post", "/api/v1/tickets", {"subject": "x", "body_text": "y"}
+    )
     assert r.status_code == 422
