@@ -10,6 +10,7 @@ from tenancy.context import tenant_context
 from tenancy.demo_data import DEMO_OPERATOR, DEMO_PASSWORD, DEMO_TENANTS
 from tenancy.selectors import membership_for_user, team_list
 from tenancy.services import membership_set, team_add_member, team_create, tenant_get_or_create
+from tickets.demo import seed_demo_tickets
 
 
 def seed_demo() -> list[tuple[str, str, str]]:
@@ -40,4 +41,5 @@ def seed_demo() -> list[tuple[str, str, str]]:
                             teams[team_name] = team_create(tenant=tenant, name=team_name)
                         team_add_member(tenant=tenant, team=teams[team_name], membership=membership)
                     rows.append((slug, person.email, person.role))
+                seed_demo_tickets(tenant=tenant)
     return rows
