@@ -11,12 +11,12 @@ from tickets.services.tickets import ticket_create, ticket_update
 DEMO_TICKETS = [
     (
         "Cannot log in after password reset",
-        "I reset my password but the login page says it is wrong.",
+        "After a reset the login page says my password is wrong.",
         "high",
     ),
     (
         "Invoice for March is duplicated",
-        "We were charged twice for March. Please refund one invoice.",
+        "We were charged twice for March; please refund one.",
         "normal",
     ),
     ("Feature request: dark mode", "Our team works at night; a dark theme would help a lot.", "low"),
@@ -47,6 +47,6 @@ def seed_demo_tickets(*, tenant: Tenant) -> int:
                 ticket=ticket,
                 author=agent,
                 internal=True,
-                body_text="Checked the logs; reproducible.",
+                body_text="Reproducible.",
             )
     return len(DEMO_TICKETS)
