@@ -17,7 +17,7 @@ from django.db import connection
 from tenancy.models import Membership, Tenant
 from tickets.models import Ticket
 from tickets.search_config import search_config
-from tickets.selectors.tickets import TicketFilters, apply_filters
+from tickets.selectors.tickets import TicketFilters, apply_filters, tickets_by_ids
 
 CANDIDATES = 500  # ranked ids fetched before the list filters apply
 _START, _STOP = "\x02", "\x03"  # markers no text contains; escaped text gets <mark> around them
@@ -97,10 +97,13 @@ def ticket_search(
     if not ranked:
         return [], fuzzy
     rank_of = dict(ranked)
-    qs = apply_filters(Ticket.objects.filter(tenant=tenant, id__in=list(rank_of)), filters, viewer)
-    tickets = list(qs.select_related("custom_status", "requester__user", "assignee__user", "team"))
+    ordered = [ticket_id for ticket_id, _ in ranked]  # already best first
+    if filters != TicketFilters():
+        qs = apply_filters(Ticket.objects.filter(tenant=tenant, id__in=ordered), filters, viewer)
+        kept = set(qs.values_list("id", flat=True))
+        ordered = [ticket_id for ticket_id in ordered if ticket_id in kept]
+    tickets = tickets_by_ids(tenant=tenant, ids=ordered[: max(1, min(limit, 100))])
     tickets.sort(key=lambda t: (-rank_of[t.id], -t.id))
-    tickets = tickets[: max(1, min(limit, 100))]
     ids = [t.id for t in tickets]
     snippets = _snippets(tenant=tenant, q=q, cfg=cfg, ids=ids, staff=viewer.is_staff_role, fuzzy=fuzzy)
     subjects = _subject_highlights(q=q, cfg=cfg, subjects={t.id: t.subject for t in tickets}, fuzzy=fuzzy)

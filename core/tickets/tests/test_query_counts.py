@@ -8,7 +8,7 @@ from tickets.tests.helpers import add_message, call, make_ticket
 pytestmark = pytest.mark.django_db
 
 # Middleware (tenant, membership, set_config) plus the endpoint's own queries.
-LIST_MAX = 9
+LIST_MAX = 10
 DETAIL_MAX = 12
 SEARCH_MAX = 12
 

@@ -1,0 +1,417 @@
+"""Benchmark of the tickets API against the production server (gunicorn), printing p50/p99 and req/s.
+
+    .venv/bin/python bench/api.py --small                 # 20 tenants, 10k tickets: a quick run
+    .venv/bin/python bench/api.py --tickets 100000        # bigger
+    .venv/bin/python bench/api.py                         # 1,000 tenants, 1,000,000 tickets (slow to seed)
+
+Needs DATABASE_URL (the owner role; a database `frontline_bench` is created beside it)
+and REDIS_URL, e.g. under `scripts/devstack.py exec --`. Seeds with COPY (tenant sizes
+skewed like real tenants: a few large, many small; 3 messages per ticket), starts
+gunicorn on a free port, runs concurrent HTTP clients for each scenario, stops it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import http.client
+import json
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import psycopg
+
+ROOT = Path(__file__).resolve().parent.parent
+_WORD_TEXT = (
+    "account access error login password reset invoice billing refund charge payment card export import "
+    "report dashboard slow timeout crash update install upgrade mobile app email notification sync data "
+    "integration api token webhook permission role user team admin settings configuration printer network "
+    "server database backup restore delete archive search filter sort page screen button broken missing "
+    "cannot please help urgent today again still problem issue question request feature bug customer order "
+    "shipping delivery address subscription plan trial cancel renew upgrade downgrade license key"
+)
+WORDS = _WORD_TEXT.split()
+RARE_WORD = "zanzibarquokka"
+
+
+def sentence(rng: random.Random, n: int) -> str:
+    return " ".join(rng.choice(WORDS) for _ in range(n)).capitalize() + "."
+
+
+def tenant_sizes(tenants: int, tickets: int) -> list[int]:
+    """Zipf-like: tenant i gets a share proportional to 1/(i+1)."""
+    weights = [1 / (i + 1) for i in range(tenants)]
+    total = sum(weights)
+    sizes = [max(1, int(tickets * w / total)) for w in weights]
+    sizes[0] += tickets - sum(sizes)
+    return sizes
+
+
+def _copy(cur: psycopg.Cursor, table: str, columns: str, rows: list[tuple]) -> None:
+    with cur.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
+
+
+def seed(conninfo: str, tenants: int, tickets: int) -> None:
+    rng = random.Random(42)
+    now = dt.datetime.now(dt.UTC)
+    started = time.perf_counter()
+    with psycopg.connect(conninfo, autocommit=False) as conn, conn.cursor() as cur:
+        cur.execute("SELECT count(*) FROM tickets_ticket")
+        if cur.fetchone()[0] >= tickets:
+            print(f"seed: {tickets} tickets already there")
+            return
+        cur.execute(
+            "INSERT INTO tenancy_tenant (slug, name, status, settings, created_at) "
+            "SELECT 't' || g, 'Tenant ' || g, 'active', '{}', now() FROM generate_series(1, %s) g",
+            [tenants],
+        )
+        cur.execute(
+            "INSERT INTO accounts_user "
+            "(password, is_superuser, email, full_name, is_active, is_staff, date_joined) "
+            "SELECT '!', false, r || '@t' || g || '.bench', r || ' ' || g, true, false, now() "
+            "FROM generate_series(1, %s) g, unnest(ARRAY['agent','customer','customer2']) r",
+            [tenants],
+        )
+        cur.execute(
+            "INSERT INTO tenancy_membership (tenant_id, user_id, role, created_at) "
+            "SELECT t.id, u.id, CASE WHEN u.email LIKE 'agent@%%' THEN 'agent' ELSE 'customer' END, now() "
+            "FROM tenancy_tenant t JOIN accounts_user u ON u.email LIKE '%%@' || t.slug || '.bench'"
+        )
+        cur.execute(
+            "SELECT t.id, array_agg(m.id ORDER BY m.role, m.id) FROM tenancy_tenant t "
+            "JOIN tenancy_membership m ON m.tenant_id = t.id GROUP BY t.id ORDER BY t.id"
+        )
+        members = cur.fetchall()  # [(tenant_id, [agent, customer, customer2])]
+        sizes = tenant_sizes(tenants, tickets)
+        ticket_rows, counters = [], []
+        statuses = ["new", "open", "open", "pending", "solved", "closed"]
+        priorities = ["low", "normal", "normal", "normal", "high", "urgent"]
+        for (tenant_id, ids), size in zip(members, sizes, strict=True):
+            agent, customers = ids[0], ids[1:]
+            for number in range(1, size + 1):
+                subject = sentence(rng, rng.randint(3, 8))[:-1]
+                if rng.random() < 0.0005:
+                    subject += f" {RARE_WORD}"
+                ticket_rows.append(
+                    (
+                        tenant_id,
+                        number,
+                        subject,
+                        rng.choice(statuses),
+                        rng.choice(priorities),
+                        "question",
+                        "",
+                        "portal",
+                        rng.choice(customers),
+                        agent if rng.random() < 0.6 else None,
+                        [],
+                        "{}",
+                        now - dt.timedelta(minutes=rng.randint(0, 500_000)),
+                        now - dt.timedelta(minutes=rng.randint(0, 50_000)),
+                        "",
+                        "",
+                        "",
+                        "",
+                        "",
+                    )
+                )
+            counters.append((tenant_id, size))
+        _copy(
+            cur,
+            "tickets_ticket",
+            "tenant_id, number, subject, status, priority, type, category, channel, requester_id, "
+            "assignee_id, tags, custom_fields, created_at, updated_at, ai_category, ai_priority, "
+            "ai_sentiment, ai_language, ai_model_version",
+            ticket_rows,
+        )
+        _copy(cur, "tickets_ticketcounter", "tenant_id, last_number", counters)
+        cur.execute("SELECT id, tenant_id, requester_id, assignee_id FROM tickets_ticket")
+        message_rows = []
+        for ticket_id, tenant_id, requester, assignee in cur.fetchall():
+            for i in range(3):
+                text = " ".join(sentence(rng, rng.randint(8, 20)) for _ in range(rng.randint(1, 4)))
+                author = requester if i != 1 or assignee is None else assignee
+                message_rows.append(
+                    (
+                        tenant_id,
+                        ticket_id,
+                        author,
+                        i == 2 and assignee is not None,
+                        "portal",
+                        f"<p>{text}</p>",
+                        text,
+                        now,
+                    )
+                )
+        _copy(
+            cur,
+            "tickets_message",
+            "tenant_id, ticket_id, author_id, is_internal, channel, body_html, body_text, created_at",
+            message_rows,
+        )
+        cur.execute(
+            """UPDATE tickets_ticket t SET
+                 search_vector = setweight(to_tsvector('english', t.subject), 'A')
+                                 || setweight(to_tsvector('english', m.pub), 'B'),
+                 internal_search_vector = to_tsvector('english', m.internal)
+               FROM (SELECT ticket_id, string_agg(body_text, ' ') FILTER (WHERE NOT is_internal) AS pub,
+                            coalesce(string_agg(body_text, ' ') FILTER (WHERE is_internal), '') AS internal
+                     FROM tickets_message GROUP BY ticket_id) m
+               WHERE m.ticket_id = t.id"""
+        )
+        conn.commit()
+    with psycopg.connect(conninfo, autocommit=True) as conn:
+        conn.execute("VACUUM ANALYZE")
+    print(
+        f"seed: {tenants} tenants, {len(ticket_rows)} tickets, {len(message_rows)} messages "
+        f"in {time.perf_counter() - started:.0f} s (largest tenant: {sizes[0]} tickets)"
+    )
+
+
+def bench_database(owner_url: str) -> tuple[str, str]:
+    parts = urlsplit(owner_url)
+    bench_url = urlunsplit((parts.scheme, parts.netloc, "/frontline_bench", parts.query, ""))
+    admin = urlunsplit((parts.scheme, parts.netloc, "/postgres", parts.query, ""))
+    return admin, bench_url
+
+
+def ensure_database(admin_url: str, bench_url: str, fresh: bool) -> None:
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = 'frontline_bench'").fetchone()
+        if exists and fresh:
+            conn.execute("DROP DATABASE frontline_bench WITH (FORCE)")
+            exists = None
+        if not exists:
+            conn.execute("CREATE DATABASE frontline_bench")
+
+
+def django_env(bench_url: str) -> dict[str, str]:
+    return {
+        **os.environ,
+        "DATABASE_URL": bench_url,
+        "FRONTLINE_ENV": "production",
+        "FRONTLINE_SECRET_KEY": "bench-only-secret-key-" + "x" * 30,
+        "FRONTLINE_SSL_REDIRECT": "0",
+        "FRONTLINE_SECURE_COOKIES": "0",
+        "FRONTLINE_HSTS_SECONDS": "0",
+        "FRONTLINE_LOG_LEVEL": "WARNING",
+        "FRONTLINE_CACHE_PREFIX": "frontline-bench",
+    }
+
+
+def manage(env: dict[str, str], *args: str) -> str:
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "core" / "manage.py"), *args],
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return result.stdout.strip()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class Client:
+    def __init__(self, port: int, host: str, token: str) -> None:
+        self.port, self.headers = port, {"Host": host, "Authorization": f"Bearer {token}"}
+
+    def request(self, method: str, path: str, body: dict | None = None) -> tuple[int, bytes]:
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        headers = dict(self.headers)
+        data = None
+        if body is not None:
+            data = json.dumps(body).encode()
+            headers["Content-Type"] = "application/json"
+        conn.request(method, path, body=data, headers=headers)
+        response = conn.getresponse()
+        payload = response.read()
+        conn.close()
+        return response.status, payload
+
+
+def run_scenario(name: str, client: Client, make_request, requests: int, concurrency: int) -> dict:
+    latencies: list[float] = []
+    errors: list[str] = []
+    lock = threading.Lock()
+    counter = iter(range(requests))
+
+    def worker() -> None:
+        while True:
+            with lock:
+                i = next(counter, None)
+            if i is None:
+                return
+            method, path, body = make_request(i)
+            t0 = time.perf_counter()
+            status, payload = client.request(method, path, body)
+            elapsed = time.perf_counter() - t0
+            with lock:
+                latencies.append(elapsed)
+                if status >= 400:
+                    errors.append(f"{status} {payload[:120]!r}")
+
+    started = time.perf_counter()
+    threads = [threading.Thread(target=worker) for _ in range(concurrency)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    wall = time.perf_counter() - started
+    latencies.sort()
+    return {
+        "name": name,
+        "n": len(latencies),
+        "p50": statistics.median(latencies) * 1000,
+        "p99": latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))] * 1000,
+        "rps": len(latencies) / wall,
+        "errors": errors[:3],
+        "error_count": len(errors),
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--small", action="store_true", help="20 tenants, 10,000 tickets")
+    parser.add_argument("--tenants", type=int, default=1000)
+    parser.add_argument("--tickets", type=int, default=1_000_000)
+    parser.add_argument("--requests", type=int, default=400, help="requests per scenario")
+    parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
+    parser.add_argument("--fresh", action="store_true", help="drop and re-seed the bench database")
+    args = parser.parse_args()
+    if args.small:
+        args.tenants, args.tickets = 20, 10_000
+    if args.tickets < 100_000 and not args.small and args.tenants == 1000:
+        args.tenants = max(2, args.tickets // 1000)
+    owner_url = os.environ.get("DATABASE_URL")
+    if not owner_url:
+        print("Set DATABASE_URL (owner role), e.g. run under scripts/devstack.py exec --", file=sys.stderr)
+        return 2
+    admin_url, bench_url = bench_database(owner_url)
+    ensure_database(admin_url, bench_url, args.fresh)
+    env = django_env(bench_url)
+    manage(env, "migrate", "--database", "owner", "--no-input", "-v", "0")
+    seed(bench_url, args.tenants, args.tickets)
+    token = manage(env, "create_api_token", "--tenant", "t1", "--email", "agent@t1.bench", "--name", "bench")
+    with psycopg.connect(bench_url) as conn:
+        ids = [
+            r[0]
+            for r in conn.execute(
+                "SELECT id FROM tickets_ticket "
+                "WHERE tenant_id = (SELECT id FROM tenancy_tenant WHERE slug = 't1') "
+                "AND status <> 'closed' ORDER BY random() LIMIT 1000"
+            )
+        ]
+        requester = conn.execute(
+            "SELECT m.id FROM tenancy_membership m JOIN accounts_user u ON u.id = m.user_id "
+            "WHERE u.email = 'customer@t1.bench'"
+        ).fetchone()[0]
+        largest = conn.execute(
+            "SELECT last_number FROM tickets_ticketcounter ORDER BY last_number DESC LIMIT 1"
+        )
+        largest_size = largest.fetchone()[0]
+
+    port = free_port()
+    server = subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "config.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(args.workers),
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT / "core",
+        env=env,
+    )
+    try:
+        client = Client(port, "t1.localhost", token)
+        for _ in range(100):
+            try:
+                if client.request("GET", "/api/v1/tickets?limit=1")[0] == 200:
+                    break
+            except OSError:
+                time.sleep(0.2)
+        for _ in range(50):  # warm every worker's connection pool and caches
+            client.request("GET", "/api/v1/tickets")
+        rng = random.Random(7)
+        scenarios = [
+            ("list (default view)", lambda i: ("GET", "/api/v1/tickets", None)),
+            (
+                "list filtered",
+                lambda i: (
+                    "GET",
+                    "/api/v1/tickets?status_category=open&priority=high&assignee=none"
+                    if i % 2
+                    else "/api/v1/tickets?status_category=pending&sort=-created_at",
+                    None,
+                ),
+            ),
+            ("detail with messages", lambda i: ("GET", f"/api/v1/tickets/{rng.choice(ids)}", None)),
+            (
+                "create",
+                lambda i: (
+                    "POST",
+                    "/api/v1/tickets",
+                    {
+                        "subject": f"Bench ticket {i} login error",
+                        "body_text": "Cannot log in since the update. " * 5,
+                        "requester_id": requester,
+                    },
+                ),
+            ),
+            (
+                "reply",
+                lambda i: (
+                    "POST",
+                    f"/api/v1/tickets/{rng.choice(ids)}/messages",
+                    {"body_text": "Thanks, we are looking into it. " * 3},
+                ),
+            ),
+            (
+                "search common term",
+                lambda i: ("GET", "/api/v1/search?q=" + rng.choice(["password", "invoice", "login"]), None),
+            ),
+            ("search rare term", lambda i: ("GET", f"/api/v1/search?q={RARE_WORD}", None)),
+        ]
+        results = []
+        for name, make in scenarios:
+            results.append(run_scenario(name, client, make, args.requests, args.concurrency))
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+    print(
+        f"\n{args.tickets} tickets / {args.tenants} tenants (largest tenant {largest_size}); gunicorn "
+        f"{args.workers} sync workers; {args.concurrency} client threads on the same machine\n"
+    )
+    print(f"{'scenario':<24} {'requests':>8} {'p50 ms':>8} {'p99 ms':>8} {'req/s':>8}  errors")
+    for r in results:
+        print(
+            f"{r['name']:<24} {r['n']:>8} {r['p50']:>8.1f} {r['p99']:>8.1f} {r['rps']:>8.0f}  "
+            f"{r['error_count']} {r['errors'][0] if r['errors'] else ''}"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
