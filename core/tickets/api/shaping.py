@@ -74,7 +74,7 @@ def attachment_dict(attachment: Attachment) -> dict[str, Any]:
     }
 
 
-def message_dict(message: Message) -> dict[str, Any]:
+def message_dict(message: Message, attachments: list[Attachment] | None = None) -> dict[str, Any]:
     return {
         "id": message.id,
         "ticket_id": message.ticket_id,
@@ -84,7 +84,9 @@ def message_dict(message: Message) -> dict[str, Any]:
         "body_html": message.body_html,
         "body_text": message.body_text,
         "created_at": message.created_at,
-        "attachments": [attachment_dict(a) for a in message.attachments.all()],
+        "attachments": [
+            attachment_dict(a) for a in (message.attachments.all() if attachments is None else attachments)
+        ],
     }
 
 

@@ -22,7 +22,6 @@ from tickets.api.schemas import (
     MergeIn,
     TicketCreateIn,
     TicketDetailOut,
-    TicketOut,
     TicketPage,
     TicketUpdateIn,
 )
@@ -133,12 +132,17 @@ def tickets_list(request: HttpRequest, query: Query[ListQuery]) -> dict[str, Any
     }
 
 
-@router.post("/tickets", response={201: TicketOut | CustomerTicketDetailOut})
+@router.post("/tickets", response={201: TicketDetailOut | CustomerTicketDetailOut})
 def tickets_create(request: HttpRequest, payload: TicketCreateIn) -> Status[dict[str, Any]]:
     """Open a ticket with its first message. Customers file for themselves (portal channel)."""
     tenant, viewer = request_tenant(request), require_membership(request)
     ticket = ticket_create(tenant=tenant, actor=viewer, **payload.dict())
-    return Status(201, _detail(request, ticket.id))
+    # Built from what the service just wrote: a new ticket has one message and nothing else.
+    data = ticket_dict(ticket, staff=viewer.is_staff_role, hidden_fields=hidden_fields_for(tenant, viewer))
+    data["messages"] = [message_dict(ticket.first_message, attachments=[])]  # type: ignore[attr-defined]
+    if viewer.is_staff_role:
+        data.update(follower_ids=[], links=[])
+    return Status(201, data)
 
 
 # Declared before /tickets/{ticket_id} so that path does not capture it.

@@ -162,6 +162,7 @@ def ticket_create(
     message = Message.objects.create(
         tenant=tenant, ticket=ticket, author=actor, channel=channel, body_html=safe_html, body_text=text
     )
+    ticket.first_message = message  # type: ignore[attr-defined]  # the API answers with it
     record_changes(ticket=ticket, actor=actor, via=channel, changes={"created": (None, ticket.number)})
     emit_ticket_event(
         ticket=ticket,
