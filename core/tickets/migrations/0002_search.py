@@ -73,9 +73,14 @@ class Migration(migrations.Migration):
         TrigramExtension(),
         BtreeGinExtension(),
         migrations.RunSQL(
-            "CREATE INDEX ticket_search_idx ON tickets_ticket USING gin (tenant_id, search_vector);"
-            "CREATE INDEX ticket_internal_search_idx ON tickets_ticket USING gin (tenant_id, internal_search_vector);"
-            "CREATE INDEX ticket_subject_trgm_idx ON tickets_ticket USING gin (tenant_id, subject gin_trgm_ops);",
+            # fastupdate off: otherwise an unlucky insert merges the whole pending list (seconds)
+            # while holding the tenant's numbering lock, and every concurrent create waits.
+            "CREATE INDEX ticket_search_idx ON tickets_ticket USING gin (tenant_id, search_vector) "
+            "WITH (fastupdate = off);"
+            "CREATE INDEX ticket_internal_search_idx ON tickets_ticket USING gin (tenant_id, internal_search_vector) "
+            "WITH (fastupdate = off);"
+            "CREATE INDEX ticket_subject_trgm_idx ON tickets_ticket USING gin (tenant_id, subject gin_trgm_ops) "
+            "WITH (fastupdate = off);",
             "DROP INDEX ticket_search_idx; DROP INDEX ticket_internal_search_idx; DROP INDEX ticket_subject_trgm_idx;",
         ),
         migrations.RunSQL(

@@ -341,3 +341,23 @@ def test_required_custom_field_blocks_agent_create_too(two_tenants):
         session_client(two_tenants.a.agent), "post", "/api/v1/tickets", {"subject": "x", "body_text": "y"}
     )
     assert r.status_code == 422
+
+
+def test_openapi_describes_every_ticket_endpoint(two_tenants):
+    schema = session_client(two_tenants.a.agent).get("/api/v1/openapi.json").json()
+    for path in (
+        "/api/v1/tickets",
+        "/api/v1/tickets/{ticket_id}",
+        "/api/v1/tickets/bulk-update",
+        "/api/v1/tickets/{ticket_id}/merge",
+        "/api/v1/tickets/{ticket_id}/links",
+        "/api/v1/tickets/{ticket_id}/messages",
+        "/api/v1/tickets/{ticket_id}/attachments",
+        "/api/v1/attachments/{attachment_id}/download",
+        "/api/v1/tickets/{ticket_id}/history",
+        "/api/v1/tags",
+        "/api/v1/custom-fields",
+        "/api/v1/statuses",
+        "/api/v1/search",
+    ):
+        assert path in schema["paths"], path
