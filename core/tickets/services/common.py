@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from contracts.events import Visibility
 from tenancy.models import Membership, Team, Tenant
 from tickets.events import actor_for, emit
-from tickets.models import CustomStatus, StatusCategory, Ticket, TicketChange
+from tickets.models import CustomStatus, StatusCategory, Ticket, TicketChange, TicketFollower
 
 
 def membership_in_tenant(
@@ -44,15 +44,31 @@ def status_key(ticket: Ticket) -> str:
     return ticket.custom_status.key if ticket.custom_status is not None else ticket.status
 
 
+def _follower_ids(ticket: Ticket) -> list[int]:
+    """Follower ids, read once per ticket instance (a service may emit several events)."""
+    cached: list[int] | None = getattr(ticket, "_event_follower_ids", None)
+    if cached is None:
+        cached = sorted(
+            TicketFollower.objects.filter(tenant_id=ticket.tenant_id, ticket=ticket).values_list(
+                "membership_id", flat=True
+            )
+        )
+        ticket._event_follower_ids = cached  # type: ignore[attr-defined]
+    return cached
+
+
 def ticket_event_data(ticket: Ticket, **extra: Any) -> dict[str, Any]:
-    """What every ticket event carries; the realtime gateway filters customers on the requester."""
+    """What every ticket event carries (contracts.payloads.TicketPayload); the realtime
+    gateway filters customers on the requester, notifications use the followers."""
     return {
         "ticket_id": ticket.id,
         "number": ticket.number,
         "status": ticket.status,
+        "subject": ticket.subject,
         "requester_membership_id": ticket.requester_id,
         "assignee_membership_id": ticket.assignee_id,
         "team_id": ticket.team_id,
+        "follower_membership_ids": _follower_ids(ticket),
         **extra,
     }
 

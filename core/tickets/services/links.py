@@ -127,7 +127,7 @@ def ticket_merge(*, tenant: Tenant, source: Ticket, target: Ticket, actor: Membe
         actor=actor,
         via=Channel.API,
         visibility=Visibility.PUBLIC,
-        target_ticket_id=target.id,
+        merged_into_ticket_id=target.id,
         target_number=target.number,
         target_requester_membership_id=target.requester_id,
         messages_moved=moved,
@@ -138,7 +138,7 @@ def ticket_merge(*, tenant: Tenant, source: Ticket, target: Ticket, actor: Membe
         actor=actor,
         via=Channel.API,
         visibility=Visibility.PUBLIC,
-        old_status=old_status,
+        previous_status=old_status,
         new_status=StatusCategory.CLOSED,
     )
     return target

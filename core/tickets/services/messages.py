@@ -82,6 +82,8 @@ def message_add(
         message_id=message.id,
         is_internal=internal,
         author_membership_id=author.id if author else None,
+        channel=channel,
+        body_text=text[:2000],
     )
     if "status" in changes:
         emit_ticket_event(
@@ -90,7 +92,7 @@ def message_add(
             actor=author,
             via=channel,
             visibility=Visibility.PUBLIC,
-            old_status=old_status,
+            previous_status=old_status,
             new_status=status_key(locked),
         )
     ticket.status, ticket.updated_at = locked.status, locked.updated_at

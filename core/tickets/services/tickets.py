@@ -163,6 +163,7 @@ def ticket_create(
         tenant=tenant, ticket=ticket, author=actor, channel=channel, body_html=safe_html, body_text=text
     )
     ticket.first_message = message  # type: ignore[attr-defined]  # the API answers with it
+    ticket._event_follower_ids = []  # type: ignore[attr-defined]  # a new ticket has none
     record_changes(ticket=ticket, actor=actor, via=channel, changes={"created": (None, ticket.number)})
     emit_ticket_event(
         ticket=ticket,
@@ -331,7 +332,7 @@ def _emit_update_events(ticket: Ticket, actor: Membership, via: str, diff: dict[
             actor=actor,
             via=via,
             visibility=Visibility.PUBLIC,
-            old_status=diff["status"][0],
+            previous_status=diff["status"][0],
             new_status=diff["status"][1],
         )
     if "assignee_id" in diff or "team_id" in diff:
@@ -354,7 +355,7 @@ def _emit_update_events(ticket: Ticket, actor: Membership, via: str, diff: dict[
             actor=actor,
             via=via,
             visibility=Visibility.PUBLIC if public else Visibility.INTERNAL,
-            fields=other,
+            changed_fields=other,
         )
 
 
