@@ -12,14 +12,12 @@ from tickets.models.tickets import Ticket
 
 
 class Attachment(TenantOwned):
-    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="attachments", db_index=False)
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="attachments")
     # Null until the upload is sent with a message; until then only its uploader and staff see it.
     message = models.ForeignKey(
-        Message, null=True, blank=True, on_delete=models.CASCADE, related_name="attachments", db_index=False
+        Message, null=True, blank=True, on_delete=models.CASCADE, related_name="attachments"
     )
-    uploaded_by = models.ForeignKey(
-        Membership, null=True, on_delete=models.SET_NULL, related_name="+", db_index=False
-    )
+    uploaded_by = models.ForeignKey(Membership, null=True, on_delete=models.SET_NULL, related_name="+")
     file = models.FileField(max_length=300)
     filename = models.CharField(max_length=255, help_text="The uploader's name for it; never used as a path.")
     content_type = models.CharField(max_length=100, help_text="Sniffed from the content, not from the name.")

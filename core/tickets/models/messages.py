@@ -11,10 +11,8 @@ from tickets.models.tickets import Channel, Ticket
 
 
 class Message(TenantOwned):
-    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="messages", db_index=False)
-    author = models.ForeignKey(
-        Membership, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False
-    )
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="messages")
+    author = models.ForeignKey(Membership, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     is_internal = models.BooleanField(default=False, help_text="Internal notes are never shown to customers.")
     channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.PORTAL)
     body_html = models.TextField(help_text="Sanitized with nh3 before it is stored.")

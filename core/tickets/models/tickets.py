@@ -51,31 +51,26 @@ class Ticket(TenantOwned):
     subject = models.CharField(max_length=250)
     status = models.CharField(max_length=10, choices=StatusCategory.choices, default=StatusCategory.NEW)
     custom_status = models.ForeignKey(
-        CustomStatus, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
+        CustomStatus, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     priority = models.CharField(max_length=10, choices=Priority.choices, default=Priority.NORMAL)
     type = models.CharField(max_length=10, choices=TicketType.choices, default=TicketType.QUESTION)
     category = models.CharField(max_length=100, blank=True)
     channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.PORTAL)
-    requester = models.ForeignKey(
-        Membership, on_delete=models.PROTECT, related_name="requested_tickets", db_index=False
-    )
+    requester = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="requested_tickets")
     assignee = models.ForeignKey(
         Membership,
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="assigned_tickets",
-        db_index=False,
     )
-    team = models.ForeignKey(
-        Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="tickets", db_index=False
-    )
+    team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="tickets")
     tags = ArrayField(models.CharField(max_length=50), default=list, blank=True)
     custom_fields = models.JSONField(default=dict, blank=True)
     due_at = models.DateTimeField(null=True, blank=True)
     merged_into = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="merged_from", db_index=False
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="merged_from"
     )
 
     created_at = models.DateTimeField(auto_now_add=True)
@@ -124,9 +119,7 @@ class Ticket(TenantOwned):
 class TicketFollower(TenantOwned):
     """Someone copied on a ticket's updates (a CC for a customer, a follower for an agent)."""
 
-    ticket = models.ForeignKey(
-        Ticket, on_delete=models.CASCADE, related_name="follower_links", db_index=False
-    )
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="follower_links")
     membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -148,8 +141,8 @@ class LinkKind(models.TextChoices):
 class TicketLink(TenantOwned):
     """`source` <kind> `target`: related to, duplicate of, parent of."""
 
-    source = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="links_out", db_index=False)
-    target = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="links_in", db_index=False)
+    source = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="links_out")
+    target = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="links_in")
     kind = models.CharField(max_length=20, choices=LinkKind.choices)
     created_at = models.DateTimeField(auto_now_add=True)
 
