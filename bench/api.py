@@ -159,6 +159,18 @@ def seed(conninfo: str, tenants: int, tickets: int) -> None:
             "tenant_id, ticket_id, author_id, is_internal, channel, body_html, body_text, created_at",
             message_rows,
         )
+        # Building the GIN indexes once after the load is far cheaper than row by row.
+        cur.execute(
+            "SELECT indexdef FROM pg_indexes WHERE tablename = 'tickets_ticket' AND indexdef LIKE '%gin%'"
+        )
+        gin_indexes = [row[0] for row in cur.fetchall()]
+        cur.execute(
+            "SELECT string_agg(quote_ident(indexname), ', ') FROM pg_indexes "
+            "WHERE tablename = 'tickets_ticket' AND indexdef LIKE '%gin%'"
+        )
+        names = cur.fetchone()[0]
+        if names:
+            cur.execute(f"DROP INDEX {names}")
         cur.execute(
             """UPDATE tickets_ticket t SET
                  search_vector = setweight(to_tsvector('english', t.subject), 'A')
@@ -169,6 +181,8 @@ def seed(conninfo: str, tenants: int, tickets: int) -> None:
                      FROM tickets_message GROUP BY ticket_id) m
                WHERE m.ticket_id = t.id"""
         )
+        for definition in gin_indexes:
+            cur.execute(definition)
         conn.commit()
     with psycopg.connect(conninfo, autocommit=True) as conn:
         conn.execute("VACUUM ANALYZE")
