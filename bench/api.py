@@ -126,6 +126,18 @@ def seed(conninfo: str, tenants: int, tickets: int) -> None:
                     )
                 )
             counters.append((tenant_id, size))
+        # Building the GIN indexes once after the load is far cheaper than row by row.
+        cur.execute(
+            "SELECT indexdef FROM pg_indexes WHERE tablename = 'tickets_ticket' AND indexdef LIKE '%gin%'"
+        )
+        gin_indexes = [row[0] for row in cur.fetchall()]
+        cur.execute(
+            "SELECT string_agg(quote_ident(indexname), ', ') FROM pg_indexes "
+            "WHERE tablename = 'tickets_ticket' AND indexdef LIKE '%gin%'"
+        )
+        names = cur.fetchone()[0]
+        if names:
+            cur.execute(f"DROP INDEX {names}")
         _copy(
             cur,
             "tickets_ticket",
@@ -159,18 +171,6 @@ def seed(conninfo: str, tenants: int, tickets: int) -> None:
             "tenant_id, ticket_id, author_id, is_internal, channel, body_html, body_text, created_at",
             message_rows,
         )
-        # Building the GIN indexes once after the load is far cheaper than row by row.
-        cur.execute(
-            "SELECT indexdef FROM pg_indexes WHERE tablename = 'tickets_ticket' AND indexdef LIKE '%gin%'"
-        )
-        gin_indexes = [row[0] for row in cur.fetchall()]
-        cur.execute(
-            "SELECT string_agg(quote_ident(indexname), ', ') FROM pg_indexes "
-            "WHERE tablename = 'tickets_ticket' AND indexdef LIKE '%gin%'"
-        )
-        names = cur.fetchone()[0]
-        if names:
-            cur.execute(f"DROP INDEX {names}")
         cur.execute(
             """UPDATE tickets_ticket t SET
                  search_vector = setweight(to_tsvector('english', t.subject), 'A')
@@ -181,6 +181,7 @@ def seed(conninfo: str, tenants: int, tickets: int) -> None:
                      FROM tickets_message GROUP BY ticket_id) m
                WHERE m.ticket_id = t.id"""
         )
+        cur.execute("SET CONSTRAINTS ALL IMMEDIATE")  # deferred key checks run now, not at commit
         for definition in gin_indexes:
             cur.execute(definition)
         conn.commit()
