@@ -125,10 +125,15 @@ def text_to_html(text: str) -> str:
     return "".join("<p>" + html.escape(p).replace("\n", "<br>") + "</p>" for p in paragraphs)
 
 
+# C0 control characters other than tab and newline: never meaningful in a message, and
+# search highlighting uses two of them as its match markers.
+CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
 def prepare_body(*, body_html: str | None, body_text: str | None) -> tuple[str, str]:
     """(sanitized html, plain text) from whichever the caller sent; html wins when both are."""
     if body_html:
-        safe = clean_html(body_html[:MAX_BODY_CHARS])
+        safe = clean_html(CONTROL_CHARS.sub("", body_html[:MAX_BODY_CHARS]))
         return safe, html_to_text(safe)
-    text = (body_text or "")[:MAX_BODY_CHARS].strip()
+    text = CONTROL_CHARS.sub("", (body_text or "")[:MAX_BODY_CHARS]).strip()
     return text_to_html(text), text

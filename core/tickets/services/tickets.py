@@ -23,6 +23,7 @@ from tickets.models import (
     TicketType,
 )
 from tickets.models.statuses import ALLOWED_TRANSITIONS
+from tickets.sanitize import CONTROL_CHARS
 from tickets.search_config import MAX_INDEXED_CHARS, search_config
 from tickets.services.common import (
     emit_ticket_event,
@@ -110,7 +111,7 @@ def ticket_create(
     from tickets.sanitize import prepare_body
 
     staff = actor.is_staff_role
-    subject = subject.strip()
+    subject = CONTROL_CHARS.sub("", subject).strip()
     if not subject:
         raise ValidationError({"subject": "A ticket needs a subject."})
     if not staff and (
@@ -211,7 +212,7 @@ def _apply(ticket: Ticket, tenant: Tenant, actor: Membership, changes: dict[str,
         "due_at": ticket.due_at.isoformat() if ticket.due_at else None,
     }
     if "subject" in changes:
-        ticket.subject = (changes["subject"] or "").strip()[:250]
+        ticket.subject = CONTROL_CHARS.sub("", changes["subject"] or "").strip()[:250]
         if not ticket.subject:
             raise ValidationError({"subject": "A ticket needs a subject."})
     if "status" in changes:

@@ -98,3 +98,11 @@ def test_subject_change_reindexes(two_tenants):
     assert [h["ticket"]["id"] for h in _search(session_client(a.agent), "It is on fire")["items"]] == [
         ticket.id
     ]
+
+
+def test_highlight_markers_cannot_be_forged(two_tenants):
+    a = two_tenants.a
+    make_ticket(a.customer, subject="forgery \x02fake\x03 here", body="walrus \x02forged\x03 words")
+    hit = _search(session_client(a.agent), "walrus")["items"][0]
+    assert hit["snippet_html"].count("<mark>") == 1  # only the real match
+    assert hit["subject_html"].count("<mark>") == 0
