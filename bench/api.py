@@ -25,6 +25,7 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
@@ -55,6 +56,12 @@ def tenant_sizes(tenants: int, tickets: int) -> list[int]:
     return sizes
 
 
+def _first(row: tuple[Any, ...] | None) -> Any:
+    if row is None:
+        raise RuntimeError("expected a row")
+    return row[0]
+
+
 def _copy(cur: psycopg.Cursor, table: str, columns: str, rows: list[tuple]) -> None:
     with cur.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
         for row in rows:
@@ -67,7 +74,7 @@ def seed(conninfo: str, tenants: int, tickets: int) -> None:
     started = time.perf_counter()
     with psycopg.connect(conninfo, autocommit=False) as conn, conn.cursor() as cur:
         cur.execute("SELECT count(*) FROM tickets_ticket")
-        if cur.fetchone()[0] >= tickets:
+        if _first(cur.fetchone()) >= tickets:
             print(f"seed: {tickets} tickets already there")
             return
         cur.execute(
@@ -93,7 +100,8 @@ def seed(conninfo: str, tenants: int, tickets: int) -> None:
         )
         members = cur.fetchall()  # [(tenant_id, [agent, customer, customer2])]
         sizes = tenant_sizes(tenants, tickets)
-        ticket_rows, counters = [], []
+        ticket_rows: list[tuple] = []
+        counters: list[tuple[int, int]] = []
         statuses = ["new", "open", "open", "pending", "solved", "closed"]
         priorities = ["low", "normal", "normal", "normal", "high", "urgent"]
         for (tenant_id, ids), size in zip(members, sizes, strict=True):
@@ -135,7 +143,7 @@ def seed(conninfo: str, tenants: int, tickets: int) -> None:
             "SELECT string_agg(quote_ident(indexname), ', ') FROM pg_indexes "
             "WHERE tablename = 'tickets_ticket' AND indexdef LIKE '%gin%'"
         )
-        names = cur.fetchone()[0]
+        names = _first(cur.fetchone())
         if names:
             cur.execute(f"DROP INDEX {names}")
         _copy(
@@ -337,11 +345,12 @@ def main() -> int:
         requester = conn.execute(
             "SELECT m.id FROM tenancy_membership m JOIN accounts_user u ON u.id = m.user_id "
             "WHERE u.email = 'customer@t1.bench'"
-        ).fetchone()[0]
+        ).fetchone()
+        requester = _first(requester)
         largest = conn.execute(
             "SELECT last_number FROM tickets_ticketcounter ORDER BY last_number DESC LIMIT 1"
         )
-        largest_size = largest.fetchone()[0]
+        largest_size = _first(largest.fetchone())
 
     port = free_port()
     server = subprocess.Popen(
