@@ -104,10 +104,13 @@ INSTALLED_APPS = [
     "email_channel",
     "kb",
     "realtime_auth",
+    "portal_host",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files (the built portal's assets, admin CSS) without a separate web server.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "config.headers.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -231,6 +234,15 @@ USE_I18N = True
 USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
+if IS_DEV:  # collectstatic fills it in production; whitenoise warns when it is missing
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+# The portal's production build (`npm run build` in portal/, done by `make run`/`make test`),
+# published at /static/portal/ (vite.config.ts sets that base).
+PORTAL_DIST_DIR = Path(os.environ.get("FRONTLINE_PORTAL_DIST", REPO_DIR / "portal" / "dist")).resolve()
+STATICFILES_DIRS = [("portal", PORTAL_DIST_DIR)] if PORTAL_DIST_DIR.is_dir() else []
+# Serve straight from the finders (no collectstatic step); Vite's hashed assets are immutable.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_IMMUTABLE_FILE_TEST = r"^.+/portal/assets/.+-[0-9A-Za-z_-]{8,}\.\w+$"
 
 # -- Celery -----------------------------------------------------------------------
 CELERY_BROKER_URL = REDIS_URL
