@@ -5,10 +5,12 @@ import { BrowserRouter, Route, Routes } from "react-router";
 import { ApiError } from "@/api/client";
 import { ErrorMessage } from "@/components/ErrorMessage";
 import { Loading } from "@/components/Loading";
+import { ticketPath } from "@/lib/session";
 import { LoginPage } from "@/features/auth/components/LoginPage";
 import { useBranding } from "@/features/branding/api/tenant";
 import { useApplyBranding } from "@/features/branding/components/useApplyBranding";
 import { CustomerHome } from "@/features/customer/components/CustomerHome";
+import { NotificationsPage } from "@/features/notifications/components/NotificationsPage";
 import { TeamOverview } from "@/features/workspace/components/TeamOverview";
 import { WorkspaceHome } from "@/features/workspace/components/WorkspaceHome";
 
@@ -53,6 +55,14 @@ function Routed() {
           <Route index element={<RequireRole audience="staff">{(me) => <WorkspaceHome me={me} />}</RequireRole>} />
           <Route path="teams" element={<RequireRole audience="staff">{() => <TeamOverview />}</RequireRole>} />
         </Route>
+        <Route
+          path="notifications"
+          element={
+            <RequireRole audience="anyone signed in">
+              {(me) => <NotificationsPage ticketHref={(id) => ticketPath(me, id)} />}
+            </RequireRole>
+          }
+        />
         <Route path="*" element={<NotFound />} />
       </Route>
     </Routes>

@@ -6,7 +6,7 @@ import { ErrorMessage } from "@/components/ErrorMessage";
 import { Loading } from "@/components/Loading";
 import { homePath, isStaff, useMe, type Me } from "@/lib/session";
 
-export type Audience = "staff" | "customer";
+export type Audience = "staff" | "customer" | "anyone signed in";
 
 export function RequireRole({ audience, children }: { audience: Audience; children: (me: Me) => ReactNode }) {
   const me = useMe();
@@ -17,7 +17,9 @@ export function RequireRole({ audience, children }: { audience: Audience; childr
     const next = encodeURIComponent(location.pathname + location.search);
     return <Navigate to={`/login?next=${next}`} replace />;
   }
-  if ((audience === "staff") !== isStaff(me.data)) return <Navigate to={homePath(me.data)} replace />;
+  if (audience !== "anyone signed in" && (audience === "staff") !== isStaff(me.data)) {
+    return <Navigate to={homePath(me.data)} replace />;
+  }
   return <>{children(me.data)}</>;
 }
 

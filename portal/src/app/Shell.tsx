@@ -4,6 +4,7 @@ import { NavLink, Outlet } from "react-router";
 import { LogoutButton } from "@/features/auth/components/LogoutButton";
 import type { Branding } from "@/features/branding/api/tenant";
 import { BrandMark } from "@/features/branding/components/BrandMark";
+import { NotificationsLink } from "@/features/notifications/components/NotificationsLink";
 import { homePath, isStaff, useMe } from "@/lib/session";
 
 export function Shell({ branding }: { branding: Branding }) {
@@ -34,6 +35,7 @@ export function Shell({ branding }: { branding: Branding }) {
         ) : null}
         {me ? (
           <div className="topbar__user">
+            <NotificationsLink />
             <span data-testid="signed-in-as">{me.full_name || me.email}</span>
             <LogoutButton />
           </div>

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 
 import { safeColor } from "./color";
-import { homePath, isStaff, type Me } from "./session";
+import { homePath, isStaff, ticketPath, type Me } from "./session";
 
 const person = (role: string | null): Me => ({
   id: 1,
@@ -20,6 +20,13 @@ describe("homePath", () => {
     expect(homePath(person("customer"))).toBe("/portal");
     expect(homePath(null)).toBe("/login");
     expect(isStaff(person(null))).toBe(false);
+  });
+});
+
+describe("ticketPath", () => {
+  it("opens tickets in each person's own area", () => {
+    expect(ticketPath(person("agent"), 7)).toBe("/agent/tickets/7");
+    expect(ticketPath(person("customer"), 7)).toBe("/portal/tickets/7");
   });
 });
 

@@ -17,6 +17,11 @@ export function homePath(me: Me | null | undefined): string {
   return isStaff(me) ? "/agent" : "/portal";
 }
 
+/** Where a ticket opens for this person: the workspace for staff, the portal for customers. */
+export function ticketPath(me: Me | null | undefined, ticketId: number): string {
+  return isStaff(me) ? `/agent/tickets/${ticketId}` : `/portal/tickets/${ticketId}`;
+}
+
 export async function fetchMe(): Promise<Me | null> {
   try {
     return unwrap(await api.GET("/api/v1/auth/me"));
