@@ -109,6 +109,501 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/kb/articles": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Article List
+         * @description Published articles the reader may see, by section order.
+         */
+        get: operations["kb_api_public_article_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/kb/articles/{slug}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Article Detail
+         * @description One published article in the requested locale, falling back to the tenant's default.
+         */
+        get: operations["kb_api_public_article_detail"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/kb/articles/{slug}/attachments/{attachment_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Attachment Download
+         * @description An article's file, always as a download, never rendered as a page by the browser.
+         */
+        get: operations["kb_api_public_attachment_download"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/kb/articles/{slug}/view": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Article View
+         * @description Count a view (once per visitor per day).
+         */
+        post: operations["kb_api_public_article_view"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/kb/articles/{slug}/vote": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Article Vote
+         * @description "Was this helpful?" (once per visitor per day; later answers that day are not counted).
+         */
+        post: operations["kb_api_public_article_vote"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/kb/categories": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Category List
+         * @description Categories with their sections, in order (cached).
+         */
+        get: operations["kb_api_public_category_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/kb/deflections": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Deflection Open
+         * @description The customer opened a suggested article while writing a ticket.
+         */
+        post: operations["kb_api_public_deflection_open"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/kb/deflections/submitted": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Deflection Submitted
+         * @description The ticket form was submitted after all (until the ticket service records this itself).
+         */
+        post: operations["kb_api_public_deflection_submitted"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/kb/locales": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Locales */
+        get: operations["kb_api_public_locales"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/kb/manage/articles": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Article List
+         * @description Every article of the tenant, drafts and archived ones included, newest change first.
+         */
+        get: operations["kb_api_staff_article_list"];
+        put?: never;
+        /** Article Create */
+        post: operations["kb_api_staff_article_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/kb/manage/articles/from-text": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Article Draft From Text
+         * @description A draft from plain text, e.g. the answer that solved a ticket.
+         */
+        post: operations["kb_api_staff_article_draft_from_text"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/kb/manage/articles/{article_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Article Detail */
+        get: operations["kb_api_staff_article_detail"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Article Update */
+        patch: operations["kb_api_staff_article_update"];
+        trace?: never;
+    };
+    "/api/v1/kb/manage/articles/{article_id}/attachments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Attachment Upload
+         * @description An image or PDF for the article (at most 5 MB; the type is read from the bytes).
+         */
+        post: operations["kb_api_staff_attachment_upload"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/kb/manage/articles/{article_id}/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Article Status
+         * @description Publish, unpublish (draft) or archive.
+         */
+        post: operations["kb_api_staff_article_status"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/kb/manage/articles/{article_id}/translations/{locale}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Translation Save
+         * @description Write the article in one locale; every save is kept as a version.
+         */
+        put: operations["kb_api_staff_translation_save"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/kb/manage/articles/{article_id}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Version List */
+        get: operations["kb_api_staff_version_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/kb/manage/articles/{article_id}/versions/{locale}/{number}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Version Detail */
+        get: operations["kb_api_staff_version_detail"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/kb/manage/articles/{article_id}/versions/{locale}/{number}/diff": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Version Diff
+         * @description Unified diff of title and body from version `against` (default: the one before) to `number`.
+         */
+        get: operations["kb_api_staff_version_diff"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/kb/manage/articles/{article_id}/versions/{locale}/{number}/restore": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Version Restore
+         * @description Make an old version current again (saved as a new version).
+         */
+        post: operations["kb_api_staff_version_restore"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/kb/manage/categories": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Category Create */
+        post: operations["kb_api_staff_category_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/kb/manage/categories/{category_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Category Update */
+        patch: operations["kb_api_staff_category_update"];
+        trace?: never;
+    };
+    "/api/v1/kb/manage/locales": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Locales Set */
+        put: operations["kb_api_staff_locales_set"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/kb/manage/sections": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Section Create */
+        post: operations["kb_api_staff_section_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/kb/manage/sections/{section_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Section Update */
+        patch: operations["kb_api_staff_section_update"];
+        trace?: never;
+    };
+    "/api/v1/kb/search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Search
+         * @description Ranked full-text search (web-search syntax: words, "phrases", -exclusions, or).
+         */
+        get: operations["kb_api_public_search"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/kb/suggest": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Suggest
+         * @description Articles that may answer a ticket being written (subject and description as typed).
+         */
+        get: operations["kb_api_public_suggest"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/members": {
         parameters: {
             query?: never;
@@ -394,6 +889,164 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** ArticleCreateIn */
+        ArticleCreateIn: {
+            /**
+             * Body
+             * @default
+             */
+            body: string;
+            /** @default markdown */
+            body_format: components["schemas"]["BodyFormat"];
+            /** Locale */
+            locale?: string | null;
+            /** Section Id */
+            section_id?: number | null;
+            /** Slug */
+            slug?: string | null;
+            /** @default draft */
+            status: components["schemas"]["ArticleStatus"];
+            /** Tags */
+            tags?: string[];
+            /** Title */
+            title: string;
+            /** @default public */
+            visibility: components["schemas"]["Visibility"];
+        };
+        /** ArticleOut */
+        ArticleOut: {
+            /** Attachments */
+            attachments: components["schemas"]["AttachmentOut"][];
+            /** Body Html */
+            body_html: string;
+            /** Helpful No */
+            helpful_no: number;
+            /** Helpful Yes */
+            helpful_yes: number;
+            /** Id */
+            id: number;
+            /** Locale */
+            locale: string;
+            /** Locales */
+            locales: string[];
+            /** Published At */
+            published_at: string | null;
+            /** Section Id */
+            section_id: number | null;
+            /** Slug */
+            slug: string;
+            /** Tags */
+            tags: string[];
+            /** Title */
+            title: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /** View Count */
+            view_count: number;
+            /** Visibility */
+            visibility: string;
+        };
+        /** ArticlePatchIn */
+        ArticlePatchIn: {
+            /** Position */
+            position?: number | null;
+            /**
+             * Section Id
+             * @description 0 takes the article out of its section.
+             */
+            section_id?: number | null;
+            /** Slug */
+            slug?: string | null;
+            /** Tags */
+            tags?: string[] | null;
+            visibility?: components["schemas"]["Visibility"] | null;
+        };
+        /** ArticleStaffOut */
+        ArticleStaffOut: {
+            /** Author Id */
+            author_id: number | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Helpful No */
+            helpful_no: number;
+            /** Helpful Yes */
+            helpful_yes: number;
+            /** Id */
+            id: number;
+            /** Position */
+            position: number;
+            /** Published At */
+            published_at: string | null;
+            /** Section Id */
+            section_id: number | null;
+            /** Slug */
+            slug: string;
+            /** Status */
+            status: string;
+            /** Tags */
+            tags: string[];
+            /** Translations */
+            translations: components["schemas"]["TranslationOut"][];
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /** View Count */
+            view_count: number;
+            /** Visibility */
+            visibility: string;
+        };
+        /**
+         * ArticleStatus
+         * @enum {string}
+         */
+        ArticleStatus: "draft" | "published" | "archived";
+        /** ArticleSummaryOut */
+        ArticleSummaryOut: {
+            /** Id */
+            id: number;
+            /** Locale */
+            locale: string;
+            /** Published At */
+            published_at: string | null;
+            /** Section Id */
+            section_id: number | null;
+            /** Slug */
+            slug: string;
+            /** Tags */
+            tags: string[];
+            /** Title */
+            title: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /** Visibility */
+            visibility: string;
+        };
+        /** AttachmentOut */
+        AttachmentOut: {
+            /** Content Type */
+            content_type: string;
+            /** Filename */
+            filename: string;
+            /** Id */
+            id: number;
+            /** Sha256 */
+            sha256: string;
+            /** Size */
+            size: number;
+            /** Url */
+            url: string;
+        };
         /** AttemptOut */
         AttemptOut: {
             /**
@@ -428,10 +1081,91 @@ export interface components {
             /** Ip Address */
             ip_address: string | null;
         };
+        /**
+         * BodyFormat
+         * @enum {string}
+         */
+        BodyFormat: "markdown" | "html";
+        /** CategoryIn */
+        CategoryIn: {
+            /**
+             * Description
+             * @default
+             */
+            description: string;
+            /** Name */
+            name: string;
+            /**
+             * Position
+             * @default 0
+             */
+            position: number;
+            /** Slug */
+            slug?: string | null;
+        };
+        /** CategoryOut */
+        CategoryOut: {
+            /** Description */
+            description: string;
+            /** Id */
+            id: number;
+            /** Name */
+            name: string;
+            /** Position */
+            position: number;
+            /** Sections */
+            sections: components["schemas"]["SectionOut"][];
+            /** Slug */
+            slug: string;
+        };
+        /** CategoryPatch */
+        CategoryPatch: {
+            /** Description */
+            description?: string | null;
+            /** Name */
+            name?: string | null;
+            /** Position */
+            position?: number | null;
+        };
+        /** CountedOut */
+        CountedOut: {
+            /** Counted */
+            counted: boolean;
+        };
         /** CsrfOut */
         CsrfOut: {
             /** Csrf Token */
             csrf_token: string;
+        };
+        /** DeflectionIn */
+        DeflectionIn: {
+            /** Article Id */
+            article_id: number;
+            /**
+             * Form Session
+             * @description The portal's id for this ticket form.
+             */
+            form_session: string;
+            /**
+             * Query
+             * @default
+             */
+            query: string;
+        };
+        /** DeflectionOut */
+        DeflectionOut: {
+            /** Id */
+            id: number;
+        };
+        /** DeflectionSubmittedIn */
+        DeflectionSubmittedIn: {
+            /** Form Session */
+            form_session: string;
+        };
+        /** DeflectionSubmittedOut */
+        DeflectionSubmittedOut: {
+            /** Updated */
+            updated: number;
         };
         /** DeliveryOut */
         DeliveryOut: {
@@ -469,6 +1203,24 @@ export interface components {
              */
             uuid: string;
         };
+        /** DiffOut */
+        DiffOut: {
+            /** Diff */
+            diff: string;
+            /** From Number */
+            from_number: number;
+            /** Locale */
+            locale: string;
+            /** To Number */
+            to_number: number;
+        };
+        /** DraftFromTextIn */
+        DraftFromTextIn: {
+            /** Body */
+            body: string;
+            /** Title */
+            title: string;
+        };
         /** IngestOut */
         IngestOut: {
             /** Reason */
@@ -477,6 +1229,20 @@ export interface components {
             status: string;
             /** Ticket Id */
             ticket_id: number | null;
+        };
+        /** LocalesIn */
+        LocalesIn: {
+            /** Default Locale */
+            default_locale: string;
+            /** Locales */
+            locales: string[];
+        };
+        /** LocalesOut */
+        LocalesOut: {
+            /** Default Locale */
+            default_locale: string;
+            /** Locales */
+            locales: string[];
         };
         /** LoginIn */
         LoginIn: {
@@ -561,6 +1327,69 @@ export interface components {
             /** Mode */
             mode: string;
         };
+        /** SearchHitOut */
+        SearchHitOut: {
+            /** Id */
+            id: number;
+            /** Locale */
+            locale: string;
+            /** Rank */
+            rank: number;
+            /** Slug */
+            slug: string;
+            /**
+             * Snippet Html
+             * @description Plain text, HTML-escaped, with matches in <mark>.
+             */
+            snippet_html: string;
+            /** Title */
+            title: string;
+        };
+        /** SectionIn */
+        SectionIn: {
+            /** Category Id */
+            category_id: number;
+            /**
+             * Description
+             * @default
+             */
+            description: string;
+            /** Name */
+            name: string;
+            /**
+             * Position
+             * @default 0
+             */
+            position: number;
+            /** Slug */
+            slug?: string | null;
+        };
+        /** SectionOut */
+        SectionOut: {
+            /** Category Id */
+            category_id: number;
+            /** Description */
+            description: string;
+            /** Id */
+            id: number;
+            /** Name */
+            name: string;
+            /** Position */
+            position: number;
+            /** Slug */
+            slug: string;
+        };
+        /** SectionPatch */
+        SectionPatch: {
+            /** Name */
+            name?: string | null;
+            /** Position */
+            position?: number | null;
+        };
+        /** StatusIn */
+        StatusIn: {
+            status: components["schemas"]["ArticleStatus"];
+        };
         /** SubscriptionCreated */
         SubscriptionCreated: {
             /** Consecutive Failures */
@@ -623,6 +1452,17 @@ export interface components {
             is_active?: boolean | null;
             /** Url */
             url?: string | null;
+        };
+        /** SuggestionOut */
+        SuggestionOut: {
+            /** Id */
+            id: number;
+            /** Locale */
+            locale: string;
+            /** Slug */
+            slug: string;
+            /** Title */
+            title: string;
         };
         /** TeamIn */
         TeamIn: {
@@ -702,10 +1542,99 @@ export interface components {
             /** Revoked At */
             revoked_at: string | null;
         };
+        /** TranslationIn */
+        TranslationIn: {
+            /**
+             * Body
+             * @default
+             */
+            body: string;
+            /** @default markdown */
+            body_format: components["schemas"]["BodyFormat"];
+            /**
+             * Note
+             * @default
+             */
+            note: string;
+            /** Title */
+            title: string;
+        };
+        /** TranslationOut */
+        TranslationOut: {
+            /** Body Format */
+            body_format: string;
+            /** Body Html */
+            body_html: string;
+            /** Body Source */
+            body_source: string;
+            /** Locale */
+            locale: string;
+            /** Title */
+            title: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /** Version */
+            version: number;
+        };
         /** UnreadCountOut */
         UnreadCountOut: {
             /** Unread */
             unread: number;
+        };
+        /** VersionDetailOut */
+        VersionDetailOut: {
+            /** Body Format */
+            body_format: string;
+            /** Body Source */
+            body_source: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Created By Id */
+            created_by_id: number | null;
+            /** Locale */
+            locale: string;
+            /** Note */
+            note: string;
+            /** Number */
+            number: number;
+            /** Title */
+            title: string;
+        };
+        /** VersionOut */
+        VersionOut: {
+            /** Body Format */
+            body_format: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Created By Id */
+            created_by_id: number | null;
+            /** Locale */
+            locale: string;
+            /** Note */
+            note: string;
+            /** Number */
+            number: number;
+            /** Title */
+            title: string;
+        };
+        /**
+         * Visibility
+         * @enum {string}
+         */
+        Visibility: "public" | "customers" | "agents";
+        /** VoteIn */
+        VoteIn: {
+            /** Helpful */
+            helpful: boolean;
         };
     };
     responses: never;
@@ -838,6 +1767,689 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["IngestOut"];
+                };
+            };
+        };
+    };
+    kb_api_public_article_list: {
+        parameters: {
+            query?: {
+                locale?: string | null;
+                section_id?: number | null;
+                category_id?: number | null;
+                tag?: string | null;
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ArticleSummaryOut"][];
+                };
+            };
+        };
+    };
+    kb_api_public_article_detail: {
+        parameters: {
+            query?: {
+                locale?: string | null;
+            };
+            header?: never;
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ArticleOut"];
+                };
+            };
+        };
+    };
+    kb_api_public_attachment_download: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: string;
+                attachment_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    kb_api_public_article_view: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CountedOut"];
+                };
+            };
+        };
+    };
+    kb_api_public_article_vote: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VoteIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CountedOut"];
+                };
+            };
+        };
+    };
+    kb_api_public_category_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CategoryOut"][];
+                };
+            };
+        };
+    };
+    kb_api_public_deflection_open: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DeflectionIn"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeflectionOut"];
+                };
+            };
+        };
+    };
+    kb_api_public_deflection_submitted: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DeflectionSubmittedIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeflectionSubmittedOut"];
+                };
+            };
+        };
+    };
+    kb_api_public_locales: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LocalesOut"];
+                };
+            };
+        };
+    };
+    kb_api_staff_article_list: {
+        parameters: {
+            query?: {
+                status?: string | null;
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ArticleStaffOut"][];
+                };
+            };
+        };
+    };
+    kb_api_staff_article_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ArticleCreateIn"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ArticleStaffOut"];
+                };
+            };
+        };
+    };
+    kb_api_staff_article_draft_from_text: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DraftFromTextIn"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ArticleStaffOut"];
+                };
+            };
+        };
+    };
+    kb_api_staff_article_detail: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                article_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ArticleStaffOut"];
+                };
+            };
+        };
+    };
+    kb_api_staff_article_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                article_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ArticlePatchIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ArticleStaffOut"];
+                };
+            };
+        };
+    };
+    kb_api_staff_attachment_upload: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                article_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /**
+                     * File
+                     * Format: binary
+                     */
+                    file: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AttachmentOut"];
+                };
+            };
+        };
+    };
+    kb_api_staff_article_status: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                article_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StatusIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ArticleStaffOut"];
+                };
+            };
+        };
+    };
+    kb_api_staff_translation_save: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                article_id: number;
+                locale: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TranslationIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TranslationOut"];
+                };
+            };
+        };
+    };
+    kb_api_staff_version_list: {
+        parameters: {
+            query?: {
+                locale?: string | null;
+            };
+            header?: never;
+            path: {
+                article_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VersionOut"][];
+                };
+            };
+        };
+    };
+    kb_api_staff_version_detail: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                article_id: number;
+                locale: string;
+                number: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VersionDetailOut"];
+                };
+            };
+        };
+    };
+    kb_api_staff_version_diff: {
+        parameters: {
+            query?: {
+                against?: number | null;
+            };
+            header?: never;
+            path: {
+                article_id: number;
+                locale: string;
+                number: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DiffOut"];
+                };
+            };
+        };
+    };
+    kb_api_staff_version_restore: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                article_id: number;
+                locale: string;
+                number: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TranslationOut"];
+                };
+            };
+        };
+    };
+    kb_api_staff_category_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CategoryIn"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CategoryOut"];
+                };
+            };
+        };
+    };
+    kb_api_staff_category_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                category_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CategoryPatch"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CategoryOut"];
+                };
+            };
+        };
+    };
+    kb_api_staff_locales_set: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LocalesIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LocalesOut"];
+                };
+            };
+        };
+    };
+    kb_api_staff_section_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SectionIn"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SectionOut"];
+                };
+            };
+        };
+    };
+    kb_api_staff_section_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                section_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SectionPatch"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SectionOut"];
+                };
+            };
+        };
+    };
+    kb_api_public_search: {
+        parameters: {
+            query: {
+                q: string;
+                locale?: string | null;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SearchHitOut"][];
+                };
+            };
+        };
+    };
+    kb_api_public_suggest: {
+        parameters: {
+            query: {
+                q: string;
+                locale?: string | null;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SuggestionOut"][];
                 };
             };
         };

@@ -10,6 +10,9 @@ import { LoginPage } from "@/features/auth/components/LoginPage";
 import { useBranding } from "@/features/branding/api/tenant";
 import { useApplyBranding } from "@/features/branding/components/useApplyBranding";
 import { CustomerHome } from "@/features/customer/components/CustomerHome";
+import { ArticlePage } from "@/features/kb/components/ArticlePage";
+import { HelpCenter } from "@/features/kb/components/HelpCenter";
+import { KbSearchPage } from "@/features/kb/components/KbSearchPage";
 import { NotificationsPage } from "@/features/notifications/components/NotificationsPage";
 import { TeamOverview } from "@/features/workspace/components/TeamOverview";
 import { WorkspaceHome } from "@/features/workspace/components/WorkspaceHome";
@@ -53,6 +56,11 @@ function Routed() {
           path="portal"
           element={<RequireRole audience="customer">{(me) => <CustomerHome me={me} tenantName={tenant.title} />}</RequireRole>}
         />
+        <Route path="help">
+          <Route index element={<HelpCenter />} />
+          <Route path="search" element={<KbSearchPage />} />
+          <Route path="articles/:slug" element={<ArticlePage />} />
+        </Route>
         <Route path="agent">
           <Route index element={<RequireRole audience="staff">{(me) => <WorkspaceHome me={me} />}</RequireRole>} />
           <Route path="teams" element={<RequireRole audience="staff">{() => <TeamOverview />}</RequireRole>} />

@@ -25,14 +25,23 @@ export function Shell({ branding }: { branding: Branding }) {
                   Home
                 </NavLink>
                 <NavLink to="/agent/teams">Teams</NavLink>
+                <NavLink to="/help">Help center</NavLink>
               </>
             ) : (
-              <NavLink to="/portal" end>
-                Home
-              </NavLink>
+              <>
+                <NavLink to="/portal" end>
+                  Home
+                </NavLink>
+                <NavLink to="/help">Help center</NavLink>
+              </>
             )}
           </nav>
-        ) : null}
+        ) : (
+          <nav aria-label="Portal" className="topbar__nav">
+            <NavLink to="/help">Help center</NavLink>
+            <NavLink to="/login">Sign in</NavLink>
+          </nav>
+        )}
         {me ? (
           <div className="topbar__user">
             <NotificationsLink />
