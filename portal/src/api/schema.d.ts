@@ -724,6 +724,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/realtime/token": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Realtime Token
+         * @description Connect within a minute to `url?token=...&topics=inbox,ticket:<id>&last_id=<stream id>`.
+         */
+        post: operations["realtime_auth_api_realtime_token"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/teams": {
         parameters: {
             query?: never;
@@ -1326,6 +1346,20 @@ export interface components {
             event_type: string;
             /** Mode */
             mode: string;
+        };
+        /** RealtimeTokenOut */
+        RealtimeTokenOut: {
+            /**
+             * Expires At
+             * Format: date-time
+             */
+            expires_at: string;
+            /** Origins */
+            origins: string[];
+            /** Token */
+            token: string;
+            /** Url */
+            url: string;
         };
         /** SearchHitOut */
         SearchHitOut: {
@@ -2623,6 +2657,26 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["MarkedOut"];
+                };
+            };
+        };
+    };
+    realtime_auth_api_realtime_token: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RealtimeTokenOut"];
                 };
             };
         };
