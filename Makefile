@@ -6,14 +6,24 @@ PY := $(VENV)/bin/python
 UV_VERSION := 0.13.9
 STACK := $(PY) scripts/devstack.py exec --
 MANAGE := $(PY) core/manage.py
+# The portal (React + TypeScript): npm deps from the committed lock, a production build
+# that core serves, and Debian's Chromium for the browser tests.
+PORTAL_INSTALLED := portal/node_modules/.package-lock.json
+PORTAL_BUILD := portal/dist/index.html
+PORTAL_SOURCES := $(shell find portal/src -type f 2>/dev/null) portal/index.html portal/vite.config.ts \
+	portal/tsconfig.json portal/package-lock.json
+CHROMIUM := /usr/bin/chromium
+# mypy/export only import the settings; no database is contacted.
+NO_DB_ENV := DATABASE_URL=postgres://lint@127.0.0.1/lint FRONTLINE_ENV=test
 
-.PHONY: run test lint format lock install stack-down docs help
+.PHONY: run test lint format lock install stack-down docs help portal-install portal-build portal-api chromium
 
 help:
 	@echo "make run    install what is missing, start every service with demo data"
 	@echo "make test   install what is missing, run every test"
-	@echo "make lint   ruff, ruff format --check, mypy"
+	@echo "make lint   ruff, ruff format --check, mypy, ESLint, tsc --noEmit, API types staleness"
 	@echo "make docs   regenerate docs/architecture from the models and the database"
+	@echo "make portal-api   regenerate portal/openapi.json and the portal's TypeScript API types"
 
 $(VENV)/.installed: requirements.lock
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Frontline needs Python 3.11 or newer")'
@@ -24,17 +34,47 @@ $(VENV)/.installed: requirements.lock
 
 install: $(VENV)/.installed
 
-run: install
+$(PORTAL_INSTALLED): portal/package-lock.json
+	@command -v npm >/dev/null || { echo "The portal needs Node.js 20+ with npm (https://nodejs.org)."; exit 1; }
+	cd portal && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+portal-install: $(PORTAL_INSTALLED)
+
+$(PORTAL_BUILD): $(PORTAL_INSTALLED) $(PORTAL_SOURCES)
+	cd portal && npx vite build --logLevel warn
+
+portal-build: $(PORTAL_BUILD)
+
+# Run after changing an API schema; commit both files (make lint fails while they are stale).
+portal-api: install portal-install
+	$(NO_DB_ENV) $(PY) core/manage.py export_openapi portal/openapi.json
+	cd portal && npm run --silent api:types
+
+chromium:
+	@if [ ! -x $(CHROMIUM) ]; then \
+		if [ "$$(id -u)" = 0 ]; then \
+			echo "Installing Debian's chromium for the browser tests (once) ..."; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+		else \
+			echo "The browser tests need Debian's Chromium at $(CHROMIUM): run 'sudo apt-get install -y chromium'."; \
+			exit 1; \
+		fi; \
+	fi
+
+run: install portal-build
 	@$(STACK) $(PY) scripts/run.py
 
-test: install
+test: install portal-build chromium
+	cd portal && npx vitest run
 	@FRONTLINE_ENV=test $(STACK) $(VENV)/bin/pytest $(PYTEST_ARGS)
 
-lint: install
+lint: install portal-install
 	@# mypy's Django plugin imports the settings; no database is contacted.
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	DATABASE_URL=postgres://lint@127.0.0.1/lint FRONTLINE_ENV=test $(VENV)/bin/mypy
+	$(NO_DB_ENV) $(VENV)/bin/mypy
+	cd portal && npx eslint . && npx tsc --noEmit && npm run --silent api:check
 
 format: install
 	$(VENV)/bin/ruff check --fix .

@@ -105,12 +105,15 @@ INSTALLED_APPS = [
     "kb",
     "realtime_auth",
     "tickets",
+    "portal_host",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # 413 for oversized bodies before anything reads them (JSON and uploads have own limits).
     "api.limits.BodySizeLimitMiddleware",
+    # Static files (the built portal's assets, admin CSS) without a separate web server.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "config.headers.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -234,6 +237,15 @@ USE_I18N = True
 USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
+if IS_DEV:  # collectstatic fills it in production; whitenoise warns when it is missing
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+# The portal's production build (`npm run build` in portal/, done by `make run`/`make test`),
+# published at /static/portal/ (vite.config.ts sets that base).
+PORTAL_DIST_DIR = Path(os.environ.get("FRONTLINE_PORTAL_DIST", REPO_DIR / "portal" / "dist")).resolve()
+STATICFILES_DIRS = [("portal", PORTAL_DIST_DIR)] if PORTAL_DIST_DIR.is_dir() else []
+# Serve straight from the finders (no collectstatic step); Vite's hashed assets are immutable.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_IMMUTABLE_FILE_TEST = r"^.+/portal/assets/.+-[0-9A-Za-z_-]{8,}\.\w+$"
 
 # -- uploads ----------------------------------------------------------------------
 # Attachments go through Django's storage API (a local folder by default).

@@ -1,6 +1,6 @@
-"""URL configuration: admin, the REST API and health."""
+"""URL configuration: admin, the REST API, health, and the portal (last: it catches the rest)."""
 
-from django.urls import path
+from django.urls import include, path
 
 from api.main import api
 from health.views import healthz
@@ -10,4 +10,5 @@ urlpatterns = [
     path("admin/", admin_site.urls),
     path("api/v1/", api.urls),
     path("healthz", healthz, name="healthz"),
+    path("", include("portal_host.urls")),
 ]

@@ -1,0 +1,58 @@
+// The page frame: tenant brand, the navigation of the signed-in person's area, sign out.
+import { NavLink, Outlet } from "react-router";
+
+import { LogoutButton } from "@/features/auth/components/LogoutButton";
+import type { Branding } from "@/features/branding/api/tenant";
+import { BrandMark } from "@/features/branding/components/BrandMark";
+import { NotificationsLink } from "@/features/notifications/components/NotificationsLink";
+import { homePath, isStaff, useMe } from "@/lib/session";
+
+export function Shell({ branding }: { branding: Branding }) {
+  const me = useMe().data ?? null;
+  const staff = isStaff(me);
+  return (
+    <div className="shell">
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <header className="topbar">
+        <BrandMark branding={branding} to={homePath(me)} />
+        {me ? (
+          <nav aria-label={staff ? "Workspace" : "Portal"} className="topbar__nav">
+            {staff ? (
+              <>
+                <NavLink to="/agent" end>
+                  Home
+                </NavLink>
+                <NavLink to="/agent/teams">Teams</NavLink>
+                <NavLink to="/help">Help center</NavLink>
+              </>
+            ) : (
+              <>
+                <NavLink to="/portal" end>
+                  Home
+                </NavLink>
+                <NavLink to="/help">Help center</NavLink>
+              </>
+            )}
+          </nav>
+        ) : (
+          <nav aria-label="Portal" className="topbar__nav">
+            <NavLink to="/help">Help center</NavLink>
+            <NavLink to="/login">Sign in</NavLink>
+          </nav>
+        )}
+        {me ? (
+          <div className="topbar__user">
+            <NotificationsLink />
+            <span data-testid="signed-in-as">{me.full_name || me.email}</span>
+            <LogoutButton />
+          </div>
+        ) : null}
+      </header>
+      <main id="main" className="content" tabIndex={-1}>
+        <Outlet />
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,65 @@
+// The sign-in form of a tenant host; after sign-in, each role lands on its own home.
+import { useState, type FormEvent } from "react";
+import { Navigate, useNavigate, useSearchParams } from "react-router";
+
+import { ErrorMessage } from "@/components/ErrorMessage";
+import { Field } from "@/components/Field";
+import { Loading } from "@/components/Loading";
+import { homePath, useMe } from "@/lib/session";
+
+import { useLogin } from "../api/auth";
+
+/** Only same-site paths may be a post-login target (no open redirects). */
+export function safeNext(next: string | null): string | null {
+  return next && next.startsWith("/") && !next.startsWith("//") ? next : null;
+}
+
+export function LoginPage({ tenantName }: { tenantName: string }) {
+  const me = useMe();
+  const login = useLogin();
+  const navigate = useNavigate();
+  const [params] = useSearchParams();
+  const [email, setEmail] = useState("");
+  const [password, setPassword] = useState("");
+
+  if (me.isPending) return <Loading />;
+  if (me.data) return <Navigate to={safeNext(params.get("next")) ?? homePath(me.data)} replace />;
+
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    login.mutate(
+      { email: email.trim(), password },
+      { onSuccess: (who) => navigate(safeNext(params.get("next")) ?? homePath(who), { replace: true }) },
+    );
+  }
+
+  return (
+    <div className="login">
+      <h1>Sign in to {tenantName}</h1>
+      <form onSubmit={submit} className="card" aria-label="Sign in">
+        <Field
+          id="email"
+          label="Email"
+          type="email"
+          autoComplete="username"
+          required
+          value={email}
+          onChange={(e) => setEmail(e.target.value)}
+        />
+        <Field
+          id="password"
+          label="Password"
+          type="password"
+          autoComplete="current-password"
+          required
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+        />
+        {login.isError ? <ErrorMessage error={login.error} /> : null}
+        <button type="submit" className="primary" disabled={login.isPending}>
+          {login.isPending ? "Signing in…" : "Sign in"}
+        </button>
+      </form>
+    </div>
+  );
+}

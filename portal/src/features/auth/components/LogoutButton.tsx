@@ -1,0 +1,16 @@
+// Signs out and returns to the sign-in page.
+import { useLogout } from "../api/auth";
+
+export function LogoutButton() {
+  const logout = useLogout();
+  return (
+    <button
+      type="button"
+      className="link-button"
+      disabled={logout.isPending}
+      onClick={() => logout.mutate()}
+    >
+      Sign out
+    </button>
+  );
+}

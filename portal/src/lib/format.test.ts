@@ -1,0 +1,20 @@
+import { describe, expect, it } from "vitest";
+
+import { formatDateTime, statusLabel } from "./format";
+
+describe("statusLabel", () => {
+  it("words the status categories for customers", () => {
+    expect(statusLabel("pending")).toBe("Awaiting your reply");
+    expect(statusLabel("on_hold")).toBe("On hold");
+    expect(statusLabel("custom_thing")).toBe("custom thing");
+  });
+});
+
+describe("formatDateTime", () => {
+  it("shows only the time for today and the date otherwise", () => {
+    const now = new Date("2026-11-25T15:00:00");
+    expect(formatDateTime("2026-11-25T09:30:00", now)).toMatch(/09:30|9:30/);
+    expect(formatDateTime("2026-01-02T09:30:00", now)).toMatch(/2026/);
+    expect(formatDateTime("not a date", now)).toBe("not a date");
+  });
+});
