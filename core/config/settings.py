@@ -106,6 +106,10 @@ INSTALLED_APPS = [
     "realtime_auth",
     "tickets",
     "portal_host",
+    "sla",
+    "assignment",
+    "automations",
+    "csat",
 ]
 
 MIDDLEWARE = [

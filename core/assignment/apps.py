@@ -1,0 +1,8 @@
+"""App configuration of ticket assignment strategies."""
+
+from django.apps import AppConfig
+
+
+class AssignmentConfig(AppConfig):
+    name = "assignment"
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,8 @@
+"""App configuration of triggers, time-based automations and macros."""
+
+from django.apps import AppConfig
+
+
+class AutomationsConfig(AppConfig):
+    name = "automations"
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,8 @@
+"""App configuration of business hours and SLA policies."""
+
+from django.apps import AppConfig
+
+
+class SlaConfig(AppConfig):
+    name = "sla"
+    default_auto_field = "django.db.models.BigAutoField"
