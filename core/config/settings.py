@@ -295,6 +295,7 @@ CELERY_BEAT_SCHEDULE = {
     "webhook-due-deliveries": {"task": "webhooks.tasks.sweep_due_deliveries", "schedule": 10.0},
     "outbound-email-sweep": {"task": "email_channel.tasks.sweep_pending", "schedule": 10.0},
     "notification-digests": {"task": "notifications.tasks.send_digests", "schedule": 3600.0},
+    "sla-sweep": {"task": "sla.tasks.sla_sweep", "schedule": 30.0},
 }
 
 # -- domain events ----------------------------------------------------------------
@@ -302,6 +303,7 @@ CELERY_BEAT_SCHEDULE = {
 FRONTLINE_EVENT_SUBSCRIBERS: list[str] = [
     "notifications.subscriber.handle",
     "webhooks.subscriber.handle",
+    "sla.subscribers.on_ticket_event",
 ]
 FRONTLINE_STREAM_MAXLEN = int(os.environ.get("FRONTLINE_STREAM_MAXLEN", "10000"))
 FRONTLINE_STREAM_MAX_AGE_SECONDS = int(os.environ.get("FRONTLINE_STREAM_MAX_AGE_SECONDS", str(24 * 3600)))

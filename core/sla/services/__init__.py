@@ -1,0 +1,1 @@
+"""SLA writes: configuration, clocks of tickets, and the due-time sweep."""
