@@ -26,7 +26,9 @@ class BusinessCalendar(TenantOwned):
     class Meta:
         constraints: ClassVar = [
             models.UniqueConstraint(fields=["tenant", "name"], name="calendar_tenant_name_uniq"),
-            models.UniqueConstraint(fields=["tenant"], condition=Q(is_default=True), name="calendar_one_default"),
+            models.UniqueConstraint(
+                fields=["tenant"], condition=Q(is_default=True), name="calendar_one_default"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -47,7 +49,9 @@ class SlaPolicy(TenantOwned):
     calendar = models.ForeignKey(
         BusinessCalendar, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
     )
-    pause_statuses = models.JSONField(default=list, blank=True, help_text="Status categories that stop the clocks.")
+    pause_statuses = models.JSONField(
+        default=list, blank=True, help_text="Status categories that stop the clocks."
+    )
     warning_fraction = models.FloatField(default=0.75, help_text="Warn when this share of a target is used.")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -80,7 +84,9 @@ class SlaClock(TenantOwned):
     """One SLA metric of one ticket: its target, time used so far, and due/warning instants."""
 
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="sla_clocks", db_index=False)
-    policy = models.ForeignKey(SlaPolicy, null=True, on_delete=models.SET_NULL, related_name="+", db_index=False)
+    policy = models.ForeignKey(
+        SlaPolicy, null=True, on_delete=models.SET_NULL, related_name="+", db_index=False
+    )
     metric = models.CharField(max_length=20, choices=Metric.choices)
     target_minutes = models.PositiveIntegerField()
     calendar = models.ForeignKey(
@@ -99,7 +105,9 @@ class SlaClock(TenantOwned):
 
     class Meta:
         constraints: ClassVar = [
-            models.UniqueConstraint(fields=["tenant", "ticket", "metric"], name="slaclock_ticket_metric_uniq"),
+            models.UniqueConstraint(
+                fields=["tenant", "ticket", "metric"], name="slaclock_ticket_metric_uniq"
+            ),
         ]
         indexes: ClassVar = [
             models.Index(fields=["tenant", "warn_at"], condition=_RUNNING_UNWARNED, name="slaclock_warn_idx"),

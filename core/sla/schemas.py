@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from typing import Any, Literal, TypeVar
 from zoneinfo import ZoneInfo, available_timezones
@@ -37,7 +38,7 @@ class WeeklyHours(Strict):
 
     @field_validator("hours")
     @classmethod
-    def _check(cls, value: dict[str, list[tuple[str, str]]]) -> dict[str, list[tuple[str, str]]]:
+    def _check(cls, value: dict[Day, list[tuple[str, str]]]) -> dict[Day, list[tuple[str, str]]]:
         for day, intervals in value.items():
             spans = []
             for start, end in intervals:
@@ -47,7 +48,7 @@ class WeeklyHours(Strict):
                     raise ValueError(f"{day}: {start}-{end} must end after it starts")
                 spans.append((_minutes(start), _minutes(end)))
             spans.sort()
-            if any(a[1] > b[0] for a, b in zip(spans, spans[1:], strict=False)):
+            if any(a[1] > b[0] for a, b in itertools.pairwise(spans)):
                 raise ValueError(f"{day}: intervals overlap")
         if not any(value.values()):
             raise ValueError("a calendar needs opening hours on at least one day")
@@ -73,8 +74,8 @@ class CalendarSpec(Strict):
 
     @field_validator("weekly_hours")
     @classmethod
-    def _hours(cls, value: dict[str, list[tuple[str, str]]]) -> dict[str, list[tuple[str, str]]]:
-        return WeeklyHours(hours=value).hours  # type: ignore[arg-type]
+    def _hours(cls, value: dict[Day, list[tuple[str, str]]]) -> dict[Day, list[tuple[str, str]]]:
+        return WeeklyHours(hours=value).hours
 
     def to_calendar(self) -> Calendar:
         weekly = {

@@ -34,7 +34,9 @@ def policy_get(*, tenant: Tenant, policy_id: int) -> SlaPolicy | None:
 
 def ticket_clocks(*, tenant: Tenant, ticket: Ticket) -> list[SlaClock]:
     return list(
-        SlaClock.objects.filter(tenant=tenant, ticket=ticket).select_related("policy", "calendar").order_by("id")
+        SlaClock.objects.filter(tenant=tenant, ticket=ticket)
+        .select_related("policy", "calendar")
+        .order_by("id")
     )
 
 

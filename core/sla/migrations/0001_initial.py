@@ -5,113 +5,255 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('tenancy', '0001_initial'),
-        ('tickets', '0002_search'),
+        ("tenancy", "0001_initial"),
+        ("tickets", "0002_search"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='BusinessCalendar',
+            name="BusinessCalendar",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100)),
-                ('timezone', models.CharField(default='UTC', help_text='An IANA zone, e.g. Europe/Berlin.', max_length=64)),
-                ('weekly_hours', models.JSONField(default=dict, help_text='{"mon": [["09:00", "17:00"]], ...}; days left out are closed.')),
-                ('holidays', models.JSONField(blank=True, default=list, help_text='[{"date": "2026-12-25", "name": "..."}]')),
-                ('is_default', models.BooleanField(default=False, help_text='Used by policies that name no calendar.')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('tenant', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='tenancy.tenant')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100)),
+                (
+                    "timezone",
+                    models.CharField(
+                        default="UTC", help_text="An IANA zone, e.g. Europe/Berlin.", max_length=64
+                    ),
+                ),
+                (
+                    "weekly_hours",
+                    models.JSONField(
+                        default=dict,
+                        help_text='{"mon": [["09:00", "17:00"]], ...}; days left out are closed.',
+                    ),
+                ),
+                (
+                    "holidays",
+                    models.JSONField(
+                        blank=True, default=list, help_text='[{"date": "2026-12-25", "name": "..."}]'
+                    ),
+                ),
+                (
+                    "is_default",
+                    models.BooleanField(default=False, help_text="Used by policies that name no calendar."),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "tenant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="tenancy.tenant"
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='SlaPolicy',
+            name="SlaPolicy",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100)),
-                ('position', models.PositiveIntegerField(default=0)),
-                ('enabled', models.BooleanField(default=True)),
-                ('conditions', models.JSONField(blank=True, default=dict, help_text='sla.schemas.PolicyConditions')),
-                ('targets', models.JSONField(default=dict, help_text='sla.schemas.PolicyTargets: minutes per priority')),
-                ('business_hours', models.BooleanField(default=True, help_text='Count business minutes of the calendar; off counts calendar minutes.')),
-                ('pause_statuses', models.JSONField(blank=True, default=list, help_text='Status categories that stop the clocks.')),
-                ('warning_fraction', models.FloatField(default=0.75, help_text='Warn when this share of a target is used.')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('calendar', models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='sla.businesscalendar')),
-                ('tenant', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='tenancy.tenant')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100)),
+                ("position", models.PositiveIntegerField(default=0)),
+                ("enabled", models.BooleanField(default=True)),
+                (
+                    "conditions",
+                    models.JSONField(blank=True, default=dict, help_text="sla.schemas.PolicyConditions"),
+                ),
+                (
+                    "targets",
+                    models.JSONField(
+                        default=dict, help_text="sla.schemas.PolicyTargets: minutes per priority"
+                    ),
+                ),
+                (
+                    "business_hours",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Count business minutes of the calendar; off counts calendar minutes.",
+                    ),
+                ),
+                (
+                    "pause_statuses",
+                    models.JSONField(
+                        blank=True, default=list, help_text="Status categories that stop the clocks."
+                    ),
+                ),
+                (
+                    "warning_fraction",
+                    models.FloatField(default=0.75, help_text="Warn when this share of a target is used."),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "calendar",
+                    models.ForeignKey(
+                        blank=True,
+                        db_index=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="sla.businesscalendar",
+                    ),
+                ),
+                (
+                    "tenant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="tenancy.tenant"
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='SlaClock',
+            name="SlaClock",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('metric', models.CharField(choices=[('first_response', 'First Response'), ('next_response', 'Next Response'), ('resolution', 'Resolution')], max_length=20)),
-                ('target_minutes', models.PositiveIntegerField()),
-                ('warning_fraction', models.FloatField(default=0.75)),
-                ('started_at', models.DateTimeField()),
-                ('running_since', models.DateTimeField(help_text='Start of the current running segment.', null=True)),
-                ('elapsed_minutes', models.FloatField(default=0, help_text='Minutes used in earlier segments.')),
-                ('paused_at', models.DateTimeField(null=True)),
-                ('due_at', models.DateTimeField(null=True)),
-                ('warn_at', models.DateTimeField(null=True)),
-                ('achieved_at', models.DateTimeField(null=True)),
-                ('warning_sent_at', models.DateTimeField(null=True)),
-                ('breached_at', models.DateTimeField(null=True)),
-                ('calendar', models.ForeignKey(db_index=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='sla.businesscalendar')),
-                ('tenant', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='tenancy.tenant')),
-                ('ticket', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='sla_clocks', to='tickets.ticket')),
-                ('policy', models.ForeignKey(db_index=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='sla.slapolicy')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "metric",
+                    models.CharField(
+                        choices=[
+                            ("first_response", "First Response"),
+                            ("next_response", "Next Response"),
+                            ("resolution", "Resolution"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("target_minutes", models.PositiveIntegerField()),
+                ("warning_fraction", models.FloatField(default=0.75)),
+                ("started_at", models.DateTimeField()),
+                (
+                    "running_since",
+                    models.DateTimeField(help_text="Start of the current running segment.", null=True),
+                ),
+                (
+                    "elapsed_minutes",
+                    models.FloatField(default=0, help_text="Minutes used in earlier segments."),
+                ),
+                ("paused_at", models.DateTimeField(null=True)),
+                ("due_at", models.DateTimeField(null=True)),
+                ("warn_at", models.DateTimeField(null=True)),
+                ("achieved_at", models.DateTimeField(null=True)),
+                ("warning_sent_at", models.DateTimeField(null=True)),
+                ("breached_at", models.DateTimeField(null=True)),
+                (
+                    "calendar",
+                    models.ForeignKey(
+                        db_index=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="sla.businesscalendar",
+                    ),
+                ),
+                (
+                    "tenant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="tenancy.tenant"
+                    ),
+                ),
+                (
+                    "ticket",
+                    models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="sla_clocks",
+                        to="tickets.ticket",
+                    ),
+                ),
+                (
+                    "policy",
+                    models.ForeignKey(
+                        db_index=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="sla.slapolicy",
+                    ),
+                ),
             ],
         ),
         migrations.AddConstraint(
-            model_name='businesscalendar',
-            constraint=models.UniqueConstraint(fields=('tenant', 'name'), name='calendar_tenant_name_uniq'),
+            model_name="businesscalendar",
+            constraint=models.UniqueConstraint(fields=("tenant", "name"), name="calendar_tenant_name_uniq"),
         ),
         migrations.AddConstraint(
-            model_name='businesscalendar',
-            constraint=models.UniqueConstraint(condition=models.Q(('is_default', True)), fields=('tenant',), name='calendar_one_default'),
+            model_name="businesscalendar",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("is_default", True)), fields=("tenant",), name="calendar_one_default"
+            ),
         ),
         migrations.AddIndex(
-            model_name='slapolicy',
-            index=models.Index(fields=['tenant', 'position', 'id'], name='slapolicy_order_idx'),
+            model_name="slapolicy",
+            index=models.Index(fields=["tenant", "position", "id"], name="slapolicy_order_idx"),
         ),
         migrations.AddIndex(
-            model_name='slapolicy',
-            index=models.Index(fields=['tenant', 'calendar'], name='slapolicy_calendar_idx'),
+            model_name="slapolicy",
+            index=models.Index(fields=["tenant", "calendar"], name="slapolicy_calendar_idx"),
         ),
         migrations.AddConstraint(
-            model_name='slapolicy',
-            constraint=models.UniqueConstraint(fields=('tenant', 'name'), name='slapolicy_tenant_name_uniq'),
+            model_name="slapolicy",
+            constraint=models.UniqueConstraint(fields=("tenant", "name"), name="slapolicy_tenant_name_uniq"),
         ),
         migrations.AddIndex(
-            model_name='slaclock',
-            index=models.Index(condition=models.Q(('running_since__isnull', False), ('warning_sent_at__isnull', True)), fields=['tenant', 'warn_at'], name='slaclock_warn_idx'),
+            model_name="slaclock",
+            index=models.Index(
+                condition=models.Q(("running_since__isnull", False), ("warning_sent_at__isnull", True)),
+                fields=["tenant", "warn_at"],
+                name="slaclock_warn_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='slaclock',
-            index=models.Index(condition=models.Q(('breached_at__isnull', True), ('running_since__isnull', False)), fields=['tenant', 'due_at'], name='slaclock_due_idx'),
+            model_name="slaclock",
+            index=models.Index(
+                condition=models.Q(("breached_at__isnull", True), ("running_since__isnull", False)),
+                fields=["tenant", "due_at"],
+                name="slaclock_due_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='slaclock',
-            index=models.Index(condition=models.Q(('running_since__isnull', False), ('warning_sent_at__isnull', True)), fields=['warn_at'], name='slaclock_warn_platform_idx'),
+            model_name="slaclock",
+            index=models.Index(
+                condition=models.Q(("running_since__isnull", False), ("warning_sent_at__isnull", True)),
+                fields=["warn_at"],
+                name="slaclock_warn_platform_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='slaclock',
-            index=models.Index(condition=models.Q(('breached_at__isnull', True), ('running_since__isnull', False)), fields=['due_at'], name='slaclock_due_platform_idx'),
+            model_name="slaclock",
+            index=models.Index(
+                condition=models.Q(("breached_at__isnull", True), ("running_since__isnull", False)),
+                fields=["due_at"],
+                name="slaclock_due_platform_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='slaclock',
-            index=models.Index(fields=['tenant', 'policy'], name='slaclock_policy_idx'),
+            model_name="slaclock",
+            index=models.Index(fields=["tenant", "policy"], name="slaclock_policy_idx"),
         ),
         migrations.AddIndex(
-            model_name='slaclock',
-            index=models.Index(fields=['tenant', 'calendar'], name='slaclock_calendar_idx'),
+            model_name="slaclock",
+            index=models.Index(fields=["tenant", "calendar"], name="slaclock_calendar_idx"),
         ),
         migrations.AddConstraint(
-            model_name='slaclock',
-            constraint=models.UniqueConstraint(fields=('tenant', 'ticket', 'metric'), name='slaclock_ticket_metric_uniq'),
+            model_name="slaclock",
+            constraint=models.UniqueConstraint(
+                fields=("tenant", "ticket", "metric"), name="slaclock_ticket_metric_uniq"
+            ),
         ),
     ]

@@ -28,15 +28,17 @@ def calendar_spec(cal: BusinessCalendar | None) -> Calendar | None:
     """The engine's calendar for a row; None means calendar minutes (always open)."""
     if cal is None:
         return None
-    return CalendarSpec(timezone=cal.timezone, weekly_hours=cal.weekly_hours, holidays=cal.holidays).to_calendar()
+    return CalendarSpec(
+        timezone=cal.timezone, weekly_hours=cal.weekly_hours, holidays=cal.holidays
+    ).to_calendar()
 
 
 def policy_for(*, tenant: Tenant, ticket: Ticket) -> SlaPolicy | None:
     """The first enabled policy, by position, that matches and has targets for the priority."""
     for policy in SlaPolicy.objects.filter(tenant=tenant, enabled=True).order_by("position", "id"):
-        if PolicyConditions.model_validate(policy.conditions).matches(ticket) and PolicyTargets.model_validate(
-            policy.targets
-        ).for_priority(ticket.priority):
+        if PolicyConditions.model_validate(policy.conditions).matches(
+            ticket
+        ) and PolicyTargets.model_validate(policy.targets).for_priority(ticket.priority):
             return policy
     return None
 
@@ -115,7 +117,9 @@ def _new_clock(ticket: Ticket, metric: str, start: dt.datetime) -> SlaClock:
     )
 
 
-def _apply_policy(clock: SlaClock, policy: SlaPolicy, calendar: BusinessCalendar | None, minutes: int) -> None:
+def _apply_policy(
+    clock: SlaClock, policy: SlaPolicy, calendar: BusinessCalendar | None, minutes: int
+) -> None:
     clock.policy, clock.calendar = policy, calendar
     clock.target_minutes, clock.warning_fraction = minutes, policy.warning_fraction
     _schedule(clock)
@@ -134,13 +138,20 @@ def _is_staff_reply(tenant: Tenant, ticket: Ticket, data: dict[str, Any]) -> boo
 
 @transaction.atomic
 def sla_sync(
-    *, tenant: Tenant, ticket_id: int, at: dt.datetime, event_type: str = "", data: dict[str, Any] | None = None
+    *,
+    tenant: Tenant,
+    ticket_id: int,
+    at: dt.datetime,
+    event_type: str = "",
+    data: dict[str, Any] | None = None,
 ) -> list[SlaClock]:
     """Bring a ticket's clocks in line with its state after a change that happened `at`."""
     ticket = Ticket.objects.select_for_update(of=("self",)).filter(tenant=tenant, id=ticket_id).first()
     if ticket is None:
         return []
-    clocks = {c.metric: c for c in SlaClock.objects.filter(tenant=tenant, ticket=ticket).select_related("calendar")}
+    clocks = {
+        c.metric: c for c in SlaClock.objects.filter(tenant=tenant, ticket=ticket).select_related("calendar")
+    }
     policy = policy_for(tenant=tenant, ticket=ticket)
     targets = PolicyTargets.model_validate(policy.targets).for_priority(ticket.priority) if policy else {}
     calendar = _policy_calendar(policy) if policy else None
@@ -158,7 +169,11 @@ def sla_sync(
     if Metric.NEXT_RESPONSE in targets and event_type == "message.added":
         reply = _is_staff_reply(tenant, ticket, data or {})
         current = clocks.get(Metric.NEXT_RESPONSE)
-        if reply is False and ticket.first_response_at is not None and (current is None or current.achieved_at):
+        if (
+            reply is False
+            and ticket.first_response_at is not None
+            and (current is None or current.achieved_at)
+        ):
             # The customer wrote after being answered: a new next-response episode starts.
             if current is not None:
                 current.delete()

@@ -43,7 +43,9 @@ def _save_unique(obj: Any, message: str) -> None:
 
 
 @transaction.atomic
-def calendar_save(*, tenant: Tenant, calendar: BusinessCalendar | None = None, **changes: Any) -> BusinessCalendar:
+def calendar_save(
+    *, tenant: Tenant, calendar: BusinessCalendar | None = None, **changes: Any
+) -> BusinessCalendar:
     """Create (calendar None) or update a calendar; one default per tenant."""
     _unknown(changes, CALENDAR_FIELDS)
     cal = calendar or BusinessCalendar(tenant=tenant)
@@ -60,7 +62,9 @@ def calendar_save(*, tenant: Tenant, calendar: BusinessCalendar | None = None, *
     cal.weekly_hours = {day: [list(span) for span in spans] for day, spans in spec.weekly_hours.items()}
     cal.holidays = [h.model_dump(mode="json") for h in spec.holidays]
     if cal.is_default:
-        BusinessCalendar.objects.filter(tenant=tenant, is_default=True).exclude(pk=cal.pk).update(is_default=False)
+        BusinessCalendar.objects.filter(tenant=tenant, is_default=True).exclude(pk=cal.pk).update(
+            is_default=False
+        )
     _save_unique(cal, "A calendar with this name exists.")
     return cal
 
@@ -93,11 +97,15 @@ def policy_save(*, tenant: Tenant, policy: SlaPolicy | None = None, **changes: A
     obj.name = (obj.name or "").strip()[:100]
     if not obj.name:
         raise ValidationError({"name": "A policy needs a name."})
-    obj.conditions = validated(PolicyConditions, obj.conditions or {}, "conditions").model_dump(exclude_none=True)
+    obj.conditions = validated(PolicyConditions, obj.conditions or {}, "conditions").model_dump(
+        exclude_none=True
+    )
     obj.targets = validated(PolicyTargets, obj.targets, "targets").model_dump(exclude_none=True)
     bad = set(obj.pause_statuses or []) - PAUSABLE
     if bad:
-        raise ValidationError({"pause_statuses": f"Use status categories among {', '.join(sorted(PAUSABLE))}."})
+        raise ValidationError(
+            {"pause_statuses": f"Use status categories among {', '.join(sorted(PAUSABLE))}."}
+        )
     if not 0 < obj.warning_fraction < 1:
         raise ValidationError({"warning_fraction": "Give a fraction between 0 and 1, e.g. 0.75."})
     _save_unique(obj, "A policy with this name exists.")

@@ -23,7 +23,9 @@ BATCH = 500
 def _fire_warnings(tenant_id: int, now: dt.datetime, batch: int) -> int:
     clocks = list(
         SlaClock.objects.select_for_update(of=("self",), skip_locked=True)
-        .filter(tenant_id=tenant_id, running_since__isnull=False, warning_sent_at__isnull=True, warn_at__lte=now)
+        .filter(
+            tenant_id=tenant_id, running_since__isnull=False, warning_sent_at__isnull=True, warn_at__lte=now
+        )
         .select_related("ticket")
         .order_by("warn_at")[:batch]
     )

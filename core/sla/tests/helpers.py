@@ -55,8 +55,7 @@ def reply(world: Any, ticket: Any, author: Any, text: str = "hello") -> None:
 def events_of(tenant: Any, type_: str) -> list[dict[str, Any]]:
     with tenant_context(tenant.id):
         return [
-            row.envelope
-            for row in OutboxEvent.objects.filter(tenant_id=tenant.id, type=type_).order_by("id")
+            row.envelope for row in OutboxEvent.objects.filter(tenant_id=tenant.id, type=type_).order_by("id")
         ]
 
 

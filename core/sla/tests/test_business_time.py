@@ -84,7 +84,9 @@ def test_night_shift_across_midnight():
     start = local(BERLIN, 2026, 6, 1, 23, 0)
     assert add_business_minutes(cal, start, 120).astimezone(BERLIN) == local(BERLIN, 2026, 6, 2, 1, 0)
     assert add_business_minutes(cal, start, 7 * 60).astimezone(BERLIN) == local(BERLIN, 2026, 6, 2, 6, 0)
-    assert add_business_minutes(cal, start, 7 * 60 + 30).astimezone(BERLIN) == local(BERLIN, 2026, 6, 8, 22, 30)
+    assert add_business_minutes(cal, start, 7 * 60 + 30).astimezone(BERLIN) == local(
+        BERLIN, 2026, 6, 8, 22, 30
+    )
 
 
 def test_a_calendar_without_hours_fails_loudly():
@@ -113,7 +115,12 @@ def test_adding_then_measuring_gives_back_the_minutes(tz):
     rng = random.Random(20261125)
     cal = Calendar(
         tz=tz,
-        weekly={0: ((8 * 60, 12 * 60), (13 * 60, 18 * 60)), 2: ((0, 1440),), 4: ((9 * 60, 17 * 60),), 6: ((60, 180),)},
+        weekly={
+            0: ((8 * 60, 12 * 60), (13 * 60, 18 * 60)),
+            2: ((0, 1440),),
+            4: ((9 * 60, 17 * 60),),
+            6: ((60, 180),),
+        },
         holidays=frozenset({dt.date(2026, 4, 3), dt.date(2026, 10, 2)}),
     )
     base = dt.datetime(2026, 1, 1, tzinfo=UTC)
@@ -124,4 +131,6 @@ def test_adding_then_measuring_gives_back_the_minutes(tz):
         assert due > start
         assert business_minutes_between(cal, start, due) == pytest.approx(minutes)
         # the due instant is inside open time (or at an interval's end)
-        assert business_minutes_between(cal, start, due - dt.timedelta(minutes=1)) == pytest.approx(minutes - 1)
+        assert business_minutes_between(cal, start, due - dt.timedelta(minutes=1)) == pytest.approx(
+            minutes - 1
+        )

@@ -101,7 +101,10 @@ def test_sweep_queries_use_the_partial_due_indexes(acme):
 
     with tenant_context(acme.tenant.id):
         qs = SlaClock.objects.filter(
-            tenant_id=acme.tenant.id, running_since__isnull=False, breached_at__isnull=True, due_at__lte=ny(2026, 1, 1)
+            tenant_id=acme.tenant.id,
+            running_since__isnull=False,
+            breached_at__isnull=True,
+            due_at__lte=ny(2026, 1, 1),
         ).order_by("due_at")[:500]
         sql, params = qs.query.sql_with_params()
         assert re.search(r"Index (Only )?Scan using slaclock_due(_platform)?_idx", _plan(sql, params))
