@@ -17,6 +17,7 @@ from kb.api_public import router as kb_public_router
 from kb.api_staff import router as kb_staff_router
 from notifications.api import router as notifications_router
 from realtime_auth.api import router as realtime_router
+from assignment.api import router as assignment_router
 from sla.api import router as sla_router
 from tenancy.api import router as tenancy_router
 from tickets.api.messages import router as ticket_messages_router
@@ -87,3 +88,4 @@ api.add_router("/", ticket_messages_router)
 api.add_router("/", ticket_settings_router)
 api.add_router("/", ticket_search_router)
 api.add_router("/", sla_router)
+api.add_router("/", assignment_router)

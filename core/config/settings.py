@@ -303,6 +303,7 @@ CELERY_BEAT_SCHEDULE = {
 FRONTLINE_EVENT_SUBSCRIBERS: list[str] = [
     "notifications.subscriber.handle",
     "webhooks.subscriber.handle",
+    "assignment.subscribers.on_ticket_event",
     "sla.subscribers.on_ticket_event",
 ]
 FRONTLINE_STREAM_MAXLEN = int(os.environ.get("FRONTLINE_STREAM_MAXLEN", "10000"))

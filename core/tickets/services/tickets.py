@@ -197,7 +197,9 @@ def _set_status(ticket: Ticket, tenant: Tenant, value: str, *, force: bool = Fal
     ticket.custom_status = custom
 
 
-def _apply(ticket: Ticket, tenant: Tenant, actor: Membership, changes: dict[str, Any]) -> dict[str, tuple]:
+def _apply(
+    ticket: Ticket, tenant: Tenant, actor: Membership | None, changes: dict[str, Any]
+) -> dict[str, tuple]:
     """Apply `changes` to the instance; return {field: (old, new)} of what really changed."""
     before = {
         "subject": ticket.subject,
@@ -244,7 +246,7 @@ def _apply(ticket: Ticket, tenant: Tenant, actor: Membership, changes: dict[str,
             tenant=tenant,
             current=ticket.custom_fields,
             incoming=changes["custom_fields"] or {},
-            staff=actor.is_staff_role,
+            staff=actor is None or actor.is_staff_role,
         )
     if "due_at" in changes:
         ticket.due_at = changes["due_at"]
@@ -292,13 +294,20 @@ def _followers_set(*, tenant: Tenant, ticket: Ticket, ids: list[int]) -> tuple[l
 
 @transaction.atomic
 def ticket_update(
-    *, tenant: Tenant, ticket: Ticket, actor: Membership, changes: dict[str, Any], via: str = Channel.API
+    *,
+    tenant: Tenant,
+    ticket: Ticket,
+    actor: Membership | None,
+    changes: dict[str, Any],
+    via: str = Channel.API,
 ) -> Ticket:
-    """Change fields of a ticket, check the status transition, record history and events."""
+    """Change fields of a ticket, check the status transition, record history and events.
+
+    `actor` None is the system (assignment, a trigger...): staff rights, and `via` names the rule."""
     unknown = set(changes) - STAFF_FIELDS - {"add_tags", "remove_tags"}
     if unknown:
         raise ValidationError({name: "Unknown field." for name in unknown})
-    if not actor.is_staff_role:
+    if actor is not None and not actor.is_staff_role:
         _check_customer_changes(ticket, actor, changes)
     if ticket.status == StatusCategory.CLOSED and changes:
         raise ValidationError({"status": "A closed ticket cannot change; open a follow-up ticket instead."})
@@ -325,7 +334,7 @@ def ticket_update(
     return locked
 
 
-def _emit_update_events(ticket: Ticket, actor: Membership, via: str, diff: dict[str, tuple]) -> None:
+def _emit_update_events(ticket: Ticket, actor: Membership | None, via: str, diff: dict[str, tuple]) -> None:
     if "status" in diff:
         emit_ticket_event(
             ticket=ticket,
