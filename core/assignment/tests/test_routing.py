@@ -36,7 +36,9 @@ def test_round_robin_team_takes_turns_and_records_the_rule(two_tenants):
     assert got == [a.id for a in agents] * 2
     with tenant_context(acme.tenant.id):
         ticket = Ticket.objects.filter(tenant=acme.tenant, assignee_id=agents[0].id).order_by("id").first()
-        change = [c for c in ticket_history(tenant=acme.tenant, ticket=ticket) if c.field == "assignee_id"][0]
+        change = next(
+            c for c in ticket_history(tenant=acme.tenant, ticket=ticket) if c.field == "assignee_id"
+        )
     assert change.via == "assignment:round_robin"
     assert change.actor_id is None
 
