@@ -296,6 +296,7 @@ CELERY_BEAT_SCHEDULE = {
     "outbound-email-sweep": {"task": "email_channel.tasks.sweep_pending", "schedule": 10.0},
     "notification-digests": {"task": "notifications.tasks.send_digests", "schedule": 3600.0},
     "sla-sweep": {"task": "sla.tasks.sla_sweep", "schedule": 30.0},
+    "time-rules": {"task": "automations.tasks.run_time_rules", "schedule": 300.0},
 }
 
 # -- domain events ----------------------------------------------------------------
@@ -305,6 +306,7 @@ FRONTLINE_EVENT_SUBSCRIBERS: list[str] = [
     "webhooks.subscriber.handle",
     "assignment.subscribers.on_ticket_event",
     "sla.subscribers.on_ticket_event",
+    "automations.subscribers.on_event",
 ]
 FRONTLINE_STREAM_MAXLEN = int(os.environ.get("FRONTLINE_STREAM_MAXLEN", "10000"))
 FRONTLINE_STREAM_MAX_AGE_SECONDS = int(os.environ.get("FRONTLINE_STREAM_MAX_AGE_SECONDS", str(24 * 3600)))

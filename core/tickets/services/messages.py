@@ -30,7 +30,8 @@ def message_add(
     """A reply or note. The requester's reply reopens a solved or pending ticket; a staff
     reply opens a new one and sets the first response time."""
     staff = author is not None and author.is_staff_role
-    if internal and not staff:
+    # author None is the system (a rule's internal note); customers may not write notes.
+    if internal and author is not None and not staff:
         raise PermissionDenied("Only staff can add internal notes.")
     if channel not in Channel.values:
         raise ValidationError({"channel": f"Use one of {', '.join(Channel.values)}."})

@@ -1,0 +1,1 @@
+"""Automation writes: configuration, the rule engine, triggers, time rules, macros and deliveries."""
