@@ -19,6 +19,7 @@ from notifications.api import router as notifications_router
 from realtime_auth.api import router as realtime_router
 from assignment.api import router as assignment_router
 from automations.api import router as automations_router
+from csat.api import router as csat_router
 from sla.api import router as sla_router
 from tenancy.api import router as tenancy_router
 from tickets.api.messages import router as ticket_messages_router
@@ -91,3 +92,4 @@ api.add_router("/", ticket_search_router)
 api.add_router("/", sla_router)
 api.add_router("/", assignment_router)
 api.add_router("/", automations_router)
+api.add_router("/", csat_router)

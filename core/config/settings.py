@@ -307,6 +307,7 @@ FRONTLINE_EVENT_SUBSCRIBERS: list[str] = [
     "assignment.subscribers.on_ticket_event",
     "sla.subscribers.on_ticket_event",
     "automations.subscribers.on_event",
+    "csat.subscribers.on_status_changed",
 ]
 FRONTLINE_STREAM_MAXLEN = int(os.environ.get("FRONTLINE_STREAM_MAXLEN", "10000"))
 FRONTLINE_STREAM_MAX_AGE_SECONDS = int(os.environ.get("FRONTLINE_STREAM_MAX_AGE_SECONDS", str(24 * 3600)))

@@ -78,12 +78,13 @@ def _stop(clock: SlaClock, at: dt.datetime) -> None:
 
 
 def _achieve(clock: SlaClock, at: dt.datetime, ticket: Ticket) -> None:
+    due = clock.due_at
     _stop(clock, at)
     clock.achieved_at, clock.paused_at = at, None
     if clock.breached_at is None and clock.elapsed_minutes > clock.target_minutes:
         # Missed before the sweep saw it: the breach still fires, once.
-        clock.breached_at = at
-        emit_sla_event(ticket=ticket, clock=clock, type="sla.breached")
+        clock.breached_at = due or at
+        emit_sla_event(ticket=ticket, clock=clock, type="sla.breached", due_at=due or at)
 
 
 def _resume(clock: SlaClock, at: dt.datetime) -> None:
@@ -91,8 +92,11 @@ def _resume(clock: SlaClock, at: dt.datetime) -> None:
     _schedule(clock)
 
 
-def emit_sla_event(*, ticket: Ticket, clock: SlaClock, type: str) -> None:
+def emit_sla_event(*, ticket: Ticket, clock: SlaClock, type: str, due_at: dt.datetime | None = None) -> None:
+    """`sla.warning` / `sla.breached` with the ticket's fields, the metric and when it is (was) due."""
     from events.services import event_record
+
+    due = due_at or clock.due_at
 
     event_record(
         tenant_id=ticket.tenant_id,
@@ -101,7 +105,7 @@ def emit_sla_event(*, ticket: Ticket, clock: SlaClock, type: str) -> None:
             ticket,
             subject=ticket.subject,
             metric=clock.metric,
-            due_at=clock.due_at.isoformat() if clock.due_at else None,
+            due_at=due.isoformat() if due else None,
             policy_id=clock.policy_id,
             target_minutes=clock.target_minutes,
         ),

@@ -1,0 +1,35 @@
+"""The rating email: a link per answer, to the tenant's host, signed for this survey.
+tenant-queries: allowed (reads one survey inside its tenant's context, like a selector).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.mail import send_mail
+
+from csat.models import CsatSurvey, Scale
+from csat.services import survey_link
+from tenancy.context import tenant_context
+
+
+def csat_email_send(*, tenant_id: int, survey_id: int) -> bool:
+    with tenant_context(tenant_id):
+        survey = (
+            CsatSurvey.objects.select_related("ticket", "requester__user", "tenant")
+            .filter(tenant_id=tenant_id, id=survey_id)
+            .first()
+        )
+        if survey is None or survey.rated_at is not None:
+            return False
+        link = survey_link(survey, survey.tenant)
+        answers = ["good", "bad"] if survey.scale == Scale.GOOD_BAD else [str(n) for n in range(5, 0, -1)]
+        lines = [f"How did we do on #{survey.ticket.number} {survey.ticket.subject}?", ""]
+        lines += [f"  {answer}: {link}?rating={answer}" for answer in answers]
+        lines += ["", "You can add a comment on the page that opens."]
+        send_mail(
+            f"[{survey.tenant.name}] How did we do? (#{survey.ticket.number})",
+            "\n".join(lines),
+            settings.DEFAULT_FROM_EMAIL,
+            [survey.requester.user.email],
+        )
+        return True

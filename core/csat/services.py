@@ -1,0 +1,126 @@
+"""CSAT writes: settings, asking on solve (with a signed one-click link), recording a rating."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from contracts.events import Actor, Visibility
+from csat.models import CsatSettings, CsatSurvey, Scale
+from tenancy.models import Membership, Tenant
+from tickets.models import StatusCategory, Ticket
+from tickets.services.common import ticket_event_data
+
+LABELS = {"good": 5, "bad": 1}
+MAX_COMMENT = 5000
+
+
+def csat_settings_get(*, tenant: Tenant) -> CsatSettings:
+    return CsatSettings.objects.filter(tenant=tenant).first() or CsatSettings(tenant=tenant)
+
+
+@transaction.atomic
+def csat_settings_set(*, tenant: Tenant, **changes: object) -> CsatSettings:
+    current, _ = CsatSettings.objects.get_or_create(tenant=tenant)
+    for key, value in changes.items():
+        if key not in {"enabled", "scale", "email_requester"}:
+            raise ValidationError({key: "Unknown field."})
+        setattr(current, key, value)
+    if current.scale not in Scale.values:
+        raise ValidationError({"scale": f"Use one of {', '.join(Scale.values)}."})
+    current.save()
+    return current
+
+
+def survey_token(survey: CsatSurvey) -> str:
+    """`<survey id>.<hmac>`: bound to the tenant and survey, unguessable, and not stored."""
+    message = f"csat:{survey.tenant_id}:{survey.id}:{survey.nonce}".encode()
+    digest = hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).hexdigest()[:40]
+    return f"{survey.id}.{digest}"
+
+
+def survey_by_token(*, tenant: Tenant, token: str) -> CsatSurvey | None:
+    survey_id, _, _ = token.partition(".")
+    if not survey_id.isdigit() or len(token) > 80:
+        return None
+    survey = CsatSurvey.objects.filter(tenant=tenant, id=int(survey_id)).select_related("ticket").first()
+    if survey is None or not hmac.compare_digest(survey_token(survey), token):
+        return None
+    return survey
+
+
+def survey_link(survey: CsatSurvey, tenant: Tenant) -> str:
+    scheme = "https" if settings.SESSION_COOKIE_SECURE else "http"
+    port = "" if scheme == "https" else f":{settings.WEB_PORT}"
+    return f"{scheme}://{tenant.slug}.{settings.BASE_DOMAIN}{port}/api/v1/csat/surveys/{survey_token(survey)}"
+
+
+@transaction.atomic
+def csat_request(*, tenant: Tenant, ticket_id: int) -> CsatSurvey | None:
+    """Called when a ticket is solved: make (or refresh) its survey and queue the email."""
+    config = csat_settings_get(tenant=tenant)
+    ticket = Ticket.objects.filter(tenant=tenant, id=ticket_id).first()
+    if not config.enabled or ticket is None or ticket.status != StatusCategory.SOLVED:
+        return None
+    survey = CsatSurvey.objects.select_for_update().filter(tenant=tenant, ticket=ticket).first()
+    if survey is None:
+        survey = CsatSurvey(tenant=tenant, ticket=ticket, nonce=secrets.token_hex(16), scale=config.scale)
+    survey.requester_id, survey.agent_id, survey.team_id = (
+        ticket.requester_id,
+        ticket.assignee_id,
+        ticket.team_id,
+    )
+    survey.requested_at = timezone.now()
+    survey.save()
+    if config.email_requester:
+        survey_id = survey.id
+
+        def _send() -> None:
+            from csat.tasks import send_csat_email
+
+            send_csat_email.delay(tenant.id, survey_id)
+
+        transaction.on_commit(_send, robust=True)
+    return survey
+
+
+def _score(survey: CsatSurvey, rating: str | int) -> int:
+    if survey.scale == Scale.GOOD_BAD:
+        if rating not in LABELS:
+            raise ValidationError({"rating": "Answer good or bad."})
+        return LABELS[str(rating)]
+    if isinstance(rating, bool) or not isinstance(rating, int) or not 1 <= rating <= 5:
+        raise ValidationError({"rating": "Answer a number from 1 to 5."})
+    return rating
+
+
+@transaction.atomic
+def csat_rate(
+    *, tenant: Tenant, survey: CsatSurvey, rating: str | int, comment: str = "", by: Membership | None = None
+) -> CsatSurvey:
+    """Record (or change) the requester's rating; emits `csat.received`."""
+    if by is not None and by.id != survey.requester_id:
+        raise ValidationError({"rating": "Only the requester rates a ticket."})
+    survey = CsatSurvey.objects.select_for_update().select_related("ticket").get(tenant=tenant, id=survey.id)
+    survey.rating = _score(survey, rating)
+    survey.comment = (comment or "").strip()[:MAX_COMMENT]
+    survey.rated_at = timezone.now()
+    survey.save(update_fields=["rating", "comment", "rated_at"])
+    from events.services import event_record
+
+    ticket = survey.ticket
+    event_record(
+        tenant_id=tenant.id,
+        type="csat.received",
+        data=ticket_event_data(ticket, subject=ticket.subject, rating=survey.rating, comment=survey.comment),
+        actor=Actor(kind="user", id=by.user_id if by else None, name="requester"),
+        visibility=Visibility.INTERNAL,
+        subject_id=ticket.id,
+    )
+    return survey
