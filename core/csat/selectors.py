@@ -29,23 +29,25 @@ def csat_report(
     until: dt.datetime | None = None,
 ) -> list[dict[str, Any]]:
     """Responses, good, bad, average (1-5) and satisfaction share per agent, team or period."""
-    qs = CsatSurvey.objects.filter(tenant=tenant, rated_at__isnull=False)
+    rated = CsatSurvey.objects.filter(tenant=tenant, rated_at__isnull=False)
     if since:
-        qs = qs.filter(rated_at__gte=since)
+        rated = rated.filter(rated_at__gte=since)
     if until:
-        qs = qs.filter(rated_at__lt=until)
-    if group_by == "agent":
-        qs = qs.values(key=F("agent_id"))
-    elif group_by == "team":
-        qs = qs.values(key=F("team_id"))
-    else:
-        qs = qs.annotate(key=TRUNC[period]("rated_at", tzinfo=dt.UTC)).values("key")
-    rows = qs.annotate(
-        responses=Count("id"),
-        good=Count("id", filter=Q(rating__gte=GOOD)),
-        bad=Count("id", filter=Q(rating__lt=GOOD)),
-        average=Avg("rating"),
-    ).order_by("key")
+        rated = rated.filter(rated_at__lt=until)
+    key: Any = {"agent": F("agent_id"), "team": F("team_id")}.get(group_by) or TRUNC[period](
+        "rated_at", tzinfo=dt.UTC
+    )
+    rows: Any = (
+        rated.annotate(key=key)
+        .values("key")
+        .annotate(
+            responses=Count("id"),
+            good=Count("id", filter=Q(rating__gte=GOOD)),
+            bad=Count("id", filter=Q(rating__lt=GOOD)),
+            average=Avg("rating"),
+        )
+        .order_by("key")
+    )
     return [
         {
             **row,

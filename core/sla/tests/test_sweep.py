@@ -122,3 +122,22 @@ def test_sweep_queries_use_the_partial_due_indexes(acme):
     )
     with tenant_context(acme.tenant.id):
         assert "slaclock_due_platform_idx" in _plan(platform, [ny(2026, 1, 1)])
+
+
+def test_sla_event_payloads_carry_what_the_contract_asks(acme):
+    # contracts.payloads.SlaPayloadV1 (events branch): the ticket fields plus metric and due_at
+    with time_machine.travel(ny(2026, 6, 1, 9, 0), tick=False):
+        ticket = new_ticket(acme)
+    sweep_at(ny(2026, 6, 1, 9, 50))
+    (event,) = events_of(acme.tenant, "sla.warning")
+    data = event["data"]
+    assert data["ticket_id"] == ticket.id and data["number"] == ticket.number
+    assert data["requester_membership_id"] == acme.customer.id and data["status"] == "new"
+    assert data["subject"] == ticket.subject
+    assert data["metric"] == "first_response"
+    assert dt.datetime.fromisoformat(data["due_at"]) == ny(2026, 6, 1, 10, 0)
+    try:
+        from contracts.payloads import validate_payload  # type: ignore[import-not-found,unused-ignore]
+    except ImportError:  # the payload registry arrives with the events branch
+        return
+    validate_payload("sla.warning", 1, data)
