@@ -6,7 +6,6 @@ from typing import ClassVar
 
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
-from django.db.models import Q
 
 from tenancy.models import Membership, Team, TenantOwned
 
@@ -20,7 +19,7 @@ class Availability(models.TextChoices):
 class AgentProfile(TenantOwned):
     """An agent's routing state. Agents without a profile count as online with no capacity limit."""
 
-    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="+", db_index=False)
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="+")
     availability = models.CharField(max_length=10, choices=Availability.choices, default=Availability.ONLINE)
     capacity = models.PositiveIntegerField(
         null=True, blank=True, help_text="Most open tickets assigned at once; empty means no limit."
@@ -44,9 +43,7 @@ class AssignmentConfig(TenantOwned):
     queue on it and the round-robin cursor and capacity checks stay exact.
     """
 
-    team = models.ForeignKey(
-        Team, null=True, blank=True, on_delete=models.CASCADE, related_name="+", db_index=False
-    )
+    team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     strategy = models.CharField(max_length=40, help_text="A key of assignment.strategies.registry.")
     options = models.JSONField(default=dict, blank=True)
     enabled = models.BooleanField(default=True)
@@ -56,9 +53,9 @@ class AssignmentConfig(TenantOwned):
 
     class Meta:
         constraints: ClassVar = [
-            models.UniqueConstraint(fields=["tenant", "team"], name="assignmentconfig_team_uniq"),
+            # NULLS NOT DISTINCT: one tenant-default row (team empty) as well as one per team.
             models.UniqueConstraint(
-                fields=["tenant"], condition=Q(team__isnull=True), name="assignmentconfig_default_uniq"
+                fields=["tenant", "team"], name="assignmentconfig_team_uniq", nulls_distinct=False
             ),
         ]
 

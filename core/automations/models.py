@@ -61,7 +61,7 @@ class RuleRun(TenantOwned):
 
     kind = models.CharField(max_length=10, choices=Kind.choices)
     rule_id = models.BigIntegerField()
-    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="+", db_index=False)
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="+")
     event_id = models.UUIDField(null=True, blank=True)
     # For time rules: the instant the hours were counted from; a rule fires once per anchor.
     anchor = models.DateTimeField(null=True, blank=True)
@@ -97,7 +97,7 @@ class Delivery(TenantOwned):
         FAILED = "failed"
 
     kind = models.CharField(max_length=10, choices=Kind.choices)
-    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="+", db_index=False)
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="+")
     rule = models.CharField(max_length=40, help_text="trigger:<id> or time_rule:<id>")
     target = models.TextField(help_text="Email address, membership ids or URL.")
     subject = models.CharField(max_length=250, blank=True)
@@ -110,7 +110,6 @@ class Delivery(TenantOwned):
     class Meta:
         indexes: ClassVar = [
             models.Index(fields=["tenant", "status", "id"], name="delivery_status_idx"),
-            models.Index(fields=["tenant", "ticket"], name="delivery_ticket_idx"),
         ]
 
     def __str__(self) -> str:
@@ -127,7 +126,6 @@ class Macro(TenantOwned):
         blank=True,
         on_delete=models.CASCADE,
         related_name="+",
-        db_index=False,
         help_text="Empty: shared with every agent; else personal.",
     )
     actions = models.JSONField(default=list, blank=True, help_text="automations.schemas.MacroActions")

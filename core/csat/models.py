@@ -34,14 +34,10 @@ class CsatSettings(TenantOwned):
 class CsatSurvey(TenantOwned):
     """The rating request of one ticket; agent and team are those who solved it (for reports)."""
 
-    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="+", db_index=False)
-    requester = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="+", db_index=False)
-    agent = models.ForeignKey(
-        Membership, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False
-    )
-    team = models.ForeignKey(
-        Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False
-    )
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="+")
+    requester = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="+")
+    agent = models.ForeignKey(Membership, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     scale = models.CharField(max_length=10, choices=Scale.choices)
     # The link's token is an HMAC of (tenant, survey, nonce): nothing secret is stored.
     nonce = models.CharField(max_length=32)
@@ -58,7 +54,6 @@ class CsatSurvey(TenantOwned):
             models.Index(fields=["tenant", "rated_at"], name="csat_rated_idx"),
             models.Index(fields=["tenant", "agent", "rated_at"], name="csat_agent_idx"),
             models.Index(fields=["tenant", "team", "rated_at"], name="csat_team_idx"),
-            models.Index(fields=["tenant", "requester"], name="csat_requester_idx"),
         ]
 
     def __str__(self) -> str:

@@ -47,7 +47,7 @@ class SlaPolicy(TenantOwned):
         default=True, help_text="Count business minutes of the calendar; off counts calendar minutes."
     )
     calendar = models.ForeignKey(
-        BusinessCalendar, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
+        BusinessCalendar, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     pause_statuses = models.JSONField(
         default=list, blank=True, help_text="Status categories that stop the clocks."
@@ -61,7 +61,6 @@ class SlaPolicy(TenantOwned):
         ]
         indexes: ClassVar = [
             models.Index(fields=["tenant", "position", "id"], name="slapolicy_order_idx"),
-            models.Index(fields=["tenant", "calendar"], name="slapolicy_calendar_idx"),
         ]
 
     def __str__(self) -> str:
@@ -83,15 +82,11 @@ _RUNNING_UNBREACHED = Q(running_since__isnull=False, breached_at__isnull=True)
 class SlaClock(TenantOwned):
     """One SLA metric of one ticket: its target, time used so far, and due/warning instants."""
 
-    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="sla_clocks", db_index=False)
-    policy = models.ForeignKey(
-        SlaPolicy, null=True, on_delete=models.SET_NULL, related_name="+", db_index=False
-    )
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="sla_clocks")
+    policy = models.ForeignKey(SlaPolicy, null=True, on_delete=models.SET_NULL, related_name="+")
     metric = models.CharField(max_length=20, choices=Metric.choices)
     target_minutes = models.PositiveIntegerField()
-    calendar = models.ForeignKey(
-        BusinessCalendar, null=True, on_delete=models.SET_NULL, related_name="+", db_index=False
-    )
+    calendar = models.ForeignKey(BusinessCalendar, null=True, on_delete=models.SET_NULL, related_name="+")
     warning_fraction = models.FloatField(default=0.75)
     started_at = models.DateTimeField()
     running_since = models.DateTimeField(null=True, help_text="Start of the current running segment.")
@@ -116,8 +111,6 @@ class SlaClock(TenantOwned):
             # outbox's), then works inside each tenant through the tenant-led indexes above.
             models.Index(fields=["warn_at"], condition=_RUNNING_UNWARNED, name="slaclock_warn_platform_idx"),
             models.Index(fields=["due_at"], condition=_RUNNING_UNBREACHED, name="slaclock_due_platform_idx"),
-            models.Index(fields=["tenant", "policy"], name="slaclock_policy_idx"),
-            models.Index(fields=["tenant", "calendar"], name="slaclock_calendar_idx"),
         ]
 
     def __str__(self) -> str:
