@@ -8,11 +8,13 @@ after four days happens once. Candidates come from the (tenant, status, updated_
 from __future__ import annotations
 
 import datetime as dt
+import logging
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import DateTimeField, Exists, F, OuterRef, Subquery
 from django.db.models.functions import Coalesce
+from pydantic import ValidationError as PydanticValidationError
 
 from automations.models import RuleRun, TimeRule
 from automations.schemas import Actions, Conditions, TimeCondition
@@ -21,6 +23,7 @@ from tenancy.models import Tenant
 from tickets.models import Ticket, TicketChange
 
 BATCH = 500
+logger = logging.getLogger(__name__)
 
 
 def _candidates(tenant: Tenant, rule: TimeRule, timing: TimeCondition, now: dt.datetime) -> list[Ticket]:
@@ -51,9 +54,13 @@ def run_time_rules(*, tenant: Tenant, now: dt.datetime) -> int:
     """Apply every enabled time rule of the tenant once to each ticket that is due; returns runs."""
     runs = 0
     for rule in TimeRule.objects.filter(tenant=tenant, enabled=True).order_by("position", "id"):
-        timing = TimeCondition.model_validate(rule.timing)
-        conditions = Conditions.model_validate(rule.conditions)
-        actions = Actions.model_validate({"actions": rule.actions}).actions
+        try:  # rows edited outside the API may not parse; such a rule is skipped, loudly
+            timing = TimeCondition.model_validate(rule.timing)
+            conditions = Conditions.model_validate(rule.conditions)
+            actions = Actions.model_validate({"actions": rule.actions}).actions
+        except PydanticValidationError:
+            logger.exception("time rule %s is invalid; skipped", rule.id)
+            continue
         for ticket in _candidates(tenant, rule, timing, now):
             anchor = ticket.anchor  # type: ignore[attr-defined]
             if not conditions_hold(tenant, conditions, facts_for(tenant=tenant, ticket=ticket, at=now)):

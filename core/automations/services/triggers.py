@@ -12,6 +12,7 @@ import logging
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from pydantic import ValidationError as PydanticValidationError
 
 from automations.models import RuleRun, Trigger
 from automations.schemas import Actions, Conditions
@@ -65,9 +66,14 @@ def run_triggers(*, tenant: Tenant, event: EventEnvelope) -> list[int]:
             continue
         ticket.refresh_from_db()  # an earlier trigger may have changed it
         facts = facts_for(tenant=tenant, ticket=ticket, at=event.occurred_at, data=event.data)
-        if not conditions_hold(tenant, Conditions.model_validate(trigger.conditions), facts):
+        try:  # rows edited outside the API may not parse; such a rule is skipped, loudly
+            conditions = Conditions.model_validate(trigger.conditions)
+            actions = Actions.model_validate({"actions": trigger.actions}).actions
+        except PydanticValidationError:
+            logger.exception("trigger %s is invalid; skipped", trigger.id)
             continue
-        actions = Actions.model_validate({"actions": trigger.actions}).actions
+        if not conditions_hold(tenant, conditions, facts):
+            continue
         try:
             with transaction.atomic():
                 done = apply_actions(tenant=tenant, ticket=ticket, actions=actions, via=via)

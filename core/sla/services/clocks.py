@@ -9,9 +9,11 @@ since `running_since`, so pauses and new targets never lose time already spent.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from typing import Any
 
 from django.db import transaction
+from pydantic import ValidationError as PydanticValidationError
 
 from contracts.events import Actor, Visibility
 from sla.business_time import Calendar, add_minutes, minutes_between
@@ -21,6 +23,7 @@ from tenancy.models import Membership, Tenant
 from tickets.models import StatusCategory, Ticket
 from tickets.services.common import ticket_event_data
 
+logger = logging.getLogger(__name__)
 DONE = frozenset({StatusCategory.SOLVED, StatusCategory.CLOSED})
 
 
@@ -36,9 +39,13 @@ def calendar_spec(cal: BusinessCalendar | None) -> Calendar | None:
 def policy_for(*, tenant: Tenant, ticket: Ticket) -> SlaPolicy | None:
     """The first enabled policy, by position, that matches and has targets for the priority."""
     for policy in SlaPolicy.objects.filter(tenant=tenant, enabled=True).order_by("position", "id"):
-        if PolicyConditions.model_validate(policy.conditions).matches(
-            ticket
-        ) and PolicyTargets.model_validate(policy.targets).for_priority(ticket.priority):
+        try:  # rows edited outside the API may not parse; such a policy is skipped, loudly
+            conditions = PolicyConditions.model_validate(policy.conditions)
+            targets = PolicyTargets.model_validate(policy.targets)
+        except PydanticValidationError:
+            logger.exception("SLA policy %s is invalid; skipped", policy.id)
+            continue
+        if conditions.matches(ticket) and targets.for_priority(ticket.priority):
             return policy
     return None
 
