@@ -20,6 +20,8 @@ from realtime_auth.api import router as realtime_router
 from assignment.api import router as assignment_router
 from automations.api import router as automations_router
 from csat.api import router as csat_router
+from email_channel.api import router as email_router
+from notifications.api import router as notifications_router
 from sla.api import router as sla_router
 from tenancy.api import router as tenancy_router
 from tickets.api.messages import router as ticket_messages_router
