@@ -21,6 +21,8 @@ from assignment.api import router as assignment_router
 from automations.api import router as automations_router
 from csat.api import router as csat_router
 from email_channel.api import router as email_router
+from kb.api_public import router as kb_public_router
+from kb.api_staff import router as kb_staff_router
 from notifications.api import router as notifications_router
 from sla.api import router as sla_router
 from tenancy.api import router as tenancy_router
