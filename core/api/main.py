@@ -12,11 +12,6 @@ from ninja.errors import ValidationError as NinjaValidationError
 from accounts.api import router as accounts_router
 from api.auth import token_or_session
 from api.problems import problem, validation_errors_by_field
-from email_channel.api import router as email_router
-from kb.api_public import router as kb_public_router
-from kb.api_staff import router as kb_staff_router
-from notifications.api import router as notifications_router
-from realtime_auth.api import router as realtime_router
 from assignment.api import router as assignment_router
 from automations.api import router as automations_router
 from csat.api import router as csat_router
@@ -24,6 +19,7 @@ from email_channel.api import router as email_router
 from kb.api_public import router as kb_public_router
 from kb.api_staff import router as kb_staff_router
 from notifications.api import router as notifications_router
+from realtime_auth.api import router as realtime_router
 from sla.api import router as sla_router
 from tenancy.api import router as tenancy_router
 from tickets.api.messages import router as ticket_messages_router
