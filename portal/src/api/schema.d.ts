@@ -4,6 +4,120 @@
  */
 
 export interface paths {
+    "/api/v1/agents/profiles": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Profiles List */
+        get: operations["assignment_api_profiles_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/agents/{membership_id}/profile": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Profile Set
+         * @description Agents set their own availability; admins set anyone's, and capacity and skills.
+         */
+        put: operations["assignment_api_profile_set"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/assignment/configs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Configs List */
+        get: operations["assignment_api_configs_list"];
+        put?: never;
+        /**
+         * Configs Create
+         * @description One row per team (or `team_id` null: the tenant default); without any, tickets stay manual.
+         */
+        post: operations["assignment_api_configs_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/assignment/configs/{config_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Configs Detail */
+        get: operations["assignment_api_configs_detail"];
+        put?: never;
+        post?: never;
+        /** Configs Delete */
+        delete: operations["assignment_api_configs_delete"];
+        options?: never;
+        head?: never;
+        /** Configs Update */
+        patch: operations["assignment_api_configs_update"];
+        trace?: never;
+    };
+    "/api/v1/assignment/strategies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Strategies List */
+        get: operations["assignment_api_strategies_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/attachments/{attachment_id}/download": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Attachments Download
+         * @description The file, always as a download, only to those who may see its message.
+         */
+        get: operations["tickets_api_messages_attachments_download"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/audit-events": {
         parameters: {
             query?: never;
@@ -90,6 +204,143 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/api/v1/business-calendars": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Calendars List */
+        get: operations["sla_api_calendars_list"];
+        put?: never;
+        /** Calendars Create */
+        post: operations["sla_api_calendars_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/business-calendars/{calendar_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Calendars Detail */
+        get: operations["sla_api_calendars_detail"];
+        put?: never;
+        post?: never;
+        /** Calendars Delete */
+        delete: operations["sla_api_calendars_delete"];
+        options?: never;
+        head?: never;
+        /** Calendars Update */
+        patch: operations["sla_api_calendars_update"];
+        trace?: never;
+    };
+    "/api/v1/csat/report": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Report
+         * @description Ratings aggregated per agent (who solved), team, or period (day, week, month, UTC).
+         */
+        get: operations["csat_api_report"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/csat/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Settings Get */
+        get: operations["csat_api_settings_get"];
+        /** Settings Put */
+        put: operations["csat_api_settings_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/csat/surveys/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Survey Show
+         * @description The page behind the email link (GET changes nothing: mail scanners open links too).
+         */
+        get: operations["csat_api_survey_show"];
+        put?: never;
+        /**
+         * Survey Answer
+         * @description Rate through the signed link, without signing in; answering again changes the rating.
+         */
+        post: operations["csat_api_survey_answer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/custom-fields": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Custom Fields List
+         * @description Field definitions; customers get the ones they may fill in (not agent-only).
+         */
+        get: operations["tickets_api_settings_custom_fields_list"];
+        put?: never;
+        /** Custom Fields Create */
+        post: operations["tickets_api_settings_custom_fields_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/custom-fields/{field_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Custom Fields Update */
+        patch: operations["tickets_api_settings_custom_fields_update"];
         trace?: never;
     };
     "/api/v1/inbound/email": {
@@ -604,6 +855,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/macros": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Macros List
+         * @description Shared macros and the caller's personal ones.
+         */
+        get: operations["automations_api_macros_list"];
+        put?: never;
+        /** Macros Create */
+        post: operations["automations_api_macros_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/macros/{macro_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Macros Detail */
+        get: operations["automations_api_macros_detail"];
+        put?: never;
+        post?: never;
+        /** Macros Delete */
+        delete: operations["automations_api_macros_delete"];
+        options?: never;
+        head?: never;
+        /** Macros Update */
+        patch: operations["automations_api_macros_update"];
+        trace?: never;
+    };
     "/api/v1/members": {
         parameters: {
             query?: never;
@@ -744,6 +1035,105 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Search
+         * @description `q` in websearch syntax ("exact phrase", -not, or); falls back to trigram matching of
+         *     subjects for typos. Accepts the list filters. Customers search their own tickets.
+         */
+        get: operations["tickets_api_search_search"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sla-policies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Policies List */
+        get: operations["sla_api_policies_list"];
+        put?: never;
+        /** Policies Create */
+        post: operations["sla_api_policies_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sla-policies/{policy_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Policies Detail */
+        get: operations["sla_api_policies_detail"];
+        put?: never;
+        post?: never;
+        /** Policies Delete */
+        delete: operations["sla_api_policies_delete"];
+        options?: never;
+        head?: never;
+        /** Policies Update */
+        patch: operations["sla_api_policies_update"];
+        trace?: never;
+    };
+    "/api/v1/statuses": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Statuses List
+         * @description The built-in categories and the tenant's custom statuses.
+         */
+        get: operations["tickets_api_settings_statuses_list"];
+        put?: never;
+        /** Statuses Create */
+        post: operations["tickets_api_settings_statuses_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tags": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Tags List
+         * @description Tags in use, most used first (staff).
+         */
+        get: operations["tickets_api_settings_tags_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/teams": {
         parameters: {
             query?: never;
@@ -816,6 +1206,334 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/tickets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Tickets List
+         * @description The caller's queue: staff see the tenant's tickets, customers their own. `assignee` takes
+         *     an id, `me` or `none`; `cf=key:value` filters on a custom field; pages by `cursor`.
+         */
+        get: operations["tickets_api_tickets_tickets_list"];
+        put?: never;
+        /**
+         * Tickets Create
+         * @description Open a ticket with its first message. Customers file for themselves (portal channel).
+         */
+        post: operations["tickets_api_tickets_tickets_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tickets/bulk-update": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Tickets Bulk Update
+         * @description The same change on up to 100 tickets, all or nothing.
+         */
+        post: operations["tickets_api_tickets_tickets_bulk_update"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tickets/{ticket_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Tickets Detail
+         * @description One ticket with its messages (customers: public ones only), followers and links.
+         */
+        get: operations["tickets_api_tickets_tickets_detail"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Tickets Update
+         * @description Change the fields sent. Customers may only mark their ticket solved or reopen it.
+         */
+        patch: operations["tickets_api_tickets_tickets_update"];
+        trace?: never;
+    };
+    "/api/v1/tickets/{ticket_id}/attachments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Attachments Upload
+         * @description Upload one file (multipart field `file`); send its id in a message's `attachment_ids`.
+         */
+        post: operations["tickets_api_messages_attachments_upload"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tickets/{ticket_id}/csat": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Ticket Csat
+         * @description The ticket's rating request and answer (the requester in the portal, or staff).
+         */
+        get: operations["csat_api_ticket_csat"];
+        put?: never;
+        /**
+         * Ticket Csat Rate
+         * @description The requester rates from the portal.
+         */
+        post: operations["csat_api_ticket_csat_rate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tickets/{ticket_id}/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Tickets History
+         * @description Every change of the ticket (who, when, old, new, through which channel or rule). Staff only.
+         */
+        get: operations["tickets_api_tickets_tickets_history"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tickets/{ticket_id}/links": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Tickets Link */
+        post: operations["tickets_api_tickets_tickets_link"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tickets/{ticket_id}/links/{link_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Tickets Unlink */
+        delete: operations["tickets_api_tickets_tickets_unlink"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tickets/{ticket_id}/macros/{macro_id}/apply": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Macros Apply
+         * @description Apply the macro as the caller: its field changes, then its reply. Answers what was applied.
+         */
+        post: operations["automations_api_macros_apply"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tickets/{ticket_id}/macros/{macro_id}/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Macros Preview
+         * @description What the macro would change and the reply it would send, with placeholders filled in.
+         */
+        get: operations["automations_api_macros_preview"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tickets/{ticket_id}/merge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Tickets Merge
+         * @description Merge this ticket into `target_id`; answers the target.
+         */
+        post: operations["tickets_api_tickets_tickets_merge"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tickets/{ticket_id}/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Messages List
+         * @description The conversation, oldest first; customers never see internal notes. Page with `after_id`.
+         */
+        get: operations["tickets_api_messages_messages_list"];
+        put?: never;
+        /**
+         * Messages Add
+         * @description A public reply, or (staff) an internal note with `internal: true`.
+         */
+        post: operations["tickets_api_messages_messages_add"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tickets/{ticket_id}/rule-runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Tickets Rule Runs
+         * @description Which triggers and time rules ran on the ticket, with their outcome. Staff only.
+         */
+        get: operations["automations_api_tickets_rule_runs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tickets/{ticket_id}/sla": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Ticket Sla
+         * @description The ticket's SLA clocks: policy, target, time used and left, due time and state. Staff only.
+         */
+        get: operations["sla_api_ticket_sla"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/time-rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Time Rules List */
+        get: operations["automations_api_time_rules_list"];
+        put?: never;
+        /** Time Rules Create */
+        post: operations["automations_api_time_rules_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/time-rules/{rule_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Time Rules Detail */
+        get: operations["automations_api_time_rules_detail"];
+        put?: never;
+        post?: never;
+        /** Time Rules Delete */
+        delete: operations["automations_api_time_rules_delete"];
+        options?: never;
+        head?: never;
+        /** Time Rules Update */
+        patch: operations["automations_api_time_rules_update"];
+        trace?: never;
+    };
     "/api/v1/tokens": {
         parameters: {
             query?: never;
@@ -849,6 +1567,43 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/api/v1/triggers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Triggers List */
+        get: operations["automations_api_triggers_list"];
+        put?: never;
+        /** Triggers Create */
+        post: operations["automations_api_triggers_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/triggers/{trigger_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Triggers Detail */
+        get: operations["automations_api_triggers_detail"];
+        put?: never;
+        post?: never;
+        /** Triggers Delete */
+        delete: operations["automations_api_triggers_delete"];
+        options?: never;
+        head?: never;
+        /** Triggers Update */
+        patch: operations["automations_api_triggers_update"];
         trace?: never;
     };
     "/api/v1/webhooks": {
@@ -909,6 +1664,27 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** AiOut */
+        AiOut: {
+            /** Category */
+            category: string;
+            /** Category Confidence */
+            category_confidence: number | null;
+            /** Language */
+            language: string;
+            /** Language Confidence */
+            language_confidence: number | null;
+            /** Model Version */
+            model_version: string;
+            /** Priority */
+            priority: string;
+            /** Priority Confidence */
+            priority_confidence: number | null;
+            /** Sentiment */
+            sentiment: string;
+            /** Sentiment Confidence */
+            sentiment_confidence: number | null;
+        };
         /** ArticleCreateIn */
         ArticleCreateIn: {
             /**
@@ -1056,16 +1832,23 @@ export interface components {
         AttachmentOut: {
             /** Content Type */
             content_type: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Download Url */
+            download_url: string;
             /** Filename */
             filename: string;
             /** Id */
             id: number;
+            /** Message Id */
+            message_id: number | null;
             /** Sha256 */
             sha256: string;
             /** Size */
             size: number;
-            /** Url */
-            url: string;
         };
         /** AttemptOut */
         AttemptOut: {
@@ -1106,6 +1889,94 @@ export interface components {
          * @enum {string}
          */
         BodyFormat: "markdown" | "html";
+        /** BulkUpdateIn */
+        BulkUpdateIn: {
+            /** Add Tags */
+            add_tags?: string[] | null;
+            /** Assignee Id */
+            assignee_id?: number | null;
+            /** Ids */
+            ids: number[];
+            /** Priority */
+            priority?: string | null;
+            /** Remove Tags */
+            remove_tags?: string[] | null;
+            /** Status */
+            status?: string | null;
+            /** Tags */
+            tags?: string[] | null;
+            /** Team Id */
+            team_id?: number | null;
+        };
+        /** BulkUpdateOut */
+        BulkUpdateOut: {
+            /** Items */
+            items: components["schemas"]["TicketOut"][];
+            /** Updated */
+            updated: number;
+        };
+        /** CalendarIn */
+        CalendarIn: {
+            /**
+             * Holidays
+             * @default []
+             */
+            holidays: {
+                [key: string]: unknown;
+            }[];
+            /**
+             * Is Default
+             * @default false
+             */
+            is_default: boolean;
+            /** Name */
+            name: string;
+            /**
+             * Timezone
+             * @default UTC
+             */
+            timezone: string;
+            /** Weekly Hours */
+            weekly_hours: {
+                [key: string]: string[][];
+            };
+        };
+        /** CalendarOut */
+        CalendarOut: {
+            /** Holidays */
+            holidays: {
+                [key: string]: unknown;
+            }[];
+            /** Id */
+            id: number;
+            /** Is Default */
+            is_default: boolean;
+            /** Name */
+            name: string;
+            /** Timezone */
+            timezone: string;
+            /** Weekly Hours */
+            weekly_hours: {
+                [key: string]: unknown;
+            };
+        };
+        /** CalendarPatch */
+        CalendarPatch: {
+            /** Holidays */
+            holidays?: {
+                [key: string]: unknown;
+            }[] | null;
+            /** Is Default */
+            is_default?: boolean | null;
+            /** Name */
+            name?: string | null;
+            /** Timezone */
+            timezone?: string | null;
+            /** Weekly Hours */
+            weekly_hours?: {
+                [key: string]: string[][];
+            } | null;
+        };
         /** CategoryIn */
         CategoryIn: {
             /**
@@ -1147,6 +2018,109 @@ export interface components {
             /** Position */
             position?: number | null;
         };
+        /** ChangeOut */
+        ChangeOut: {
+            actor: components["schemas"]["PersonOut"] | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Field */
+            field: string;
+            /** Id */
+            id: number;
+            /** New */
+            new: unknown;
+            /** Old */
+            old: unknown;
+            /** Via */
+            via: string;
+        };
+        /** ClockOut */
+        ClockOut: {
+            /** Achieved At */
+            achieved_at: string | null;
+            /** Breached At */
+            breached_at: string | null;
+            /** Business Hours */
+            business_hours: boolean;
+            /** Calendar Id */
+            calendar_id: number | null;
+            /** Due At */
+            due_at: string | null;
+            /** Metric */
+            metric: string;
+            /** Paused At */
+            paused_at: string | null;
+            /** Policy Id */
+            policy_id: number | null;
+            /** Policy Name */
+            policy_name: string | null;
+            /** Remaining Minutes */
+            remaining_minutes: number;
+            /**
+             * Started At
+             * Format: date-time
+             */
+            started_at: string;
+            /**
+             * State
+             * @description ok, warning, breached, paused, achieved or achieved_late
+             */
+            state: string;
+            /** Target Minutes */
+            target_minutes: number;
+            /** Used Minutes */
+            used_minutes: number;
+            /** Warn At */
+            warn_at: string | null;
+        };
+        /** ConfigIn */
+        ConfigIn: {
+            /**
+             * Enabled
+             * @default true
+             */
+            enabled: boolean;
+            /**
+             * Options
+             * @default {}
+             */
+            options: {
+                [key: string]: unknown;
+            };
+            /** Strategy */
+            strategy: string;
+            /** Team Id */
+            team_id?: number | null;
+        };
+        /** ConfigOut */
+        ConfigOut: {
+            /** Enabled */
+            enabled: boolean;
+            /** Id */
+            id: number;
+            /** Options */
+            options: {
+                [key: string]: unknown;
+            };
+            /** Strategy */
+            strategy: string;
+            /** Team Id */
+            team_id: number | null;
+        };
+        /** ConfigPatch */
+        ConfigPatch: {
+            /** Enabled */
+            enabled?: boolean | null;
+            /** Options */
+            options?: {
+                [key: string]: unknown;
+            } | null;
+            /** Strategy */
+            strategy?: string | null;
+        };
         /** CountedOut */
         CountedOut: {
             /** Counted */
@@ -1156,6 +2130,160 @@ export interface components {
         CsrfOut: {
             /** Csrf Token */
             csrf_token: string;
+        };
+        /** CustomFieldIn */
+        CustomFieldIn: {
+            /**
+             * Agent Only
+             * @default false
+             */
+            agent_only: boolean;
+            /**
+             * Field Type
+             * @enum {string}
+             */
+            field_type: "text" | "number" | "date" | "dropdown" | "multiselect" | "checkbox";
+            /** Key */
+            key: string;
+            /** Label */
+            label: string;
+            /** Options */
+            options?: string[];
+            /**
+             * Position
+             * @default 0
+             */
+            position: number;
+            /**
+             * Required
+             * @default false
+             */
+            required: boolean;
+        };
+        /** CustomFieldOut */
+        CustomFieldOut: {
+            /** Active */
+            active: boolean;
+            /** Agent Only */
+            agent_only: boolean;
+            /** Field Type */
+            field_type: string;
+            /** Id */
+            id: number;
+            /** Key */
+            key: string;
+            /** Label */
+            label: string;
+            /** Options */
+            options: string[];
+            /** Position */
+            position: number;
+            /** Required */
+            required: boolean;
+        };
+        /** CustomFieldUpdateIn */
+        CustomFieldUpdateIn: {
+            /** Active */
+            active?: boolean | null;
+            /** Agent Only */
+            agent_only?: boolean | null;
+            /** Label */
+            label?: string | null;
+            /** Options */
+            options?: string[] | null;
+            /** Position */
+            position?: number | null;
+            /** Required */
+            required?: boolean | null;
+        };
+        /** CustomerTicketDetailOut */
+        CustomerTicketDetailOut: {
+            /** Channel */
+            channel: string;
+            /** Closed At */
+            closed_at: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Custom Fields */
+            custom_fields: {
+                [key: string]: unknown;
+            };
+            /** Display Number */
+            display_number: string;
+            /** Id */
+            id: number;
+            /** Merged Into Id */
+            merged_into_id: number | null;
+            /** Messages */
+            messages: components["schemas"]["MessageOut"][];
+            /** Number */
+            number: number;
+            /** Priority */
+            priority: string;
+            requester: components["schemas"]["PersonOut"];
+            /** Solved At */
+            solved_at: string | null;
+            /** Status */
+            status: string;
+            /** Status Category */
+            status_category: string;
+            /** Subject */
+            subject: string;
+            /** Type */
+            type: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
+        /**
+         * CustomerTicketOut
+         * @description What a customer sees of their ticket.
+         */
+        CustomerTicketOut: {
+            /** Channel */
+            channel: string;
+            /** Closed At */
+            closed_at: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Custom Fields */
+            custom_fields: {
+                [key: string]: unknown;
+            };
+            /** Display Number */
+            display_number: string;
+            /** Id */
+            id: number;
+            /** Merged Into Id */
+            merged_into_id: number | null;
+            /** Number */
+            number: number;
+            /** Priority */
+            priority: string;
+            requester: components["schemas"]["PersonOut"];
+            /** Solved At */
+            solved_at: string | null;
+            /** Status */
+            status: string;
+            /** Status Category */
+            status_category: string;
+            /** Subject */
+            subject: string;
+            /** Type */
+            type: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
         };
         /** DeflectionIn */
         DeflectionIn: {
@@ -1250,6 +2378,95 @@ export interface components {
             /** Ticket Id */
             ticket_id: number | null;
         };
+        /** LinkIn */
+        LinkIn: {
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "related" | "duplicate_of" | "parent_of";
+            /** Target Id */
+            target_id: number;
+        };
+        /** LinkOut */
+        LinkOut: {
+            /** Id */
+            id: number;
+            /** Kind */
+            kind: string;
+            /** Source Id */
+            source_id: number;
+            /** Source Number */
+            source_number: number;
+            /** Target Id */
+            target_id: number;
+            /** Target Number */
+            target_number: number;
+        };
+        /** ListQuery */
+        ListQuery: {
+            /** Assignee */
+            assignee?: string | null;
+            /**
+             * Cf
+             * @default []
+             */
+            cf: string[];
+            /**
+             * Channel
+             * @default []
+             */
+            channel: string[];
+            /** Created After */
+            created_after?: string | null;
+            /** Created Before */
+            created_before?: string | null;
+            /** Cursor */
+            cursor?: string | null;
+            /**
+             * Limit
+             * @default 25
+             */
+            limit: number;
+            /**
+             * Priority
+             * @default []
+             */
+            priority: string[];
+            /** Requester */
+            requester?: number | null;
+            /**
+             * Sort
+             * @default -updated_at
+             */
+            sort: string;
+            /**
+             * Status
+             * @default []
+             */
+            status: string[];
+            /**
+             * Status Category
+             * @default []
+             */
+            status_category: string[];
+            /**
+             * Tag
+             * @default []
+             */
+            tag: string[];
+            /** Team */
+            team?: string | null;
+            /**
+             * Type
+             * @default []
+             */
+            type: string[];
+            /** Updated After */
+            updated_after?: string | null;
+            /** Updated Before */
+            updated_before?: string | null;
+        };
         /** LocalesIn */
         LocalesIn: {
             /** Default Locale */
@@ -1270,6 +2487,66 @@ export interface components {
             email: string;
             /** Password */
             password: string;
+        };
+        /** MacroIn */
+        MacroIn: {
+            /**
+             * Actions
+             * @default []
+             */
+            actions: {
+                [key: string]: unknown;
+            }[];
+            /** Name */
+            name: string;
+            /**
+             * Reply Internal
+             * @default false
+             */
+            reply_internal: boolean;
+            /**
+             * Reply Text
+             * @default
+             */
+            reply_text: string;
+            /**
+             * Shared
+             * @description Shared with every agent (admins only); else personal.
+             * @default false
+             */
+            shared: boolean;
+        };
+        /** MacroOut */
+        MacroOut: {
+            /** Actions */
+            actions: {
+                [key: string]: unknown;
+            }[];
+            /** Id */
+            id: number;
+            /** Name */
+            name: string;
+            /** Owner Id */
+            owner_id: number | null;
+            /** Reply Internal */
+            reply_internal: boolean;
+            /** Reply Text */
+            reply_text: string;
+            /** Shared */
+            shared: boolean;
+        };
+        /** MacroPatch */
+        MacroPatch: {
+            /** Actions */
+            actions?: {
+                [key: string]: unknown;
+            }[] | null;
+            /** Name */
+            name?: string | null;
+            /** Reply Internal */
+            reply_internal?: boolean | null;
+            /** Reply Text */
+            reply_text?: string | null;
         };
         /** MarkedOut */
         MarkedOut: {
@@ -1309,6 +2586,48 @@ export interface components {
             /** User Id */
             user_id: number;
         };
+        /** MergeIn */
+        MergeIn: {
+            /** Target Id */
+            target_id: number;
+        };
+        /** MessageIn */
+        MessageIn: {
+            /** Attachment Ids */
+            attachment_ids?: number[];
+            /** Body Html */
+            body_html?: string | null;
+            /** Body Text */
+            body_text?: string | null;
+            /**
+             * Internal
+             * @default false
+             */
+            internal: boolean;
+        };
+        /** MessageOut */
+        MessageOut: {
+            /** Attachments */
+            attachments: components["schemas"]["AttachmentOut"][];
+            author: components["schemas"]["PersonOut"] | null;
+            /** Body Html */
+            body_html: string;
+            /** Body Text */
+            body_text: string;
+            /** Channel */
+            channel: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Id */
+            id: number;
+            /** Is Internal */
+            is_internal: boolean;
+            /** Ticket Id */
+            ticket_id: number;
+        };
         /** NotificationOut */
         NotificationOut: {
             /** Body */
@@ -1329,6 +2648,113 @@ export interface components {
             /** Title */
             title: string;
         };
+        /** PersonOut */
+        PersonOut: {
+            /** Email */
+            email: string;
+            /** Id */
+            id: number;
+            /** Name */
+            name: string;
+        };
+        /** PolicyIn */
+        PolicyIn: {
+            /**
+             * Business Hours
+             * @default true
+             */
+            business_hours: boolean;
+            /** Calendar Id */
+            calendar_id?: number | null;
+            /**
+             * Conditions
+             * @default {}
+             */
+            conditions: {
+                [key: string]: unknown;
+            };
+            /**
+             * Enabled
+             * @default true
+             */
+            enabled: boolean;
+            /** Name */
+            name: string;
+            /**
+             * Pause Statuses
+             * @default [
+             *       "pending",
+             *       "on_hold"
+             *     ]
+             */
+            pause_statuses: string[];
+            /**
+             * Position
+             * @default 0
+             */
+            position: number;
+            /** Targets */
+            targets: {
+                [key: string]: unknown;
+            };
+            /**
+             * Warning Fraction
+             * @default 0.75
+             */
+            warning_fraction: number;
+        };
+        /** PolicyOut */
+        PolicyOut: {
+            /** Business Hours */
+            business_hours: boolean;
+            /** Calendar Id */
+            calendar_id: number | null;
+            /** Conditions */
+            conditions: {
+                [key: string]: unknown;
+            };
+            /** Enabled */
+            enabled: boolean;
+            /** Id */
+            id: number;
+            /** Name */
+            name: string;
+            /** Pause Statuses */
+            pause_statuses: string[];
+            /** Position */
+            position: number;
+            /** Targets */
+            targets: {
+                [key: string]: unknown;
+            };
+            /** Warning Fraction */
+            warning_fraction: number;
+        };
+        /** PolicyPatch */
+        PolicyPatch: {
+            /** Business Hours */
+            business_hours?: boolean | null;
+            /** Calendar Id */
+            calendar_id?: number | null;
+            /** Conditions */
+            conditions?: {
+                [key: string]: unknown;
+            } | null;
+            /** Enabled */
+            enabled?: boolean | null;
+            /** Name */
+            name?: string | null;
+            /** Pause Statuses */
+            pause_statuses?: string[] | null;
+            /** Position */
+            position?: number | null;
+            /** Targets */
+            targets?: {
+                [key: string]: unknown;
+            } | null;
+            /** Warning Fraction */
+            warning_fraction?: number | null;
+        };
         /** PreferenceIn */
         PreferenceIn: {
             /** Channel */
@@ -1347,6 +2773,50 @@ export interface components {
             /** Mode */
             mode: string;
         };
+        /** PreviewOut */
+        PreviewOut: {
+            /** Changes */
+            changes: {
+                [key: string]: unknown;
+            };
+            /** Reply Internal */
+            reply_internal: boolean;
+            /** Reply Text */
+            reply_text: string;
+        };
+        /** ProfileIn */
+        ProfileIn: {
+            /** Availability */
+            availability?: string | null;
+            /** Capacity */
+            capacity?: number | null;
+            /** Skills */
+            skills?: string[] | null;
+        };
+        /** ProfileOut */
+        ProfileOut: {
+            /** Availability */
+            availability: string;
+            /** Capacity */
+            capacity: number | null;
+            /** Membership Id */
+            membership_id: number;
+            /** Skills */
+            skills: string[];
+        };
+        /** RatingIn */
+        RatingIn: {
+            /**
+             * Comment
+             * @default
+             */
+            comment: string;
+            /**
+             * Rating
+             * @description good or bad, or 1-5, as the survey's scale says
+             */
+            rating: string | number;
+        };
         /** RealtimeTokenOut */
         RealtimeTokenOut: {
             /**
@@ -1361,23 +2831,155 @@ export interface components {
             /** Url */
             url: string;
         };
-        /** SearchHitOut */
-        SearchHitOut: {
+        /** ReportQuery */
+        ReportQuery: {
+            /**
+             * Group By
+             * @default agent
+             * @enum {string}
+             */
+            group_by: "agent" | "team" | "period";
+            /**
+             * Period
+             * @default month
+             * @enum {string}
+             */
+            period: "day" | "week" | "month";
+            /** Since */
+            since?: string | null;
+            /** Until */
+            until?: string | null;
+        };
+        /** ReportRow */
+        ReportRow: {
+            /** Average */
+            average: number;
+            /** Bad */
+            bad: number;
+            /** Good */
+            good: number;
+            /**
+             * Key
+             * @description Agent membership id, team id or period start
+             */
+            key: unknown;
+            /** Responses */
+            responses: number;
+            /** Satisfaction */
+            satisfaction: number;
+        };
+        /** RuleRunOut */
+        RuleRunOut: {
+            /** Created At */
+            created_at: unknown;
+            /** Detail */
+            detail: string;
+            /** Event Id */
+            event_id?: unknown;
             /** Id */
             id: number;
-            /** Locale */
-            locale: string;
+            /** Kind */
+            kind: string;
+            /** Outcome */
+            outcome: string;
+            /** Rule Id */
+            rule_id: number;
+        };
+        /** SearchHitOut */
+        SearchHitOut: {
             /** Rank */
             rank: number;
-            /** Slug */
-            slug: string;
             /**
              * Snippet Html
-             * @description Plain text, HTML-escaped, with matches in <mark>.
+             * @description A matching fragment of a message, escaped, matches in <mark>.
              */
             snippet_html: string;
-            /** Title */
-            title: string;
+            /**
+             * Subject Html
+             * @description The subject, HTML-escaped, with matches in <mark>.
+             */
+            subject_html: string;
+            /** Ticket */
+            ticket: components["schemas"]["TicketOut"] | components["schemas"]["CustomerTicketOut"];
+        };
+        /** SearchOut */
+        SearchOut: {
+            /**
+             * Fuzzy
+             * @description True when no word matched and these are trigram (typo) matches.
+             */
+            fuzzy: boolean;
+            /** Items */
+            items: components["schemas"]["SearchHitOut"][];
+        };
+        /** SearchQuery */
+        SearchQuery: {
+            /** Assignee */
+            assignee?: string | null;
+            /**
+             * Cf
+             * @default []
+             */
+            cf: string[];
+            /**
+             * Channel
+             * @default []
+             */
+            channel: string[];
+            /** Created After */
+            created_after?: string | null;
+            /** Created Before */
+            created_before?: string | null;
+            /** Cursor */
+            cursor?: string | null;
+            /**
+             * Limit
+             * @default 25
+             */
+            limit: number;
+            /**
+             * Priority
+             * @default []
+             */
+            priority: string[];
+            /**
+             * Q
+             * @default
+             */
+            q: string;
+            /** Requester */
+            requester?: number | null;
+            /**
+             * Sort
+             * @default -updated_at
+             */
+            sort: string;
+            /**
+             * Status
+             * @default []
+             */
+            status: string[];
+            /**
+             * Status Category
+             * @default []
+             */
+            status_category: string[];
+            /**
+             * Tag
+             * @default []
+             */
+            tag: string[];
+            /** Team */
+            team?: string | null;
+            /**
+             * Type
+             * @default []
+             */
+            type: string[];
+            /** Updated After */
+            updated_after?: string | null;
+            /** Updated Before */
+            updated_before?: string | null;
         };
         /** SectionIn */
         SectionIn: {
@@ -1420,9 +3022,58 @@ export interface components {
             /** Position */
             position?: number | null;
         };
+        /** SettingsIn */
+        SettingsIn: {
+            /** Email Requester */
+            email_requester?: boolean | null;
+            /** Enabled */
+            enabled?: boolean | null;
+            /** Scale */
+            scale?: ("good_bad" | "five") | null;
+        };
+        /** SettingsOut */
+        SettingsOut: {
+            /** Email Requester */
+            email_requester: boolean;
+            /** Enabled */
+            enabled: boolean;
+            /** Scale */
+            scale: string;
+        };
         /** StatusIn */
         StatusIn: {
-            status: components["schemas"]["ArticleStatus"];
+            /**
+             * Category
+             * @enum {string}
+             */
+            category: "new" | "open" | "pending" | "on_hold" | "solved" | "closed";
+            /** Key */
+            key: string;
+            /** Name */
+            name: string;
+            /**
+             * Position
+             * @default 0
+             */
+            position: number;
+        };
+        /** StatusOut */
+        StatusOut: {
+            /** Category */
+            category: string;
+            /** Custom */
+            custom: boolean;
+            /** Key */
+            key: string;
+            /** Name */
+            name: string;
+        };
+        /** StrategyOut */
+        StrategyOut: {
+            /** Description */
+            description: string;
+            /** Key */
+            key: string;
         };
         /** SubscriptionCreated */
         SubscriptionCreated: {
@@ -1498,6 +3149,28 @@ export interface components {
             /** Title */
             title: string;
         };
+        /** SurveyOut */
+        SurveyOut: {
+            /** Comment */
+            comment: string;
+            /** Rated At */
+            rated_at: string | null;
+            /** Rating */
+            rating: number | null;
+            /** Scale */
+            scale: string;
+            /** Ticket Number */
+            ticket_number: number;
+            /** Ticket Subject */
+            ticket_subject: string;
+        };
+        /** TagOut */
+        TagOut: {
+            /** Count */
+            count: number;
+            /** Name */
+            name: string;
+        };
         /** TeamIn */
         TeamIn: {
             /**
@@ -1529,6 +3202,281 @@ export interface components {
             name: string;
             /** Slug */
             slug: string;
+        };
+        /** TicketCreateIn */
+        TicketCreateIn: {
+            /** Assignee Id */
+            assignee_id?: number | null;
+            /** Body Html */
+            body_html?: string | null;
+            /** Body Text */
+            body_text?: string | null;
+            /**
+             * Category
+             * @default
+             */
+            category: string;
+            /** Channel */
+            channel?: string | null;
+            /** Custom Fields */
+            custom_fields?: {
+                [key: string]: unknown;
+            };
+            /** Due At */
+            due_at?: string | null;
+            /**
+             * Priority
+             * @default normal
+             */
+            priority: string;
+            /** Requester Id */
+            requester_id?: number | null;
+            /** Subject */
+            subject: string;
+            /** Tags */
+            tags?: string[];
+            /** Team Id */
+            team_id?: number | null;
+            /**
+             * Type
+             * @default question
+             */
+            type: string;
+        };
+        /** TicketDetailOut */
+        TicketDetailOut: {
+            ai: components["schemas"]["AiOut"];
+            assignee: components["schemas"]["PersonOut"] | null;
+            /** Category */
+            category: string;
+            /** Channel */
+            channel: string;
+            /** Closed At */
+            closed_at: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Custom Fields */
+            custom_fields: {
+                [key: string]: unknown;
+            };
+            /** Display Number */
+            display_number: string;
+            /** Due At */
+            due_at: string | null;
+            /** First Response At */
+            first_response_at: string | null;
+            /** Follower Ids */
+            follower_ids: number[];
+            /** Id */
+            id: number;
+            /** Links */
+            links: components["schemas"]["LinkOut"][];
+            /** Merged Into Id */
+            merged_into_id: number | null;
+            /** Messages */
+            messages: components["schemas"]["MessageOut"][];
+            /** Number */
+            number: number;
+            /** Priority */
+            priority: string;
+            requester: components["schemas"]["PersonOut"];
+            /** Solved At */
+            solved_at: string | null;
+            /** Status */
+            status: string;
+            /** Status Category */
+            status_category: string;
+            /** Subject */
+            subject: string;
+            /** Tags */
+            tags: string[];
+            /** Team Id */
+            team_id: number | null;
+            /** Type */
+            type: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
+        /**
+         * TicketOut
+         * @description What staff see: everything, including agent-only fields.
+         */
+        TicketOut: {
+            ai: components["schemas"]["AiOut"];
+            assignee: components["schemas"]["PersonOut"] | null;
+            /** Category */
+            category: string;
+            /** Channel */
+            channel: string;
+            /** Closed At */
+            closed_at: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Custom Fields */
+            custom_fields: {
+                [key: string]: unknown;
+            };
+            /** Display Number */
+            display_number: string;
+            /** Due At */
+            due_at: string | null;
+            /** First Response At */
+            first_response_at: string | null;
+            /** Id */
+            id: number;
+            /** Merged Into Id */
+            merged_into_id: number | null;
+            /** Number */
+            number: number;
+            /** Priority */
+            priority: string;
+            requester: components["schemas"]["PersonOut"];
+            /** Solved At */
+            solved_at: string | null;
+            /** Status */
+            status: string;
+            /** Status Category */
+            status_category: string;
+            /** Subject */
+            subject: string;
+            /** Tags */
+            tags: string[];
+            /** Team Id */
+            team_id: number | null;
+            /** Type */
+            type: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
+        /** TicketPage */
+        TicketPage: {
+            /** Items */
+            items: components["schemas"]["TicketOut"][] | components["schemas"]["CustomerTicketOut"][];
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` for the next page; null on the last page.
+             */
+            next_cursor: string | null;
+        };
+        /**
+         * TicketUpdateIn
+         * @description Only the fields sent are changed; null clears assignee, team, due date or a custom field.
+         */
+        TicketUpdateIn: {
+            /** Add Tags */
+            add_tags?: string[] | null;
+            /** Assignee Id */
+            assignee_id?: number | null;
+            /** Category */
+            category?: string | null;
+            /** Custom Fields */
+            custom_fields?: {
+                [key: string]: unknown;
+            } | null;
+            /** Due At */
+            due_at?: string | null;
+            /** Follower Ids */
+            follower_ids?: number[] | null;
+            /** Priority */
+            priority?: string | null;
+            /** Remove Tags */
+            remove_tags?: string[] | null;
+            /** Status */
+            status?: string | null;
+            /** Subject */
+            subject?: string | null;
+            /** Tags */
+            tags?: string[] | null;
+            /** Team Id */
+            team_id?: number | null;
+            /** Type */
+            type?: string | null;
+        };
+        /** TimeRuleIn */
+        TimeRuleIn: {
+            /** Actions */
+            actions: {
+                [key: string]: unknown;
+            }[];
+            /**
+             * Conditions
+             * @default {}
+             */
+            conditions: {
+                [key: string]: unknown;
+            };
+            /**
+             * Enabled
+             * @default true
+             */
+            enabled: boolean;
+            /** Name */
+            name: string;
+            /**
+             * Position
+             * @default 0
+             */
+            position: number;
+            /** Timing */
+            timing: {
+                [key: string]: unknown;
+            };
+        };
+        /** TimeRuleOut */
+        TimeRuleOut: {
+            /** Actions */
+            actions: {
+                [key: string]: unknown;
+            }[];
+            /** Conditions */
+            conditions: {
+                [key: string]: unknown;
+            };
+            /** Enabled */
+            enabled: boolean;
+            /** Id */
+            id: number;
+            /** Name */
+            name: string;
+            /** Position */
+            position: number;
+            /** Timing */
+            timing: {
+                [key: string]: unknown;
+            };
+        };
+        /** TimeRulePatch */
+        TimeRulePatch: {
+            /** Actions */
+            actions?: {
+                [key: string]: unknown;
+            }[] | null;
+            /** Conditions */
+            conditions?: {
+                [key: string]: unknown;
+            } | null;
+            /** Enabled */
+            enabled?: boolean | null;
+            /** Name */
+            name?: string | null;
+            /** Position */
+            position?: number | null;
+            /** Timing */
+            timing?: {
+                [key: string]: unknown;
+            } | null;
         };
         /** TokenCreateIn */
         TokenCreateIn: {
@@ -1613,6 +3561,74 @@ export interface components {
             /** Version */
             version: number;
         };
+        /** TriggerIn */
+        TriggerIn: {
+            /** Actions */
+            actions: {
+                [key: string]: unknown;
+            }[];
+            /**
+             * Conditions
+             * @default {}
+             */
+            conditions: {
+                [key: string]: unknown;
+            };
+            /**
+             * Enabled
+             * @default true
+             */
+            enabled: boolean;
+            /** Events */
+            events: string[];
+            /** Name */
+            name: string;
+            /**
+             * Position
+             * @default 0
+             */
+            position: number;
+        };
+        /** TriggerOut */
+        TriggerOut: {
+            /** Actions */
+            actions: {
+                [key: string]: unknown;
+            }[];
+            /** Conditions */
+            conditions: {
+                [key: string]: unknown;
+            };
+            /** Enabled */
+            enabled: boolean;
+            /** Events */
+            events: string[];
+            /** Id */
+            id: number;
+            /** Name */
+            name: string;
+            /** Position */
+            position: number;
+        };
+        /** TriggerPatch */
+        TriggerPatch: {
+            /** Actions */
+            actions?: {
+                [key: string]: unknown;
+            }[] | null;
+            /** Conditions */
+            conditions?: {
+                [key: string]: unknown;
+            } | null;
+            /** Enabled */
+            enabled?: boolean | null;
+            /** Events */
+            events?: string[] | null;
+            /** Name */
+            name?: string | null;
+            /** Position */
+            position?: number | null;
+        };
         /** UnreadCountOut */
         UnreadCountOut: {
             /** Unread */
@@ -1679,6 +3695,204 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    assignment_api_profiles_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProfileOut"][];
+                };
+            };
+        };
+    };
+    assignment_api_profile_set: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                membership_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProfileIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProfileOut"];
+                };
+            };
+        };
+    };
+    assignment_api_configs_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConfigOut"][];
+                };
+            };
+        };
+    };
+    assignment_api_configs_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConfigIn"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConfigOut"];
+                };
+            };
+        };
+    };
+    assignment_api_configs_detail: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                config_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConfigOut"];
+                };
+            };
+        };
+    };
+    assignment_api_configs_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                config_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    assignment_api_configs_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                config_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConfigPatch"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConfigOut"];
+                };
+            };
+        };
+    };
+    assignment_api_strategies_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StrategyOut"][];
+                };
+            };
+        };
+    };
+    tickets_api_messages_attachments_download: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                attachment_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     accounts_api_audit_event_list: {
         parameters: {
             query?: {
@@ -1779,6 +3993,307 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["MeOut"];
+                };
+            };
+        };
+    };
+    sla_api_calendars_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarOut"][];
+                };
+            };
+        };
+    };
+    sla_api_calendars_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CalendarIn"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarOut"];
+                };
+            };
+        };
+    };
+    sla_api_calendars_detail: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                calendar_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarOut"];
+                };
+            };
+        };
+    };
+    sla_api_calendars_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                calendar_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    sla_api_calendars_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                calendar_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CalendarPatch"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarOut"];
+                };
+            };
+        };
+    };
+    csat_api_report: {
+        parameters: {
+            query?: {
+                group_by?: "agent" | "team" | "period";
+                period?: "day" | "week" | "month";
+                since?: string | null;
+                until?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportRow"][];
+                };
+            };
+        };
+    };
+    csat_api_settings_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SettingsOut"];
+                };
+            };
+        };
+    };
+    csat_api_settings_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SettingsIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SettingsOut"];
+                };
+            };
+        };
+    };
+    csat_api_survey_show: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SurveyOut"];
+                };
+            };
+        };
+    };
+    csat_api_survey_answer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RatingIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SurveyOut"];
+                };
+            };
+        };
+    };
+    tickets_api_settings_custom_fields_list: {
+        parameters: {
+            query?: {
+                include_inactive?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomFieldOut"][];
+                };
+            };
+        };
+    };
+    tickets_api_settings_custom_fields_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CustomFieldIn"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomFieldOut"];
+                };
+            };
+        };
+    };
+    tickets_api_settings_custom_fields_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                field_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CustomFieldUpdateIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomFieldOut"];
                 };
             };
         };
@@ -2488,6 +5003,118 @@ export interface operations {
             };
         };
     };
+    automations_api_macros_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MacroOut"][];
+                };
+            };
+        };
+    };
+    automations_api_macros_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MacroIn"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MacroOut"];
+                };
+            };
+        };
+    };
+    automations_api_macros_detail: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                macro_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MacroOut"];
+                };
+            };
+        };
+    };
+    automations_api_macros_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                macro_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    automations_api_macros_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                macro_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MacroPatch"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MacroOut"];
+                };
+            };
+        };
+    };
     tenancy_api_member_list: {
         parameters: {
             query?: {
@@ -2681,6 +5308,224 @@ export interface operations {
             };
         };
     };
+    tickets_api_search_search: {
+        parameters: {
+            query?: {
+                status?: string[];
+                status_category?: string[];
+                priority?: string[];
+                type?: string[];
+                channel?: string[];
+                assignee?: string | null;
+                team?: string | null;
+                requester?: number | null;
+                tag?: string[];
+                cf?: string[];
+                created_after?: string | null;
+                created_before?: string | null;
+                updated_after?: string | null;
+                updated_before?: string | null;
+                sort?: string;
+                cursor?: string | null;
+                limit?: number;
+                q?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SearchOut"];
+                };
+            };
+        };
+    };
+    sla_api_policies_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PolicyOut"][];
+                };
+            };
+        };
+    };
+    sla_api_policies_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PolicyIn"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PolicyOut"];
+                };
+            };
+        };
+    };
+    sla_api_policies_detail: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                policy_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PolicyOut"];
+                };
+            };
+        };
+    };
+    sla_api_policies_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                policy_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    sla_api_policies_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                policy_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PolicyPatch"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PolicyOut"];
+                };
+            };
+        };
+    };
+    tickets_api_settings_statuses_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StatusOut"][];
+                };
+            };
+        };
+    };
+    tickets_api_settings_statuses_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StatusIn"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StatusOut"];
+                };
+            };
+        };
+    };
+    tickets_api_settings_tags_list: {
+        parameters: {
+            query?: {
+                prefix?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TagOut"][];
+                };
+            };
+        };
+    };
     tenancy_api_team_list: {
         parameters: {
             query?: never;
@@ -2790,6 +5635,571 @@ export interface operations {
             };
         };
     };
+    tickets_api_tickets_tickets_list: {
+        parameters: {
+            query?: {
+                status?: string[];
+                status_category?: string[];
+                priority?: string[];
+                type?: string[];
+                channel?: string[];
+                assignee?: string | null;
+                team?: string | null;
+                requester?: number | null;
+                tag?: string[];
+                cf?: string[];
+                created_after?: string | null;
+                created_before?: string | null;
+                updated_after?: string | null;
+                updated_before?: string | null;
+                sort?: string;
+                cursor?: string | null;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketPage"];
+                };
+            };
+        };
+    };
+    tickets_api_tickets_tickets_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TicketCreateIn"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketDetailOut"] | components["schemas"]["CustomerTicketDetailOut"];
+                };
+            };
+        };
+    };
+    tickets_api_tickets_tickets_bulk_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BulkUpdateIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulkUpdateOut"];
+                };
+            };
+        };
+    };
+    tickets_api_tickets_tickets_detail: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                ticket_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketDetailOut"] | components["schemas"]["CustomerTicketDetailOut"];
+                };
+            };
+        };
+    };
+    tickets_api_tickets_tickets_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                ticket_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TicketUpdateIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketDetailOut"] | components["schemas"]["CustomerTicketDetailOut"];
+                };
+            };
+        };
+    };
+    tickets_api_messages_attachments_upload: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                ticket_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /**
+                     * File
+                     * Format: binary
+                     */
+                    file: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AttachmentOut"];
+                };
+            };
+        };
+    };
+    csat_api_ticket_csat: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                ticket_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SurveyOut"];
+                };
+            };
+        };
+    };
+    csat_api_ticket_csat_rate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                ticket_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RatingIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SurveyOut"];
+                };
+            };
+        };
+    };
+    tickets_api_tickets_tickets_history: {
+        parameters: {
+            query?: {
+                after_id?: number | null;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                ticket_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChangeOut"][];
+                };
+            };
+        };
+    };
+    tickets_api_tickets_tickets_link: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                ticket_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LinkIn"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LinkOut"];
+                };
+            };
+        };
+    };
+    tickets_api_tickets_tickets_unlink: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                ticket_id: number;
+                link_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    automations_api_macros_apply: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                ticket_id: number;
+                macro_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PreviewOut"];
+                };
+            };
+        };
+    };
+    automations_api_macros_preview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                ticket_id: number;
+                macro_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PreviewOut"];
+                };
+            };
+        };
+    };
+    tickets_api_tickets_tickets_merge: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                ticket_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MergeIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketDetailOut"];
+                };
+            };
+        };
+    };
+    tickets_api_messages_messages_list: {
+        parameters: {
+            query?: {
+                after_id?: number | null;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                ticket_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MessageOut"][];
+                };
+            };
+        };
+    };
+    tickets_api_messages_messages_add: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                ticket_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MessageIn"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MessageOut"];
+                };
+            };
+        };
+    };
+    automations_api_tickets_rule_runs: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                ticket_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RuleRunOut"][];
+                };
+            };
+        };
+    };
+    sla_api_ticket_sla: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                ticket_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClockOut"][];
+                };
+            };
+        };
+    };
+    automations_api_time_rules_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TimeRuleOut"][];
+                };
+            };
+        };
+    };
+    automations_api_time_rules_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TimeRuleIn"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TimeRuleOut"];
+                };
+            };
+        };
+    };
+    automations_api_time_rules_detail: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                rule_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TimeRuleOut"];
+                };
+            };
+        };
+    };
+    automations_api_time_rules_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                rule_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    automations_api_time_rules_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                rule_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TimeRulePatch"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TimeRuleOut"];
+                };
+            };
+        };
+    };
     accounts_api_token_list: {
         parameters: {
             query?: never;
@@ -2852,6 +6262,118 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["TokenOut"];
+                };
+            };
+        };
+    };
+    automations_api_triggers_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TriggerOut"][];
+                };
+            };
+        };
+    };
+    automations_api_triggers_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TriggerIn"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TriggerOut"];
+                };
+            };
+        };
+    };
+    automations_api_triggers_detail: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                trigger_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TriggerOut"];
+                };
+            };
+        };
+    };
+    automations_api_triggers_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                trigger_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    automations_api_triggers_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                trigger_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TriggerPatch"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TriggerOut"];
                 };
             };
         };
