@@ -10,7 +10,9 @@ import { ticketPath, useMe } from "@/lib/session";
 import { LoginPage } from "@/features/auth/components/LoginPage";
 import { useBranding } from "@/features/branding/api/tenant";
 import { useApplyBranding } from "@/features/branding/components/useApplyBranding";
+import { recordSubmitted } from "@/features/kb/api/kb";
 import { ArticlePage } from "@/features/kb/components/ArticlePage";
+import { ArticleSuggestions } from "@/features/kb/components/ArticleSuggestions";
 import { HelpCenter } from "@/features/kb/components/HelpCenter";
 import { KbSearchPage } from "@/features/kb/components/KbSearchPage";
 import { NotificationsPage } from "@/features/notifications/components/NotificationsPage";
@@ -61,7 +63,15 @@ function Routed() {
         <Route path="login" element={<LoginPage tenantName={tenant.title} />} />
         <Route path="portal">
           <Route index element={customer(<MyTickets />)} />
-          <Route path="new" element={customer(<NewTicket />)} />
+          <Route
+            path="new"
+            element={customer(
+              <NewTicket
+                renderHelp={(draft, formSession) => <ArticleSuggestions draft={draft} formSession={formSession} />}
+                onCreated={(formSession) => void recordSubmitted(formSession).catch(() => undefined)}
+              />,
+            )}
+          />
           <Route path="tickets/:ticketId" element={customer(<TicketConversation />)} />
         </Route>
         <Route path="help">

@@ -1,5 +1,5 @@
 // The customer's "new request" form.
-import { useState, type FormEvent } from "react";
+import { useState, type FormEvent, type ReactNode } from "react";
 import { Link, useNavigate } from "react-router";
 
 import { ErrorMessage } from "@/components/ErrorMessage";
@@ -8,8 +8,22 @@ import { TextArea } from "@/components/TextArea";
 
 import { useCreateTicket } from "../api/tickets";
 
-export function NewTicket() {
+/** An id for this filling-in of the form (links article openings to the eventual ticket). */
+function newFormSession(): string {
+  return typeof crypto.randomUUID === "function"
+    ? crypto.randomUUID()
+    : `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
+}
+
+type NewTicketProps = {
+  /** Help shown beside the form as the customer types (the app puts article suggestions here). */
+  renderHelp?: (draft: string, formSession: string) => ReactNode;
+  onCreated?: (formSession: string) => void;
+};
+
+export function NewTicket({ renderHelp, onCreated }: NewTicketProps) {
   const create = useCreateTicket();
+  const [formSession] = useState(newFormSession);
   const navigate = useNavigate();
   const [subject, setSubject] = useState("");
   const [body, setBody] = useState("");
@@ -18,7 +32,12 @@ export function NewTicket() {
     event.preventDefault();
     create.mutate(
       { subject: subject.trim(), body_text: body },
-      { onSuccess: (ticket) => navigate(`/portal/tickets/${ticket.id}`) },
+      {
+        onSuccess: (ticket) => {
+          onCreated?.(formSession);
+          navigate(`/portal/tickets/${ticket.id}`);
+        },
+      },
     );
   }
 
@@ -49,6 +68,7 @@ export function NewTicket() {
           {create.isPending ? "Sending…" : "Send request"}
         </button>
       </form>
+      {renderHelp ? renderHelp(`${subject}\n${body}`, formSession) : null}
     </div>
   );
 }
