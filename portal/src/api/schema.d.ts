@@ -2037,20 +2037,21 @@ export interface components {
         };
         /** SearchHitOut */
         SearchHitOut: {
+            /** Id */
+            id: number;
+            /** Locale */
+            locale: string;
             /** Rank */
             rank: number;
+            /** Slug */
+            slug: string;
             /**
              * Snippet Html
-             * @description A matching fragment of a message, escaped, matches in <mark>.
+             * @description Plain text, HTML-escaped, with matches in <mark>.
              */
             snippet_html: string;
-            /**
-             * Subject Html
-             * @description The subject, HTML-escaped, with matches in <mark>.
-             */
-            subject_html: string;
-            /** Ticket */
-            ticket: components["schemas"]["TicketOut"] | components["schemas"]["CustomerTicketOut"];
+            /** Title */
+            title: string;
         };
         /** SearchOut */
         SearchOut: {
@@ -2060,7 +2061,7 @@ export interface components {
              */
             fuzzy: boolean;
             /** Items */
-            items: components["schemas"]["SearchHitOut"][];
+            items: components["schemas"]["TicketSearchHitOut"][];
         };
         /** SearchQuery */
         SearchQuery: {
@@ -2479,6 +2480,23 @@ export interface components {
              * @description Pass as `cursor` for the next page; null on the last page.
              */
             next_cursor: string | null;
+        };
+        /** TicketSearchHitOut */
+        TicketSearchHitOut: {
+            /** Rank */
+            rank: number;
+            /**
+             * Snippet Html
+             * @description A matching fragment of a message, escaped, matches in <mark>.
+             */
+            snippet_html: string;
+            /**
+             * Subject Html
+             * @description The subject, HTML-escaped, with matches in <mark>.
+             */
+            subject_html: string;
+            /** Ticket */
+            ticket: components["schemas"]["TicketOut"] | components["schemas"]["CustomerTicketOut"];
         };
         /**
          * TicketUpdateIn
