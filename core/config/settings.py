@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "kb",
     "realtime_auth",
     "tickets",
+    "triage",
     "portal_host",
     "sla",
     "assignment",
@@ -292,6 +293,7 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "health.tasks.heartbeat", "schedule": 15.0},
     "outbox-sweep": {"task": "events.tasks.sweep_outbox", "schedule": 5.0},
+    "triage-backfill": {"task": "triage.tasks.backfill", "schedule": 120.0},
     "webhook-due-deliveries": {"task": "webhooks.tasks.sweep_due_deliveries", "schedule": 10.0},
     "outbound-email-sweep": {"task": "email_channel.tasks.sweep_pending", "schedule": 10.0},
     "notification-digests": {"task": "notifications.tasks.send_digests", "schedule": 3600.0},
@@ -308,6 +310,7 @@ FRONTLINE_EVENT_SUBSCRIBERS: list[str] = [
     "sla.subscribers.on_ticket_event",
     "automations.subscribers.on_event",
     "csat.subscribers.on_status_changed",
+    "triage.subscribers.handle",
 ]
 FRONTLINE_STREAM_MAXLEN = int(os.environ.get("FRONTLINE_STREAM_MAXLEN", "10000"))
 FRONTLINE_STREAM_MAX_AGE_SECONDS = int(os.environ.get("FRONTLINE_STREAM_MAX_AGE_SECONDS", str(24 * 3600)))

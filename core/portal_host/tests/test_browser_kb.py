@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from .conftest import LiveCore
+from .test_browser import sign_in
 
 pytestmark = pytest.mark.committed
 
@@ -54,3 +55,14 @@ def test_visitor_browses_searches_reads_and_votes(articles: None, live_core: Liv
     expect(results).to_contain_text("How to reset your password")
     expect(results.locator("mark").first).to_be_visible()
     expect(results).not_to_contain_text("Globex")
+
+
+def test_customer_sees_suggestions_while_typing_a_request(
+    articles: None, live_core: LiveCore, page: Any
+) -> None:
+    sign_in(page, live_core, "acme", "customer@acme.test")
+    page.get_by_role("link", name="New request").first.click()
+    page.get_by_label("Subject").fill("I forgot my password")
+    suggestions = page.get_by_role("region", name="Suggested articles")
+    expect(suggestions.get_by_role("link", name="How to reset your password")).to_be_visible()
+    expect(suggestions).not_to_contain_text("Globex")

@@ -237,7 +237,7 @@ class StatusOut(BaseModel):
     custom: bool
 
 
-class SearchHitOut(BaseModel):
+class TicketSearchHitOut(BaseModel):
     ticket: TicketOut | CustomerTicketOut
     rank: float
     subject_html: str = Field(description="The subject, HTML-escaped, with matches in <mark>.")
@@ -245,5 +245,5 @@ class SearchHitOut(BaseModel):
 
 
 class SearchOut(BaseModel):
-    items: list[SearchHitOut]
+    items: list[TicketSearchHitOut]
     fuzzy: bool = Field(description="True when no word matched and these are trigram (typo) matches.")

@@ -19,6 +19,11 @@ describe("errorMessage", () => {
   it("summarises validation lists", () => {
     expect(errorMessage(422, { detail: [{ loc: ["body"], msg: "x" }] })).toMatch(/check/);
   });
+  it("lists problem+json field errors", () => {
+    expect(errorMessage(422, { detail: "Invalid input.", errors: { subject: ["Too long."] } })).toBe(
+      "subject: Too long.",
+    );
+  });
   it("hides server internals", () => {
     expect(errorMessage(500, "<html>Traceback</html>")).toMatch(/server had a problem/);
   });

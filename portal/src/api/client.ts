@@ -29,7 +29,14 @@ export class ApiError extends Error {
 
 export function errorMessage(status: number, body: unknown): string {
   if (body && typeof body === "object" && "detail" in body) {
-    const detail = (body as { detail: unknown }).detail;
+    const { detail, errors } = body as { detail: unknown; errors?: unknown };
+    // Core's problem+json lists messages per field: show them, they say what to fix.
+    if (errors && typeof errors === "object") {
+      const messages = Object.entries(errors as Record<string, unknown>).flatMap(([field, list]) =>
+        Array.isArray(list) ? list.map((m) => (field === "__all__" ? String(m) : `${field}: ${String(m)}`)) : [],
+      );
+      if (messages.length) return messages.join(" ");
+    }
     if (typeof detail === "string") return detail;
     if (Array.isArray(detail)) return "Please check the highlighted fields.";
   }

@@ -4,6 +4,26 @@
  */
 
 export interface paths {
+    "/api/v1/attachments/{attachment_id}/download": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Attachments Download
+         * @description The file, always as a download, only to those who may see its message.
+         */
+        get: operations["tickets_api_messages_attachments_download"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/audit-events": {
         parameters: {
             query?: never;
@@ -90,6 +110,44 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/api/v1/custom-fields": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Custom Fields List
+         * @description Field definitions; customers get the ones they may fill in (not agent-only).
+         */
+        get: operations["tickets_api_settings_custom_fields_list"];
+        put?: never;
+        /** Custom Fields Create */
+        post: operations["tickets_api_settings_custom_fields_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/custom-fields/{field_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Custom Fields Update */
+        patch: operations["tickets_api_settings_custom_fields_update"];
         trace?: never;
     };
     "/api/v1/inbound/email": {
@@ -744,6 +802,68 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Search
+         * @description `q` in websearch syntax ("exact phrase", -not, or); falls back to trigram matching of
+         *     subjects for typos. Accepts the list filters. Customers search their own tickets.
+         */
+        get: operations["tickets_api_search_search"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/statuses": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Statuses List
+         * @description The built-in categories and the tenant's custom statuses.
+         */
+        get: operations["tickets_api_settings_statuses_list"];
+        put?: never;
+        /** Statuses Create */
+        post: operations["tickets_api_settings_statuses_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tags": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Tags List
+         * @description Tags in use, most used first (staff).
+         */
+        get: operations["tickets_api_settings_tags_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/teams": {
         parameters: {
             query?: never;
@@ -810,6 +930,193 @@ export interface paths {
         get: operations["tenancy_api_tenant_detail"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tickets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Tickets List
+         * @description The caller's queue: staff see the tenant's tickets, customers their own. `assignee` takes
+         *     an id, `me` or `none`; `cf=key:value` filters on a custom field; pages by `cursor`.
+         */
+        get: operations["tickets_api_tickets_tickets_list"];
+        put?: never;
+        /**
+         * Tickets Create
+         * @description Open a ticket with its first message. Customers file for themselves (portal channel).
+         */
+        post: operations["tickets_api_tickets_tickets_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tickets/bulk-update": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Tickets Bulk Update
+         * @description The same change on up to 100 tickets, all or nothing.
+         */
+        post: operations["tickets_api_tickets_tickets_bulk_update"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tickets/{ticket_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Tickets Detail
+         * @description One ticket with its messages (customers: public ones only), followers and links.
+         */
+        get: operations["tickets_api_tickets_tickets_detail"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Tickets Update
+         * @description Change the fields sent. Customers may only mark their ticket solved or reopen it.
+         */
+        patch: operations["tickets_api_tickets_tickets_update"];
+        trace?: never;
+    };
+    "/api/v1/tickets/{ticket_id}/attachments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Attachments Upload
+         * @description Upload one file (multipart field `file`); send its id in a message's `attachment_ids`.
+         */
+        post: operations["tickets_api_messages_attachments_upload"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tickets/{ticket_id}/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Tickets History
+         * @description Every change of the ticket (who, when, old, new, through which channel or rule). Staff only.
+         */
+        get: operations["tickets_api_tickets_tickets_history"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tickets/{ticket_id}/links": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Tickets Link */
+        post: operations["tickets_api_tickets_tickets_link"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tickets/{ticket_id}/links/{link_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Tickets Unlink */
+        delete: operations["tickets_api_tickets_tickets_unlink"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tickets/{ticket_id}/merge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Tickets Merge
+         * @description Merge this ticket into `target_id`; answers the target.
+         */
+        post: operations["tickets_api_tickets_tickets_merge"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tickets/{ticket_id}/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Messages List
+         * @description The conversation, oldest first; customers never see internal notes. Page with `after_id`.
+         */
+        get: operations["tickets_api_messages_messages_list"];
+        put?: never;
+        /**
+         * Messages Add
+         * @description A public reply, or (staff) an internal note with `internal: true`.
+         */
+        post: operations["tickets_api_messages_messages_add"];
         delete?: never;
         options?: never;
         head?: never;
@@ -909,6 +1216,27 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** AiOut */
+        AiOut: {
+            /** Category */
+            category: string;
+            /** Category Confidence */
+            category_confidence: number | null;
+            /** Language */
+            language: string;
+            /** Language Confidence */
+            language_confidence: number | null;
+            /** Model Version */
+            model_version: string;
+            /** Priority */
+            priority: string;
+            /** Priority Confidence */
+            priority_confidence: number | null;
+            /** Sentiment */
+            sentiment: string;
+            /** Sentiment Confidence */
+            sentiment_confidence: number | null;
+        };
         /** ArticleCreateIn */
         ArticleCreateIn: {
             /**
@@ -1056,16 +1384,23 @@ export interface components {
         AttachmentOut: {
             /** Content Type */
             content_type: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Download Url */
+            download_url: string;
             /** Filename */
             filename: string;
             /** Id */
             id: number;
+            /** Message Id */
+            message_id: number | null;
             /** Sha256 */
             sha256: string;
             /** Size */
             size: number;
-            /** Url */
-            url: string;
         };
         /** AttemptOut */
         AttemptOut: {
@@ -1106,6 +1441,32 @@ export interface components {
          * @enum {string}
          */
         BodyFormat: "markdown" | "html";
+        /** BulkUpdateIn */
+        BulkUpdateIn: {
+            /** Add Tags */
+            add_tags?: string[] | null;
+            /** Assignee Id */
+            assignee_id?: number | null;
+            /** Ids */
+            ids: number[];
+            /** Priority */
+            priority?: string | null;
+            /** Remove Tags */
+            remove_tags?: string[] | null;
+            /** Status */
+            status?: string | null;
+            /** Tags */
+            tags?: string[] | null;
+            /** Team Id */
+            team_id?: number | null;
+        };
+        /** BulkUpdateOut */
+        BulkUpdateOut: {
+            /** Items */
+            items: components["schemas"]["TicketOut"][];
+            /** Updated */
+            updated: number;
+        };
         /** CategoryIn */
         CategoryIn: {
             /**
@@ -1147,6 +1508,25 @@ export interface components {
             /** Position */
             position?: number | null;
         };
+        /** ChangeOut */
+        ChangeOut: {
+            actor: components["schemas"]["PersonOut"] | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Field */
+            field: string;
+            /** Id */
+            id: number;
+            /** New */
+            new: unknown;
+            /** Old */
+            old: unknown;
+            /** Via */
+            via: string;
+        };
         /** CountedOut */
         CountedOut: {
             /** Counted */
@@ -1156,6 +1536,160 @@ export interface components {
         CsrfOut: {
             /** Csrf Token */
             csrf_token: string;
+        };
+        /** CustomFieldIn */
+        CustomFieldIn: {
+            /**
+             * Agent Only
+             * @default false
+             */
+            agent_only: boolean;
+            /**
+             * Field Type
+             * @enum {string}
+             */
+            field_type: "text" | "number" | "date" | "dropdown" | "multiselect" | "checkbox";
+            /** Key */
+            key: string;
+            /** Label */
+            label: string;
+            /** Options */
+            options?: string[];
+            /**
+             * Position
+             * @default 0
+             */
+            position: number;
+            /**
+             * Required
+             * @default false
+             */
+            required: boolean;
+        };
+        /** CustomFieldOut */
+        CustomFieldOut: {
+            /** Active */
+            active: boolean;
+            /** Agent Only */
+            agent_only: boolean;
+            /** Field Type */
+            field_type: string;
+            /** Id */
+            id: number;
+            /** Key */
+            key: string;
+            /** Label */
+            label: string;
+            /** Options */
+            options: string[];
+            /** Position */
+            position: number;
+            /** Required */
+            required: boolean;
+        };
+        /** CustomFieldUpdateIn */
+        CustomFieldUpdateIn: {
+            /** Active */
+            active?: boolean | null;
+            /** Agent Only */
+            agent_only?: boolean | null;
+            /** Label */
+            label?: string | null;
+            /** Options */
+            options?: string[] | null;
+            /** Position */
+            position?: number | null;
+            /** Required */
+            required?: boolean | null;
+        };
+        /** CustomerTicketDetailOut */
+        CustomerTicketDetailOut: {
+            /** Channel */
+            channel: string;
+            /** Closed At */
+            closed_at: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Custom Fields */
+            custom_fields: {
+                [key: string]: unknown;
+            };
+            /** Display Number */
+            display_number: string;
+            /** Id */
+            id: number;
+            /** Merged Into Id */
+            merged_into_id: number | null;
+            /** Messages */
+            messages: components["schemas"]["MessageOut"][];
+            /** Number */
+            number: number;
+            /** Priority */
+            priority: string;
+            requester: components["schemas"]["PersonOut"];
+            /** Solved At */
+            solved_at: string | null;
+            /** Status */
+            status: string;
+            /** Status Category */
+            status_category: string;
+            /** Subject */
+            subject: string;
+            /** Type */
+            type: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
+        /**
+         * CustomerTicketOut
+         * @description What a customer sees of their ticket.
+         */
+        CustomerTicketOut: {
+            /** Channel */
+            channel: string;
+            /** Closed At */
+            closed_at: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Custom Fields */
+            custom_fields: {
+                [key: string]: unknown;
+            };
+            /** Display Number */
+            display_number: string;
+            /** Id */
+            id: number;
+            /** Merged Into Id */
+            merged_into_id: number | null;
+            /** Number */
+            number: number;
+            /** Priority */
+            priority: string;
+            requester: components["schemas"]["PersonOut"];
+            /** Solved At */
+            solved_at: string | null;
+            /** Status */
+            status: string;
+            /** Status Category */
+            status_category: string;
+            /** Subject */
+            subject: string;
+            /** Type */
+            type: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
         };
         /** DeflectionIn */
         DeflectionIn: {
@@ -1250,6 +1784,95 @@ export interface components {
             /** Ticket Id */
             ticket_id: number | null;
         };
+        /** LinkIn */
+        LinkIn: {
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "related" | "duplicate_of" | "parent_of";
+            /** Target Id */
+            target_id: number;
+        };
+        /** LinkOut */
+        LinkOut: {
+            /** Id */
+            id: number;
+            /** Kind */
+            kind: string;
+            /** Source Id */
+            source_id: number;
+            /** Source Number */
+            source_number: number;
+            /** Target Id */
+            target_id: number;
+            /** Target Number */
+            target_number: number;
+        };
+        /** ListQuery */
+        ListQuery: {
+            /** Assignee */
+            assignee?: string | null;
+            /**
+             * Cf
+             * @default []
+             */
+            cf: string[];
+            /**
+             * Channel
+             * @default []
+             */
+            channel: string[];
+            /** Created After */
+            created_after?: string | null;
+            /** Created Before */
+            created_before?: string | null;
+            /** Cursor */
+            cursor?: string | null;
+            /**
+             * Limit
+             * @default 25
+             */
+            limit: number;
+            /**
+             * Priority
+             * @default []
+             */
+            priority: string[];
+            /** Requester */
+            requester?: number | null;
+            /**
+             * Sort
+             * @default -updated_at
+             */
+            sort: string;
+            /**
+             * Status
+             * @default []
+             */
+            status: string[];
+            /**
+             * Status Category
+             * @default []
+             */
+            status_category: string[];
+            /**
+             * Tag
+             * @default []
+             */
+            tag: string[];
+            /** Team */
+            team?: string | null;
+            /**
+             * Type
+             * @default []
+             */
+            type: string[];
+            /** Updated After */
+            updated_after?: string | null;
+            /** Updated Before */
+            updated_before?: string | null;
+        };
         /** LocalesIn */
         LocalesIn: {
             /** Default Locale */
@@ -1309,6 +1932,48 @@ export interface components {
             /** User Id */
             user_id: number;
         };
+        /** MergeIn */
+        MergeIn: {
+            /** Target Id */
+            target_id: number;
+        };
+        /** MessageIn */
+        MessageIn: {
+            /** Attachment Ids */
+            attachment_ids?: number[];
+            /** Body Html */
+            body_html?: string | null;
+            /** Body Text */
+            body_text?: string | null;
+            /**
+             * Internal
+             * @default false
+             */
+            internal: boolean;
+        };
+        /** MessageOut */
+        MessageOut: {
+            /** Attachments */
+            attachments: components["schemas"]["AttachmentOut"][];
+            author: components["schemas"]["PersonOut"] | null;
+            /** Body Html */
+            body_html: string;
+            /** Body Text */
+            body_text: string;
+            /** Channel */
+            channel: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Id */
+            id: number;
+            /** Is Internal */
+            is_internal: boolean;
+            /** Ticket Id */
+            ticket_id: number;
+        };
         /** NotificationOut */
         NotificationOut: {
             /** Body */
@@ -1328,6 +1993,15 @@ export interface components {
             ticket_id: number | null;
             /** Title */
             title: string;
+        };
+        /** PersonOut */
+        PersonOut: {
+            /** Email */
+            email: string;
+            /** Id */
+            id: number;
+            /** Name */
+            name: string;
         };
         /** PreferenceIn */
         PreferenceIn: {
@@ -1379,6 +2053,85 @@ export interface components {
             /** Title */
             title: string;
         };
+        /** SearchOut */
+        SearchOut: {
+            /**
+             * Fuzzy
+             * @description True when no word matched and these are trigram (typo) matches.
+             */
+            fuzzy: boolean;
+            /** Items */
+            items: components["schemas"]["TicketSearchHitOut"][];
+        };
+        /** SearchQuery */
+        SearchQuery: {
+            /** Assignee */
+            assignee?: string | null;
+            /**
+             * Cf
+             * @default []
+             */
+            cf: string[];
+            /**
+             * Channel
+             * @default []
+             */
+            channel: string[];
+            /** Created After */
+            created_after?: string | null;
+            /** Created Before */
+            created_before?: string | null;
+            /** Cursor */
+            cursor?: string | null;
+            /**
+             * Limit
+             * @default 25
+             */
+            limit: number;
+            /**
+             * Priority
+             * @default []
+             */
+            priority: string[];
+            /**
+             * Q
+             * @default
+             */
+            q: string;
+            /** Requester */
+            requester?: number | null;
+            /**
+             * Sort
+             * @default -updated_at
+             */
+            sort: string;
+            /**
+             * Status
+             * @default []
+             */
+            status: string[];
+            /**
+             * Status Category
+             * @default []
+             */
+            status_category: string[];
+            /**
+             * Tag
+             * @default []
+             */
+            tag: string[];
+            /** Team */
+            team?: string | null;
+            /**
+             * Type
+             * @default []
+             */
+            type: string[];
+            /** Updated After */
+            updated_after?: string | null;
+            /** Updated Before */
+            updated_before?: string | null;
+        };
         /** SectionIn */
         SectionIn: {
             /** Category Id */
@@ -1422,7 +2175,31 @@ export interface components {
         };
         /** StatusIn */
         StatusIn: {
-            status: components["schemas"]["ArticleStatus"];
+            /**
+             * Category
+             * @enum {string}
+             */
+            category: "new" | "open" | "pending" | "on_hold" | "solved" | "closed";
+            /** Key */
+            key: string;
+            /** Name */
+            name: string;
+            /**
+             * Position
+             * @default 0
+             */
+            position: number;
+        };
+        /** StatusOut */
+        StatusOut: {
+            /** Category */
+            category: string;
+            /** Custom */
+            custom: boolean;
+            /** Key */
+            key: string;
+            /** Name */
+            name: string;
         };
         /** SubscriptionCreated */
         SubscriptionCreated: {
@@ -1498,6 +2275,13 @@ export interface components {
             /** Title */
             title: string;
         };
+        /** TagOut */
+        TagOut: {
+            /** Count */
+            count: number;
+            /** Name */
+            name: string;
+        };
         /** TeamIn */
         TeamIn: {
             /**
@@ -1529,6 +2313,224 @@ export interface components {
             name: string;
             /** Slug */
             slug: string;
+        };
+        /** TicketCreateIn */
+        TicketCreateIn: {
+            /** Assignee Id */
+            assignee_id?: number | null;
+            /** Body Html */
+            body_html?: string | null;
+            /** Body Text */
+            body_text?: string | null;
+            /**
+             * Category
+             * @default
+             */
+            category: string;
+            /** Channel */
+            channel?: string | null;
+            /** Custom Fields */
+            custom_fields?: {
+                [key: string]: unknown;
+            };
+            /** Due At */
+            due_at?: string | null;
+            /**
+             * Priority
+             * @default normal
+             */
+            priority: string;
+            /** Requester Id */
+            requester_id?: number | null;
+            /** Subject */
+            subject: string;
+            /** Tags */
+            tags?: string[];
+            /** Team Id */
+            team_id?: number | null;
+            /**
+             * Type
+             * @default question
+             */
+            type: string;
+        };
+        /** TicketDetailOut */
+        TicketDetailOut: {
+            ai: components["schemas"]["AiOut"];
+            assignee: components["schemas"]["PersonOut"] | null;
+            /** Category */
+            category: string;
+            /** Channel */
+            channel: string;
+            /** Closed At */
+            closed_at: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Custom Fields */
+            custom_fields: {
+                [key: string]: unknown;
+            };
+            /** Display Number */
+            display_number: string;
+            /** Due At */
+            due_at: string | null;
+            /** First Response At */
+            first_response_at: string | null;
+            /** Follower Ids */
+            follower_ids: number[];
+            /** Id */
+            id: number;
+            /** Links */
+            links: components["schemas"]["LinkOut"][];
+            /** Merged Into Id */
+            merged_into_id: number | null;
+            /** Messages */
+            messages: components["schemas"]["MessageOut"][];
+            /** Number */
+            number: number;
+            /** Priority */
+            priority: string;
+            requester: components["schemas"]["PersonOut"];
+            /** Solved At */
+            solved_at: string | null;
+            /** Status */
+            status: string;
+            /** Status Category */
+            status_category: string;
+            /** Subject */
+            subject: string;
+            /** Tags */
+            tags: string[];
+            /** Team Id */
+            team_id: number | null;
+            /** Type */
+            type: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
+        /**
+         * TicketOut
+         * @description What staff see: everything, including agent-only fields.
+         */
+        TicketOut: {
+            ai: components["schemas"]["AiOut"];
+            assignee: components["schemas"]["PersonOut"] | null;
+            /** Category */
+            category: string;
+            /** Channel */
+            channel: string;
+            /** Closed At */
+            closed_at: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Custom Fields */
+            custom_fields: {
+                [key: string]: unknown;
+            };
+            /** Display Number */
+            display_number: string;
+            /** Due At */
+            due_at: string | null;
+            /** First Response At */
+            first_response_at: string | null;
+            /** Id */
+            id: number;
+            /** Merged Into Id */
+            merged_into_id: number | null;
+            /** Number */
+            number: number;
+            /** Priority */
+            priority: string;
+            requester: components["schemas"]["PersonOut"];
+            /** Solved At */
+            solved_at: string | null;
+            /** Status */
+            status: string;
+            /** Status Category */
+            status_category: string;
+            /** Subject */
+            subject: string;
+            /** Tags */
+            tags: string[];
+            /** Team Id */
+            team_id: number | null;
+            /** Type */
+            type: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
+        /** TicketPage */
+        TicketPage: {
+            /** Items */
+            items: components["schemas"]["TicketOut"][] | components["schemas"]["CustomerTicketOut"][];
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` for the next page; null on the last page.
+             */
+            next_cursor: string | null;
+        };
+        /** TicketSearchHitOut */
+        TicketSearchHitOut: {
+            /** Rank */
+            rank: number;
+            /**
+             * Snippet Html
+             * @description A matching fragment of a message, escaped, matches in <mark>.
+             */
+            snippet_html: string;
+            /**
+             * Subject Html
+             * @description The subject, HTML-escaped, with matches in <mark>.
+             */
+            subject_html: string;
+            /** Ticket */
+            ticket: components["schemas"]["TicketOut"] | components["schemas"]["CustomerTicketOut"];
+        };
+        /**
+         * TicketUpdateIn
+         * @description Only the fields sent are changed; null clears assignee, team, due date or a custom field.
+         */
+        TicketUpdateIn: {
+            /** Add Tags */
+            add_tags?: string[] | null;
+            /** Assignee Id */
+            assignee_id?: number | null;
+            /** Category */
+            category?: string | null;
+            /** Custom Fields */
+            custom_fields?: {
+                [key: string]: unknown;
+            } | null;
+            /** Due At */
+            due_at?: string | null;
+            /** Follower Ids */
+            follower_ids?: number[] | null;
+            /** Priority */
+            priority?: string | null;
+            /** Remove Tags */
+            remove_tags?: string[] | null;
+            /** Status */
+            status?: string | null;
+            /** Subject */
+            subject?: string | null;
+            /** Tags */
+            tags?: string[] | null;
+            /** Team Id */
+            team_id?: number | null;
+            /** Type */
+            type?: string | null;
         };
         /** TokenCreateIn */
         TokenCreateIn: {
@@ -1679,6 +2681,26 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    tickets_api_messages_attachments_download: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                attachment_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     accounts_api_audit_event_list: {
         parameters: {
             query?: {
@@ -1779,6 +2801,78 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["MeOut"];
+                };
+            };
+        };
+    };
+    tickets_api_settings_custom_fields_list: {
+        parameters: {
+            query?: {
+                include_inactive?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomFieldOut"][];
+                };
+            };
+        };
+    };
+    tickets_api_settings_custom_fields_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CustomFieldIn"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomFieldOut"];
+                };
+            };
+        };
+    };
+    tickets_api_settings_custom_fields_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                field_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CustomFieldUpdateIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomFieldOut"];
                 };
             };
         };
@@ -2681,6 +3775,112 @@ export interface operations {
             };
         };
     };
+    tickets_api_search_search: {
+        parameters: {
+            query?: {
+                status?: string[];
+                status_category?: string[];
+                priority?: string[];
+                type?: string[];
+                channel?: string[];
+                assignee?: string | null;
+                team?: string | null;
+                requester?: number | null;
+                tag?: string[];
+                cf?: string[];
+                created_after?: string | null;
+                created_before?: string | null;
+                updated_after?: string | null;
+                updated_before?: string | null;
+                sort?: string;
+                cursor?: string | null;
+                limit?: number;
+                q?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SearchOut"];
+                };
+            };
+        };
+    };
+    tickets_api_settings_statuses_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StatusOut"][];
+                };
+            };
+        };
+    };
+    tickets_api_settings_statuses_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StatusIn"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StatusOut"];
+                };
+            };
+        };
+    };
+    tickets_api_settings_tags_list: {
+        parameters: {
+            query?: {
+                prefix?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TagOut"][];
+                };
+            };
+        };
+    };
     tenancy_api_team_list: {
         parameters: {
             query?: never;
@@ -2786,6 +3986,321 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["TenantOut"];
+                };
+            };
+        };
+    };
+    tickets_api_tickets_tickets_list: {
+        parameters: {
+            query?: {
+                status?: string[];
+                status_category?: string[];
+                priority?: string[];
+                type?: string[];
+                channel?: string[];
+                assignee?: string | null;
+                team?: string | null;
+                requester?: number | null;
+                tag?: string[];
+                cf?: string[];
+                created_after?: string | null;
+                created_before?: string | null;
+                updated_after?: string | null;
+                updated_before?: string | null;
+                sort?: string;
+                cursor?: string | null;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketPage"];
+                };
+            };
+        };
+    };
+    tickets_api_tickets_tickets_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TicketCreateIn"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketDetailOut"] | components["schemas"]["CustomerTicketDetailOut"];
+                };
+            };
+        };
+    };
+    tickets_api_tickets_tickets_bulk_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BulkUpdateIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulkUpdateOut"];
+                };
+            };
+        };
+    };
+    tickets_api_tickets_tickets_detail: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                ticket_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketDetailOut"] | components["schemas"]["CustomerTicketDetailOut"];
+                };
+            };
+        };
+    };
+    tickets_api_tickets_tickets_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                ticket_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TicketUpdateIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketDetailOut"] | components["schemas"]["CustomerTicketDetailOut"];
+                };
+            };
+        };
+    };
+    tickets_api_messages_attachments_upload: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                ticket_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /**
+                     * File
+                     * Format: binary
+                     */
+                    file: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AttachmentOut"];
+                };
+            };
+        };
+    };
+    tickets_api_tickets_tickets_history: {
+        parameters: {
+            query?: {
+                after_id?: number | null;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                ticket_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChangeOut"][];
+                };
+            };
+        };
+    };
+    tickets_api_tickets_tickets_link: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                ticket_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LinkIn"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LinkOut"];
+                };
+            };
+        };
+    };
+    tickets_api_tickets_tickets_unlink: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                ticket_id: number;
+                link_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    tickets_api_tickets_tickets_merge: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                ticket_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MergeIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketDetailOut"];
+                };
+            };
+        };
+    };
+    tickets_api_messages_messages_list: {
+        parameters: {
+            query?: {
+                after_id?: number | null;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                ticket_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MessageOut"][];
+                };
+            };
+        };
+    };
+    tickets_api_messages_messages_add: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                ticket_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MessageIn"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MessageOut"];
                 };
             };
         };

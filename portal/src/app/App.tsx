@@ -1,6 +1,7 @@
 // The application: providers, tenant branding, and the routes of both areas.
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { BrowserRouter, Route, Routes } from "react-router";
+import type { ReactNode } from "react";
+import { BrowserRouter, Navigate, Route, Routes } from "react-router";
 
 import { ApiError } from "@/api/client";
 import { ErrorMessage } from "@/components/ErrorMessage";
@@ -9,13 +10,18 @@ import { ticketPath, useMe } from "@/lib/session";
 import { LoginPage } from "@/features/auth/components/LoginPage";
 import { useBranding } from "@/features/branding/api/tenant";
 import { useApplyBranding } from "@/features/branding/components/useApplyBranding";
-import { CustomerHome } from "@/features/customer/components/CustomerHome";
+import { recordSubmitted } from "@/features/kb/api/kb";
 import { ArticlePage } from "@/features/kb/components/ArticlePage";
+import { ArticleSuggestions } from "@/features/kb/components/ArticleSuggestions";
 import { HelpCenter } from "@/features/kb/components/HelpCenter";
 import { KbSearchPage } from "@/features/kb/components/KbSearchPage";
 import { NotificationsPage } from "@/features/notifications/components/NotificationsPage";
+import { InboxPage } from "@/features/inbox/components/InboxPage";
+import { TicketWorkspace } from "@/features/inbox/components/TicketWorkspace";
+import { MyTickets } from "@/features/tickets/components/MyTickets";
+import { NewTicket } from "@/features/tickets/components/NewTicket";
+import { TicketConversation } from "@/features/tickets/components/TicketConversation";
 import { TeamOverview } from "@/features/workspace/components/TeamOverview";
-import { WorkspaceHome } from "@/features/workspace/components/WorkspaceHome";
 
 import { NotFound } from "./NotFound";
 import { HomeRedirect, RequireRole } from "./RequireRole";
@@ -32,6 +38,9 @@ export function makeQueryClient() {
     },
   });
 }
+
+const customer = (page: ReactNode) => <RequireRole audience="customer">{() => page}</RequireRole>;
+const staff = (page: ReactNode) => <RequireRole audience="staff">{() => page}</RequireRole>;
 
 function Routed() {
   const branding = useBranding();
@@ -52,18 +61,30 @@ function Routed() {
       <Route element={<Shell branding={tenant} />}>
         <Route index element={<HomeRedirect />} />
         <Route path="login" element={<LoginPage tenantName={tenant.title} />} />
-        <Route
-          path="portal"
-          element={<RequireRole audience="customer">{(me) => <CustomerHome me={me} tenantName={tenant.title} />}</RequireRole>}
-        />
+        <Route path="portal">
+          <Route index element={customer(<MyTickets />)} />
+          <Route
+            path="new"
+            element={customer(
+              <NewTicket
+                renderHelp={(draft, formSession) => <ArticleSuggestions draft={draft} formSession={formSession} />}
+                onCreated={(formSession) => void recordSubmitted(formSession).catch(() => undefined)}
+              />,
+            )}
+          />
+          <Route path="tickets/:ticketId" element={customer(<TicketConversation />)} />
+        </Route>
         <Route path="help">
           <Route index element={<HelpCenter />} />
           <Route path="search" element={<KbSearchPage />} />
           <Route path="articles/:slug" element={<ArticlePage />} />
         </Route>
         <Route path="agent">
-          <Route index element={<RequireRole audience="staff">{(me) => <WorkspaceHome me={me} />}</RequireRole>} />
-          <Route path="teams" element={<RequireRole audience="staff">{() => <TeamOverview />}</RequireRole>} />
+          <Route index element={<Navigate to="/agent/inbox/mine" replace />} />
+          <Route path="inbox" element={<Navigate to="/agent/inbox/mine" replace />} />
+          <Route path="inbox/:view" element={staff(<InboxPage />)} />
+          <Route path="tickets/:ticketId" element={staff(<TicketWorkspace />)} />
+          <Route path="teams" element={staff(<TeamOverview />)} />
         </Route>
         <Route
           path="notifications"

@@ -21,17 +21,16 @@ export function Shell({ branding }: { branding: Branding }) {
           <nav aria-label={staff ? "Workspace" : "Portal"} className="topbar__nav">
             {staff ? (
               <>
-                <NavLink to="/agent" end>
-                  Home
-                </NavLink>
+                <NavLink to="/agent/inbox">Inbox</NavLink>
                 <NavLink to="/agent/teams">Teams</NavLink>
                 <NavLink to="/help">Help center</NavLink>
               </>
             ) : (
               <>
                 <NavLink to="/portal" end>
-                  Home
+                  My requests
                 </NavLink>
+                <NavLink to="/portal/new">New request</NavLink>
                 <NavLink to="/help">Help center</NavLink>
               </>
             )}

@@ -1,0 +1,90 @@
+"""Store the AI service's predictions on a ticket; apply the confident ones like a rule would.
+
+Category and priority above the tenant's threshold (`Tenant.settings["ai"]["apply_threshold"]`,
+default 0.85) are applied when an agent has not set them, and recorded in the ticket's
+history with `via="ai"`; below it they stay suggestions in the ticket's `ai_*` fields.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+
+from tenancy.context import tenant_context
+from tenancy.models import Tenant
+from tickets.models import Message, Ticket, TicketChange
+from tickets.models.tickets import Priority
+
+DEFAULT_APPLY_THRESHOLD = 0.85
+
+
+def apply_threshold(tenant: Tenant) -> float:
+    return float((tenant.settings.get("ai") or {}).get("apply_threshold", DEFAULT_APPLY_THRESHOLD))
+
+
+def ticket_triage_text(*, tenant: Tenant, ticket_id: int) -> tuple[str, str] | None:
+    """Subject and first public message of a ticket, for classification."""
+    with tenant_context(tenant.id):
+        ticket = Ticket.objects.filter(tenant=tenant, id=ticket_id).only("subject").first()
+        if ticket is None:
+            return None
+        first = (
+            Message.objects.filter(tenant=tenant, ticket_id=ticket_id, is_internal=False)
+            .order_by("id")
+            .values_list("body_text", flat=True)
+            .first()
+        )
+    return ticket.subject, first or ""
+
+
+def untriaged_ticket_ids(*, tenant: Tenant, limit: int = 200) -> list[int]:
+    """Recent tickets the AI service has not answered for yet (it was down, or the kick was lost)."""
+    with tenant_context(tenant.id):
+        return list(
+            Ticket.objects.filter(tenant=tenant, ai_sentiment="")
+            .order_by("-id")
+            .values_list("id", flat=True)[:limit]
+        )
+
+
+def ticket_triage_apply(*, tenant: Tenant, ticket_id: int, result: dict[str, Any]) -> Ticket | None:
+    threshold = apply_threshold(tenant)
+    category, priority = result["category"], result["priority"]
+    sentiment, language = result["sentiment"], result["language"]
+    with tenant_context(tenant.id), transaction.atomic():
+        ticket = Ticket.objects.select_for_update().filter(tenant=tenant, id=ticket_id).first()
+        if ticket is None:
+            return None
+        if category.get("enabled"):
+            ticket.ai_category = category.get("label") or ""
+            ticket.ai_category_confidence = category.get("confidence")
+        ticket.ai_priority = priority.get("label") or ""
+        ticket.ai_priority_confidence = priority.get("confidence")
+        ticket.ai_sentiment = sentiment.get("label") or "neutral"
+        ticket.ai_sentiment_confidence = sentiment.get("confidence")
+        ticket.ai_language = language.get("code") or ""
+        ticket.ai_language_confidence = language.get("confidence")
+        ticket.ai_model_version = str(
+            category.get("model_version") or priority.get("model_version") or "rules"
+        )
+        applied: dict[str, tuple[str, str]] = {}
+        category_confidence = ticket.ai_category_confidence or 0.0
+        if ticket.ai_category and not ticket.category and category_confidence >= threshold:
+            applied["category"] = (ticket.category, ticket.ai_category)
+            ticket.category = ticket.ai_category
+        priority_confidence = ticket.ai_priority_confidence or 0.0
+        if (
+            ticket.ai_priority in Priority.values
+            and ticket.priority == Priority.NORMAL
+            and ticket.ai_priority != ticket.priority
+            and priority_confidence >= threshold
+        ):
+            applied["priority"] = (ticket.priority, ticket.ai_priority)
+            ticket.priority = ticket.ai_priority
+        ticket.save()
+        for field, (old, new) in applied.items():
+            TicketChange.objects.create(
+                tenant=tenant, ticket=ticket, actor=None, via="ai", field=field, old=old, new=new
+            )
+    return ticket

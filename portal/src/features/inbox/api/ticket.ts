@@ -1,0 +1,74 @@
+// One ticket in the workspace: detail, field changes, replies and internal notes, pickers' data.
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+
+import { api, unwrap, type Schemas } from "@/api/client";
+
+export type AgentTicketDetail = Schemas["TicketDetailOut"];
+export type TicketChanges = Schemas["TicketUpdateIn"];
+
+export const PRIORITIES = ["low", "normal", "high", "urgent"] as const;
+
+export function ticketQueryKey(ticketId: number) {
+  return ["workspace-ticket", ticketId] as const;
+}
+
+export function useAgentTicket(ticketId: number) {
+  return useQuery({
+    queryKey: ticketQueryKey(ticketId),
+    queryFn: async () =>
+      unwrap(
+        await api.GET("/api/v1/tickets/{ticket_id}", { params: { path: { ticket_id: ticketId } } }),
+      ) as AgentTicketDetail,
+  });
+}
+
+export function useUpdateTicket(ticketId: number) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: async (changes: TicketChanges) =>
+      unwrap(
+        await api.PATCH("/api/v1/tickets/{ticket_id}", {
+          params: { path: { ticket_id: ticketId } },
+          body: changes,
+        }),
+      ) as AgentTicketDetail,
+    onSuccess: (ticket) => {
+      queryClient.setQueryData(ticketQueryKey(ticketId), ticket);
+      void queryClient.invalidateQueries({ queryKey: ["inbox"] });
+    },
+  });
+}
+
+export function useAddMessage(ticketId: number) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: async (input: { body_text: string; internal: boolean }) =>
+      unwrap(
+        await api.POST("/api/v1/tickets/{ticket_id}/messages", {
+          params: { path: { ticket_id: ticketId } },
+          body: input,
+        }),
+      ),
+    onSuccess: () => {
+      void queryClient.invalidateQueries({ queryKey: ticketQueryKey(ticketId) });
+      void queryClient.invalidateQueries({ queryKey: ["inbox"] });
+    },
+  });
+}
+
+export function useStatuses() {
+  return useQuery({
+    queryKey: ["workspace-statuses"],
+    queryFn: async () => unwrap(await api.GET("/api/v1/statuses")),
+    staleTime: 5 * 60_000,
+  });
+}
+
+/** Staff who can be assigned a ticket. */
+export function useAssignableStaff() {
+  return useQuery({
+    queryKey: ["workspace-assignable"],
+    queryFn: async () => unwrap(await api.GET("/api/v1/members")).filter((m) => m.role !== "customer"),
+    staleTime: 5 * 60_000,
+  });
+}

@@ -1,0 +1,176 @@
+// A ticket in the workspace: the conversation (public replies and internal notes told apart),
+// a reply/note composer, and the ticket's status, priority and assignee.
+import { useState, type FormEvent } from "react";
+import { Link, useParams } from "react-router";
+
+import { EmptyState } from "@/components/EmptyState";
+import { ErrorMessage } from "@/components/ErrorMessage";
+import { Loading } from "@/components/Loading";
+import { MessageBody } from "@/components/MessageBody";
+import { formatDateTime } from "@/lib/format";
+
+import {
+  PRIORITIES,
+  useAddMessage,
+  useAgentTicket,
+  useAssignableStaff,
+  useStatuses,
+  useUpdateTicket,
+  type AgentTicketDetail,
+} from "../api/ticket";
+
+function Composer({ ticketId }: { ticketId: number }) {
+  const add = useAddMessage(ticketId);
+  const [internal, setInternal] = useState(false);
+  const [body, setBody] = useState("");
+
+  function send(event: FormEvent) {
+    event.preventDefault();
+    add.mutate({ body_text: body, internal }, { onSuccess: () => setBody("") });
+  }
+
+  return (
+    <form onSubmit={send} className={internal ? "card composer composer--note" : "card composer"} aria-label="Composer">
+      <div role="radiogroup" aria-label="Message kind" className="tabs">
+        <label className={!internal ? "tab tab--active" : "tab"}>
+          <input type="radio" name="kind" checked={!internal} onChange={() => setInternal(false)} /> Public reply
+        </label>
+        <label className={internal ? "tab tab--active" : "tab"}>
+          <input type="radio" name="kind" checked={internal} onChange={() => setInternal(true)} /> Internal note
+        </label>
+      </div>
+      <label htmlFor="composer-body" className="visually-hidden">
+        {internal ? "Internal note (agents only)" : "Reply to the customer"}
+      </label>
+      <textarea
+        id="composer-body"
+        rows={5}
+        required
+        value={body}
+        placeholder={internal ? "Only agents see notes." : "The customer sees this reply."}
+        onChange={(e) => setBody(e.target.value)}
+      />
+      {add.isError ? <ErrorMessage error={add.error} /> : null}
+      <button type="submit" className="primary" disabled={add.isPending}>
+        {add.isPending ? "Sending…" : internal ? "Add note" : "Send reply"}
+      </button>
+    </form>
+  );
+}
+
+function Properties({ ticket }: { ticket: AgentTicketDetail }) {
+  const update = useUpdateTicket(ticket.id);
+  const statuses = useStatuses();
+  const staff = useAssignableStaff();
+
+  return (
+    <aside className="card properties" aria-label="Ticket properties">
+      <div className="field">
+        <label htmlFor="prop-status">Status</label>
+        <select
+          id="prop-status"
+          value={ticket.status}
+          disabled={update.isPending || !statuses.data}
+          onChange={(e) => update.mutate({ status: e.target.value })}
+        >
+          {(statuses.data ?? [{ key: ticket.status, name: ticket.status, category: "", custom: false }]).map((s) => (
+            <option key={s.key} value={s.key}>
+              {s.name}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div className="field">
+        <label htmlFor="prop-priority">Priority</label>
+        <select
+          id="prop-priority"
+          value={ticket.priority}
+          disabled={update.isPending}
+          onChange={(e) => update.mutate({ priority: e.target.value })}
+        >
+          {PRIORITIES.map((p) => (
+            <option key={p} value={p}>
+              {p}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div className="field">
+        <label htmlFor="prop-assignee">Assignee</label>
+        <select
+          id="prop-assignee"
+          value={ticket.assignee?.id ?? ""}
+          disabled={update.isPending || !staff.data}
+          onChange={(e) => update.mutate({ assignee_id: e.target.value ? Number(e.target.value) : null })}
+        >
+          <option value="">Unassigned</option>
+          {(staff.data ?? []).map((m) => (
+            <option key={m.id} value={m.id}>
+              {m.full_name || m.email}
+            </option>
+          ))}
+        </select>
+      </div>
+      {update.isError ? <ErrorMessage error={update.error} /> : null}
+      <dl className="facts">
+        <dt>Requester</dt>
+        <dd>
+          {ticket.requester.name} <span className="muted">{ticket.requester.email}</span>
+        </dd>
+        <dt>Opened</dt>
+        <dd>{formatDateTime(ticket.created_at)}</dd>
+        <dt>Channel</dt>
+        <dd>{ticket.channel}</dd>
+        {ticket.tags.length ? (
+          <>
+            <dt>Tags</dt>
+            <dd>{ticket.tags.join(", ")}</dd>
+          </>
+        ) : null}
+      </dl>
+    </aside>
+  );
+}
+
+export function TicketWorkspace() {
+  const ticketId = Number(useParams().ticketId);
+  const ticket = useAgentTicket(ticketId);
+
+  if (!Number.isInteger(ticketId)) return <EmptyState title="No such ticket" />;
+  if (ticket.isPending) return <Loading label="Loading the ticket…" />;
+  if (ticket.isError) return <ErrorMessage error={ticket.error} onRetry={() => void ticket.refetch()} />;
+  const t = ticket.data;
+
+  return (
+    <div className="stack">
+      <p>
+        <Link to="/agent/inbox">← Inbox</Link>
+      </p>
+      <h1>
+        {t.subject} <span className="muted">{t.display_number}</span>
+      </h1>
+      <div className="ticket-layout">
+        <div className="stack">
+          <ol className="conversation" aria-label="Conversation">
+            {t.messages.map((m) => (
+              <li
+                key={m.id}
+                className={m.is_internal ? "message message--note" : "message"}
+                data-kind={m.is_internal ? "note" : "reply"}
+              >
+                <div className="message__meta">
+                  <strong>{m.author?.name ?? "System"}</strong>
+                  {m.is_internal ? <span className="badge badge--note">Internal note</span> : null}
+                  <span className="muted">{formatDateTime(m.created_at)}</span>
+                </div>
+                <MessageBody text={m.body_text} />
+              </li>
+            ))}
+          </ol>
+          <Composer ticketId={t.id} />
+        </div>
+        <Properties ticket={t} />
+      </div>
+    </div>
+  );
+}
