@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "tickets",
     "triage",
     "portal_host",
+    "reports",
 ]
 
 MIDDLEWARE = [
@@ -293,6 +294,7 @@ CELERY_BEAT_SCHEDULE = {
     "webhook-due-deliveries": {"task": "webhooks.tasks.sweep_due_deliveries", "schedule": 10.0},
     "outbound-email-sweep": {"task": "email_channel.tasks.sweep_pending", "schedule": 10.0},
     "notification-digests": {"task": "notifications.tasks.send_digests", "schedule": 3600.0},
+    "reports-catch-up": {"task": "reports.tasks.catch_up", "schedule": 300.0},
 }
 
 # -- domain events ----------------------------------------------------------------
@@ -301,6 +303,7 @@ FRONTLINE_EVENT_SUBSCRIBERS: list[str] = [
     "notifications.subscriber.handle",
     "webhooks.subscriber.handle",
     "triage.subscribers.handle",
+    "reports.subscriber.handle",
 ]
 FRONTLINE_STREAM_MAXLEN = int(os.environ.get("FRONTLINE_STREAM_MAXLEN", "10000"))
 FRONTLINE_STREAM_MAX_AGE_SECONDS = int(os.environ.get("FRONTLINE_STREAM_MAX_AGE_SECONDS", str(24 * 3600)))
