@@ -13,12 +13,13 @@ from api.auth import request_tenant, require_membership
 from reports.exports import streamed_csv
 from reports.models import DIMENSIONS
 from reports.selectors import (
+    EXPORT_CHUNK,
     EXPORT_COLUMNS,
     ReportQuery,
     filter_value_exists,
     report_breakdown,
     report_series,
-    ticket_export_rows,
+    ticket_export_queryset,
 )
 from tenancy.models import ADMIN_ROLES, STAFF_ROLES, Membership, Tenant
 from tickets.api.tickets import ListQuery, filters_from
@@ -117,10 +118,10 @@ def tickets_report_csv(request: HttpRequest, params: Query[SeriesQuery]) -> Stre
 def ticket_list_csv(request: HttpRequest, params: Query[ListQuery]) -> StreamingHttpResponse:
     """Every ticket matching the ticket list's filters, as CSV, streamed (any size)."""
     tenant, member = _reader(request)
-    filters = filters_from(params, member)
+    rows = ticket_export_queryset(tenant=tenant, viewer=member, filters=filters_from(params, member))
     return streamed_csv(
         tenant_id=tenant.id,
         filename="tickets.csv",
         header=EXPORT_COLUMNS,
-        rows=lambda: ticket_export_rows(tenant=tenant, viewer=member, filters=filters),
+        rows=lambda: rows.iterator(chunk_size=EXPORT_CHUNK),
     )

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from collections.abc import Iterator
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -143,10 +142,11 @@ EXPORT_COLUMNS = (
 EXPORT_CHUNK = 2000
 
 
-def ticket_export_rows(*, tenant: Tenant, viewer: Membership, filters: Any) -> Iterator[tuple[Any, ...]]:
-    """Every ticket matching the list filters, oldest first, read in chunks through a
-    server-side cursor (call inside a tenant transaction; memory stays flat at any size)."""
+def ticket_export_queryset(*, tenant: Tenant, viewer: Membership, filters: Any) -> Any:
+    """The tickets matching the list filters as value rows, oldest first. Built now (so bad
+    filters fail before streaming starts); iterate it with `.iterator(chunk_size=EXPORT_CHUNK)`
+    inside a tenant transaction: a server-side cursor keeps memory flat at any size."""
     from tickets.selectors.tickets import apply_filters, visible_tickets
 
     qs = apply_filters(visible_tickets(tenant=tenant, viewer=viewer), filters, viewer)
-    yield from qs.order_by("id").values_list(*EXPORT_COLUMNS).iterator(chunk_size=EXPORT_CHUNK)
+    return qs.order_by("id").values_list(*EXPORT_COLUMNS)
