@@ -61,7 +61,9 @@ def _range(start: dt.date | None, end: dt.date | None) -> tuple[dt.date, dt.date
 def _series_query(tenant: Tenant, params: SeriesQuery) -> ReportQuery:
     chosen = [(d, getattr(params, d)) for d in FILTERS if getattr(params, d) not in (None, "")]
     if len(chosen) > 1:
-        raise HttpError(422, "Reports filter on one dimension at a time (team, assignee, channel, category or priority).")
+        raise HttpError(
+            422, "Reports filter on one dimension at a time (team, assignee, channel, category or priority)."
+        )
     dimension, value = chosen[0] if chosen else ("all", "")
     if len(value) > 100:
         raise HttpError(422, "A filter value has at most 100 characters.")
@@ -90,8 +92,9 @@ def breakdown_report(request: HttpRequest, params: Query[BreakdownQuery]) -> lis
 
 
 SERIES_COLUMNS = (
-    "period", "created", "solved", "reopened", "backlog", "first_response_median_s", "first_response_p90_s",
-    "first_response_avg_s", "resolution_median_s", "resolution_p90_s", "resolution_avg_s", "replies_per_solved",
+    "period", "created", "solved", "reopened", "backlog",
+    "first_response_median_s", "first_response_p90_s", "first_response_avg_s",
+    "resolution_median_s", "resolution_p90_s", "resolution_avg_s", "replies_per_solved",
 )  # fmt: skip
 
 

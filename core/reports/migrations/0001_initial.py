@@ -6,59 +6,136 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('tenancy', '0001_initial'),
+        ("tenancy", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='DailyRollup',
+            name="DailyRollup",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('day', models.DateField()),
-                ('dimension', models.CharField(max_length=10)),
-                ('value', models.CharField(max_length=100)),
-                ('created', models.IntegerField(default=0)),
-                ('solved', models.IntegerField(default=0, help_text='Moves from an unresolved status to solved/closed.')),
-                ('reopened', models.IntegerField(default=0, help_text='Moves from solved/closed back to unresolved.')),
-                ('frt_count', models.IntegerField(default=0)),
-                ('frt_sum', models.BigIntegerField(default=0, help_text='Seconds to first response, summed.')),
-                ('frt_hist', django.contrib.postgres.fields.ArrayField(base_field=models.IntegerField(), null=True, size=None)),
-                ('res_count', models.IntegerField(default=0, help_text='Tickets whose (last) resolution fell on this day.')),
-                ('res_sum', models.BigIntegerField(default=0, help_text='Seconds from creation to resolution, summed.')),
-                ('res_hist', django.contrib.postgres.fields.ArrayField(base_field=models.IntegerField(), null=True, size=None)),
-                ('replies_sum', models.IntegerField(default=0, help_text='Public staff replies on the resolved tickets.')),
-                ('tenant', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='tenancy.tenant')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("day", models.DateField()),
+                ("dimension", models.CharField(max_length=10)),
+                ("value", models.CharField(max_length=100)),
+                ("created", models.IntegerField(default=0)),
+                (
+                    "solved",
+                    models.IntegerField(
+                        default=0, help_text="Moves from an unresolved status to solved/closed."
+                    ),
+                ),
+                (
+                    "reopened",
+                    models.IntegerField(default=0, help_text="Moves from solved/closed back to unresolved."),
+                ),
+                ("frt_count", models.IntegerField(default=0)),
+                (
+                    "frt_sum",
+                    models.BigIntegerField(default=0, help_text="Seconds to first response, summed."),
+                ),
+                (
+                    "frt_hist",
+                    django.contrib.postgres.fields.ArrayField(
+                        base_field=models.IntegerField(), null=True, size=None
+                    ),
+                ),
+                (
+                    "res_count",
+                    models.IntegerField(
+                        default=0, help_text="Tickets whose (last) resolution fell on this day."
+                    ),
+                ),
+                (
+                    "res_sum",
+                    models.BigIntegerField(
+                        default=0, help_text="Seconds from creation to resolution, summed."
+                    ),
+                ),
+                (
+                    "res_hist",
+                    django.contrib.postgres.fields.ArrayField(
+                        base_field=models.IntegerField(), null=True, size=None
+                    ),
+                ),
+                (
+                    "replies_sum",
+                    models.IntegerField(default=0, help_text="Public staff replies on the resolved tickets."),
+                ),
+                (
+                    "tenant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="tenancy.tenant"
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('tenant', 'dimension', 'value', 'day'), name='reports_dailyrollup_slice_day_uniq')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("tenant", "dimension", "value", "day"),
+                        name="reports_dailyrollup_slice_day_uniq",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='RefreshWatermark',
+            name="RefreshWatermark",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('refreshed_until', models.DateTimeField()),
-                ('tenant', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='tenancy.tenant')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("refreshed_until", models.DateTimeField()),
+                (
+                    "tenant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="tenancy.tenant"
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('tenant',), name='reports_watermark_uniq')],
+                "constraints": [models.UniqueConstraint(fields=("tenant",), name="reports_watermark_uniq")],
             },
         ),
         migrations.CreateModel(
-            name='TicketContribution',
+            name="TicketContribution",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('ticket_id', models.BigIntegerField()),
-                ('cells', models.JSONField(default=dict, help_text='contributions.snapshot(): slices and cells per day.')),
-                ('computed_at', models.DateTimeField(auto_now=True)),
-                ('tenant', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='tenancy.tenant')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("ticket_id", models.BigIntegerField()),
+                (
+                    "cells",
+                    models.JSONField(
+                        default=dict, help_text="contributions.snapshot(): slices and cells per day."
+                    ),
+                ),
+                ("computed_at", models.DateTimeField(auto_now=True)),
+                (
+                    "tenant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="tenancy.tenant"
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('tenant', 'ticket_id'), name='reports_contribution_ticket_uniq')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("tenant", "ticket_id"), name="reports_contribution_ticket_uniq"
+                    )
+                ],
             },
         ),
     ]

@@ -19,4 +19,9 @@ CREATE OR REPLACE AGGREGATE reports_hist_sum(integer[]) (SFUNC = reports_hist_ad
 class Migration(migrations.Migration):
     dependencies = [("reports", "0001_initial")]
 
-    operations = [migrations.RunSQL(FUNCTION, "DROP AGGREGATE IF EXISTS reports_hist_sum(integer[]); DROP FUNCTION IF EXISTS reports_hist_add(integer[], integer[])")]
+    operations = [
+        migrations.RunSQL(
+            FUNCTION,
+            "DROP AGGREGATE IF EXISTS reports_hist_sum(integer[]); DROP FUNCTION IF EXISTS reports_hist_add(integer[], integer[])",
+        )
+    ]

@@ -216,7 +216,8 @@ def test_rollups_from_events_equal_raw_numbers(clock: Clock) -> None:
     tenant_id = world.tenant.id
     with tenant_context(tenant_id):
         totals = report_series(
-            tenant=world.tenant, query=ReportQuery(start=START.date(), end=START.date() + dt.timedelta(days=25))
+            tenant=world.tenant,
+            query=ReportQuery(start=START.date(), end=START.date() + dt.timedelta(days=25)),
         )["totals"]
     assert totals["reopened"] >= 1 and totals["solved"] >= 5 and totals["first_response"]["count"] >= 5
     for dimension, value in _slices(tenant_id):
