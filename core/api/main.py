@@ -18,7 +18,6 @@ from kb.api_public import router as kb_public_router
 from kb.api_staff import router as kb_staff_router
 from notifications.api import router as notifications_router
 from realtime_auth.api import router as realtime_router
-from reports.api import router as reports_router
 from tenancy.api import router as tenancy_router
 from tickets.api.messages import router as ticket_messages_router
 from tickets.api.search import router as ticket_search_router
