@@ -17,4 +17,4 @@ def handle(event: EventEnvelope) -> None:
 
     tenant_id, ticket_id = event.tenant_id, event.subject_id
     # robust: if the broker is down the backfill job picks the ticket up later.
-    transaction.on_commit(lambda: triage_ticket.apply_async(args=[tenant_id, ticket_id]), robust=True)
+    transaction.on_commit(lambda: triage_ticket.apply_async(args=(tenant_id, ticket_id)), robust=True)

@@ -33,6 +33,6 @@ def backfill() -> int:
         if tenant is None:
             continue
         for ticket_id in untriaged_ticket_ids(tenant=tenant):
-            triage_ticket.apply_async(args=[tenant_id, ticket_id])
+            triage_ticket.apply_async(args=(tenant_id, ticket_id))
             queued += 1
     return queued
