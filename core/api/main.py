@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from reports.api import router as reports_router
 
 from accounts.api import router as accounts_router
 from api.auth import token_or_session
@@ -93,3 +94,4 @@ api.add_router("/", sla_router)
 api.add_router("/", assignment_router)
 api.add_router("/", automations_router)
 api.add_router("/", csat_router)
+api.add_router("/", reports_router)

@@ -111,6 +111,7 @@ INSTALLED_APPS = [
     "assignment",
     "automations",
     "csat",
+    "reports",
 ]
 
 MIDDLEWARE = [
@@ -299,6 +300,7 @@ CELERY_BEAT_SCHEDULE = {
     "notification-digests": {"task": "notifications.tasks.send_digests", "schedule": 3600.0},
     "sla-sweep": {"task": "sla.tasks.sla_sweep", "schedule": 30.0},
     "time-rules": {"task": "automations.tasks.run_time_rules", "schedule": 300.0},
+    "reports-catch-up": {"task": "reports.tasks.catch_up", "schedule": 300.0},
 }
 
 # -- domain events ----------------------------------------------------------------
@@ -311,6 +313,7 @@ FRONTLINE_EVENT_SUBSCRIBERS: list[str] = [
     "automations.subscribers.on_event",
     "csat.subscribers.on_status_changed",
     "triage.subscribers.handle",
+    "reports.subscriber.handle",
 ]
 FRONTLINE_STREAM_MAXLEN = int(os.environ.get("FRONTLINE_STREAM_MAXLEN", "10000"))
 FRONTLINE_STREAM_MAX_AGE_SECONDS = int(os.environ.get("FRONTLINE_STREAM_MAX_AGE_SECONDS", str(24 * 3600)))

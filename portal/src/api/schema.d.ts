@@ -802,6 +802,84 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/reports/breakdown": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Breakdown Report
+         * @description The same metrics over a range for each team, assignee, channel, category or priority.
+         */
+        get: operations["reports_api_breakdown_report"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/ticket-list.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Ticket List Csv
+         * @description Every ticket matching the ticket list's filters, as CSV, streamed (any size).
+         */
+        get: operations["reports_api_ticket_list_csv"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/tickets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Tickets Report
+         * @description Created, solved, reopened, backlog, first response and resolution times, replies per
+         *     solved ticket, by day/week/month; filter by one of team, assignee, channel, category, priority.
+         */
+        get: operations["reports_api_tickets_report"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/tickets.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Tickets Report Csv */
+        get: operations["reports_api_tickets_report_csv"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/search": {
         parameters: {
             query?: never;
@@ -1441,6 +1519,15 @@ export interface components {
          * @enum {string}
          */
         BodyFormat: "markdown" | "html";
+        /** BreakdownQuery */
+        BreakdownQuery: {
+            /** By */
+            by: string;
+            /** End */
+            end?: string | null;
+            /** Start */
+            start?: string | null;
+        };
         /** BulkUpdateIn */
         BulkUpdateIn: {
             /** Add Tags */
@@ -2172,6 +2259,28 @@ export interface components {
             name?: string | null;
             /** Position */
             position?: number | null;
+        };
+        /** SeriesQuery */
+        SeriesQuery: {
+            /** Assignee */
+            assignee?: string | null;
+            /** Category */
+            category?: string | null;
+            /** Channel */
+            channel?: string | null;
+            /** End */
+            end?: string | null;
+            /**
+             * Group
+             * @default day
+             */
+            group: string;
+            /** Priority */
+            priority?: string | null;
+            /** Start */
+            start?: string | null;
+            /** Team */
+            team?: string | null;
         };
         /** StatusIn */
         StatusIn: {
@@ -3772,6 +3881,118 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["RealtimeTokenOut"];
                 };
+            };
+        };
+    };
+    reports_api_breakdown_report: {
+        parameters: {
+            query: {
+                by: string;
+                start?: string | null;
+                end?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    reports_api_ticket_list_csv: {
+        parameters: {
+            query?: {
+                status?: string[];
+                status_category?: string[];
+                priority?: string[];
+                type?: string[];
+                channel?: string[];
+                assignee?: string | null;
+                team?: string | null;
+                requester?: number | null;
+                tag?: string[];
+                cf?: string[];
+                created_after?: string | null;
+                created_before?: string | null;
+                updated_after?: string | null;
+                updated_before?: string | null;
+                sort?: string;
+                cursor?: string | null;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    reports_api_tickets_report: {
+        parameters: {
+            query?: {
+                start?: string | null;
+                end?: string | null;
+                group?: string;
+                team?: string | null;
+                assignee?: string | null;
+                channel?: string | null;
+                category?: string | null;
+                priority?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    reports_api_tickets_report_csv: {
+        parameters: {
+            query?: {
+                start?: string | null;
+                end?: string | null;
+                group?: string;
+                team?: string | null;
+                assignee?: string | null;
+                channel?: string | null;
+                category?: string | null;
+                priority?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };

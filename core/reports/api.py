@@ -1,0 +1,130 @@
+"""REST API of reports: metric series, breakdowns and CSV exports, for admins (and agents if allowed)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.http import HttpRequest, StreamingHttpResponse
+from ninja import Query, Router, Schema
+from ninja.errors import HttpError
+
+from api.auth import request_tenant, require_membership
+from reports.exports import streamed_csv
+from reports.models import DIMENSIONS
+from reports.selectors import (
+    EXPORT_CHUNK,
+    EXPORT_COLUMNS,
+    ReportQuery,
+    filter_value_exists,
+    report_breakdown,
+    report_series,
+    ticket_export_queryset,
+)
+from tenancy.models import ADMIN_ROLES, STAFF_ROLES, Membership, Tenant
+from tickets.api.tickets import ListQuery, filters_from
+
+router = Router(tags=["reports"])
+FILTERS = tuple(d for d in DIMENSIONS if d != "all")
+# Tenant setting that lets agents (not only admins) read reports.
+AGENTS_SETTING = "reports_agents"
+
+
+class SeriesQuery(Schema):
+    start: dt.date | None = None
+    end: dt.date | None = None
+    group: str = "day"
+    team: str | None = None
+    assignee: str | None = None
+    channel: str | None = None
+    category: str | None = None
+    priority: str | None = None
+
+
+class BreakdownQuery(Schema):
+    by: str
+    start: dt.date | None = None
+    end: dt.date | None = None
+
+
+def _reader(request: HttpRequest) -> tuple[Tenant, Membership]:
+    tenant = request_tenant(request)
+    roles = STAFF_ROLES if tenant.settings.get(AGENTS_SETTING) else ADMIN_ROLES
+    return tenant, require_membership(request, roles)
+
+
+def _range(start: dt.date | None, end: dt.date | None) -> tuple[dt.date, dt.date]:
+    end = end or dt.datetime.now(dt.UTC).date()
+    return start or end - dt.timedelta(days=29), end
+
+
+def _series_query(tenant: Tenant, params: SeriesQuery) -> ReportQuery:
+    chosen = [(d, getattr(params, d)) for d in FILTERS if getattr(params, d) not in (None, "")]
+    if len(chosen) > 1:
+        raise HttpError(
+            422, "Reports filter on one dimension at a time (team, assignee, channel, category or priority)."
+        )
+    dimension, value = chosen[0] if chosen else ("all", "")
+    if len(value) > 100:
+        raise HttpError(422, "A filter value has at most 100 characters.")
+    if not filter_value_exists(tenant=tenant, dimension=dimension, value=value):
+        raise HttpError(404, "Not Found")
+    start, end = _range(params.start, params.end)
+    return ReportQuery(start=start, end=end, group=params.group, dimension=dimension, value=value)
+
+
+@router.get("/reports/tickets")
+def tickets_report(request: HttpRequest, params: Query[SeriesQuery]) -> dict[str, Any]:
+    """Created, solved, reopened, backlog, first response and resolution times, replies per
+    solved ticket, by day/week/month; filter by one of team, assignee, channel, category, priority."""
+    tenant, _ = _reader(request)
+    return report_series(tenant=tenant, query=_series_query(tenant, params))
+
+
+@router.get("/reports/breakdown")
+def breakdown_report(request: HttpRequest, params: Query[BreakdownQuery]) -> list[dict[str, Any]]:
+    """The same metrics over a range for each team, assignee, channel, category or priority."""
+    tenant, _ = _reader(request)
+    if params.by not in FILTERS:
+        raise HttpError(422, f"`by` is one of {', '.join(FILTERS)}.")
+    start, end = _range(params.start, params.end)
+    return report_breakdown(tenant=tenant, query=ReportQuery(start=start, end=end, dimension=params.by))
+
+
+SERIES_COLUMNS = (
+    "period", "created", "solved", "reopened", "backlog",
+    "first_response_median_s", "first_response_p90_s", "first_response_avg_s",
+    "resolution_median_s", "resolution_p90_s", "resolution_avg_s", "replies_per_solved",
+)  # fmt: skip
+
+
+@router.get("/reports/tickets.csv")
+def tickets_report_csv(request: HttpRequest, params: Query[SeriesQuery]) -> StreamingHttpResponse:
+    tenant, _ = _reader(request)
+    report = report_series(tenant=tenant, query=_series_query(tenant, params))
+
+    def rows() -> list[list[Any]]:
+        out = []
+        for p in report["periods"]:
+            frt, res = p["first_response"], p["resolution"]
+            out.append([
+                p["period"].isoformat(), p["created"], p["solved"], p["reopened"], p["backlog"],
+                frt["median_seconds"], frt["p90_seconds"], frt["avg_seconds"],
+                res["median_seconds"], res["p90_seconds"], res["avg_seconds"], p["replies_per_solved"],
+            ])  # fmt: skip
+        return out
+
+    return streamed_csv(tenant_id=tenant.id, filename="tickets-report.csv", header=SERIES_COLUMNS, rows=rows)
+
+
+@router.get("/reports/ticket-list.csv")
+def ticket_list_csv(request: HttpRequest, params: Query[ListQuery]) -> StreamingHttpResponse:
+    """Every ticket matching the ticket list's filters, as CSV, streamed (any size)."""
+    tenant, member = _reader(request)
+    rows = ticket_export_queryset(tenant=tenant, viewer=member, filters=filters_from(params, member))
+    return streamed_csv(
+        tenant_id=tenant.id,
+        filename="tickets.csv",
+        header=EXPORT_COLUMNS,
+        rows=lambda: rows.iterator(chunk_size=EXPORT_CHUNK),
+    )

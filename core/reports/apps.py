@@ -1,0 +1,7 @@
+"""Reports: daily per-tenant rollups of ticket metrics, the reports API and CSV exports."""
+
+from django.apps import AppConfig
+
+
+class ReportsConfig(AppConfig):
+    name = "reports"

@@ -1,0 +1,21 @@
+"""Celery tasks of reports: the scheduled catch-up that folds late changes into the rollups."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from jobs.base import ReliableTask
+from reports.services import rollups_catch_up
+from tenancy.context import tenant_context
+from tenancy.selectors import active_tenant_ids, tenant_by_id
+
+
+@shared_task(base=ReliableTask, name="reports.tasks.catch_up", ignore_result=True)
+def catch_up() -> int:
+    changed = 0
+    for tenant_id in active_tenant_ids():
+        with tenant_context(tenant_id):
+            tenant = tenant_by_id(tenant_id=tenant_id)
+            if tenant is not None:
+                changed += rollups_catch_up(tenant=tenant)
+    return changed
