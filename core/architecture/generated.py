@@ -7,13 +7,14 @@ from pathlib import Path
 
 from django.conf import settings
 
-from architecture import catalog, er
+from architecture import catalog, er, frontend
 
 DOCS_DIR = Path(settings.REPO_DIR) / "docs" / "architecture"
 
 GENERATED: dict[str, Callable[[], str]] = {
     "DATABASE_MODEL_RELATIONSHIP_DIAGRAM.md": er.render,
     "DATABASE_SCHEMA_ANALYSIS_REPORT.md": catalog.render,
+    "FRONTEND_ARCHITECTURE.md": frontend.render,
 }
 
 

@@ -1,0 +1,168 @@
+"""FRONTEND_ARCHITECTURE.md: the portal's routes and feature folders, read from its source.
+
+The route table comes from `portal/src/app/App.tsx` (React Router `<Route>` elements,
+nested paths joined, index routes shown as the parent path); the feature list from
+`portal/src/features/*/{api,components}`. The prose sections are kept here, beside the
+generator, so the whole file stays generated and the staleness test covers it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+
+PORTAL = Path(settings.REPO_DIR) / "portal"
+APP_FILE = PORTAL / "src" / "app" / "App.tsx"
+
+
+@dataclass
+class RouteRow:
+    path: str
+    element: str
+    access: str
+
+
+def _tag_end(text: str, start: int) -> tuple[int, bool]:
+    """Index just past the tag starting at `start`, and whether it closes itself."""
+    depth, i = 0, start
+    while i < len(text):
+        ch = text[i]
+        if ch == "{":
+            depth += 1
+        elif ch == "}":
+            depth -= 1
+        elif depth == 0 and text.startswith("/>", i):
+            return i + 2, True
+        elif depth == 0 and ch == ">":
+            return i + 1, False
+        i += 1
+    raise ValueError("unterminated <Route> tag in App.tsx")
+
+
+def _access(tag: str) -> str:
+    if "customer(" in tag:
+        return "customers"
+    if "staff(" in tag:
+        return "staff (owner, admin, agent)"
+    audience = re.search(r'audience="([^"]+)"', tag)
+    if audience:
+        return audience.group(1)
+    return "anyone"
+
+
+def _element(tag: str) -> str:
+    redirect = re.search(r'<Navigate to="([^"]+)"', tag)
+    if redirect:
+        return f"redirect to `{redirect.group(1)}`"
+    names = [n for n in re.findall(r"<([A-Z][A-Za-z0-9]*)", tag) if n not in {"Route", "RequireRole"}]
+    return f"`{names[0]}`" if names else "(layout)"
+
+
+def routes() -> list[RouteRow]:
+    text = APP_FILE.read_text()
+    rows: list[RouteRow] = []
+    stack: list[str] = []
+    pattern = re.compile(r"<Route\b|</Route>")
+    pos = 0
+    while True:
+        match = pattern.search(text, pos)
+        if match is None:
+            break
+        if match.group(0) == "</Route>":
+            stack.pop()
+            pos = match.end()
+            continue
+        end, self_closing = _tag_end(text, match.start())
+        tag = text[match.start() : end]
+        path_attr = re.search(r'\bpath="([^"]*)"', tag)
+        segment = path_attr.group(1) if path_attr else ""
+        full = "/" + "/".join(s for s in [*stack, segment] if s)
+        element = _element(tag)
+        if (path_attr or " index" in tag) and element != "(layout)":
+            rows.append(RouteRow(path=full, element=element, access=_access(tag)))
+        if not self_closing:
+            stack.append(segment)
+        pos = end
+    return rows
+
+
+def features() -> list[tuple[str, list[str], list[str]]]:
+    found = []
+    for folder in sorted((PORTAL / "src" / "features").iterdir()):
+        if not folder.is_dir():
+            continue
+        api = sorted(p.stem for p in (folder / "api").glob("*.ts*") if ".test." not in p.name)
+        components = sorted(p.stem for p in (folder / "components").glob("*.tsx") if ".test." not in p.name)
+        found.append((folder.name, api, components))
+    return found
+
+
+def shared_components() -> list[str]:
+    return sorted(p.stem for p in (PORTAL / "src" / "components").glob("*.tsx") if ".test." not in p.name)
+
+
+PROSE = """
+## State management
+
+- **Server state lives in TanStack Query.** Each feature's `api/` module exports the fetch
+  function, its query options (key + fetcher) and a hook; components call the hook. Writes
+  are mutations that invalidate the affected query keys, so lists and details refetch.
+- **Client state is small and local:** form drafts, the open composer tab, the inbox cursor
+  stack, kept in component state (`useState`), plus the URL (route params, `?next=`).
+- **Who is signed in** is itself a query (`GET /api/v1/auth/me`); signing out reloads the page
+  so nothing of the previous person stays in memory.
+- **Types:** `src/api/schema.d.ts` is generated from core's OpenAPI schema (`make portal-api`);
+  `make lint` fails when it is stale, and a core test fails when `portal/openapi.json` differs
+  from the live API.
+
+## Boundaries
+
+- Features do not import each other (ESLint `import/no-restricted-paths`); shared UI lives in
+  `src/components`, shared helpers in `src/lib`, and `src/app` composes features into routes.
+- The API client sends the CSRF token from the cookie on unsafe requests; the session cookie
+  is host-only, so each tenant host is its own sign-in.
+
+## Build and serving
+
+- `make run` / `make test` build the app with Vite into `portal/dist`; core's `portal_host`
+  app serves `index.html` for every portal route on tenant hosts and whitenoise serves
+  `/static/portal/` (hashed files cached for a year). `npm run dev` runs Vite with a proxy to
+  core that keeps the Host header.
+
+## Realtime integration
+
+- The realtime gateway (`realtime/`, ws on port 8002) and its token endpoint
+  (`POST /api/v1/realtime/token`) are in place; the portal does not connect to it yet.
+  The unread notification count is polled every minute meanwhile. The plan: one socket per
+  tab, subscribed to `inbox` and the open `ticket:<id>`, turning events into TanStack Query
+  invalidations, and resuming from the last stream id after a reconnect.
+"""
+
+
+def render() -> str:
+    out = [
+        "# Frontend architecture",
+        "",
+        "Generated by `make docs` (`manage.py generate_docs`) from the portal's source; do not edit.",
+        "A test fails when this file is stale.",
+        "",
+        "One React + TypeScript application in `portal/` (Vite, TypeScript strict, React Router,",
+        "TanStack Query) serves both the customer portal and the agent workspace, under each",
+        "tenant's host.",
+        "",
+        "## Routes",
+        "",
+        "| path | page | who |",
+        "|---|---|---|",
+    ]
+    out += [f"| `{r.path}` | {r.element} | {r.access} |" for r in routes()]
+    out += ["", "## Feature folders (`src/features/<feature>/{api,components}`)", ""]
+    out += ["| feature | api modules | components |", "|---|---|---|"]
+    for name, api, components in features():
+        out.append(f"| `{name}` | {', '.join(api) or '–'} | {', '.join(components) or '–'} |")
+    out += ["", f"Shared components (`src/components`): {', '.join(shared_components())}."]
+    out.append(PROSE.rstrip())
+    return "\n".join(out).rstrip() + "\n"
