@@ -162,7 +162,7 @@ def render() -> str:
     out += ["", "## Feature folders (`src/features/<feature>/{api,components}`)", ""]
     out += ["| feature | api modules | components |", "|---|---|---|"]
     for name, api, components in features():
-        out.append(f"| `{name}` | {', '.join(api) or '–'} | {', '.join(components) or '–'} |")
+        out.append(f"| `{name}` | {', '.join(api) or '-'} | {', '.join(components) or '-'} |")
     out += ["", f"Shared components (`src/components`): {', '.join(shared_components())}."]
     out.append(PROSE.rstrip())
     return "\n".join(out).rstrip() + "\n"

@@ -4,6 +4,100 @@
  */
 
 export interface paths {
+    "/api/v1/agents/profiles": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Profiles List */
+        get: operations["assignment_api_profiles_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/agents/{membership_id}/profile": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Profile Set
+         * @description Agents set their own availability; admins set anyone's, and capacity and skills.
+         */
+        put: operations["assignment_api_profile_set"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/assignment/configs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Configs List */
+        get: operations["assignment_api_configs_list"];
+        put?: never;
+        /**
+         * Configs Create
+         * @description One row per team (or `team_id` null: the tenant default); without any, tickets stay manual.
+         */
+        post: operations["assignment_api_configs_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/assignment/configs/{config_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Configs Detail */
+        get: operations["assignment_api_configs_detail"];
+        put?: never;
+        post?: never;
+        /** Configs Delete */
+        delete: operations["assignment_api_configs_delete"];
+        options?: never;
+        head?: never;
+        /** Configs Update */
+        patch: operations["assignment_api_configs_update"];
+        trace?: never;
+    };
+    "/api/v1/assignment/strategies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Strategies List */
+        get: operations["assignment_api_strategies_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/attachments/{attachment_id}/download": {
         parameters: {
             query?: never;
@@ -106,6 +200,105 @@ export interface paths {
         get: operations["accounts_api_me"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/business-calendars": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Calendars List */
+        get: operations["sla_api_calendars_list"];
+        put?: never;
+        /** Calendars Create */
+        post: operations["sla_api_calendars_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/business-calendars/{calendar_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Calendars Detail */
+        get: operations["sla_api_calendars_detail"];
+        put?: never;
+        post?: never;
+        /** Calendars Delete */
+        delete: operations["sla_api_calendars_delete"];
+        options?: never;
+        head?: never;
+        /** Calendars Update */
+        patch: operations["sla_api_calendars_update"];
+        trace?: never;
+    };
+    "/api/v1/csat/report": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Report
+         * @description Ratings aggregated per agent (who solved), team, or period (day, week, month, UTC).
+         */
+        get: operations["csat_api_report"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/csat/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Settings Get */
+        get: operations["csat_api_settings_get"];
+        /** Settings Put */
+        put: operations["csat_api_settings_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/csat/surveys/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Survey Show
+         * @description The page behind the email link (GET changes nothing: mail scanners open links too).
+         */
+        get: operations["csat_api_survey_show"];
+        put?: never;
+        /**
+         * Survey Answer
+         * @description Rate through the signed link, without signing in; answering again changes the rating.
+         */
+        post: operations["csat_api_survey_answer"];
         delete?: never;
         options?: never;
         head?: never;
@@ -662,6 +855,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/macros": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Macros List
+         * @description Shared macros and the caller's personal ones.
+         */
+        get: operations["automations_api_macros_list"];
+        put?: never;
+        /** Macros Create */
+        post: operations["automations_api_macros_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/macros/{macro_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Macros Detail */
+        get: operations["automations_api_macros_detail"];
+        put?: never;
+        post?: never;
+        /** Macros Delete */
+        delete: operations["automations_api_macros_delete"];
+        options?: never;
+        head?: never;
+        /** Macros Update */
+        patch: operations["automations_api_macros_update"];
+        trace?: never;
+    };
     "/api/v1/members": {
         parameters: {
             query?: never;
@@ -901,6 +1134,43 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/sla-policies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Policies List */
+        get: operations["sla_api_policies_list"];
+        put?: never;
+        /** Policies Create */
+        post: operations["sla_api_policies_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sla-policies/{policy_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Policies Detail */
+        get: operations["sla_api_policies_detail"];
+        put?: never;
+        post?: never;
+        /** Policies Delete */
+        delete: operations["sla_api_policies_delete"];
+        options?: never;
+        head?: never;
+        /** Policies Update */
+        patch: operations["sla_api_policies_update"];
+        trace?: never;
+    };
     "/api/v1/statuses": {
         parameters: {
             query?: never;
@@ -1103,6 +1373,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/tickets/{ticket_id}/csat": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Ticket Csat
+         * @description The ticket's rating request and answer (the requester in the portal, or staff).
+         */
+        get: operations["csat_api_ticket_csat"];
+        put?: never;
+        /**
+         * Ticket Csat Rate
+         * @description The requester rates from the portal.
+         */
+        post: operations["csat_api_ticket_csat_rate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/tickets/{ticket_id}/history": {
         parameters: {
             query?: never;
@@ -1157,6 +1451,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/tickets/{ticket_id}/macros/{macro_id}/apply": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Macros Apply
+         * @description Apply the macro as the caller: its field changes, then its reply. Answers what was applied.
+         */
+        post: operations["automations_api_macros_apply"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tickets/{ticket_id}/macros/{macro_id}/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Macros Preview
+         * @description What the macro would change and the reply it would send, with placeholders filled in.
+         */
+        get: operations["automations_api_macros_preview"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/tickets/{ticket_id}/merge": {
         parameters: {
             query?: never;
@@ -1201,6 +1535,83 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/tickets/{ticket_id}/rule-runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Tickets Rule Runs
+         * @description Which triggers and time rules ran on the ticket, with their outcome. Staff only.
+         */
+        get: operations["automations_api_tickets_rule_runs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tickets/{ticket_id}/sla": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Ticket Sla
+         * @description The ticket's SLA clocks: policy, target, time used and left, due time and state. Staff only.
+         */
+        get: operations["sla_api_ticket_sla"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/time-rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Time Rules List */
+        get: operations["automations_api_time_rules_list"];
+        put?: never;
+        /** Time Rules Create */
+        post: operations["automations_api_time_rules_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/time-rules/{rule_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Time Rules Detail */
+        get: operations["automations_api_time_rules_detail"];
+        put?: never;
+        post?: never;
+        /** Time Rules Delete */
+        delete: operations["automations_api_time_rules_delete"];
+        options?: never;
+        head?: never;
+        /** Time Rules Update */
+        patch: operations["automations_api_time_rules_update"];
+        trace?: never;
+    };
     "/api/v1/tokens": {
         parameters: {
             query?: never;
@@ -1234,6 +1645,43 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/api/v1/triggers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Triggers List */
+        get: operations["automations_api_triggers_list"];
+        put?: never;
+        /** Triggers Create */
+        post: operations["automations_api_triggers_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/triggers/{trigger_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Triggers Detail */
+        get: operations["automations_api_triggers_detail"];
+        put?: never;
+        post?: never;
+        /** Triggers Delete */
+        delete: operations["automations_api_triggers_delete"];
+        options?: never;
+        head?: never;
+        /** Triggers Update */
+        patch: operations["automations_api_triggers_update"];
         trace?: never;
     };
     "/api/v1/webhooks": {
@@ -1554,6 +2002,68 @@ export interface components {
             /** Updated */
             updated: number;
         };
+        /** CalendarIn */
+        CalendarIn: {
+            /**
+             * Holidays
+             * @default []
+             */
+            holidays: {
+                [key: string]: unknown;
+            }[];
+            /**
+             * Is Default
+             * @default false
+             */
+            is_default: boolean;
+            /** Name */
+            name: string;
+            /**
+             * Timezone
+             * @default UTC
+             */
+            timezone: string;
+            /** Weekly Hours */
+            weekly_hours: {
+                [key: string]: string[][];
+            };
+        };
+        /** CalendarOut */
+        CalendarOut: {
+            /** Holidays */
+            holidays: {
+                [key: string]: unknown;
+            }[];
+            /** Id */
+            id: number;
+            /** Is Default */
+            is_default: boolean;
+            /** Name */
+            name: string;
+            /** Timezone */
+            timezone: string;
+            /** Weekly Hours */
+            weekly_hours: {
+                [key: string]: unknown;
+            };
+        };
+        /** CalendarPatch */
+        CalendarPatch: {
+            /** Holidays */
+            holidays?: {
+                [key: string]: unknown;
+            }[] | null;
+            /** Is Default */
+            is_default?: boolean | null;
+            /** Name */
+            name?: string | null;
+            /** Timezone */
+            timezone?: string | null;
+            /** Weekly Hours */
+            weekly_hours?: {
+                [key: string]: string[][];
+            } | null;
+        };
         /** CategoryIn */
         CategoryIn: {
             /**
@@ -1613,6 +2123,90 @@ export interface components {
             old: unknown;
             /** Via */
             via: string;
+        };
+        /** ClockOut */
+        ClockOut: {
+            /** Achieved At */
+            achieved_at: string | null;
+            /** Breached At */
+            breached_at: string | null;
+            /** Business Hours */
+            business_hours: boolean;
+            /** Calendar Id */
+            calendar_id: number | null;
+            /** Due At */
+            due_at: string | null;
+            /** Metric */
+            metric: string;
+            /** Paused At */
+            paused_at: string | null;
+            /** Policy Id */
+            policy_id: number | null;
+            /** Policy Name */
+            policy_name: string | null;
+            /** Remaining Minutes */
+            remaining_minutes: number;
+            /**
+             * Started At
+             * Format: date-time
+             */
+            started_at: string;
+            /**
+             * State
+             * @description ok, warning, breached, paused, achieved or achieved_late
+             */
+            state: string;
+            /** Target Minutes */
+            target_minutes: number;
+            /** Used Minutes */
+            used_minutes: number;
+            /** Warn At */
+            warn_at: string | null;
+        };
+        /** ConfigIn */
+        ConfigIn: {
+            /**
+             * Enabled
+             * @default true
+             */
+            enabled: boolean;
+            /**
+             * Options
+             * @default {}
+             */
+            options: {
+                [key: string]: unknown;
+            };
+            /** Strategy */
+            strategy: string;
+            /** Team Id */
+            team_id?: number | null;
+        };
+        /** ConfigOut */
+        ConfigOut: {
+            /** Enabled */
+            enabled: boolean;
+            /** Id */
+            id: number;
+            /** Options */
+            options: {
+                [key: string]: unknown;
+            };
+            /** Strategy */
+            strategy: string;
+            /** Team Id */
+            team_id: number | null;
+        };
+        /** ConfigPatch */
+        ConfigPatch: {
+            /** Enabled */
+            enabled?: boolean | null;
+            /** Options */
+            options?: {
+                [key: string]: unknown;
+            } | null;
+            /** Strategy */
+            strategy?: string | null;
         };
         /** CountedOut */
         CountedOut: {
@@ -1981,6 +2575,66 @@ export interface components {
             /** Password */
             password: string;
         };
+        /** MacroIn */
+        MacroIn: {
+            /**
+             * Actions
+             * @default []
+             */
+            actions: {
+                [key: string]: unknown;
+            }[];
+            /** Name */
+            name: string;
+            /**
+             * Reply Internal
+             * @default false
+             */
+            reply_internal: boolean;
+            /**
+             * Reply Text
+             * @default
+             */
+            reply_text: string;
+            /**
+             * Shared
+             * @description Shared with every agent (admins only); else personal.
+             * @default false
+             */
+            shared: boolean;
+        };
+        /** MacroOut */
+        MacroOut: {
+            /** Actions */
+            actions: {
+                [key: string]: unknown;
+            }[];
+            /** Id */
+            id: number;
+            /** Name */
+            name: string;
+            /** Owner Id */
+            owner_id: number | null;
+            /** Reply Internal */
+            reply_internal: boolean;
+            /** Reply Text */
+            reply_text: string;
+            /** Shared */
+            shared: boolean;
+        };
+        /** MacroPatch */
+        MacroPatch: {
+            /** Actions */
+            actions?: {
+                [key: string]: unknown;
+            }[] | null;
+            /** Name */
+            name?: string | null;
+            /** Reply Internal */
+            reply_internal?: boolean | null;
+            /** Reply Text */
+            reply_text?: string | null;
+        };
         /** MarkedOut */
         MarkedOut: {
             /** Marked */
@@ -2090,6 +2744,104 @@ export interface components {
             /** Name */
             name: string;
         };
+        /** PolicyIn */
+        PolicyIn: {
+            /**
+             * Business Hours
+             * @default true
+             */
+            business_hours: boolean;
+            /** Calendar Id */
+            calendar_id?: number | null;
+            /**
+             * Conditions
+             * @default {}
+             */
+            conditions: {
+                [key: string]: unknown;
+            };
+            /**
+             * Enabled
+             * @default true
+             */
+            enabled: boolean;
+            /** Name */
+            name: string;
+            /**
+             * Pause Statuses
+             * @default [
+             *       "pending",
+             *       "on_hold"
+             *     ]
+             */
+            pause_statuses: string[];
+            /**
+             * Position
+             * @default 0
+             */
+            position: number;
+            /** Targets */
+            targets: {
+                [key: string]: unknown;
+            };
+            /**
+             * Warning Fraction
+             * @default 0.75
+             */
+            warning_fraction: number;
+        };
+        /** PolicyOut */
+        PolicyOut: {
+            /** Business Hours */
+            business_hours: boolean;
+            /** Calendar Id */
+            calendar_id: number | null;
+            /** Conditions */
+            conditions: {
+                [key: string]: unknown;
+            };
+            /** Enabled */
+            enabled: boolean;
+            /** Id */
+            id: number;
+            /** Name */
+            name: string;
+            /** Pause Statuses */
+            pause_statuses: string[];
+            /** Position */
+            position: number;
+            /** Targets */
+            targets: {
+                [key: string]: unknown;
+            };
+            /** Warning Fraction */
+            warning_fraction: number;
+        };
+        /** PolicyPatch */
+        PolicyPatch: {
+            /** Business Hours */
+            business_hours?: boolean | null;
+            /** Calendar Id */
+            calendar_id?: number | null;
+            /** Conditions */
+            conditions?: {
+                [key: string]: unknown;
+            } | null;
+            /** Enabled */
+            enabled?: boolean | null;
+            /** Name */
+            name?: string | null;
+            /** Pause Statuses */
+            pause_statuses?: string[] | null;
+            /** Position */
+            position?: number | null;
+            /** Targets */
+            targets?: {
+                [key: string]: unknown;
+            } | null;
+            /** Warning Fraction */
+            warning_fraction?: number | null;
+        };
         /** PreferenceIn */
         PreferenceIn: {
             /** Channel */
@@ -2108,6 +2860,50 @@ export interface components {
             /** Mode */
             mode: string;
         };
+        /** PreviewOut */
+        PreviewOut: {
+            /** Changes */
+            changes: {
+                [key: string]: unknown;
+            };
+            /** Reply Internal */
+            reply_internal: boolean;
+            /** Reply Text */
+            reply_text: string;
+        };
+        /** ProfileIn */
+        ProfileIn: {
+            /** Availability */
+            availability?: string | null;
+            /** Capacity */
+            capacity?: number | null;
+            /** Skills */
+            skills?: string[] | null;
+        };
+        /** ProfileOut */
+        ProfileOut: {
+            /** Availability */
+            availability: string;
+            /** Capacity */
+            capacity: number | null;
+            /** Membership Id */
+            membership_id: number;
+            /** Skills */
+            skills: string[];
+        };
+        /** RatingIn */
+        RatingIn: {
+            /**
+             * Comment
+             * @default
+             */
+            comment: string;
+            /**
+             * Rating
+             * @description good or bad, or 1-5, as the survey's scale says
+             */
+            rating: string | number;
+        };
         /** RealtimeTokenOut */
         RealtimeTokenOut: {
             /**
@@ -2121,6 +2917,60 @@ export interface components {
             token: string;
             /** Url */
             url: string;
+        };
+        /** ReportQuery */
+        ReportQuery: {
+            /**
+             * Group By
+             * @default agent
+             * @enum {string}
+             */
+            group_by: "agent" | "team" | "period";
+            /**
+             * Period
+             * @default month
+             * @enum {string}
+             */
+            period: "day" | "week" | "month";
+            /** Since */
+            since?: string | null;
+            /** Until */
+            until?: string | null;
+        };
+        /** ReportRow */
+        ReportRow: {
+            /** Average */
+            average: number;
+            /** Bad */
+            bad: number;
+            /** Good */
+            good: number;
+            /**
+             * Key
+             * @description Agent membership id, team id or period start
+             */
+            key: unknown;
+            /** Responses */
+            responses: number;
+            /** Satisfaction */
+            satisfaction: number;
+        };
+        /** RuleRunOut */
+        RuleRunOut: {
+            /** Created At */
+            created_at: unknown;
+            /** Detail */
+            detail: string;
+            /** Event Id */
+            event_id?: unknown;
+            /** Id */
+            id: number;
+            /** Kind */
+            kind: string;
+            /** Outcome */
+            outcome: string;
+            /** Rule Id */
+            rule_id: number;
         };
         /** SearchHitOut */
         SearchHitOut: {
@@ -2282,6 +3132,24 @@ export interface components {
             /** Team */
             team?: string | null;
         };
+        /** SettingsIn */
+        SettingsIn: {
+            /** Email Requester */
+            email_requester?: boolean | null;
+            /** Enabled */
+            enabled?: boolean | null;
+            /** Scale */
+            scale?: ("good_bad" | "five") | null;
+        };
+        /** SettingsOut */
+        SettingsOut: {
+            /** Email Requester */
+            email_requester: boolean;
+            /** Enabled */
+            enabled: boolean;
+            /** Scale */
+            scale: string;
+        };
         /** StatusIn */
         StatusIn: {
             /**
@@ -2309,6 +3177,13 @@ export interface components {
             key: string;
             /** Name */
             name: string;
+        };
+        /** StrategyOut */
+        StrategyOut: {
+            /** Description */
+            description: string;
+            /** Key */
+            key: string;
         };
         /** SubscriptionCreated */
         SubscriptionCreated: {
@@ -2383,6 +3258,21 @@ export interface components {
             slug: string;
             /** Title */
             title: string;
+        };
+        /** SurveyOut */
+        SurveyOut: {
+            /** Comment */
+            comment: string;
+            /** Rated At */
+            rated_at: string | null;
+            /** Rating */
+            rating: number | null;
+            /** Scale */
+            scale: string;
+            /** Ticket Number */
+            ticket_number: number;
+            /** Ticket Subject */
+            ticket_subject: string;
         };
         /** TagOut */
         TagOut: {
@@ -2641,6 +3531,80 @@ export interface components {
             /** Type */
             type?: string | null;
         };
+        /** TimeRuleIn */
+        TimeRuleIn: {
+            /** Actions */
+            actions: {
+                [key: string]: unknown;
+            }[];
+            /**
+             * Conditions
+             * @default {}
+             */
+            conditions: {
+                [key: string]: unknown;
+            };
+            /**
+             * Enabled
+             * @default true
+             */
+            enabled: boolean;
+            /** Name */
+            name: string;
+            /**
+             * Position
+             * @default 0
+             */
+            position: number;
+            /** Timing */
+            timing: {
+                [key: string]: unknown;
+            };
+        };
+        /** TimeRuleOut */
+        TimeRuleOut: {
+            /** Actions */
+            actions: {
+                [key: string]: unknown;
+            }[];
+            /** Conditions */
+            conditions: {
+                [key: string]: unknown;
+            };
+            /** Enabled */
+            enabled: boolean;
+            /** Id */
+            id: number;
+            /** Name */
+            name: string;
+            /** Position */
+            position: number;
+            /** Timing */
+            timing: {
+                [key: string]: unknown;
+            };
+        };
+        /** TimeRulePatch */
+        TimeRulePatch: {
+            /** Actions */
+            actions?: {
+                [key: string]: unknown;
+            }[] | null;
+            /** Conditions */
+            conditions?: {
+                [key: string]: unknown;
+            } | null;
+            /** Enabled */
+            enabled?: boolean | null;
+            /** Name */
+            name?: string | null;
+            /** Position */
+            position?: number | null;
+            /** Timing */
+            timing?: {
+                [key: string]: unknown;
+            } | null;
+        };
         /** TokenCreateIn */
         TokenCreateIn: {
             /** Name */
@@ -2724,6 +3688,74 @@ export interface components {
             /** Version */
             version: number;
         };
+        /** TriggerIn */
+        TriggerIn: {
+            /** Actions */
+            actions: {
+                [key: string]: unknown;
+            }[];
+            /**
+             * Conditions
+             * @default {}
+             */
+            conditions: {
+                [key: string]: unknown;
+            };
+            /**
+             * Enabled
+             * @default true
+             */
+            enabled: boolean;
+            /** Events */
+            events: string[];
+            /** Name */
+            name: string;
+            /**
+             * Position
+             * @default 0
+             */
+            position: number;
+        };
+        /** TriggerOut */
+        TriggerOut: {
+            /** Actions */
+            actions: {
+                [key: string]: unknown;
+            }[];
+            /** Conditions */
+            conditions: {
+                [key: string]: unknown;
+            };
+            /** Enabled */
+            enabled: boolean;
+            /** Events */
+            events: string[];
+            /** Id */
+            id: number;
+            /** Name */
+            name: string;
+            /** Position */
+            position: number;
+        };
+        /** TriggerPatch */
+        TriggerPatch: {
+            /** Actions */
+            actions?: {
+                [key: string]: unknown;
+            }[] | null;
+            /** Conditions */
+            conditions?: {
+                [key: string]: unknown;
+            } | null;
+            /** Enabled */
+            enabled?: boolean | null;
+            /** Events */
+            events?: string[] | null;
+            /** Name */
+            name?: string | null;
+            /** Position */
+            position?: number | null;
+        };
         /** UnreadCountOut */
         UnreadCountOut: {
             /** Unread */
@@ -2790,6 +3822,184 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    assignment_api_profiles_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProfileOut"][];
+                };
+            };
+        };
+    };
+    assignment_api_profile_set: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                membership_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProfileIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProfileOut"];
+                };
+            };
+        };
+    };
+    assignment_api_configs_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConfigOut"][];
+                };
+            };
+        };
+    };
+    assignment_api_configs_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConfigIn"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConfigOut"];
+                };
+            };
+        };
+    };
+    assignment_api_configs_detail: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                config_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConfigOut"];
+                };
+            };
+        };
+    };
+    assignment_api_configs_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                config_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    assignment_api_configs_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                config_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConfigPatch"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConfigOut"];
+                };
+            };
+        };
+    };
+    assignment_api_strategies_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StrategyOut"][];
+                };
+            };
+        };
+    };
     tickets_api_messages_attachments_download: {
         parameters: {
             query?: never;
@@ -2910,6 +4120,235 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["MeOut"];
+                };
+            };
+        };
+    };
+    sla_api_calendars_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarOut"][];
+                };
+            };
+        };
+    };
+    sla_api_calendars_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CalendarIn"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarOut"];
+                };
+            };
+        };
+    };
+    sla_api_calendars_detail: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                calendar_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarOut"];
+                };
+            };
+        };
+    };
+    sla_api_calendars_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                calendar_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    sla_api_calendars_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                calendar_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CalendarPatch"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarOut"];
+                };
+            };
+        };
+    };
+    csat_api_report: {
+        parameters: {
+            query?: {
+                group_by?: "agent" | "team" | "period";
+                period?: "day" | "week" | "month";
+                since?: string | null;
+                until?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportRow"][];
+                };
+            };
+        };
+    };
+    csat_api_settings_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SettingsOut"];
+                };
+            };
+        };
+    };
+    csat_api_settings_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SettingsIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SettingsOut"];
+                };
+            };
+        };
+    };
+    csat_api_survey_show: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SurveyOut"];
+                };
+            };
+        };
+    };
+    csat_api_survey_answer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RatingIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SurveyOut"];
                 };
             };
         };
@@ -3691,6 +5130,118 @@ export interface operations {
             };
         };
     };
+    automations_api_macros_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MacroOut"][];
+                };
+            };
+        };
+    };
+    automations_api_macros_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MacroIn"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MacroOut"];
+                };
+            };
+        };
+    };
+    automations_api_macros_detail: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                macro_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MacroOut"];
+                };
+            };
+        };
+    };
+    automations_api_macros_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                macro_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    automations_api_macros_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                macro_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MacroPatch"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MacroOut"];
+                };
+            };
+        };
+    };
     tenancy_api_member_list: {
         parameters: {
             query?: {
@@ -4031,6 +5582,118 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SearchOut"];
+                };
+            };
+        };
+    };
+    sla_api_policies_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PolicyOut"][];
+                };
+            };
+        };
+    };
+    sla_api_policies_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PolicyIn"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PolicyOut"];
+                };
+            };
+        };
+    };
+    sla_api_policies_detail: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                policy_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PolicyOut"];
+                };
+            };
+        };
+    };
+    sla_api_policies_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                policy_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    sla_api_policies_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                policy_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PolicyPatch"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PolicyOut"];
                 };
             };
         };
@@ -4377,6 +6040,54 @@ export interface operations {
             };
         };
     };
+    csat_api_ticket_csat: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                ticket_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SurveyOut"];
+                };
+            };
+        };
+    };
+    csat_api_ticket_csat_rate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                ticket_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RatingIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SurveyOut"];
+                };
+            };
+        };
+    };
     tickets_api_tickets_tickets_history: {
         parameters: {
             query?: {
@@ -4446,6 +6157,52 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+        };
+    };
+    automations_api_macros_apply: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                ticket_id: number;
+                macro_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PreviewOut"];
+                };
+            };
+        };
+    };
+    automations_api_macros_preview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                ticket_id: number;
+                macro_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PreviewOut"];
+                };
             };
         };
     };
@@ -4526,6 +6283,162 @@ export interface operations {
             };
         };
     };
+    automations_api_tickets_rule_runs: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                ticket_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RuleRunOut"][];
+                };
+            };
+        };
+    };
+    sla_api_ticket_sla: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                ticket_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClockOut"][];
+                };
+            };
+        };
+    };
+    automations_api_time_rules_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TimeRuleOut"][];
+                };
+            };
+        };
+    };
+    automations_api_time_rules_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TimeRuleIn"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TimeRuleOut"];
+                };
+            };
+        };
+    };
+    automations_api_time_rules_detail: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                rule_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TimeRuleOut"];
+                };
+            };
+        };
+    };
+    automations_api_time_rules_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                rule_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    automations_api_time_rules_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                rule_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TimeRulePatch"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TimeRuleOut"];
+                };
+            };
+        };
+    };
     accounts_api_token_list: {
         parameters: {
             query?: never;
@@ -4588,6 +6501,118 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["TokenOut"];
+                };
+            };
+        };
+    };
+    automations_api_triggers_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TriggerOut"][];
+                };
+            };
+        };
+    };
+    automations_api_triggers_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TriggerIn"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TriggerOut"];
+                };
+            };
+        };
+    };
+    automations_api_triggers_detail: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                trigger_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TriggerOut"];
+                };
+            };
+        };
+    };
+    automations_api_triggers_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                trigger_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    automations_api_triggers_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                trigger_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TriggerPatch"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TriggerOut"];
                 };
             };
         };

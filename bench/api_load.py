@@ -1,8 +1,8 @@
 """Benchmark of the tickets API against the production server (gunicorn), printing p50/p99 and req/s.
 
-    .venv/bin/python bench/api.py --small                 # 20 tenants, 10k tickets: a quick run
-    .venv/bin/python bench/api.py --tickets 100000        # bigger
-    .venv/bin/python bench/api.py                         # 1,000 tenants, 1,000,000 tickets (slow to seed)
+    .venv/bin/python bench/api_load.py --small                 # 20 tenants, 10k tickets: a quick run
+    .venv/bin/python bench/api_load.py --tickets 100000        # bigger
+    .venv/bin/python bench/api_load.py                    # 1,000 tenants, 1,000,000 tickets (slow to seed)
 
 Needs DATABASE_URL (the owner role; a database `frontline_bench` is created beside it)
 and REDIS_URL, e.g. under `scripts/devstack.py exec --`. Seeds with COPY (tenant sizes
