@@ -25,9 +25,9 @@ from kb import cache, selectors, services
 from kb.locales import resolve_locale, tenant_default_locale, tenant_locales
 from kb.models import Article, ArticleAttachment
 from kb.schemas import (
+    ArticleAttachmentOut,
     ArticleOut,
     ArticleSummaryOut,
-    AttachmentOut,
     CategoryOut,
     CountedOut,
     DeflectionIn,
@@ -80,7 +80,7 @@ def _article_out(article: Article, locale: str, default_locale: str) -> ArticleO
         helpful_yes=article.helpful_yes,
         helpful_no=article.helpful_no,
         attachments=[
-            AttachmentOut(
+            ArticleAttachmentOut(
                 id=a.id,
                 filename=a.filename,
                 content_type=a.content_type,

@@ -13,10 +13,11 @@ from kb.files import MAX_ATTACHMENT_BYTES
 from kb.locales import tenant_default_locale, tenant_locales
 from kb.models import Article, ArticleVersion, Category, Section
 from kb.schemas import (
+    ArticleAttachmentOut,
     ArticleCreateIn,
     ArticlePatchIn,
     ArticleStaffOut,
-    AttachmentOut,
+    ArticleStatusIn,
     CategoryIn,
     CategoryOut,
     CategoryPatch,
@@ -27,7 +28,6 @@ from kb.schemas import (
     SectionIn,
     SectionOut,
     SectionPatch,
-    StatusIn,
     TranslationIn,
     TranslationOut,
     VersionDetailOut,
@@ -231,7 +231,7 @@ def translation_save(
 
 
 @router.post("/kb/manage/articles/{article_id}/status", response=ArticleStaffOut)
-def article_status(request: HttpRequest, article_id: int, payload: StatusIn) -> ArticleStaffOut:
+def article_status(request: HttpRequest, article_id: int, payload: ArticleStatusIn) -> ArticleStaffOut:
     """Publish, unpublish (draft) or archive."""
     actor = require_staff(request)
     tenant = request_tenant(request)
@@ -302,10 +302,10 @@ def version_restore(request: HttpRequest, article_id: int, locale: str, number: 
 # -- attachments -------------------------------------------------------------------------------
 
 
-@router.post("/kb/manage/articles/{article_id}/attachments", response={201: AttachmentOut})
+@router.post("/kb/manage/articles/{article_id}/attachments", response={201: ArticleAttachmentOut})
 def attachment_upload(
     request: HttpRequest, article_id: int, file: File[UploadedFile]
-) -> Status[AttachmentOut]:
+) -> Status[ArticleAttachmentOut]:
     """An image or PDF for the article (at most 5 MB; the type is read from the bytes)."""
     uploader = require_staff(request)
     tenant = request_tenant(request)
@@ -318,7 +318,7 @@ def attachment_upload(
     )
     return Status(
         201,
-        AttachmentOut(
+        ArticleAttachmentOut(
             id=attachment.id,
             filename=attachment.filename,
             content_type=attachment.content_type,

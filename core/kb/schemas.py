@@ -59,7 +59,7 @@ class SectionPatch(Schema):
     position: int | None = Field(default=None, ge=0, le=1_000_000)
 
 
-class AttachmentOut(Schema):
+class ArticleAttachmentOut(Schema):
     id: int
     filename: str
     content_type: str
@@ -86,7 +86,7 @@ class ArticleOut(ArticleSummaryOut):
     view_count: int
     helpful_yes: int
     helpful_no: int
-    attachments: list[AttachmentOut]
+    attachments: list[ArticleAttachmentOut]
 
 
 class SearchHitOut(Schema):
@@ -191,7 +191,7 @@ class TranslationIn(Schema):
     note: str = Field(default="", max_length=200)
 
 
-class StatusIn(Schema):
+class ArticleStatusIn(Schema):
     status: ArticleStatus
 
 

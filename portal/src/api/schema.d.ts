@@ -1763,6 +1763,21 @@ export interface components {
             /** Sentiment Confidence */
             sentiment_confidence: number | null;
         };
+        /** ArticleAttachmentOut */
+        ArticleAttachmentOut: {
+            /** Content Type */
+            content_type: string;
+            /** Filename */
+            filename: string;
+            /** Id */
+            id: number;
+            /** Sha256 */
+            sha256: string;
+            /** Size */
+            size: number;
+            /** Url */
+            url: string;
+        };
         /** ArticleCreateIn */
         ArticleCreateIn: {
             /**
@@ -1790,7 +1805,7 @@ export interface components {
         /** ArticleOut */
         ArticleOut: {
             /** Attachments */
-            attachments: components["schemas"]["AttachmentOut"][];
+            attachments: components["schemas"]["ArticleAttachmentOut"][];
             /** Body Html */
             body_html: string;
             /** Helpful No */
@@ -1882,6 +1897,10 @@ export interface components {
          * @enum {string}
          */
         ArticleStatus: "draft" | "published" | "archived";
+        /** ArticleStatusIn */
+        ArticleStatusIn: {
+            status: components["schemas"]["ArticleStatus"];
+        };
         /** ArticleSummaryOut */
         ArticleSummaryOut: {
             /** Id */
@@ -4802,7 +4821,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["AttachmentOut"];
+                    "application/json": components["schemas"]["ArticleAttachmentOut"];
                 };
             };
         };
@@ -4818,7 +4837,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["StatusIn"];
+                "application/json": components["schemas"]["ArticleStatusIn"];
             };
         };
         responses: {
