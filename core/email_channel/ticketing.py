@@ -48,6 +48,7 @@ def open_ticket(
         body_html=body_html or None,
         requester_id=requester.id,
         channel="email",
+        channel_verified=True,
     )
     return TicketRef(ticket.id, ticket.number, ticket.subject)
 

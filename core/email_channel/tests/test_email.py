@@ -230,8 +230,7 @@ def test_valid_mail_reaches_the_ticket_step_and_sender_becomes_a_customer(two_te
     from tenancy.selectors import membership_for_user
 
     result = email_ingest(raw=MAILING_LIST)
-    # Ticketing (issue 3) is not installed on this branch: the mail is kept, not lost.
-    assert (result.status, result.reason) in {("quarantined", "ticketing_unavailable"), ("created", "")}
+    assert (result.status, result.reason) == ("created", "")
     user = user_by_email(email="eve@example.com")
     with tenant_context(two_tenants.a.tenant.id):
         assert membership_for_user(tenant=two_tenants.a.tenant, user=user).role == "customer"
@@ -276,3 +275,52 @@ def test_inbound_api_needs_the_inbound_token(two_tenants, settings, client):
         path, data=b"", content_type="message/rfc822", HTTP_X_FRONTLINE_INBOUND_TOKEN="inbound-secret-123456"
     )
     assert empty.status_code == 400
+
+
+FIRST_MAIL = b"""From: Dana Doe <dana@example.org>
+To: support@acme.mail.localhost
+Subject: Printer on fire
+Message-ID: <first-123@example.org>
+Date: Wed, 25 Nov 2026 10:00:00 +0000
+Content-Type: text/plain; charset=utf-8
+
+The printer in room 4 is smoking.
+"""
+
+REPLY_MAIL = b"""From: Dana Doe <dana@example.org>
+To: support@acme.mail.localhost
+Subject: Re: Printer on fire
+Message-ID: <second-456@example.org>
+In-Reply-To: <first-123@example.org>
+References: <first-123@example.org>
+Date: Wed, 25 Nov 2026 10:05:00 +0000
+Content-Type: text/plain; charset=utf-8
+
+Now it is out, thanks.
+
+On Wed, 25 Nov 2026 Support wrote:
+> We are on it.
+"""
+
+
+@pytest.mark.django_db
+def test_mail_opens_a_ticket_and_the_reply_continues_it(two_tenants):
+    from tickets.models import Message, Ticket
+
+    tenant = two_tenants.a.tenant
+    first = email_ingest(raw=FIRST_MAIL)
+    assert first.status == "created"
+    reply = email_ingest(raw=REPLY_MAIL)
+    assert (reply.status, reply.ticket_id) == ("continued", first.ticket_id)
+    with tenant_context(tenant.id):
+        ticket = Ticket.objects.get(id=first.ticket_id)
+        bodies = list(
+            Message.objects.filter(ticket=ticket).order_by("id").values_list("body_text", flat=True)
+        )
+    assert ticket.subject == "Printer on fire"
+    assert ticket.channel == "email"
+    assert len(bodies) == 2
+    assert "smoking" in bodies[0]
+    assert bodies[1].startswith("Now it is out") and "We are on it" not in bodies[1]  # quote stripped
+    # The same message again is a duplicate, not a third message.
+    assert email_ingest(raw=REPLY_MAIL).reason == "duplicate"

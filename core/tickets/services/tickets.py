@@ -106,8 +106,13 @@ def ticket_create(
     tags: list[str] | None = None,
     custom_fields: dict[str, Any] | None = None,
     due_at: dt.datetime | None = None,
+    channel_verified: bool = False,
 ) -> Ticket:
-    """A new ticket with its first (public) message. Customers file for themselves only."""
+    """A new ticket with its first (public) message. Customers file for themselves only.
+
+    A customer's own request may only claim the portal or API channel; server-side
+    intake (the email channel) passes `channel_verified=True` to keep its real channel.
+    """
     from tickets.sanitize import prepare_body
 
     staff = actor.is_staff_role
@@ -129,7 +134,7 @@ def ticket_create(
         else actor
     )
     channel = _choice(channel or (Channel.AGENT if staff else Channel.PORTAL), Channel.values, "channel")
-    if not staff and channel not in (Channel.PORTAL, Channel.API):
+    if not staff and not channel_verified and channel not in (Channel.PORTAL, Channel.API):
         channel = Channel.PORTAL
     cfg = search_config(tenant)
     ticket = Ticket(
