@@ -272,8 +272,14 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # must exceed every task's run time and countdown (ReliableTask caps backoff at 10 min;
 # webhook retries up to 24 h wait in the database, not in the broker).
 CELERY_VISIBILITY_TIMEOUT = int(os.environ.get("FRONTLINE_CELERY_VISIBILITY_TIMEOUT", str(3600)))
+# Kombu looks for abandoned messages every interval x throttle seconds (10 x 10 by default,
+# so a killed worker's task could wait ~100 s beyond the visibility timeout): scan every
+# interval instead.
+CELERY_RESTORE_INTERVAL = int(os.environ.get("FRONTLINE_CELERY_RESTORE_INTERVAL", "30"))
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+    "unacked_restore_interval": CELERY_RESTORE_INTERVAL,
+    "unacked_restore_throttle": 1,
     "socket_connect_timeout": 2,
     "socket_timeout": 10,
 }

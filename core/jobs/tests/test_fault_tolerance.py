@@ -116,6 +116,7 @@ def test_sigkill_mid_batch_loses_nothing_and_repeats_no_side_effect(world, tmp_p
         FRONTLINE_MAIL_DIR=str(mail_dir),
         FRONTLINE_WEBHOOKS_ALLOW_PRIVATE_TARGETS="1",
         FRONTLINE_CELERY_VISIBILITY_TIMEOUT="4",
+        FRONTLINE_CELERY_RESTORE_INTERVAL="2",
     )
     celery_app.control.purge()
     _subscribe(world, receiver.url)
