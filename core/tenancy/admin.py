@@ -40,7 +40,29 @@ class FrontlineAdminSite(admin.AdminSite):
         return bool(user.is_superuser) or is_tenant_admin(request)
 
 
-class TenantScopedAdmin(admin.ModelAdmin):
+class _AllowedByOneRule(admin.ModelAdmin):
+    """Every permission of the admin class answers the subclass's `_allowed`."""
+
+    def _allowed(self, request: HttpRequest) -> bool:
+        raise NotImplementedError
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return self._allowed(request)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._allowed(request)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return self._allowed(request)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._allowed(request)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._allowed(request)
+
+
+class TenantScopedAdmin(_AllowedByOneRule):
     """Base for tenant-owned models: scoped queryset, tenant set on save, scoped choices."""
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
@@ -70,42 +92,12 @@ class TenantScopedAdmin(admin.ModelAdmin):
     def _allowed(self, request: HttpRequest) -> bool:
         return bool(request.user.is_superuser) or is_tenant_admin(request)
 
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return self._allowed(request)
 
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return self._allowed(request)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return self._allowed(request)
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return self._allowed(request)
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return self._allowed(request)
-
-
-class OperatorOnlyAdmin(admin.ModelAdmin):
+class OperatorOnlyAdmin(_AllowedByOneRule):
     """Global tables: only platform operators, and only on the platform host."""
 
     def _allowed(self, request: HttpRequest) -> bool:
         return _tenant(request) is None and bool(request.user.is_superuser)
-
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return self._allowed(request)
-
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return self._allowed(request)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return self._allowed(request)
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return self._allowed(request)
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return self._allowed(request)
 
 
 admin_site = FrontlineAdminSite(name="admin")

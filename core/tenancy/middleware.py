@@ -9,8 +9,8 @@ the tenant, a session from another tenant, or an unknown tenant all answer 404.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, contextmanager
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 
 from django.conf import settings
 from django.db import transaction
@@ -48,13 +48,6 @@ def _unauthorized(detail: str) -> HttpResponse:
     return response
 
 
-@contextmanager
-def _rollback_on_server_error(response_box: list[HttpResponse]) -> Iterator[None]:
-    yield
-    if response_box and response_box[0].status_code >= 500:
-        transaction.set_rollback(True)
-
-
 class TenantMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -81,10 +74,11 @@ class TenantMiddleware:
         return self._tenant_request(request, host_tenant)
 
     def _run(self, request: HttpRequest) -> HttpResponse:
-        box: list[HttpResponse] = []
-        with _rollback_on_server_error(box):
-            box.append(self.get_response(request))
-        return box[0]
+        response = self.get_response(request)
+        if response.status_code >= 500:
+            # Django turned an exception into this response inside our transaction: undo it.
+            transaction.set_rollback(True)
+        return response
 
     def _tenant_request(self, request: HttpRequest, tenant: Tenant) -> HttpResponse:
         with tenant_context(tenant.id):
