@@ -76,6 +76,7 @@ ConditionField = Literal[
     "team_id",
     "assignee_id",
     "requester_id",
+    "organization_id",
     "tags",
     "subject",
     "message_text",

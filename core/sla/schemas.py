@@ -106,6 +106,7 @@ class PolicyConditions(Strict):
     tags_all: list[str] | None = Field(default=None, description="Every one of these tags.")
     team_ids: list[int] | None = None
     requester_ids: list[int] | None = Field(default=None, description="Requester memberships.")
+    organization_ids: list[int] | None = Field(default=None, description="The requester's organization.")
     category: list[str] | None = None
     custom_fields: dict[str, str | int | float | bool] | None = Field(
         default=None, description="Custom field key -> required value."
@@ -121,6 +122,7 @@ class PolicyConditions(Strict):
             self.tags_all is None or set(self.tags_all) <= tags,
             self.team_ids is None or ticket.team_id in self.team_ids,
             self.requester_ids is None or ticket.requester_id in self.requester_ids,
+            self.organization_ids is None or ticket.requester.organization_id in self.organization_ids,
             self.category is None or ticket.category in self.category,
             self.custom_fields is None
             or all((ticket.custom_fields or {}).get(k) == v for k, v in self.custom_fields.items()),

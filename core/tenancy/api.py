@@ -1,4 +1,4 @@
-"""Tenancy API: the current tenant, its members and its teams."""
+"""Tenancy API: the current tenant, its members, its teams and its customer organizations."""
 
 from __future__ import annotations
 
@@ -8,8 +8,17 @@ from ninja.errors import HttpError
 
 from api.auth import request_tenant, require_admin, require_staff
 from tenancy import selectors, services
-from tenancy.models import Membership, Team, Tenant
-from tenancy.schemas import MemberOut, TeamIn, TeamOut, TenantOut
+from tenancy.models import Membership, Organization, Team, Tenant
+from tenancy.schemas import (
+    MemberOrganizationIn,
+    MemberOut,
+    OrganizationIn,
+    OrganizationOut,
+    OrganizationPatch,
+    TeamIn,
+    TeamOut,
+    TenantOut,
+)
 
 router = Router(tags=["tenancy"])
 
@@ -36,6 +45,7 @@ def _member_out(membership: Membership) -> MemberOut:
         email=membership.user.email,
         full_name=membership.user.full_name,
         role=membership.role,
+        organization_id=membership.organization_id,
         created_at=membership.created_at,
     )
 
@@ -99,3 +109,59 @@ def team_member_add(request: HttpRequest, team_id: int, member_id: int) -> TeamO
         raise HttpError(404, "Not Found")
     services.team_add_member(tenant=tenant, team=team, membership=membership)
     return _team_out(team)
+
+
+def _organization(tenant: Tenant, organization_id: int) -> Organization:
+    org = selectors.organization_get(tenant=tenant, organization_id=organization_id)
+    if org is None:
+        raise HttpError(404, "Not Found")
+    return org
+
+
+@router.get("/organizations", response=list[OrganizationOut])
+def organization_list(request: HttpRequest) -> list[Organization]:
+    require_admin(request)
+    return list(selectors.organization_list(tenant=request_tenant(request)))
+
+
+@router.post("/organizations", response={201: OrganizationOut})
+def organization_create(request: HttpRequest, payload: OrganizationIn) -> Status[Organization]:
+    require_admin(request)
+    org = services.organization_save(tenant=request_tenant(request), **payload.dict())
+    return Status(201, org)
+
+
+@router.get("/organizations/{organization_id}", response=OrganizationOut)
+def organization_detail(request: HttpRequest, organization_id: int) -> Organization:
+    require_admin(request)
+    return _organization(request_tenant(request), organization_id)
+
+
+@router.patch("/organizations/{organization_id}", response=OrganizationOut)
+def organization_update(
+    request: HttpRequest, organization_id: int, payload: OrganizationPatch
+) -> Organization:
+    require_admin(request)
+    tenant = request_tenant(request)
+    org = _organization(tenant, organization_id)
+    return services.organization_save(tenant=tenant, organization=org, **payload.dict(exclude_unset=True))
+
+
+@router.delete("/organizations/{organization_id}", response={204: None})
+def organization_delete(request: HttpRequest, organization_id: int) -> Status[None]:
+    require_admin(request)
+    tenant = request_tenant(request)
+    services.organization_delete(tenant=tenant, organization=_organization(tenant, organization_id))
+    return Status(204, None)
+
+
+@router.put("/members/{member_id}/organization", response=MemberOut)
+def member_organization_set(request: HttpRequest, member_id: int, payload: MemberOrganizationIn) -> MemberOut:
+    require_admin(request)
+    tenant = request_tenant(request)
+    membership = selectors.membership_get(tenant=tenant, membership_id=member_id)
+    if membership is None:
+        raise HttpError(404, "Not Found")
+    org = None if payload.organization_id is None else _organization(tenant, payload.organization_id)
+    services.membership_set_organization(tenant=tenant, membership=membership, organization=org)
+    return _member_out(membership)

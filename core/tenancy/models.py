@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.core.validators import RegexValidator
 from django.db import models
 
@@ -55,9 +56,39 @@ STAFF_ROLES = frozenset({Role.OWNER, Role.ADMIN, Role.AGENT})
 ADMIN_ROLES = frozenset({Role.OWNER, Role.ADMIN})
 
 
+class Organization(TenantOwned):
+    """A customer company of the tenant. Customers whose email domain is listed join it on arrival."""
+
+    name = models.CharField(max_length=200)
+    domains = ArrayField(
+        models.CharField(max_length=253),
+        default=list,
+        blank=True,
+        help_text="Email domains (lower case, e.g. example.com); each belongs to one organization.",
+    )
+    notes = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["tenant", "name"], name="organization_tenant_name_uniq")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Membership(TenantOwned):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.CUSTOMER)
+    organization = models.ForeignKey(
+        Organization,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="members",
+        help_text="The customer's organization (customers only).",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -20,6 +20,7 @@ class MemberOut(Schema):
     email: str
     full_name: str
     role: str
+    organization_id: int | None
     created_at: datetime
 
 
@@ -33,3 +34,27 @@ class TeamOut(Schema):
     name: str
     description: str
     member_ids: list[int]
+
+
+class OrganizationIn(Schema):
+    name: str = Field(min_length=1, max_length=200)
+    domains: list[str] = Field(default_factory=list, max_length=100)
+    notes: str = Field(default="", max_length=5000)
+
+
+class OrganizationPatch(Schema):
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    domains: list[str] | None = Field(default=None, max_length=100)
+    notes: str | None = Field(default=None, max_length=5000)
+
+
+class OrganizationOut(Schema):
+    id: int
+    name: str
+    domains: list[str]
+    notes: str
+    created_at: datetime
+
+
+class MemberOrganizationIn(Schema):
+    organization_id: int | None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from accounts.models import User
-from tenancy.models import Membership, Team, Tenant
+from tenancy.models import Membership, Organization, Team, Tenant
 
 
 def tenant_by_slug(*, slug: str) -> Tenant | None:
@@ -43,3 +43,19 @@ def team_list(*, tenant: Tenant) -> QuerySet[Team]:
 
 def team_get(*, tenant: Tenant, team_id: int) -> Team | None:
     return team_list(tenant=tenant).filter(id=team_id).first()
+
+
+def organization_list(*, tenant: Tenant) -> QuerySet[Organization]:
+    return Organization.objects.filter(tenant=tenant).order_by("name")
+
+
+def organization_get(*, tenant: Tenant, organization_id: int) -> Organization | None:
+    return organization_list(tenant=tenant).filter(id=organization_id).first()
+
+
+def organization_for_email(*, tenant: Tenant, email: str) -> Organization | None:
+    """The organization that lists the email's domain, if any."""
+    domain = email.rpartition("@")[2].strip().lower()
+    if not domain:
+        return None
+    return Organization.objects.filter(tenant=tenant, domains__contains=[domain]).first()

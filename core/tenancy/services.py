@@ -1,13 +1,16 @@
-"""Writes to tenancy data: tenants, memberships and teams."""
+"""Writes to tenancy data: tenants, memberships, teams and customer organizations."""
 
 from __future__ import annotations
 
+import re
+
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 
 from accounts.models import User
 from tenancy.context import tenant_context
-from tenancy.models import Membership, Role, Team, TeamMembership, Tenant
+from tenancy.models import Membership, Organization, Role, Team, TeamMembership, Tenant
+from tenancy.selectors import organization_for_email
 
 
 def tenant_create(*, slug: str, name: str, settings: dict | None = None) -> Tenant:
@@ -30,8 +33,11 @@ def membership_set(*, tenant: Tenant, user: User, role: str) -> Membership:
     if role not in Role.values:
         raise ValidationError({"role": f"Unknown role {role!r}; use one of {', '.join(Role.values)}."})
     with tenant_context(tenant.id):
+        organization = (
+            organization_for_email(tenant=tenant, email=user.email) if role == Role.CUSTOMER else None
+        )
         membership, created = Membership.objects.get_or_create(
-            tenant=tenant, user=user, defaults={"role": role}
+            tenant=tenant, user=user, defaults={"role": role, "organization": organization}
         )
         if not created and membership.role != role:
             membership.role = role
@@ -57,3 +63,79 @@ def team_add_member(*, tenant: Tenant, team: Team, membership: Membership) -> No
         raise ValidationError({"membership": "Only agents, admins and owners join teams."})
     with tenant_context(tenant.id):
         TeamMembership.objects.get_or_create(tenant=tenant, team=team, membership=membership)
+
+
+DOMAIN_RE = re.compile(r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
+
+
+def organization_clean_domains(*, tenant: Tenant, domains: list[str], exclude_id: int | None) -> list[str]:
+    """Lower-cased, checked domains; a ValidationError names one another organization holds."""
+    cleaned = sorted({d.strip().lower().lstrip("@") for d in domains if d.strip()})
+    bad = [d for d in cleaned if not DOMAIN_RE.match(d)]
+    if bad:
+        raise ValidationError({"domains": f"Not an email domain: {bad[0]!r} (e.g. example.com)."})
+    taken = (
+        Organization.objects.filter(tenant=tenant, domains__overlap=cleaned)
+        .exclude(id=exclude_id)
+        .values_list("name", "domains")
+    )
+    for name, theirs in taken:
+        clash = sorted(set(cleaned) & set(theirs))[0]
+        raise ValidationError({"domains": f"{clash} already belongs to the organization {name!r}."})
+    return cleaned
+
+
+def organization_save(
+    *,
+    tenant: Tenant,
+    organization: Organization | None = None,
+    name: str | None = None,
+    domains: list[str] | None = None,
+    notes: str | None = None,
+) -> Organization:
+    """Create (organization=None) or update one; a domain belongs to one organization per tenant."""
+    with tenant_context(tenant.id), transaction.atomic():
+        # One writer at a time per tenant, so two saves cannot both claim a domain.
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext('tenancy.organization'), %s)", [tenant.id])
+        org = organization or Organization(tenant=tenant)
+        if name is not None:
+            org.name = name.strip()
+        if not org.name:
+            raise ValidationError({"name": "An organization needs a name."})
+        if domains is not None:
+            org.domains = organization_clean_domains(tenant=tenant, domains=domains, exclude_id=org.id)
+        if notes is not None:
+            org.notes = notes
+        if Organization.objects.filter(tenant=tenant, name=org.name).exclude(id=org.id).exists():
+            raise ValidationError({"name": f"An organization named {org.name!r} already exists."})
+        org.save()
+        if domains is not None:
+            _adopt_customers(tenant, org)
+    return org
+
+
+def _adopt_customers(tenant: Tenant, org: Organization) -> None:
+    """Customers without an organization whose email domain the organization now lists join it."""
+    for domain in org.domains:
+        Membership.objects.filter(
+            tenant=tenant, role=Role.CUSTOMER, organization__isnull=True, user__email__iendswith=f"@{domain}"
+        ).update(organization=org)
+
+
+def organization_delete(*, tenant: Tenant, organization: Organization) -> None:
+    """Its members stay, without an organization."""
+    with tenant_context(tenant.id), transaction.atomic():
+        Membership.objects.filter(tenant=tenant, organization=organization).update(organization=None)
+        organization.delete()
+
+
+def membership_set_organization(
+    *, tenant: Tenant, membership: Membership, organization: Organization | None
+) -> Membership:
+    if organization is not None and membership.role != Role.CUSTOMER:
+        raise ValidationError({"organization_id": "Only customers belong to an organization."})
+    with tenant_context(tenant.id), transaction.atomic():
+        membership.organization = organization
+        membership.save(update_fields=["organization"])
+    return membership

@@ -88,6 +88,8 @@ def _value(tenant: Tenant, cond: Condition, facts: Facts) -> Any:
             return _open_now(tenant, facts.at)
         case "tags":
             return list(ticket.tags or [])
+        case "organization_id":  # the requester's organization
+            return ticket.requester.organization_id
         case _:
             return getattr(ticket, cond.field)
 

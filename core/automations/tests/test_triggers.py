@@ -231,3 +231,24 @@ def test_unreachable_webhook_stays_pending_with_the_error(two_tenants):
     assert delivery.attempts == 1
     assert delivery.status == Delivery.Status.PENDING
     assert "ConnectError" in delivery.last_error
+
+
+def test_trigger_condition_on_the_requesters_organization(two_tenants):
+    from tenancy.models import Role
+    from tenancy.services import membership_set, organization_save
+    from testing.factories import make_user
+
+    acme = two_tenants.a
+    with tenant_context(acme.tenant.id):
+        initech = organization_save(tenant=acme.tenant, name="Initech", domains=["initech.com"])
+    trigger(
+        acme,
+        name="Initech is high",
+        conditions={"all": [{"field": "organization_id", "op": "is", "value": initech.id}]},
+        actions=[{"type": "set_field", "field": "priority", "value": "high"}],
+    )
+    peter = membership_set(tenant=acme.tenant, user=make_user("peter@initech.com"), role=Role.CUSTOMER)
+    from dataclasses import replace
+
+    assert create(replace(acme, members={**acme.members, "customer": peter})).priority == "high"
+    assert create(acme).priority == "normal"

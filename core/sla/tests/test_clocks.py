@@ -156,3 +156,35 @@ def test_no_matching_policy_means_no_clocks(office):
     with time_machine.travel(ny(2026, 6, 1, 9, 0), tick=False):
         ticket = new_ticket(acme, priority="low")  # the policy has urgent targets only
     assert clocks(acme.tenant, ticket) == {}
+
+
+def test_policy_for_the_requesters_organization(office):
+    from tenancy.context import tenant_context
+    from tenancy.models import Role
+    from tenancy.services import membership_set, organization_save
+    from testing.factories import make_user
+
+    acme, _ = office
+    with tenant_context(acme.tenant.id):
+        initech = organization_save(tenant=acme.tenant, name="Initech", domains=["initech.com"])
+    make_policy(
+        acme.tenant,
+        name="Initech contract",
+        position=0,
+        conditions={"organization_ids": [initech.id]},
+        targets={"urgent": {"first_response": 10}},
+    )
+    from sla.selectors import policy_list
+    from sla.services.config import policy_save
+
+    with tenant_context(acme.tenant.id):
+        policy_save(
+            tenant=acme.tenant, policy=policy_list(tenant=acme.tenant).get(name="Standard"), position=5
+        )
+    peter = membership_set(tenant=acme.tenant, user=make_user("peter@initech.com"), role=Role.CUSTOMER)
+    with time_machine.travel(ny(2026, 6, 1, 9, 0), tick=False):
+        theirs = new_ticket(acme, requester_id=peter.id)
+        others = new_ticket(acme)  # the default customer, in no organization
+    assert clocks(acme.tenant, theirs)["first_response"].policy.name == "Initech contract"
+    assert clocks(acme.tenant, theirs)["first_response"].due_at == ny(2026, 6, 1, 9, 10)
+    assert clocks(acme.tenant, others)["first_response"].policy.name == "Standard"
