@@ -45,12 +45,20 @@ def memberships_by_id(*, tenant_id: int, ids: list[int]) -> dict[int, Membership
     return {m.id: m for m in qs}
 
 
+def team_staff(*, tenant_id: int, team_id: int) -> list[int] | None:
+    """The staff members of a team; None when there is no such team."""
+    team = Team.objects.filter(tenant_id=tenant_id, id=team_id).first()
+    if team is None:
+        return None
+    return list(team.members.filter(role__in=STAFF_ROLES).order_by("id").values_list("id", flat=True))
+
+
 def staff_pool(*, tenant_id: int, team_id: int | None) -> list[int]:
     """The team's members, or every staff member when the ticket has no team."""
     if team_id is not None:
-        team = Team.objects.filter(tenant_id=tenant_id, id=team_id).first()
-        if team is not None:
-            return list(team.members.filter(role__in=STAFF_ROLES).order_by("id").values_list("id", flat=True))
+        members = team_staff(tenant_id=tenant_id, team_id=team_id)
+        if members is not None:
+            return members
     return list(
         Membership.objects.filter(tenant_id=tenant_id, role__in=STAFF_ROLES)
         .order_by("id")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django.conf import settings
@@ -78,62 +79,123 @@ def notify_for_event(*, tenant: Tenant, event: EventEnvelope) -> list[Notificati
     title = defaults.title_for(event.type, data)
     created = []
     for member in recipients:
-        in_app = _mode(prefs, member.id, Channel.IN_APP) != Mode.OFF
-        email_mode = _mode(prefs, member.id, Channel.EMAIL)
-        notification, is_new = Notification.objects.get_or_create(
+        notification = _deliver(
             tenant=tenant,
-            recipient=member,
+            member=member,
             event_id=event.id,
-            defaults={
-                "kind": event.type,
+            kind=event.type,
+            title=title,
+            data=data,
+            prefs=prefs,
+        )
+        if notification is not None:
+            created.append(notification)
+    return created
+
+
+def _deliver(
+    *,
+    tenant: Tenant,
+    member: Membership,
+    event_id: uuid.UUID,
+    kind: str,
+    title: str,
+    data: dict[str, Any],
+    prefs: dict[tuple[int, str], str],
+) -> Notification | None:
+    """One member's notification, in-app and by email as their preferences for `kind` say;
+    None if it was delivered before (same member and event id)."""
+    in_app = _mode(prefs, member.id, Channel.IN_APP) != Mode.OFF
+    email_mode = _mode(prefs, member.id, Channel.EMAIL)
+    notification, is_new = Notification.objects.get_or_create(
+        tenant=tenant,
+        recipient=member,
+        event_id=event_id,
+        defaults={
+            "kind": kind,
+            "title": title,
+            "body": data.get("body_text", "")[:2000],
+            "ticket_id": data.get("ticket_id"),
+            "digest_pending": email_mode == Mode.DIGEST,
+            # Read already when the member turned in-app off: the row still dedupes email.
+            "read_at": None if in_app else timezone.now(),
+        },
+    )
+    if not is_new:
+        return None
+    if in_app:
+        event_record(
+            tenant_id=tenant.id,
+            type="notification.created",
+            data={
+                "notification_id": notification.id,
+                "recipient_membership_id": member.id,
+                "kind": kind,
                 "title": title,
-                "body": data.get("body_text", "")[:2000],
                 "ticket_id": data.get("ticket_id"),
-                "digest_pending": email_mode == Mode.DIGEST,
-                # Read already when the member turned in-app off: the row still dedupes email.
-                "read_at": None if in_app else timezone.now(),
+            },
+            actor=Actor(kind="system"),
+            visibility=Visibility.INTERNAL if member.role in STAFF_ROLES else Visibility.PUBLIC,
+            subject_id=data.get("ticket_id"),
+        )
+    if email_mode == Mode.IMMEDIATE and member.user.email:
+        subject, text, html = render_email(
+            tenant=tenant,
+            event_type=kind,
+            context={
+                "title": title,
+                "data": data,
+                "recipient": member,
+                "ticket_url": _ticket_url(tenant, data),
             },
         )
-        if not is_new:
-            continue
-        created.append(notification)
-        if in_app:
-            event_record(
-                tenant_id=tenant.id,
-                type="notification.created",
-                data={
-                    "notification_id": notification.id,
-                    "recipient_membership_id": member.id,
-                    "kind": event.type,
-                    "title": title,
-                    "ticket_id": data.get("ticket_id"),
-                },
-                actor=Actor(kind="system"),
-                visibility=Visibility.INTERNAL if member.role in STAFF_ROLES else Visibility.PUBLIC,
-                subject_id=data.get("ticket_id"),
-            )
-        if email_mode == Mode.IMMEDIATE and member.user.email:
-            subject, text, html = render_email(
-                tenant=tenant,
-                event_type=event.type,
-                context={
-                    "title": title,
-                    "data": data,
-                    "recipient": member,
-                    "ticket_url": _ticket_url(tenant, data),
-                },
-            )
-            outbound_email_queue(
-                tenant=tenant,
-                dedupe_key=f"notify:{event.id}:{member.id}",
-                to_address=member.user.email,
-                subject=subject,
-                body_text=text,
-                body_html=html,
-                ticket_id=data.get("ticket_id"),
-                # A customer answering this mail continues the ticket (reply token + threading).
-                reply_to_ticket=member.role not in STAFF_ROLES,
-            )
+        outbound_email_queue(
+            tenant=tenant,
+            dedupe_key=f"notify:{event_id}:{member.id}",
+            to_address=member.user.email,
+            subject=subject,
+            body_text=text,
+            body_html=html,
+            ticket_id=data.get("ticket_id"),
+            # A customer answering this mail continues the ticket (reply token + threading).
+            reply_to_ticket=member.role not in STAFF_ROLES,
+        )
+    return notification
+
+
+def notify_members(
+    *,
+    tenant: Tenant,
+    membership_ids: list[int],
+    team_id: int | None,
+    key: uuid.UUID,
+    data: dict[str, Any],
+) -> list[Notification]:
+    """A notification a rule asked for (the `notify` action) to listed members and a team's
+    members, staff only, through the same in-app and email paths and preferences (kind
+    `rule.notify`). `key` makes it idempotent: sending again notifies no one twice."""
+    ids = set(membership_ids)
+    if team_id is not None:
+        ids.update(selectors.team_staff(tenant_id=tenant.id, team_id=team_id) or [])
+    members = selectors.memberships_by_id(tenant_id=tenant.id, ids=sorted(ids))
+    recipients = [m for _, m in sorted(members.items()) if m.role in STAFF_ROLES]
+    prefs = selectors.preferences_for(
+        tenant_id=tenant.id, membership_ids=[m.id for m in recipients], event_type=defaults.RULE_NOTIFY
+    )
+    title = defaults.title_for(defaults.RULE_NOTIFY, data)
+    created = []
+    for member in recipients:
+        notification = _deliver(
+            tenant=tenant,
+            member=member,
+            event_id=key,
+            kind=defaults.RULE_NOTIFY,
+            title=title,
+            data=data,
+            prefs=prefs,
+        )
+        if notification is not None:
+            created.append(notification)
     return created
 
 
@@ -164,7 +226,7 @@ def preference_set(
 
     from contracts.payloads import EVENT_TYPES
 
-    if event_type not in EVENT_TYPES:
+    if event_type not in EVENT_TYPES and event_type != defaults.RULE_NOTIFY:
         raise ValidationError({"event_type": "Unknown event type."})
     if channel not in Channel.values or mode not in Mode.values:
         raise ValidationError({"channel": "Unknown channel or mode."})

@@ -13,7 +13,11 @@ TITLES: dict[str, str] = {
     "ticket.status_changed": "Ticket #{number} is now {status}",
     "sla.warning": "SLA warning on ticket #{number}",
     "sla.breached": "SLA breached on ticket #{number}",
+    "rule.notify": "Ticket #{number}: {body_text}",
 }
+# The kind of notifications sent by automation rules (`notify` action); not a domain event,
+# but members set preferences for it like for one.
+RULE_NOTIFY = "rule.notify"
 
 SUBJECT = "[{{ tenant.name }} #{{ data.number }}] {{ title }}"
 

@@ -1,14 +1,8 @@
 """Triggers on real events through the relay: conditions, ordered actions, history, loop guard."""
 
-import json
-import threading
-from http.server import BaseHTTPRequestHandler, HTTPServer
-
 import pytest
 
-from automations.models import Delivery
 from automations.selectors import deliveries_for, rule_runs
-from automations.services.deliveries import delivery_send
 from automations.services.triggers import MAX_RUNS_PER_WINDOW
 from automations.tests.helpers import change, create, trigger
 from tenancy.context import tenant_context
@@ -174,63 +168,6 @@ def test_escalate_on_sla_breach(two_tenants):
         str(acme.admin.id),
         f"#{ticket.number} breached",
     )
-
-
-class _Receiver(BaseHTTPRequestHandler):
-    received: list = []
-
-    def do_POST(self):
-        body = self.rfile.read(int(self.headers["content-length"]))
-        _Receiver.received.append(json.loads(body))
-        self.send_response(204)
-        self.end_headers()
-
-    def log_message(self, *args):
-        pass
-
-
-def test_webhook_and_email_actions_are_delivered(two_tenants, mailoutbox):
-    acme = two_tenants.a
-    server = HTTPServer(("127.0.0.1", 0), _Receiver)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        url = f"http://127.0.0.1:{server.server_port}/hook"
-        trigger(
-            acme,
-            name="tell everyone",
-            actions=[
-                {"type": "webhook", "url": url},
-                {"type": "email_requester", "subject": "We got #{{ticket.number}}",
-                 "body": "Hello {{ticket.requester.name}}, about {{ticket.subject}}."},
-            ],
-        )  # fmt: skip
-        ticket = create(acme, subject="Broken login")
-        with tenant_context(acme.tenant.id):
-            queued = list(deliveries_for(tenant=acme.tenant, ticket=ticket))
-        assert [d.kind for d in queued] == ["webhook", "email"]
-        assert [delivery_send(tenant_id=acme.tenant.id, delivery_id=d.id) for d in queued] == ["sent", "sent"]
-        assert _Receiver.received[-1]["ticket"]["number"] == ticket.number
-        assert _Receiver.received[-1]["rule"].startswith("trigger:")
-        assert mailoutbox[-1].to == ["customer@acme.test"]
-        assert mailoutbox[-1].subject == f"We got #{ticket.number}"
-        assert mailoutbox[-1].body == "Hello customer@acme.test, about Broken login."
-    finally:
-        server.shutdown()
-
-
-def test_unreachable_webhook_stays_pending_with_the_error(two_tenants):
-    acme = two_tenants.a
-    trigger(acme, name="hook", actions=[{"type": "webhook", "url": "http://127.0.0.1:9/nothing"}])
-    ticket = create(acme)
-    with tenant_context(acme.tenant.id):
-        delivery = deliveries_for(tenant=acme.tenant, ticket=ticket).get()
-    assert delivery_send(tenant_id=acme.tenant.id, delivery_id=delivery.id) == "pending"
-    with tenant_context(acme.tenant.id):
-        delivery.refresh_from_db()
-    assert delivery.attempts == 1
-    assert delivery.status == Delivery.Status.PENDING
-    assert "ConnectError" in delivery.last_error
 
 
 def test_trigger_condition_on_the_requesters_organization(two_tenants):

@@ -99,24 +99,37 @@ def _resume(clock: SlaClock, at: dt.datetime) -> None:
     _schedule(clock)
 
 
-def emit_sla_event(*, ticket: Ticket, clock: SlaClock, type: str, due_at: dt.datetime | None = None) -> None:
-    """`sla.warning` / `sla.breached` with the ticket's fields, the metric and when it is (was) due."""
-    from events.services import event_record
+def sla_event_data(
+    *, ticket: Ticket, metric: str, due_at: dt.datetime | None, policy_id: int | None, target_minutes: int
+) -> dict[str, Any]:
+    """The payload of `sla.warning` / `sla.breached`: the ticket's fields, the metric and when it is (was) due."""
+    return ticket_event_data(
+        ticket,
+        subject=ticket.subject,
+        metric=metric,
+        due_at=due_at.isoformat() if due_at else None,
+        policy_id=policy_id,
+        target_minutes=target_minutes,
+    )
 
-    due = due_at or clock.due_at
+
+SLA_ACTOR = Actor(kind="system", name="sla")
+
+
+def emit_sla_event(*, ticket: Ticket, clock: SlaClock, type: str, due_at: dt.datetime | None = None) -> None:
+    from events.services import event_record
 
     event_record(
         tenant_id=ticket.tenant_id,
         type=type,
-        data=ticket_event_data(
-            ticket,
-            subject=ticket.subject,
+        data=sla_event_data(
+            ticket=ticket,
             metric=clock.metric,
-            due_at=due.isoformat() if due else None,
+            due_at=due_at or clock.due_at,
             policy_id=clock.policy_id,
             target_minutes=clock.target_minutes,
         ),
-        actor=Actor(kind="system", name="sla"),
+        actor=SLA_ACTOR,
         visibility=Visibility.INTERNAL,
         subject_id=ticket.id,
     )
