@@ -96,7 +96,16 @@ def agent_profile_set(
     if skills is not None:
         profile.skills = normalize_tags(skills)
     profile.save()
+    if profile.availability == Availability.ONLINE:
+        # An agent coming online (or given more room) takes the tickets waiting in the queue.
+        transaction.on_commit(lambda: _kick_waiting(tenant.id), robust=True)
     return profile
+
+
+def _kick_waiting(tenant_id: int) -> None:
+    from assignment.tasks import assign_waiting_for_tenant
+
+    assign_waiting_for_tenant.delay(tenant_id)
 
 
 def _config_for(tenant: Tenant, team_id: int | None) -> AssignmentConfig | None:
@@ -172,3 +181,33 @@ def ticket_auto_assign(*, tenant: Tenant, ticket_id: int) -> int | None:
         via=f"assignment:{strategy.key}",
     )
     return chosen
+
+
+WAITING_BATCH = 200
+
+
+def assign_waiting(*, tenant: Tenant, limit: int = WAITING_BATCH) -> int:
+    """Assign queued tickets: open, unassigned tickets whose team (or the tenant) has an
+    automatic strategy, oldest first. They wait there while every agent is away, offline or
+    at capacity, and this runs every minute and when an agent comes online. Returns how many
+    were assigned; a team stops being tried at its first ticket nobody could take."""
+    configs = list(AssignmentConfig.objects.filter(tenant=tenant, enabled=True).exclude(strategy="manual"))
+    if not configs:
+        return 0
+    waiting = Ticket.objects.filter(tenant=tenant, assignee__isnull=True, status__in=OPEN_STATUSES)
+    configured_teams = {c.team_id for c in configs if c.team_id is not None}
+    if not any(c.team_id is None for c in configs):  # no tenant default: only the configured teams
+        waiting = waiting.filter(team_id__in=configured_teams)
+    skills = {c.team_id for c in configs if c.strategy == "skills"}
+    full: set[int | None] = set()
+    assigned = 0
+    for ticket_id, team_id in waiting.order_by("id").values_list("id", "team_id")[:limit]:
+        # Skills depend on the ticket, so a skills team keeps trying; others are full for now.
+        key = team_id if team_id in configured_teams else None
+        if key in full:
+            continue
+        if ticket_auto_assign(tenant=tenant, ticket_id=ticket_id) is not None:
+            assigned += 1
+        elif key not in skills:
+            full.add(key)
+    return assigned

@@ -306,6 +306,7 @@ CELERY_BEAT_SCHEDULE = {
     "notification-digests": {"task": "notifications.tasks.send_digests", "schedule": 3600.0},
     "sla-sweep": {"task": "sla.tasks.sla_sweep", "schedule": 30.0},
     "time-rules": {"task": "automations.tasks.run_time_rules", "schedule": 300.0},
+    "assign-waiting": {"task": "assignment.tasks.assign_waiting", "schedule": 60.0},
     "reports-catch-up": {"task": "reports.tasks.catch_up", "schedule": 300.0},
 }
 

@@ -102,7 +102,7 @@ def _resume(clock: SlaClock, at: dt.datetime) -> None:
 def sla_event_data(
     *, ticket: Ticket, metric: str, due_at: dt.datetime | None, policy_id: int | None, target_minutes: int
 ) -> dict[str, Any]:
-    """The payload of `sla.warning` / `sla.breached`: the ticket's fields, the metric and when it is (was) due."""
+    """The payload of `sla.warning` / `sla.breached`: ticket fields, metric, when it is (was) due."""
     return ticket_event_data(
         ticket,
         subject=ticket.subject,
