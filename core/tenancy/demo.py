@@ -6,6 +6,7 @@ from django.db import transaction
 
 from accounts.selectors import user_by_email
 from accounts.services import user_create
+from automations.demo import seed_demo_workflow
 from tenancy.context import tenant_context
 from tenancy.demo_data import DEMO_OPERATOR, DEMO_PASSWORD, DEMO_TENANTS
 from tenancy.selectors import membership_for_user, team_list
@@ -41,5 +42,6 @@ def seed_demo() -> list[tuple[str, str, str]]:
                             teams[team_name] = team_create(tenant=tenant, name=team_name)
                         team_add_member(tenant=tenant, team=teams[team_name], membership=membership)
                     rows.append((slug, person.email, person.role))
+                seed_demo_workflow(tenant=tenant)  # the rules first: they route the tickets
                 seed_demo_tickets(tenant=tenant)
     return rows

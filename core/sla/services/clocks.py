@@ -99,18 +99,16 @@ def _resume(clock: SlaClock, at: dt.datetime) -> None:
     _schedule(clock)
 
 
-def sla_event_data(
-    *, ticket: Ticket, metric: str, due_at: dt.datetime | None, policy_id: int | None, target_minutes: int
+def sla_event_fields(
+    *, metric: str, due_at: dt.datetime | None, policy_id: int | None, target_minutes: int
 ) -> dict[str, Any]:
-    """The payload of `sla.warning` / `sla.breached`: ticket fields, metric, when it is (was) due."""
-    return ticket_event_data(
-        ticket,
-        subject=ticket.subject,
-        metric=metric,
-        due_at=due_at.isoformat() if due_at else None,
-        policy_id=policy_id,
-        target_minutes=target_minutes,
-    )
+    """What `sla.warning` / `sla.breached` add to the ticket's fields."""
+    return {
+        "metric": metric,
+        "due_at": due_at.isoformat() if due_at else None,
+        "policy_id": policy_id,
+        "target_minutes": target_minutes,
+    }
 
 
 SLA_ACTOR = Actor(kind="system", name="sla")
@@ -122,12 +120,15 @@ def emit_sla_event(*, ticket: Ticket, clock: SlaClock, type: str, due_at: dt.dat
     event_record(
         tenant_id=ticket.tenant_id,
         type=type,
-        data=sla_event_data(
-            ticket=ticket,
-            metric=clock.metric,
-            due_at=due_at or clock.due_at,
-            policy_id=clock.policy_id,
-            target_minutes=clock.target_minutes,
+        data=ticket_event_data(
+            ticket,
+            subject=ticket.subject,
+            **sla_event_fields(
+                metric=clock.metric,
+                due_at=due_at or clock.due_at,
+                policy_id=clock.policy_id,
+                target_minutes=clock.target_minutes,
+            ),
         ),
         actor=SLA_ACTOR,
         visibility=Visibility.INTERNAL,

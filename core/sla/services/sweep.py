@@ -2,10 +2,10 @@
 
 Each tenant is visited only if the platform index says something is due, and inside it
 only due rows are read, through the partial (tenant_id, warn_at / due_at) indexes. Per
-tenant and kind, one `UPDATE ... RETURNING` over the due rows (locked with SKIP LOCKED)
-stamps a batch, and its events go into the outbox in one INSERT, in the same
-transaction: two sweeps running at once still fire each event exactly once, and a
-busy minute costs a few statements per tenant instead of a few per breach.
+tenant, one statement (`UPDATE ... RETURNING` over the due rows, locked with SKIP LOCKED,
+joined to their tickets) stamps a batch, and its events go into the outbox in one INSERT
+per kind, in the same transaction: two sweeps running at once still fire each event
+exactly once, and a busy minute costs a few statements per tenant, not a few per event.
 """
 
 from __future__ import annotations
@@ -18,94 +18,84 @@ from django.db import connection, transaction
 
 from contracts.events import Visibility
 from events.services import event_record_many
-from sla.models import SlaClock
 from sla.selectors import due_tenant_ids
-from sla.services.clocks import SLA_ACTOR, sla_event_data
+from sla.services.clocks import SLA_ACTOR, sla_event_fields
 from tenancy.context import tenant_context
-from tickets.models import Ticket, TicketFollower
+from tickets.models import Ticket
+from tickets.services.common import ticket_event_data
 
+INTERNAL = Visibility.INTERNAL
 BATCH = 500
 TENANTS_PER_COMMIT = 50
 
-_TABLE = SlaClock._meta.db_table
-# Breaches: breached_at is when it was missed (due_at), not when we noticed; a warning not
-# yet sent is moot once breached, so it is stamped too and never sent late.
-_BREACH_SQL = f"""
-WITH due AS (
-    SELECT id FROM {_TABLE}
+# One statement per tenant stamps both kinds and returns what their events carry. Breaches:
+# breached_at is when it was missed (due_at), not when we noticed; a warning not yet sent is
+# moot once breached, so it is stamped too and never sent late. The two sets are disjoint
+# (a warning needs due_at still ahead), so no row is updated twice in the statement.
+_FIRE_SQL = """
+WITH due_b AS (
+    SELECT id FROM sla_slaclock
     WHERE tenant_id = %(tenant)s AND running_since IS NOT NULL AND breached_at IS NULL
       AND due_at <= %(now)s
-    ORDER BY due_at LIMIT %(batch)s
-    FOR UPDATE SKIP LOCKED
-)
-UPDATE {_TABLE} AS c
-SET breached_at = COALESCE(c.due_at, %(now)s), warning_sent_at = COALESCE(c.warning_sent_at, %(now)s)
-FROM due WHERE c.tenant_id = %(tenant)s AND c.id = due.id
-RETURNING c.ticket_id, c.metric, c.due_at, c.policy_id, c.target_minutes
-"""  # noqa: S608 - the table name is ours, every value is a parameter
-_WARN_SQL = f"""
-WITH due AS (
-    SELECT id FROM {_TABLE}
+    ORDER BY due_at LIMIT %(batch)s FOR UPDATE SKIP LOCKED
+), due_w AS (
+    SELECT id FROM sla_slaclock
     WHERE tenant_id = %(tenant)s AND running_since IS NOT NULL AND warning_sent_at IS NULL
-      AND warn_at <= %(now)s
-    ORDER BY warn_at LIMIT %(batch)s
-    FOR UPDATE SKIP LOCKED
+      AND warn_at <= %(now)s AND due_at > %(now)s
+    ORDER BY warn_at LIMIT %(batch)s FOR UPDATE SKIP LOCKED
+), b AS (
+    UPDATE sla_slaclock AS c
+    SET breached_at = COALESCE(c.due_at, %(now)s), warning_sent_at = COALESCE(c.warning_sent_at, %(now)s)
+    FROM due_b, tickets_ticket t
+    WHERE c.tenant_id = %(tenant)s AND c.id = due_b.id AND t.tenant_id = c.tenant_id AND t.id = c.ticket_id
+    RETURNING 'sla.breached' AS kind, c.metric, c.due_at, c.policy_id, c.target_minutes,
+        t.id, t.number, t.status, t.subject, t.requester_id, t.assignee_id, t.team_id,
+        ARRAY(SELECT f.membership_id FROM tickets_ticketfollower f
+              WHERE f.tenant_id = c.tenant_id AND f.ticket_id = c.ticket_id ORDER BY f.membership_id)
+), w AS (
+    UPDATE sla_slaclock AS c SET warning_sent_at = %(now)s
+    FROM due_w, tickets_ticket t
+    WHERE c.tenant_id = %(tenant)s AND c.id = due_w.id AND t.tenant_id = c.tenant_id AND t.id = c.ticket_id
+    RETURNING 'sla.warning' AS kind, c.metric, c.due_at, c.policy_id, c.target_minutes,
+        t.id, t.number, t.status, t.subject, t.requester_id, t.assignee_id, t.team_id,
+        ARRAY(SELECT f.membership_id FROM tickets_ticketfollower f
+              WHERE f.tenant_id = c.tenant_id AND f.ticket_id = c.ticket_id ORDER BY f.membership_id)
 )
-UPDATE {_TABLE} AS c SET warning_sent_at = %(now)s
-FROM due WHERE c.tenant_id = %(tenant)s AND c.id = due.id
-RETURNING c.ticket_id, c.metric, c.due_at, c.policy_id, c.target_minutes
-"""  # noqa: S608 - the table name is ours, every value is a parameter
+SELECT * FROM b UNION ALL SELECT * FROM w
+"""
 
 
-def _tickets(tenant_id: int, ids: set[int]) -> dict[int, Ticket]:
-    """The tickets of a batch with their followers, in two queries (the events carry both)."""
-    tickets = {t.id: t for t in Ticket.objects.filter(tenant_id=tenant_id, id__in=ids)}
-    followers: dict[int, list[int]] = defaultdict(list)
-    rows = TicketFollower.objects.filter(tenant_id=tenant_id, ticket_id__in=ids).values_list(
-        "ticket_id", "membership_id"
-    )
-    for ticket_id, membership_id in rows:
-        followers[ticket_id].append(membership_id)
-    for ticket in tickets.values():
-        ticket._event_follower_ids = sorted(followers[ticket.id])  # type: ignore[attr-defined]
-    return tickets
-
-
-def _fire(tenant_id: int, now: dt.datetime, batch: int, sql: str, event_type: str) -> int:
+def _fire(tenant_id: int, now: dt.datetime, batch: int) -> tuple[int, int]:
     with connection.cursor() as cursor:
-        cursor.execute(sql, {"tenant": tenant_id, "now": now, "batch": batch})
+        cursor.execute(_FIRE_SQL, {"tenant": tenant_id, "now": now, "batch": batch})
         stamped: list[tuple[Any, ...]] = cursor.fetchall()
-    if not stamped:
-        return 0
-    tickets = _tickets(tenant_id, {row[0] for row in stamped})
-    event_record_many(
-        tenant_id=tenant_id,
-        type=event_type,
-        items=[
-            (
-                ticket_id,
-                sla_event_data(
-                    ticket=tickets[ticket_id],
-                    metric=metric,
-                    due_at=due_at,
-                    policy_id=policy_id,
-                    target_minutes=target_minutes,
-                ),
-            )
-            for ticket_id, metric, due_at, policy_id, target_minutes in stamped
-        ],
-        actor=SLA_ACTOR,
-        visibility=Visibility.INTERNAL,
-    )
-    return len(stamped)
+    by_kind: dict[str, list[tuple[int | None, dict[str, Any]]]] = defaultdict(list)
+    for kind, metric, due_at, policy_id, target, *ticket_row in stamped:  # one row per clock
+        ticket_id, number, status, subject, requester_id, assignee_id, team_id, followers = ticket_row
+        ticket = Ticket(
+            id=ticket_id,
+            tenant_id=tenant_id,
+            number=number,
+            status=status,
+            subject=subject,
+            requester_id=requester_id,
+            assignee_id=assignee_id,
+            team_id=team_id,
+        )
+        ticket._event_follower_ids = sorted(followers)  # type: ignore[attr-defined]  # read by the payload
+        data = ticket_event_data(
+            ticket,
+            **sla_event_fields(metric=metric, due_at=due_at, policy_id=policy_id, target_minutes=target),
+        )
+        by_kind[kind].append((ticket_id, data))
+    for kind, items in by_kind.items():
+        event_record_many(tenant_id=tenant_id, type=kind, items=items, actor=SLA_ACTOR, visibility=INTERNAL)
+    return len(by_kind["sla.warning"]), len(by_kind["sla.breached"])
 
 
 def sla_fire_due_for_tenant(*, tenant_id: int, now: dt.datetime, batch: int = BATCH) -> tuple[int, int]:
     with tenant_context(tenant_id):
-        # Breaches first: a clock both warned and breached in one pass gets only the breach.
-        breached = _fire(tenant_id, now, batch, _BREACH_SQL, "sla.breached")
-        warned = _fire(tenant_id, now, batch, _WARN_SQL, "sla.warning")
-    return warned, breached
+        return _fire(tenant_id, now, batch)
 
 
 def sla_fire_due(*, now: dt.datetime, batch: int = BATCH) -> tuple[int, int]:
