@@ -929,6 +929,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/members/{member_id}/organization": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Member Organization Set */
+        put: operations["tenancy_api_member_organization_set"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/notification-preferences": {
         parameters: {
             query?: never;
@@ -1013,6 +1030,43 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/api/v1/organizations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Organization List */
+        get: operations["tenancy_api_organization_list"];
+        put?: never;
+        /** Organization Create */
+        post: operations["tenancy_api_organization_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/organizations/{organization_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Organization Detail */
+        get: operations["tenancy_api_organization_detail"];
+        put?: never;
+        post?: never;
+        /** Organization Delete */
+        delete: operations["tenancy_api_organization_delete"];
+        options?: never;
+        head?: never;
+        /** Organization Update */
+        patch: operations["tenancy_api_organization_update"];
         trace?: never;
     };
     "/api/v1/realtime/token": {
@@ -2674,6 +2728,11 @@ export interface components {
             /** Tenant */
             tenant: string | null;
         };
+        /** MemberOrganizationIn */
+        MemberOrganizationIn: {
+            /** Organization Id */
+            organization_id: number | null;
+        };
         /** MemberOut */
         MemberOut: {
             /**
@@ -2687,6 +2746,8 @@ export interface components {
             full_name: string;
             /** Id */
             id: number;
+            /** Organization Id */
+            organization_id: number | null;
             /** Role */
             role: string;
             /** User Id */
@@ -2753,6 +2814,43 @@ export interface components {
             ticket_id: number | null;
             /** Title */
             title: string;
+        };
+        /** OrganizationIn */
+        OrganizationIn: {
+            /** Domains */
+            domains?: string[];
+            /** Name */
+            name: string;
+            /**
+             * Notes
+             * @default
+             */
+            notes: string;
+        };
+        /** OrganizationOut */
+        OrganizationOut: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Domains */
+            domains: string[];
+            /** Id */
+            id: number;
+            /** Name */
+            name: string;
+            /** Notes */
+            notes: string;
+        };
+        /** OrganizationPatch */
+        OrganizationPatch: {
+            /** Domains */
+            domains?: string[] | null;
+            /** Name */
+            name?: string | null;
+            /** Notes */
+            notes?: string | null;
         };
         /** PersonOut */
         PersonOut: {
@@ -5305,6 +5403,32 @@ export interface operations {
             };
         };
     };
+    tenancy_api_member_organization_set: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                member_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MemberOrganizationIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MemberOut"];
+                };
+            };
+        };
+    };
     notifications_api_preference_list: {
         parameters: {
             query?: never;
@@ -5430,6 +5554,118 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["MarkedOut"];
+                };
+            };
+        };
+    };
+    tenancy_api_organization_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrganizationOut"][];
+                };
+            };
+        };
+    };
+    tenancy_api_organization_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OrganizationIn"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrganizationOut"];
+                };
+            };
+        };
+    };
+    tenancy_api_organization_detail: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                organization_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrganizationOut"];
+                };
+            };
+        };
+    };
+    tenancy_api_organization_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                organization_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    tenancy_api_organization_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                organization_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OrganizationPatch"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrganizationOut"];
                 };
             };
         };
