@@ -74,12 +74,10 @@ def organization_clean_domains(*, tenant: Tenant, domains: list[str], exclude_id
     bad = [d for d in cleaned if not DOMAIN_RE.match(d)]
     if bad:
         raise ValidationError({"domains": f"Not an email domain: {bad[0]!r} (e.g. example.com)."})
-    taken = (
-        Organization.objects.filter(tenant=tenant, domains__overlap=cleaned)
-        .exclude(id=exclude_id)
-        .values_list("name", "domains")
-    )
-    for name, theirs in taken:
+    taken = Organization.objects.filter(tenant=tenant, domains__overlap=cleaned)
+    if exclude_id is not None:
+        taken = taken.exclude(id=exclude_id)
+    for name, theirs in taken.values_list("name", "domains"):
         clash = sorted(set(cleaned) & set(theirs))[0]
         raise ValidationError({"domains": f"{clash} already belongs to the organization {name!r}."})
     return cleaned
