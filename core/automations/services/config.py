@@ -11,7 +11,7 @@ from pydantic import ValidationError as PydanticValidationError
 
 from automations.models import Macro, TimeRule, Trigger
 from automations.schemas import EVENT_TYPES, Actions, Conditions, MacroActions, TimeCondition, check_template
-from tenancy.models import Membership, Tenant
+from tenancy.models import STAFF_ROLES, Membership, Team, Tenant
 
 RULE_FIELDS = frozenset({"name", "position", "enabled", "conditions", "actions"})
 
@@ -38,6 +38,30 @@ def _apply(obj: Any, changes: dict[str, Any], allowed: frozenset[str]) -> None:
 def _rule_parts(obj: Any) -> None:
     obj.conditions = _validated(Conditions, obj.conditions or {}, "conditions").model_dump(mode="json")
     obj.actions = _validated(Actions, {"actions": obj.actions}, "actions").model_dump(mode="json")["actions"]
+    _check_notify_targets(obj.tenant, obj.actions)
+
+
+def _check_notify_targets(tenant: Tenant, actions: list[dict[str, Any]]) -> None:
+    """A `notify` names staff and a team of this tenant (else nobody would ever be told)."""
+    for action in actions:
+        if action["type"] != "notify":
+            continue
+        if not action["membership_ids"] and action["team_id"] is None:
+            raise ValidationError({"actions": "notify: give membership_ids, a team_id, or both."})
+        ids = set(action["membership_ids"])
+        staff = set(
+            Membership.objects.filter(tenant=tenant, id__in=ids, role__in=STAFF_ROLES).values_list(
+                "id", flat=True
+            )
+        )
+        if ids - staff:
+            missing = ", ".join(str(i) for i in sorted(ids - staff))
+            raise ValidationError({"actions": f"notify: no agent, admin or owner with id {missing}."})
+        if (
+            action["team_id"] is not None
+            and not Team.objects.filter(tenant=tenant, id=action["team_id"]).exists()
+        ):
+            raise ValidationError({"actions": f"notify: no team {action['team_id']} in this tenant."})
 
 
 def _save(obj: Any) -> Any:

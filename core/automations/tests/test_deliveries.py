@@ -43,7 +43,7 @@ def test_notify_reaches_listed_members_and_the_team_in_app_and_by_email(two_tena
         actions=[
             {
                 "type": "notify",
-                "membership_ids": [acme.owner.id, acme.customer.id],
+                "membership_ids": [acme.owner.id],
                 "team_id": team.id,
                 "text": "Look at {{ticket.subject}}",
             }
@@ -59,7 +59,7 @@ def test_notify_reaches_listed_members_and_the_team_in_app_and_by_email(two_tena
         rule_mails = OutboundEmail.objects.filter(tenant=acme.tenant, dedupe_key__startswith=f"notify:{key}:")
         mails = {e.to_address: e for e in rule_mails}
         pushed = OutboxEvent.objects.filter(tenant=acme.tenant, type="notification.created").count()
-    # staff only: the customer listed by mistake is not notified
+    # the listed owner and the team's agent
     assert set(notes) == {acme.owner.id, acme.agent.id}
     assert notes[acme.agent.id].title == f"Ticket #{ticket.number}: Look at Disk full"
     assert notes[acme.agent.id].ticket_id == ticket.id
@@ -153,3 +153,31 @@ def test_unreachable_webhook_stays_pending_with_the_error(two_tenants, settings)
     assert delivery.attempts == 1
     assert delivery.status == Delivery.Status.PENDING
     assert "ConnectionRefused" in delivery.last_error
+
+
+def test_notify_targets_must_be_staff_and_a_team_of_this_tenant(two_tenants):
+    import json
+
+    from testing.factories import session_client
+
+    acme, globex = two_tenants.a, two_tenants.b
+
+    def save(action):
+        body = {
+            "name": "n",
+            "events": ["ticket.created"],
+            "actions": [{"type": "notify", "text": "hi", **action}],
+        }
+        return session_client(acme.admin).post(
+            "/api/v1/triggers", json.dumps(body), content_type="application/json"
+        )
+
+    for action, reason in [
+        ({"membership_ids": [globex.agent.id]}, "no agent, admin or owner"),
+        ({"membership_ids": [acme.customer.id]}, "no agent, admin or owner"),
+        ({"team_id": 999999}, "no team"),
+        ({}, "give membership_ids"),
+    ]:
+        response = save(action)
+        assert response.status_code == 422 and reason in response.text, (action, response.text)
+    assert save({"membership_ids": [acme.agent.id]}).status_code == 201
