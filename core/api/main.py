@@ -17,6 +17,7 @@ from assignment.api import router as assignment_router
 from automations.api import router as automations_router
 from csat.api import router as csat_router
 from email_channel.api import router as email_router
+from email_channel.mailbox_api import router as mailbox_router
 from kb.api_public import router as kb_public_router
 from kb.api_staff import router as kb_staff_router
 from notifications.api import router as notifications_router
@@ -83,6 +84,7 @@ api.add_router("/", tenancy_router)
 api.add_router("/", webhooks_router)
 api.add_router("/", notifications_router)
 api.add_router("/", email_router)
+api.add_router("/", mailbox_router)
 api.add_router("/", kb_public_router)
 api.add_router("/", kb_staff_router)
 api.add_router("/", realtime_router)

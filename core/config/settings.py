@@ -303,6 +303,10 @@ CELERY_BEAT_SCHEDULE = {
     "triage-backfill": {"task": "triage.tasks.backfill", "schedule": 120.0},
     "webhook-due-deliveries": {"task": "webhooks.tasks.sweep_due_deliveries", "schedule": 10.0},
     "outbound-email-sweep": {"task": "email_channel.tasks.sweep_pending", "schedule": 10.0},
+    "imap-poll": {
+        "task": "email_channel.tasks.poll_mailboxes",
+        "schedule": float(os.environ.get("FRONTLINE_IMAP_POLL_SECONDS", "60")),
+    },
     "notification-digests": {"task": "notifications.tasks.send_digests", "schedule": 3600.0},
     "sla-sweep": {"task": "sla.tasks.sla_sweep", "schedule": 30.0},
     "time-rules": {"task": "automations.tasks.run_time_rules", "schedule": 300.0},
@@ -339,6 +343,11 @@ FRONTLINE_MAIL_DOMAIN = os.environ.get("FRONTLINE_MAIL_DOMAIN", f"mail.{BASE_DOM
 FRONTLINE_EMAIL_MAX_BYTES = int(os.environ.get("FRONTLINE_EMAIL_MAX_BYTES", str(25 * 1024 * 1024)))
 FRONTLINE_EMAIL_MAX_PER_SENDER_PER_HOUR = int(os.environ.get("FRONTLINE_EMAIL_MAX_PER_SENDER_PER_HOUR", "60"))
 FRONTLINE_INBOUND_EMAIL_TOKEN = os.environ.get("FRONTLINE_INBOUND_EMAIL_TOKEN", "")
+# IMAP polling of tenants' own mailboxes (email_channel/imap.py): per poll at most
+# FRONTLINE_IMAP_BATCH messages; one poll of a mailbox at a time (a cache lock).
+FRONTLINE_IMAP_TIMEOUT_SECONDS = float(os.environ.get("FRONTLINE_IMAP_TIMEOUT_SECONDS", "20"))
+FRONTLINE_IMAP_BATCH = int(os.environ.get("FRONTLINE_IMAP_BATCH", "100"))
+FRONTLINE_IMAP_LOCK_SECONDS = int(os.environ.get("FRONTLINE_IMAP_LOCK_SECONDS", "600"))
 EMAIL_HOST = os.environ.get("FRONTLINE_EMAIL_HOST", "")
 if EMAIL_HOST:
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"

@@ -71,6 +71,9 @@ class InboundEmail(TenantOwned):
     body_text = models.TextField(blank=True, help_text="The new text, quotes and signature removed.")
     ticket_id = models.BigIntegerField(null=True, blank=True)
     created_ticket = models.BooleanField(default=False)
+    attachments_refused = models.JSONField(
+        default=list, blank=True, help_text="Attachments not stored (too large, a program...), with why."
+    )
     received_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -102,3 +105,43 @@ class QuarantinedEmail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reason}: {self.subject}"
+
+
+class Mailbox(TenantOwned):
+    """A tenant's own mailbox polled over IMAP; its mail opens tickets like the SMTP receiver's.
+
+    The password is stored encrypted (`email_channel.secrets`) and never read back through
+    the API or the admin. `last_uid` and `uid_validity` make polling resume where it stopped.
+    """
+
+    class Security(models.TextChoices):
+        SSL = "ssl", "TLS from the start (IMAPS, usually port 993)"
+        STARTTLS = "starttls", "STARTTLS (usually port 143)"
+        NONE = "none", "None (tests and local servers only)"
+
+    address = models.EmailField(help_text="The address customers write to; never becomes a follower.")
+    host = models.CharField(max_length=255)
+    port = models.PositiveIntegerField(default=993)
+    security = models.CharField(max_length=10, choices=Security.choices, default=Security.SSL)
+    username = models.CharField(max_length=255)
+    password_encrypted = models.TextField(editable=False, default="")
+    folder = models.CharField(max_length=200, default="INBOX")
+    processed_folder = models.CharField(
+        max_length=200, blank=True, help_text="Move processed mail here; empty: only mark it seen."
+    )
+    active = models.BooleanField(default=True)
+    uid_validity = models.BigIntegerField(null=True, blank=True, editable=False)
+    last_uid = models.BigIntegerField(default=0, editable=False)
+    last_polled_at = models.DateTimeField(null=True, blank=True, editable=False)
+    last_success_at = models.DateTimeField(null=True, blank=True, editable=False)
+    last_error = models.CharField(max_length=500, blank=True, editable=False)
+    messages_ingested = models.PositiveIntegerField(default=0, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["tenant", "address"], name="mailbox_address_uniq"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.address} ({self.host})"

@@ -20,6 +20,7 @@ from django.db import IntegrityError, transaction
 from accounts.selectors import user_by_email
 from accounts.services import user_create
 from email_channel import addresses, outbound, ticketing
+from email_channel.mailboxes import is_own_address, own_addresses
 from email_channel.models import InboundEmail, KnownMessageId, OutboundEmail, QuarantinedEmail
 from email_channel.parsing import ParsedEmail, auto_reply_reason, parse_message
 from tenancy.context import tenant_context
@@ -161,21 +162,33 @@ def _rate_limited(tenant: Tenant, sender: str) -> bool:
 
 
 def email_ingest(
-    *, raw: bytes, mail_from: str | None = None, rcpt_to: list[str] | None = None
+    *,
+    raw: bytes,
+    mail_from: str | None = None,
+    rcpt_to: list[str] | None = None,
+    tenant: Tenant | None = None,
 ) -> IngestResult:
-    """Take in one raw message; see the module docstring for the order of checks."""
+    """Take in one raw message; see the module docstring for the order of checks.
+
+    `tenant` is given when the mailbox already says whose mail it is (IMAP polling);
+    otherwise the recipient address names the tenant (SMTP receiver, inbound API).
+    """
     rcpt = [r.lower() for r in (rcpt_to or [])]
     if len(raw) > settings.FRONTLINE_EMAIL_MAX_BYTES:
-        return _quarantine(raw, "too_large", f"{len(raw)} bytes", mail_from=mail_from or "", rcpt_to=rcpt)
+        return _quarantine(
+            raw, "too_large", f"{len(raw)} bytes", mail_from=mail_from or "", rcpt_to=rcpt,
+            tenant_id=tenant.id if tenant else None,
+        )  # fmt: skip
     try:
         parsed = parse_message(raw)
     except Exception as exc:  # the email package raises many kinds on hostile input
         return _quarantine(
-            raw, "unparseable", f"{type(exc).__name__}: {exc}", mail_from=mail_from or "", rcpt_to=rcpt
-        )
+            raw, "unparseable", f"{type(exc).__name__}: {exc}", mail_from=mail_from or "", rcpt_to=rcpt,
+            tenant_id=tenant.id if tenant else None,
+        )  # fmt: skip
     recipients = rcpt or [*parsed.to, *parsed.cc]
     common: dict[str, Any] = {"parsed": parsed, "mail_from": mail_from or "", "rcpt_to": recipients}
-    tenant = _find_tenant(recipients)
+    tenant = tenant or _find_tenant(recipients)
     if tenant is None:
         return _quarantine(raw, "unknown_recipient", ", ".join(recipients), **common)
     if not parsed.from_address or "@" not in parsed.from_address:
@@ -183,9 +196,10 @@ def email_ingest(
     reason = auto_reply_reason(parsed, mail_from)
     if reason:
         return _quarantine(raw, reason, tenant_id=tenant.id, **common)
-    if parsed.from_address.endswith("@" + addresses.tenant_domain(tenant.slug)):
-        return _quarantine(raw, "loop_own_address", parsed.from_address, tenant_id=tenant.id, **common)
     with tenant_context(tenant.id):
+        own = own_addresses(tenant=tenant)
+        if is_own_address(tenant, parsed.from_address, own):
+            return _quarantine(raw, "loop_own_address", parsed.from_address, tenant_id=tenant.id, **common)
         if parsed.message_id:
             known = KnownMessageId.objects.filter(tenant=tenant, message_id=parsed.message_id).first()
             if known is not None:
@@ -195,44 +209,75 @@ def email_ingest(
                 return _quarantine(raw, why, parsed.message_id, tenant_id=tenant.id, **common)
         if _rate_limited(tenant, parsed.from_address):
             return _quarantine(raw, "rate_limited", parsed.from_address, tenant_id=tenant.id, **common)
-        author = _customer_for(tenant, parsed.from_address, parsed.from_name)
-        body_text = parsed.new_text or parsed.text
-        ticket_id = _thread(tenant, parsed, recipients)
         try:
-            ref = None
-            if ticket_id is not None:
-                ref = ticketing.continue_ticket(
-                    tenant=tenant, ticket_id=ticket_id, author=author, body_text=body_text, body_html=""
-                )
-            created = ref is None
-            if ref is None:
-                ref = ticketing.open_ticket(
-                    tenant=tenant,
-                    requester=author,
-                    subject=parsed.subject,
-                    body_text=body_text,
-                    body_html=parsed.html if not parsed.new_text or parsed.new_text == parsed.text else "",
-                )
+            return _store(raw, tenant, parsed, recipients, own)
         except ticketing.TicketingUnavailableError as exc:
             return _quarantine(raw, "ticketing_unavailable", str(exc), tenant_id=tenant.id, **common)
-        for cc in parsed.cc:
-            if addresses.slug_for_recipient(cc) is None and cc != parsed.from_address:
-                _customer_for(tenant, cc, "")  # CC'd people become customers (followers: see README)
-        inbound = InboundEmail.objects.create(
-            tenant=tenant,
-            message_id=parsed.message_id[:300],
-            from_address=parsed.from_address[:300],
-            subject=parsed.subject,
-            raw=raw,
-            body_text=body_text,
-            ticket_id=ref.id,
-            created_ticket=created,
+        except _ConcurrentDuplicateError:
+            return _quarantine(raw, "duplicate", parsed.message_id, tenant_id=tenant.id, **common)
+
+
+class _ConcurrentDuplicateError(Exception):
+    """The same Message-ID was stored meanwhile (SMTP retry and IMAP poll at once)."""
+
+
+@transaction.atomic
+def _store(
+    raw: bytes, tenant: Tenant, parsed: ParsedEmail, recipients: list[str], own: set[str]
+) -> IngestResult:
+    """One transaction: the Message-ID claim, the sender, the ticket or reply, followers,
+    attachments and the stored original; so a crash leaves nothing half done to dedupe against."""
+    if parsed.message_id:
+        try:
+            with transaction.atomic():
+                known = KnownMessageId.objects.create(
+                    tenant=tenant,
+                    message_id=parsed.message_id[:300],
+                    direction=KnownMessageId.Direction.INBOUND,
+                )
+        except IntegrityError as exc:
+            raise _ConcurrentDuplicateError from exc
+    author = _customer_for(tenant, parsed.from_address, parsed.from_name)
+    body_text = parsed.new_text or parsed.text
+    ticket_id = _thread(tenant, parsed, recipients)
+    ref = None
+    if ticket_id is not None:
+        ref = ticketing.continue_ticket(
+            tenant=tenant, ticket_id=ticket_id, author=author, body_text=body_text, body_html=""
         )
-        if parsed.message_id:
-            KnownMessageId.objects.create(
-                tenant=tenant,
-                message_id=parsed.message_id[:300],
-                ticket_id=ref.id,
-                direction=KnownMessageId.Direction.INBOUND,
-            )
+    created = ref is None
+    if ref is None:
+        ref = ticketing.open_ticket(
+            tenant=tenant,
+            requester=author,
+            subject=parsed.subject,
+            body_text=body_text,
+            body_html=parsed.html if not parsed.new_text or parsed.new_text == parsed.text else "",
+        )
+    cc = [a for a in dict.fromkeys(parsed.cc) if a != parsed.from_address and not _is_ours(tenant, a, own)]
+    if cc:  # CC'd people become customers of the tenant (like senders) and follow the ticket
+        ticketing.add_followers(
+            tenant=tenant, ticket_id=ref.id, members=[_customer_for(tenant, a, "") for a in cc]
+        )
+    refused = ticketing.add_attachments(
+        tenant=tenant, ref=ref, uploader=author, files=[(a.filename, a.data) for a in parsed.attachments]
+    ) if parsed.attachments else []  # fmt: skip
+    inbound = InboundEmail.objects.create(
+        tenant=tenant,
+        message_id=parsed.message_id[:300],
+        from_address=parsed.from_address[:300],
+        subject=parsed.subject,
+        raw=raw,
+        body_text=body_text,
+        ticket_id=ref.id,
+        created_ticket=created,
+        attachments_refused=refused,
+    )
+    if parsed.message_id:
+        known.ticket_id = ref.id
+        known.save(update_fields=["ticket_id"])
     return IngestResult("created" if created else "continued", ticket_id=ref.id, inbound_id=inbound.id)
+
+
+def _is_ours(tenant: Tenant, address: str, own: set[str]) -> bool:
+    return is_own_address(tenant, address, own) or addresses.slug_for_recipient(address) is not None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from celery import shared_task
 from django.db import connection
 
+from email_channel.imap import mailbox_poll
 from email_channel.outbound import send_now
 from jobs.base import ReliableTask
 
@@ -23,3 +24,20 @@ def sweep_pending() -> int:
     for tenant_id, email_id in rows:
         send_email.delay(tenant_id=tenant_id, email_id=email_id)
     return len(rows)
+
+
+@shared_task(base=ReliableTask, name="email_channel.tasks.poll_mailboxes", ignore_result=True)
+def poll_mailboxes() -> int:
+    """Beat: one poll task per active mailbox, across tenants (ids from a SECURITY DEFINER function)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT tenant_id, mailbox_id FROM email_active_mailboxes()")
+        rows = cursor.fetchall()
+    for tenant_id, mailbox_id in rows:
+        poll_mailbox.delay(tenant_id=tenant_id, mailbox_id=mailbox_id)
+    return len(rows)
+
+
+@shared_task(base=ReliableTask, name="email_channel.tasks.poll_mailbox", ignore_result=True)
+def poll_mailbox(*, tenant_id: int, mailbox_id: int) -> str:
+    """Poll one mailbox; its failures are recorded on the mailbox, not raised."""
+    return mailbox_poll(tenant_id=tenant_id, mailbox_id=mailbox_id).status
