@@ -189,3 +189,34 @@ def test_the_beat_lists_active_mailboxes_of_every_tenant(two_tenants, imap):
     assert mailbox_poll(tenant_id=off.tenant_id, mailbox_id=off.id).status == "inactive"
     # A mailbox id asked for under another tenant is not found there.
     assert mailbox_poll(tenant_id=b.tenant_id, mailbox_id=a.id).status == "inactive"
+
+
+@pytest.mark.committed
+@pytest.mark.usefixtures("committed")
+def test_the_beat_of_a_real_worker_polls_the_mailbox(imap, settings, tmp_path):
+    from config.celery import app as celery_app
+    from testing.factories import make_tenant
+    from testing.workers import kill_group, start_worker, wait_until, worker_env
+
+    tenant = make_tenant("acme")
+    box = _mailbox(tenant, imap)
+    imap.deliver("help@acme-corp.example", mail(1))
+    celery_app.control.purge()
+    env = worker_env(
+        settings.REDIS_URL,
+        FRONTLINE_IMAP_POLL_SECONDS="1",
+        FRONTLINE_BEAT_SCHEDULE=str(tmp_path / "beat-schedule"),
+    )
+    worker = start_worker(env, beat=True, log=tmp_path / "worker.log")
+    try:
+        assert wait_until(lambda: len(_tickets(tenant)) == 1, timeout=90), (
+            tmp_path / "worker.log"
+        ).read_text()
+        imap.deliver("help@acme-corp.example", mail(2))
+        assert wait_until(lambda: len(_tickets(tenant)) == 2, timeout=30)
+    finally:
+        kill_group(worker, sig=15)
+        celery_app.control.purge()
+    with tenant_context(tenant.id):
+        box.refresh_from_db()
+    assert box.last_uid == 2 and box.messages_ingested == 2 and box.last_error == ""
