@@ -19,6 +19,7 @@ import statistics
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT / "core"), str(ROOT)]
@@ -159,7 +160,7 @@ def bench_relay_worker(tenant_id: int, n: int) -> list[float]:
             committed = time.perf_counter()
             found, deadline = False, time.monotonic() + 60
             while not found:
-                entries = client.xread({key: last}, block=500, count=50)
+                entries: Any = client.xread({key: last}, block=500, count=50)
                 if not entries:
                     if time.monotonic() > deadline:
                         raise RuntimeError(

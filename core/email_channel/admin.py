@@ -45,7 +45,7 @@ class MailboxAdmin(TenantScopedAdmin):
     list_display = ("address", "host", "active", "last_polled_at", "last_error", "messages_ingested")
     readonly_fields = ("last_uid", "last_polled_at", "last_success_at", "last_error", "messages_ingested")
 
-    def get_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         on_platform = getattr(request, "tenant", None) is None  # operators pick the tenant
         return [
             *(["tenant"] if on_platform else []),
