@@ -343,6 +343,43 @@ export interface paths {
         patch: operations["tickets_api_settings_custom_fields_update"];
         trace?: never;
     };
+    "/api/v1/email/mailboxes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Mailbox List */
+        get: operations["email_channel_mailbox_api_mailbox_list"];
+        put?: never;
+        /** Mailbox Create */
+        post: operations["email_channel_mailbox_api_mailbox_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/email/mailboxes/{mailbox_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Mailbox Detail */
+        get: operations["email_channel_mailbox_api_mailbox_detail"];
+        put?: never;
+        post?: never;
+        /** Mailbox Delete */
+        delete: operations["email_channel_mailbox_api_mailbox_delete"];
+        options?: never;
+        head?: never;
+        /** Mailbox Update */
+        patch: operations["email_channel_mailbox_api_mailbox_update"];
+        trace?: never;
+    };
     "/api/v1/inbound/email": {
         parameters: {
             query?: never;
@@ -2708,6 +2745,106 @@ export interface components {
             /** Reply Text */
             reply_text?: string | null;
         };
+        /** MailboxIn */
+        MailboxIn: {
+            /**
+             * Active
+             * @default true
+             */
+            active: boolean;
+            /**
+             * Address
+             * Format: email
+             */
+            address: string;
+            /**
+             * Folder
+             * @default INBOX
+             */
+            folder: string;
+            /** Host */
+            host: string;
+            /**
+             * Password
+             * @description Stored encrypted; never returned.
+             */
+            password: string;
+            /**
+             * Port
+             * @default 993
+             */
+            port: number;
+            /**
+             * Processed Folder
+             * @default
+             */
+            processed_folder: string;
+            /**
+             * Security
+             * @default ssl
+             * @enum {string}
+             */
+            security: "ssl" | "starttls" | "none";
+            /** Username */
+            username: string;
+        };
+        /** MailboxOut */
+        MailboxOut: {
+            /** Active */
+            active: boolean;
+            /** Address */
+            address: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Folder */
+            folder: string;
+            /** Host */
+            host: string;
+            /** Id */
+            id: number;
+            /** Last Error */
+            last_error: string;
+            /** Last Polled At */
+            last_polled_at: string | null;
+            /** Last Success At */
+            last_success_at: string | null;
+            /** Last Uid */
+            last_uid: number;
+            /** Messages Ingested */
+            messages_ingested: number;
+            /** Port */
+            port: number;
+            /** Processed Folder */
+            processed_folder: string;
+            /** Security */
+            security: string;
+            /** Username */
+            username: string;
+        };
+        /** MailboxPatch */
+        MailboxPatch: {
+            /** Active */
+            active?: boolean | null;
+            /** Address */
+            address?: string | null;
+            /** Folder */
+            folder?: string | null;
+            /** Host */
+            host?: string | null;
+            /** Password */
+            password?: string | null;
+            /** Port */
+            port?: number | null;
+            /** Processed Folder */
+            processed_folder?: string | null;
+            /** Security */
+            security?: ("ssl" | "starttls" | "none") | null;
+            /** Username */
+            username?: string | null;
+        };
         /** MarkedOut */
         MarkedOut: {
             /** Marked */
@@ -4538,6 +4675,118 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CustomFieldOut"];
+                };
+            };
+        };
+    };
+    email_channel_mailbox_api_mailbox_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MailboxOut"][];
+                };
+            };
+        };
+    };
+    email_channel_mailbox_api_mailbox_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MailboxIn"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MailboxOut"];
+                };
+            };
+        };
+    };
+    email_channel_mailbox_api_mailbox_detail: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                mailbox_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MailboxOut"];
+                };
+            };
+        };
+    };
+    email_channel_mailbox_api_mailbox_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                mailbox_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    email_channel_mailbox_api_mailbox_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                mailbox_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MailboxPatch"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MailboxOut"];
                 };
             };
         };
