@@ -122,6 +122,7 @@ def bench_imap(tenant, n: int) -> tuple[float, str]:
     try:
         for raw in _raws("imap", n):
             server.deliver("box", raw.replace(b"support@bench.", b"help@bench-corp.example.x"))
+        settings.FRONTLINE_IMAP_ALLOW_PRIVATE_HOSTS = True  # the local server
         with tenant_context(tenant.id):
             box = mailbox_create(
                 tenant=tenant, password="pw", address="help@bench-corp.example", host=server.host,
@@ -134,6 +135,14 @@ def bench_imap(tenant, n: int) -> tuple[float, str]:
         return rate, f"{result.status}, {result.ingested} ingested {result.error}"
     finally:
         server.stop()
+
+
+def _pending(tenant_id: int) -> str:
+    from events.models import OutboxEvent
+
+    with tenant_context(tenant_id):
+        rows = OutboxEvent.objects.filter(tenant_id=tenant_id, published_at__isnull=True)
+        return f"{rows.count()} pending, errors: {set(rows.values_list('last_error', flat=True))}"
 
 
 def bench_relay_worker(tenant_id: int, n: int) -> list[float]:
@@ -164,7 +173,8 @@ def bench_relay_worker(tenant_id: int, n: int) -> list[float]:
                 if not entries:
                     if time.monotonic() > deadline:
                         raise RuntimeError(
-                            f"no stream entry within 60 s; worker log: {log.read_text()[-2000:]}"
+                            f"email {i}: no stream entry within 60 s ({_pending(tenant_id)}); "
+                            f"worker log: {log.read_text()[-2000:]}"
                         )
                     continue
                 for entry_id, fields in entries[0][1]:

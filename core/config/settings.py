@@ -348,6 +348,9 @@ FRONTLINE_INBOUND_EMAIL_TOKEN = os.environ.get("FRONTLINE_INBOUND_EMAIL_TOKEN", 
 FRONTLINE_IMAP_TIMEOUT_SECONDS = float(os.environ.get("FRONTLINE_IMAP_TIMEOUT_SECONDS", "20"))
 FRONTLINE_IMAP_BATCH = int(os.environ.get("FRONTLINE_IMAP_BATCH", "100"))
 FRONTLINE_IMAP_LOCK_SECONDS = int(os.environ.get("FRONTLINE_IMAP_LOCK_SECONDS", "600"))
+# Like webhooks: a tenant's mailbox host may not be loopback/private/link-local (SSRF)
+# unless the operator allows it (tests and local setups).
+FRONTLINE_IMAP_ALLOW_PRIVATE_HOSTS = _env_bool("FRONTLINE_IMAP_ALLOW_PRIVATE_HOSTS", False)
 EMAIL_HOST = os.environ.get("FRONTLINE_EMAIL_HOST", "")
 if EMAIL_HOST:
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"

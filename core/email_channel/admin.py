@@ -6,9 +6,10 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 
-from email_channel import secrets
+from email_channel import mailboxes, secrets
 from email_channel.models import Mailbox
 from tenancy.admin import TenantScopedAdmin, admin_site
 
@@ -28,6 +29,11 @@ class MailboxForm(forms.ModelForm):
         data = super().clean() or {}
         if not self.instance.pk and not data.get("password"):
             self.add_error("password", "The mailbox password is required.")
+        try:
+            mailboxes.validate_settings({k: v for k, v in data.items() if k != "password" and v is not None})
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                self.add_error(field if field in self.fields else None, errors)
         return data
 
     def save(self, commit: bool = True) -> Mailbox:

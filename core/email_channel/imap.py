@@ -32,6 +32,7 @@ from django.utils import timezone
 from email_channel import secrets
 from email_channel.models import Mailbox
 from tenancy.context import tenant_context
+from webhooks.ssrf import is_public_address
 
 logger = logging.getLogger(__name__)
 UID_RE = re.compile(rb"UID (\d+)")
@@ -52,13 +53,44 @@ def _quote(name: str) -> str:
     return '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
+class _PinnedIMAP4(imaplib.IMAP4):
+    """Connects to the address vetted by `vet_host`, not to a second DNS answer (rebinding)."""
+
+    def __init__(self, address: str, host: str, port: int, timeout: float) -> None:
+        self._address = address
+        super().__init__(host, port, timeout=timeout)
+
+    def _create_socket(self, timeout: float | None) -> socket.socket:
+        return socket.create_connection((self._address, self.port), timeout)
+
+
+class _PinnedIMAP4SSL(imaplib.IMAP4_SSL):
+    def __init__(self, address: str, host: str, port: int, timeout: float) -> None:
+        self._address = address
+        super().__init__(host, port, ssl_context=ssl.create_default_context(), timeout=timeout)
+
+    def _create_socket(self, timeout: float | None) -> socket.socket:
+        sock = socket.create_connection((self._address, self.port), timeout)
+        return self.ssl_context.wrap_socket(sock, server_hostname=self.host)
+
+
+def vet_host(host: str, port: int) -> str:
+    """The address to connect to; PollError if the host resolves to a non-public one (SSRF)."""
+    infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    found = [str(info[4][0]) for info in infos]
+    if not settings.FRONTLINE_IMAP_ALLOW_PRIVATE_HOSTS:
+        refused = [a for a in found if not is_public_address(a)]
+        if refused:
+            raise PollError(f"refused: {host} resolves to a non-public address ({refused[0]})")
+    return found[0]
+
+
 def _connect(mailbox: Mailbox) -> imaplib.IMAP4:
     timeout = settings.FRONTLINE_IMAP_TIMEOUT_SECONDS
+    address = vet_host(mailbox.host, mailbox.port)
     if mailbox.security == Mailbox.Security.SSL:
-        return imaplib.IMAP4_SSL(
-            mailbox.host, mailbox.port, ssl_context=ssl.create_default_context(), timeout=timeout
-        )
-    conn = imaplib.IMAP4(mailbox.host, mailbox.port, timeout=timeout)
+        return _PinnedIMAP4SSL(address, mailbox.host, mailbox.port, timeout)
+    conn = _PinnedIMAP4(address, mailbox.host, mailbox.port, timeout)
     if mailbox.security == Mailbox.Security.STARTTLS:
         conn.starttls(ssl_context=ssl.create_default_context())
     return conn

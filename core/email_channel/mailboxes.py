@@ -37,7 +37,18 @@ def is_own_address(tenant: Tenant, address: str, own: set[str]) -> bool:
     return address.endswith("@" + addresses.tenant_domain(tenant.slug)) or address in own
 
 
-def _validate(values: dict[str, Any]) -> None:
+def _check_host(host: str, port: int) -> None:
+    from email_channel.imap import PollError, vet_host
+
+    try:
+        vet_host(host, port)
+    except PollError as exc:
+        raise ValidationError({"host": str(exc)}) from exc
+    except (OSError, UnicodeError):
+        pass  # does not resolve now: the poll records that on the mailbox
+
+
+def validate_settings(values: dict[str, Any]) -> None:
     if not 1 <= int(values.get("port", 993)) <= 65535:
         raise ValidationError({"port": "Use a port between 1 and 65535."})
     if values.get("security", "ssl") not in Mailbox.Security.values:
@@ -47,11 +58,13 @@ def _validate(values: dict[str, Any]) -> None:
             raise ValidationError({name: "This cannot be empty."})
         if name in values and any(ch in str(values[name]) for ch in "\r\n"):
             raise ValidationError({name: "Line breaks are not allowed."})
+    if values.get("host"):
+        _check_host(str(values["host"]), int(values.get("port", 993)))
 
 
 @transaction.atomic
 def mailbox_create(*, tenant: Tenant, password: str, **values: Any) -> Mailbox:
-    _validate(values)
+    validate_settings(values)
     if not password:
         raise ValidationError({"password": "The mailbox password is required."})
     mailbox = Mailbox(tenant=tenant, **{k: v for k, v in values.items() if k in EDITABLE})
@@ -71,7 +84,7 @@ def mailbox_update(
 ) -> Mailbox:
     """Change settings; a new host, user or folder starts over (UIDs are per folder)."""
     values = {k: v for k, v in changes.items() if k in EDITABLE}
-    _validate({**{k: getattr(mailbox, k) for k in EDITABLE}, **values})
+    validate_settings({**{k: getattr(mailbox, k) for k in EDITABLE}, **values})
     restart = any(
         values.get(k, getattr(mailbox, k)) != getattr(mailbox, k) for k in ("host", "username", "folder")
     )

@@ -15,6 +15,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
 from accounts.selectors import user_by_email
@@ -215,6 +216,10 @@ def email_ingest(
             return _quarantine(raw, "ticketing_unavailable", str(exc), tenant_id=tenant.id, **common)
         except _ConcurrentDuplicateError:
             return _quarantine(raw, "duplicate", parsed.message_id, tenant_id=tenant.id, **common)
+        except (ValidationError, PermissionDenied) as exc:
+            # Ticketing refused it (e.g. a field it will not take): kept for an operator, not
+            # retried for ever by the sender or the poller.
+            return _quarantine(raw, "refused_by_ticketing", str(exc), tenant_id=tenant.id, **common)
 
 
 class _ConcurrentDuplicateError(Exception):

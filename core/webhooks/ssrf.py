@@ -40,6 +40,9 @@ def _is_public(address: str) -> bool:
     )
 
 
+is_public_address = _is_public  # shared with other outbound connections (IMAP polling)
+
+
 @dataclass(frozen=True)
 class Target:
     scheme: str

@@ -22,7 +22,8 @@ def mail(n: int, sender: str = "dana@example.org", to: str = "help@acme-corp.exa
 
 
 @pytest.fixture
-def imap():
+def imap(settings):
+    settings.FRONTLINE_IMAP_ALLOW_PRIVATE_HOSTS = True  # the test server listens on 127.0.0.1
     server = ImapServer({"help@acme-corp.example": 'se"cret pw'}).start()
     yield server
     server.stop()
@@ -205,6 +206,7 @@ def test_the_beat_of_a_real_worker_polls_the_mailbox(imap, settings, tmp_path):
     env = worker_env(
         settings.REDIS_URL,
         FRONTLINE_IMAP_POLL_SECONDS="1",
+        FRONTLINE_IMAP_ALLOW_PRIVATE_HOSTS="1",
         FRONTLINE_BEAT_SCHEDULE=str(tmp_path / "beat-schedule"),
     )
     worker = start_worker(env, beat=True, log=tmp_path / "worker.log")
@@ -220,3 +222,18 @@ def test_the_beat_of_a_real_worker_polls_the_mailbox(imap, settings, tmp_path):
     with tenant_context(tenant.id):
         box.refresh_from_db()
     assert box.last_uid == 2 and box.messages_ingested == 2 and box.last_error == ""
+
+
+@pytest.mark.django_db
+def test_private_hosts_are_refused_unless_the_operator_allows_them(two_tenants, imap, settings):
+    tenant = two_tenants.a.tenant
+    imap.deliver("help@acme-corp.example", mail(1))
+    box = _mailbox(tenant, imap)
+    settings.FRONTLINE_IMAP_ALLOW_PRIVATE_HOSTS = False
+    result = _poll(box)
+    assert result.status == "error" and "non-public address (127.0.0.1)" in box.last_error
+    assert imap.logins == 0 and not _tickets(tenant)
+    from django.core.exceptions import ValidationError
+
+    with tenant_context(tenant.id), pytest.raises(ValidationError, match="non-public"):
+        mailbox_update(tenant=tenant, mailbox=box, changes={"host": "localhost"})

@@ -60,7 +60,8 @@ def test_admin_creates_lists_changes_and_deletes_a_mailbox_and_never_sees_the_pa
 @pytest.mark.parametrize(
     ("change", "field"),
     [({"port": 70000}, "port"), ({"security": "tls9"}, "security"), ({"address": "nope"}, "address"),
-     ({"password": ""}, "password"), ({"host": "a\r\nb"}, "host")],
+     ({"password": ""}, "password"), ({"host": "a\r\nb"}, "host"), ({"host": "127.0.0.1"}, "host"),
+     ({"host": "169.254.169.254"}, "host")],
 )  # fmt: skip
 def test_bad_input_is_a_4xx_with_a_message(two_tenants, change, field):
     response = _post(session_client(two_tenants.a.admin), "/api/v1/email/mailboxes", {**BODY, **change})
