@@ -7,6 +7,7 @@ encrypted; nothing here returns it.
 
 from __future__ import annotations
 
+from email.utils import parseaddr
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -30,7 +31,11 @@ def mailbox_get(*, tenant: Tenant, mailbox_id: int) -> Mailbox | None:
 
 def own_addresses(*, tenant: Tenant) -> set[str]:
     """Addresses that are the tenant itself: never a customer, a follower or a sender to accept."""
-    return {a.lower() for a in Mailbox.objects.filter(tenant=tenant).values_list("address", flat=True)}
+    own = {a.lower() for a in Mailbox.objects.filter(tenant=tenant).values_list("address", flat=True)}
+    custom_from = (tenant.settings or {}).get("email", {}).get("from_address")
+    if custom_from:
+        own.add(parseaddr(str(custom_from))[1].lower())
+    return own
 
 
 def is_own_address(tenant: Tenant, address: str, own: set[str]) -> bool:

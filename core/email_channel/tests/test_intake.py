@@ -57,8 +57,10 @@ def test_ccd_people_become_customers_and_followers_but_never_our_own_addresses(t
     from tickets.models import TicketFollower
 
     tenant = two_tenants.a.tenant
+    tenant.settings = {**(tenant.settings or {}), "email": {"from_address": "Acme Help <help@acme.example>"}}
+    tenant.save()
     agent_email = two_tenants.a.agent.user.email
-    cc = f"Bob <bob@example.com>, support@acme.mail.localhost, {agent_email}, ann@example.com"
+    cc = f"Bob <bob@example.com>, support@acme.mail.localhost, {agent_email}, ann@example.com, help@acme.example"
     result = email_ingest(raw=mail_with_parts(cc=cc))
     assert result.status == "created"
     with tenant_context(tenant.id):
@@ -71,6 +73,7 @@ def test_ccd_people_become_customers_and_followers_but_never_our_own_addresses(t
     # the tenant's own support address are not followers.
     assert followers == {("bob@example.com", "customer"), (agent_email, "agent")}
     assert user_by_email(email="support@acme.mail.localhost") is None
+    assert user_by_email(email="help@acme.example") is None
 
     # A reply with a new CC adds that person; a follower's own reply continues the ticket.
     reply = (
