@@ -44,7 +44,7 @@ export function errorMessage(status: number, body: unknown): string {
   return `Request failed (${status}).`;
 }
 
-async function csrfToken(): Promise<string> {
+export async function csrfToken(): Promise<string> {
   const fromCookie = readCookie(document.cookie, "csrftoken");
   if (fromCookie) return fromCookie;
   // No cookie yet (first visit through the dev server): ask core to set one.

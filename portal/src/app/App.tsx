@@ -1,16 +1,21 @@
 // The application: providers, tenant branding, and the routes of both areas.
-import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import type { ReactNode } from "react";
+import { QueryClient, QueryClientProvider, useQueryClient } from "@tanstack/react-query";
+import { useCallback, useEffect, type ReactNode } from "react";
 import { BrowserRouter, Navigate, Route, Routes } from "react-router";
 
 import { ApiError } from "@/api/client";
 import { ErrorMessage } from "@/components/ErrorMessage";
 import { Loading } from "@/components/Loading";
+import type { RealtimeClient, RealtimeMessage } from "@/lib/realtime/client";
+import { RealtimeProvider, useRealtimeStatus } from "@/lib/realtime/RealtimeProvider";
 import { ticketPath, useMe } from "@/lib/session";
 import { LoginPage } from "@/features/auth/components/LoginPage";
 import { useBranding } from "@/features/branding/api/tenant";
 import { useApplyBranding } from "@/features/branding/components/useApplyBranding";
 import { recordSubmitted } from "@/features/kb/api/kb";
+import { CsatPrompt } from "@/features/csat/components/CsatPrompt";
+import { CsatResult } from "@/features/csat/components/CsatResult";
+import { CollisionNotice } from "@/features/live/components/CollisionNotice";
 import { ArticlePage } from "@/features/kb/components/ArticlePage";
 import { ArticleSuggestions } from "@/features/kb/components/ArticleSuggestions";
 import { HelpCenter } from "@/features/kb/components/HelpCenter";
@@ -23,6 +28,7 @@ import { NewTicket } from "@/features/tickets/components/NewTicket";
 import { TicketConversation } from "@/features/tickets/components/TicketConversation";
 import { TeamOverview } from "@/features/workspace/components/TeamOverview";
 
+import { applyRealtimeMessage } from "./liveUpdates";
 import { NotFound } from "./NotFound";
 import { HomeRedirect, RequireRole } from "./RequireRole";
 import { Shell } from "./Shell";
@@ -72,7 +78,10 @@ function Routed() {
               />,
             )}
           />
-          <Route path="tickets/:ticketId" element={customer(<TicketConversation />)} />
+          <Route
+            path="tickets/:ticketId"
+            element={customer(<TicketConversation renderSolved={(id) => <CsatPrompt ticketId={id} />} />)}
+          />
         </Route>
         <Route path="help">
           <Route index element={<HelpCenter />} />
@@ -83,7 +92,19 @@ function Routed() {
           <Route index element={<Navigate to="/agent/inbox/mine" replace />} />
           <Route path="inbox" element={<Navigate to="/agent/inbox/mine" replace />} />
           <Route path="inbox/:view" element={staff(<InboxPage />)} />
-          <Route path="tickets/:ticketId" element={staff(<TicketWorkspace />)} />
+          <Route
+            path="tickets/:ticketId"
+            element={staff(
+              <TicketWorkspace
+                renderLive={(t) => (
+                  <>
+                    <CollisionNotice ticketId={t.id} />
+                    <CsatResult ticketId={t.id} solved={t.status_category === "solved" || t.status_category === "closed"} />
+                  </>
+                )}
+              />,
+            )}
+          />
           <Route path="teams" element={staff(<TeamOverview />)} />
         </Route>
         <Route
@@ -100,11 +121,38 @@ function Routed() {
   );
 }
 
+/** The socket's state on <html data-realtime=…>: for styling, debugging and the browser tests. */
+function RealtimeStatusMarker() {
+  const status = useRealtimeStatus();
+  useEffect(() => {
+    document.documentElement.dataset.realtime = status;
+  }, [status]);
+  return null;
+}
+
+/** The signed-in person's realtime socket; its events refresh the cached REST data. */
+function Live({ children }: { children: ReactNode }) {
+  const signedIn = !!useMe().data?.membership_id;
+  const queryClient = useQueryClient();
+  const onMessage = useCallback(
+    (message: RealtimeMessage, client: RealtimeClient) => applyRealtimeMessage(queryClient, message, client),
+    [queryClient],
+  );
+  return (
+    <RealtimeProvider enabled={signedIn} onMessage={onMessage}>
+      <RealtimeStatusMarker />
+      {children}
+    </RealtimeProvider>
+  );
+}
+
 export function App({ queryClient = makeQueryClient() }: { queryClient?: QueryClient }) {
   return (
     <QueryClientProvider client={queryClient}>
       <BrowserRouter>
-        <Routed />
+        <Live>
+          <Routed />
+        </Live>
       </BrowserRouter>
     </QueryClientProvider>
   );

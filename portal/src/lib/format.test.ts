@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { formatDateTime, statusLabel } from "./format";
+import { formatBytes, formatDateTime, statusLabel } from "./format";
 
 describe("statusLabel", () => {
   it("words the status categories for customers", () => {
@@ -16,5 +16,13 @@ describe("formatDateTime", () => {
     expect(formatDateTime("2026-11-25T09:30:00", now)).toMatch(/09:30|9:30/);
     expect(formatDateTime("2026-01-02T09:30:00", now)).toMatch(/2026/);
     expect(formatDateTime("not a date", now)).toBe("not a date");
+  });
+});
+
+describe("formatBytes", () => {
+  it("picks a readable unit", () => {
+    expect(formatBytes(512)).toBe("512 B");
+    expect(formatBytes(2500)).toBe("2.4 KB");
+    expect(formatBytes(25 * 1024 * 1024)).toBe("25 MB");
   });
 });

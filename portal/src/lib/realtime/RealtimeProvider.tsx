@@ -1,5 +1,5 @@
 // One realtime connection per signed-in tab, shared through context; hooks for topics and presence.
-import { createContext, useContext, useEffect, useState, type ReactNode } from "react";
+import { createContext, useCallback, useContext, useEffect, useMemo, useState, useSyncExternalStore, type ReactNode } from "react";
 
 import { api, unwrap } from "@/api/client";
 
@@ -21,18 +21,20 @@ type ProviderProps = {
 };
 
 export function RealtimeProvider({ enabled, onMessage, children }: ProviderProps) {
-  const [client, setClient] = useState<RealtimeClient | null>(null);
+  // Constructing connects nothing; the effect starts and stops the socket.
+  const client = useMemo(
+    () =>
+      enabled && typeof WebSocket !== "undefined"
+        ? new RealtimeClient({ fetchToken, topics: ["inbox", "notifications"] })
+        : null,
+    [enabled],
+  );
 
   useEffect(() => {
-    if (!enabled || typeof WebSocket === "undefined") return;
-    const next = new RealtimeClient({ fetchToken, topics: ["inbox", "notifications"] });
-    setClient(next);
-    next.start();
-    return () => {
-      next.stop();
-      setClient(null);
-    };
-  }, [enabled]);
+    if (!client) return;
+    client.start();
+    return () => client.stop();
+  }, [client]);
 
   useEffect(() => {
     if (!client) return;
@@ -49,13 +51,8 @@ export function useRealtime(): RealtimeClient | null {
 
 export function useRealtimeStatus(): RealtimeStatus {
   const client = useRealtime();
-  const [status, setStatus] = useState<RealtimeStatus>(client?.status ?? "idle");
-  useEffect(() => {
-    if (!client) return;
-    setStatus(client.status);
-    return client.onStatus(setStatus);
-  }, [client]);
-  return client ? status : "idle";
+  const subscribe = useCallback((onChange: () => void) => client?.onStatus(onChange) ?? (() => undefined), [client]);
+  return useSyncExternalStore(subscribe, () => client?.status ?? "idle");
 }
 
 /** Subscribes to one ticket while mounted; for staff that also marks them as viewing it.

@@ -50,7 +50,12 @@ function setup(overrides: Partial<ConstructorParameters<typeof RealtimeClient>[0
   });
   const received: RealtimeMessage[] = [];
   client.onMessage((m) => received.push(m));
-  return { client, sockets, fetchToken, received };
+  const socket = (index: number): FakeSocket => {
+    const found = sockets[index];
+    if (!found) throw new Error(`no socket #${index} yet`);
+    return found;
+  };
+  return { client, sockets, socket, fetchToken, received };
 }
 
 beforeEach(() => vi.useFakeTimers());
@@ -79,40 +84,40 @@ describe("socketUrl", () => {
 
 describe("RealtimeClient", () => {
   it("fetches a fresh token per connect and resumes from the last stream id after a drop", async () => {
-    const { client, sockets, fetchToken, received } = setup();
+    const { client, sockets, socket, fetchToken, received } = setup();
     client.start();
     await vi.waitFor(() => expect(sockets).toHaveLength(1));
-    expect(sockets[0].params().get("last_id")).toBeNull();
-    sockets[0].welcome();
+    expect(socket(0).params().get("last_id")).toBeNull();
+    socket(0).welcome();
     expect(client.status).toBe("open");
-    sockets[0].emit({ id: "100-0", type: "ticket.created", data: {}, subject_id: 7 });
-    sockets[0].emit({ id: "100-1", type: "message.added", data: {}, subject_id: 7 });
+    socket(0).emit({ id: "100-0", type: "ticket.created", data: {}, subject_id: 7 });
+    socket(0).emit({ id: "100-1", type: "message.added", data: {}, subject_id: 7 });
 
-    sockets[0].drop();
+    socket(0).drop();
     expect(client.status).toBe("reconnecting");
     await vi.advanceTimersByTimeAsync(400); // first retry after 375 ms with this jitter
     expect(sockets).toHaveLength(2);
     expect(fetchToken).toHaveBeenCalledTimes(2);
-    expect(sockets[1].params().get("last_id")).toBe("100-1");
-    expect(sockets[1].params().get("token")).toBe("t1");
+    expect(socket(1).params().get("last_id")).toBe("100-1");
+    expect(socket(1).params().get("token")).toBe("t1");
     expect(client.resumed).toBe(true);
     expect(received.map((m) => m.id)).toEqual([null, "100-0", "100-1"]);
   });
 
   it("backs off longer after each failed attempt and resets once welcomed", async () => {
-    const { client, sockets } = setup();
+    const { client, sockets, socket } = setup();
     client.start();
     await vi.waitFor(() => expect(sockets).toHaveLength(1));
-    sockets[0].drop();
+    socket(0).drop();
     await vi.advanceTimersByTimeAsync(375);
     expect(sockets).toHaveLength(2);
-    sockets[1].drop();
+    socket(1).drop();
     await vi.advanceTimersByTimeAsync(700);
     expect(sockets).toHaveLength(2); // second wait is 750 ms
     await vi.advanceTimersByTimeAsync(100);
     expect(sockets).toHaveLength(3);
-    sockets[2].welcome();
-    sockets[2].drop();
+    socket(2).welcome();
+    socket(2).drop();
     await vi.advanceTimersByTimeAsync(375);
     expect(sockets).toHaveLength(4);
   });
@@ -134,51 +139,51 @@ describe("RealtimeClient", () => {
   });
 
   it("stops retrying when the gateway refuses the origin or the request", async () => {
-    const { client, sockets } = setup();
+    const { client, sockets, socket } = setup();
     client.start();
     await vi.waitFor(() => expect(sockets).toHaveLength(1));
-    sockets[0].drop(4403, "origin");
+    socket(0).drop(4403, "origin");
     await vi.advanceTimersByTimeAsync(60_000);
     expect(sockets).toHaveLength(1);
     expect(client.status).toBe("refused");
   });
 
   it("takes the gateway's position on resync and passes the resync on", async () => {
-    const { client, sockets, received } = setup();
+    const { client, sockets, socket, received } = setup();
     client.start();
     await vi.waitFor(() => expect(sockets).toHaveLength(1));
-    sockets[0].welcome();
-    sockets[0].emit({ id: null, type: "realtime.resync", data: { reason: "too_old", resume_from: "500-0" } });
+    socket(0).welcome();
+    socket(0).emit({ id: null, type: "realtime.resync", data: { reason: "too_old", resume_from: "500-0" } });
     expect(client.lastId).toBe("500-0");
     expect(received.at(-1)?.type).toBe("realtime.resync");
   });
 
   it("subscribes over the open socket, or with the next connect when closed", async () => {
-    const { client, sockets } = setup();
+    const { client, sockets, socket } = setup();
     client.subscribe("ticket:9"); // before connecting: goes in the URL
     client.start();
     await vi.waitFor(() => expect(sockets).toHaveLength(1));
-    expect(sockets[0].params().get("topics")).toBe("inbox,ticket:9");
-    sockets[0].welcome();
+    expect(socket(0).params().get("topics")).toBe("inbox,ticket:9");
+    socket(0).welcome();
     client.subscribe("ticket:10");
     client.unsubscribe("ticket:9");
-    expect(sockets[0].sent.map((s) => JSON.parse(s))).toEqual([
+    expect(socket(0).sent.map((s) => JSON.parse(s))).toEqual([
       { op: "subscribe", topics: ["ticket:10"] },
       { op: "unsubscribe", topics: ["ticket:9"] },
     ]);
   });
 
   it("throttles typing and pings on the heartbeat", async () => {
-    const { client, sockets } = setup({ heartbeatMs: 1000 });
+    const { client, sockets, socket } = setup({ heartbeatMs: 1000 });
     client.start();
     await vi.waitFor(() => expect(sockets).toHaveLength(1));
     client.typing(3, 0); // not open yet: dropped, not queued
-    sockets[0].welcome();
+    socket(0).welcome();
     client.typing(3, 10_000);
     client.typing(3, 11_000);
     client.typing(3, 12_500);
     await vi.advanceTimersByTimeAsync(1000);
-    expect(sockets[0].sent.map((s) => JSON.parse(s))).toEqual([
+    expect(socket(0).sent.map((s) => JSON.parse(s))).toEqual([
       { op: "typing", ticket_id: 3 },
       { op: "typing", ticket_id: 3 },
       { op: "ping" },
@@ -186,18 +191,18 @@ describe("RealtimeClient", () => {
   });
 
   it("reconnects when the gateway drains, and stop() ends everything", async () => {
-    const { client, sockets } = setup();
+    const { client, sockets, socket } = setup();
     client.start();
     await vi.waitFor(() => expect(sockets).toHaveLength(1));
-    sockets[0].welcome();
-    sockets[0].emit({ id: null, type: "realtime.reconnect", data: { last_id: "1-0" } });
-    expect(sockets[0].closed?.code).toBe(1000);
-    sockets[0].drop(1000);
+    socket(0).welcome();
+    socket(0).emit({ id: null, type: "realtime.reconnect", data: { last_id: "1-0" } });
+    expect(socket(0).closed?.code).toBe(1000);
+    socket(0).drop(1000);
     await vi.advanceTimersByTimeAsync(400);
     expect(sockets).toHaveLength(2);
     client.stop();
-    expect(sockets[1].closed?.code).toBe(1000);
-    sockets[1].drop(1000);
+    expect(socket(1).closed?.code).toBe(1000);
+    socket(1).drop(1000);
     await vi.advanceTimersByTimeAsync(60_000);
     expect(sockets).toHaveLength(2);
     expect(client.status).toBe("stopped");

@@ -1,13 +1,15 @@
 // A ticket in the workspace: the conversation (public replies and internal notes told apart),
 // a reply/note composer, and the ticket's status, priority and assignee.
-import { useState, type FormEvent } from "react";
+import { useState, type FormEvent, type ReactNode } from "react";
 import { Link, useParams } from "react-router";
 
+import { AttachmentList } from "@/components/AttachmentList";
 import { EmptyState } from "@/components/EmptyState";
 import { ErrorMessage } from "@/components/ErrorMessage";
 import { Loading } from "@/components/Loading";
 import { MessageBody } from "@/components/MessageBody";
 import { formatDateTime } from "@/lib/format";
+import { useTypingSignal } from "@/lib/realtime/RealtimeProvider";
 
 import {
   PRIORITIES,
@@ -23,6 +25,7 @@ function Composer({ ticketId }: { ticketId: number }) {
   const add = useAddMessage(ticketId);
   const [internal, setInternal] = useState(false);
   const [body, setBody] = useState("");
+  const typing = useTypingSignal(ticketId);
 
   function send(event: FormEvent) {
     event.preventDefault();
@@ -48,7 +51,10 @@ function Composer({ ticketId }: { ticketId: number }) {
         required
         value={body}
         placeholder={internal ? "Only agents see notes." : "The customer sees this reply."}
-        onChange={(e) => setBody(e.target.value)}
+        onChange={(e) => {
+          setBody(e.target.value);
+          if (!internal) typing(); // other agents see "… is replying"
+        }}
       />
       {add.isError ? <ErrorMessage error={add.error} /> : null}
       <button type="submit" className="primary" disabled={add.isPending}>
@@ -132,7 +138,12 @@ function Properties({ ticket }: { ticket: AgentTicketDetail }) {
   );
 }
 
-export function TicketWorkspace() {
+type TicketWorkspaceProps = {
+  /** Shown above the composer: the app puts collision detection and the rating here. */
+  renderLive?: (ticket: AgentTicketDetail) => ReactNode;
+};
+
+export function TicketWorkspace({ renderLive }: TicketWorkspaceProps) {
   const ticketId = Number(useParams().ticketId);
   const ticket = useAgentTicket(ticketId);
 
@@ -164,9 +175,11 @@ export function TicketWorkspace() {
                   <span className="muted">{formatDateTime(m.created_at)}</span>
                 </div>
                 <MessageBody text={m.body_text} />
+                <AttachmentList attachments={m.attachments} />
               </li>
             ))}
           </ol>
+          {renderLive ? renderLive(t) : null}
           <Composer ticketId={t.id} />
         </div>
         <Properties ticket={t} />

@@ -5,8 +5,9 @@ import { api, unwrap, type Schemas } from "@/api/client";
 
 export type Notification = Schemas["NotificationOut"];
 
-// Until the realtime socket pushes new notifications, the count is polled this often.
-const UNREAD_POLL_MS = 60_000;
+// The realtime socket refreshes the count as notifications arrive; this slow poll only
+// covers a tab whose socket is down.
+const UNREAD_POLL_MS = 5 * 60_000;
 
 export function useUnreadCount() {
   return useQuery({

@@ -55,16 +55,21 @@ export function useCreateTicket() {
   });
 }
 
+export type ReplyInput = { body_text?: string; attachment_ids?: number[] };
+
+export async function postReply(ticketId: number, input: ReplyInput) {
+  return unwrap(
+    await api.POST("/api/v1/tickets/{ticket_id}/messages", {
+      params: { path: { ticket_id: ticketId } },
+      body: { ...input, body_text: input.body_text || null, internal: false },
+    }),
+  );
+}
+
 export function useReply(ticketId: number) {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: async (bodyText: string) =>
-      unwrap(
-        await api.POST("/api/v1/tickets/{ticket_id}/messages", {
-          params: { path: { ticket_id: ticketId } },
-          body: { body_text: bodyText, internal: false },
-        }),
-      ),
+    mutationFn: (input: ReplyInput) => postReply(ticketId, input),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: ["tickets"] }),
   });
 }

@@ -6,13 +6,18 @@ import { ErrorMessage } from "@/components/ErrorMessage";
 import { Field } from "@/components/Field";
 import { TextArea } from "@/components/TextArea";
 
-import { useCreateTicket } from "../api/tickets";
+import { postReply, useCreateTicket } from "../api/tickets";
+import { AttachmentPicker, useAttachmentDraft } from "./AttachmentPicker";
 
 /** An id for this filling-in of the form (links article openings to the eventual ticket). */
 function newFormSession(): string {
   return typeof crypto.randomUUID === "function"
     ? crypto.randomUUID()
     : `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : "the upload failed.";
 }
 
 type NewTicketProps = {
@@ -27,19 +32,37 @@ export function NewTicket({ renderHelp, onCreated }: NewTicketProps) {
   const navigate = useNavigate();
   const [subject, setSubject] = useState("");
   const [body, setBody] = useState("");
+  const files = useAttachmentDraft();
+  const [uploading, setUploading] = useState(false);
+  // The request exists but a file did not make it: say so, and link to the request.
+  const [uploadFailure, setUploadFailure] = useState<{ ticketId: number; error: unknown } | null>(null);
 
   function submit(event: FormEvent) {
     event.preventDefault();
+    setUploadFailure(null);
     create.mutate(
       { subject: subject.trim(), body_text: body },
       {
-        onSuccess: (ticket) => {
+        onSuccess: async (ticket) => {
           onCreated?.(formSession);
+          if (files.drafts.length) {
+            // Files belong to a ticket, so they follow the request as an attachments-only message.
+            setUploading(true);
+            try {
+              await postReply(ticket.id, { attachment_ids: await files.uploadAll(ticket.id) });
+            } catch (error) {
+              setUploadFailure({ ticketId: ticket.id, error });
+              return;
+            } finally {
+              setUploading(false);
+            }
+          }
           navigate(`/portal/tickets/${ticket.id}`);
         },
       },
     );
   }
+  const busy = create.isPending || uploading;
 
   return (
     <div className="stack narrow">
@@ -63,9 +86,16 @@ export function NewTicket({ renderHelp, onCreated }: NewTicketProps) {
           value={body}
           onChange={(e) => setBody(e.target.value)}
         />
+        <AttachmentPicker draft={files} disabled={busy || uploadFailure !== null} />
         {create.isError ? <ErrorMessage error={create.error} /> : null}
-        <button type="submit" className="primary" disabled={create.isPending}>
-          {create.isPending ? "Sending…" : "Send request"}
+        {uploadFailure ? (
+          <div className="error" role="alert">
+            <p>Your request was sent, but a file was not attached: {errorText(uploadFailure.error)}</p>
+            <Link to={`/portal/tickets/${uploadFailure.ticketId}`}>Open your request</Link>
+          </div>
+        ) : null}
+        <button type="submit" className="primary" disabled={busy || uploadFailure !== null}>
+          {uploading ? "Uploading files…" : create.isPending ? "Sending…" : "Send request"}
         </button>
       </form>
       {renderHelp ? renderHelp(`${subject}\n${body}`, formSession) : null}

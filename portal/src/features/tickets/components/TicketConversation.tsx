@@ -1,7 +1,8 @@
 // One of the customer's tickets: the public conversation, a reply box, solve/reopen.
-import { useState, type FormEvent } from "react";
+import { useState, type FormEvent, type ReactNode } from "react";
 import { Link, useParams } from "react-router";
 
+import { AttachmentList } from "@/components/AttachmentList";
 import { EmptyState } from "@/components/EmptyState";
 import { ErrorMessage } from "@/components/ErrorMessage";
 import { Loading } from "@/components/Loading";
@@ -11,13 +12,22 @@ import { TextArea } from "@/components/TextArea";
 import { formatDateTime } from "@/lib/format";
 
 import { useReply, useSetStatus, useTicket } from "../api/tickets";
+import { AttachmentPicker, useAttachmentDraft } from "./AttachmentPicker";
 
-export function TicketConversation() {
+type TicketConversationProps = {
+  /** Shown under the conversation once the request is solved (the app puts the rating here). */
+  renderSolved?: (ticketId: number) => ReactNode;
+};
+
+export function TicketConversation({ renderSolved }: TicketConversationProps) {
   const ticketId = Number(useParams().ticketId);
   const ticket = useTicket(ticketId);
   const reply = useReply(ticketId);
   const setStatus = useSetStatus(ticketId);
   const [body, setBody] = useState("");
+  const files = useAttachmentDraft();
+  const [uploading, setUploading] = useState(false);
+  const [uploadError, setUploadError] = useState<unknown>(null);
 
   if (!Number.isInteger(ticketId)) return <EmptyState title="No such request" />;
   if (ticket.isPending) return <Loading label="Loading the conversation…" />;
@@ -25,10 +35,32 @@ export function TicketConversation() {
   const t = ticket.data;
   const done = t.status_category === "solved" || t.status_category === "closed";
 
-  function send(event: FormEvent) {
+  async function send(event: FormEvent) {
     event.preventDefault();
-    reply.mutate(body, { onSuccess: () => setBody("") });
+    setUploadError(null);
+    let attachmentIds: number[] = [];
+    if (files.drafts.length) {
+      setUploading(true);
+      try {
+        attachmentIds = await files.uploadAll(ticketId);
+      } catch (error) {
+        setUploadError(error);
+        return;
+      } finally {
+        setUploading(false);
+      }
+    }
+    reply.mutate(
+      { body_text: body, attachment_ids: attachmentIds },
+      {
+        onSuccess: () => {
+          setBody("");
+          files.clear();
+        },
+      },
+    );
   }
+  const busy = reply.isPending || uploading;
 
   return (
     <div className="stack narrow">
@@ -50,18 +82,28 @@ export function TicketConversation() {
               <span className="muted">{formatDateTime(m.created_at)}</span>
             </div>
             <MessageBody text={m.body_text} />
+            <AttachmentList attachments={m.attachments} />
           </li>
         ))}
       </ol>
+      {done && renderSolved ? renderSolved(t.id) : null}
       {t.status_category === "closed" ? (
         <p className="muted">This request is closed. Send a new request if you need more help.</p>
       ) : (
-        <form onSubmit={send} className="card" aria-label="Reply">
-          <TextArea id="reply" label="Your reply" required value={body} onChange={(e) => setBody(e.target.value)} />
+        <form onSubmit={(e) => void send(e)} className="card" aria-label="Reply">
+          <TextArea
+            id="reply"
+            label="Your reply"
+            required={!files.drafts.length}
+            value={body}
+            onChange={(e) => setBody(e.target.value)}
+          />
+          <AttachmentPicker draft={files} disabled={busy} />
           {reply.isError ? <ErrorMessage error={reply.error} /> : null}
+          {uploadError ? <ErrorMessage error={uploadError} /> : null}
           <div className="actions">
-            <button type="submit" className="primary" disabled={reply.isPending}>
-              {reply.isPending ? "Sending…" : "Send reply"}
+            <button type="submit" className="primary" disabled={busy}>
+              {uploading ? "Uploading files…" : reply.isPending ? "Sending…" : "Send reply"}
             </button>
             <button
               type="button"

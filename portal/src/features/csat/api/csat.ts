@@ -1,0 +1,46 @@
+// A ticket's satisfaction rating: the requester rates in the portal, staff read it.
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+
+import { ApiError, api, unwrap, type Schemas } from "@/api/client";
+
+export type Survey = Schemas["SurveyOut"];
+
+export function csatQueryKey(ticketId: number) {
+  return ["csat", ticketId] as const;
+}
+
+/** The survey, or null when the ticket has none (yet: it is requested just after solving). */
+export function useTicketCsat(ticketId: number, enabled = true) {
+  return useQuery({
+    queryKey: csatQueryKey(ticketId),
+    enabled,
+    queryFn: async (): Promise<Survey | null> => {
+      try {
+        return unwrap(await api.GET("/api/v1/tickets/{ticket_id}/csat", { params: { path: { ticket_id: ticketId } } }));
+      } catch (error) {
+        if (error instanceof ApiError && error.status === 404) return null;
+        throw error;
+      }
+    },
+    // Core creates the survey moments after the ticket is solved; look again shortly.
+    refetchInterval: (query) => (query.state.data === null && query.state.dataUpdateCount < 10 ? 2000 : false),
+  });
+}
+
+export function useRate(ticketId: number) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: async (input: { rating: string | number; comment: string }) =>
+      unwrap(
+        await api.POST("/api/v1/tickets/{ticket_id}/csat", { params: { path: { ticket_id: ticketId } }, body: input }),
+      ),
+    onSuccess: (survey) => queryClient.setQueryData(csatQueryKey(ticketId), survey),
+  });
+}
+
+/** A rating in words, on either scale. */
+export function ratingLabel(survey: Pick<Survey, "scale" | "rating">): string {
+  if (survey.rating === null) return "Not rated yet";
+  if (survey.scale === "good_bad") return survey.rating >= 3 ? "Good" : "Bad";
+  return `${survey.rating} out of 5`;
+}
