@@ -93,7 +93,6 @@ def running_stack() -> Iterator[Stack]:
         "FRONTLINE_WEB_PORT": str(stack.web_port),
         "FRONTLINE_REALTIME_PORT": str(stack.realtime_port),
         "FRONTLINE_REALTIME_SECRET": settings.REALTIME_SECRET,
-        "FRONTLINE_LOG_LEVEL": "info",
         "PYTHONPATH": f"{repo}{os.pathsep}{repo / 'core'}",
     }
     if os.environ.get("DATABASE_APP_URL"):
