@@ -54,6 +54,8 @@ ALLOWED_HOSTS += [h for h in os.environ.get("FRONTLINE_ALLOWED_HOSTS", "").split
 WEB_PORT = int(os.environ.get("FRONTLINE_WEB_PORT", "8000"))
 AI_PORT = int(os.environ.get("FRONTLINE_AI_PORT", "8001"))
 REALTIME_PORT = int(os.environ.get("FRONTLINE_REALTIME_PORT", "8002"))
+# The Vite dev server (`npm run dev`): in dev its pages may open realtime sockets too.
+PORTAL_DEV_PORT = int(os.environ.get("FRONTLINE_PORTAL_DEV_PORT", "5173"))
 SMTP_PORT = int(os.environ.get("FRONTLINE_SMTP_PORT", "2525"))
 
 

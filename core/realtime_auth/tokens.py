@@ -26,12 +26,13 @@ def _is_origin(value: object) -> bool:
 
 
 def allowed_origins(*, tenant: Tenant, secure: bool) -> tuple[str, ...]:
-    """The tenant's own host (with the dev web port), plus any in `Tenant.settings["realtime_origins"]`."""
+    """The tenant's own host (in dev also with core's and Vite's ports), plus any in `Tenant.settings["realtime_origins"]`."""
     scheme = "https" if secure else "http"
     host = f"{tenant.slug}.{settings.BASE_DOMAIN}"
     origins = [f"{scheme}://{host}"]
     if settings.IS_DEV:
         origins.append(f"{scheme}://{host}:{settings.WEB_PORT}")
+        origins.append(f"{scheme}://{host}:{settings.PORTAL_DEV_PORT}")
     extra = (tenant.settings or {}).get("realtime_origins", [])
     if isinstance(extra, list):
         origins += [o.rstrip("/") for o in extra if _is_origin(o)]

@@ -29,6 +29,9 @@ def test_session_token_carries_the_callers_tenant_membership_and_role(two_tenant
     )
     assert claims.role == "agent" and claims.kind == TokenKind.SESSION
     assert "http://acme.localhost" in claims.origins
+    # In dev the portal is served by core (make run) or by Vite (npm run dev): both may connect.
+    assert f"http://acme.localhost:{settings.WEB_PORT}" in claims.origins
+    assert f"http://acme.localhost:{settings.PORTAL_DEV_PORT}" in claims.origins
     assert 0 < claims.exp - time.time() <= settings.REALTIME_TOKEN_TTL_SECONDS
     assert response.json()["url"].startswith("ws://acme.localhost:")
 
