@@ -26,7 +26,7 @@ def _is_origin(value: object) -> bool:
 
 
 def allowed_origins(*, tenant: Tenant, secure: bool) -> tuple[str, ...]:
-    """The tenant's own host (in dev also with core's and Vite's ports), plus any in `Tenant.settings["realtime_origins"]`."""
+    """The tenant's host (in dev also with core's and Vite's ports), and `settings["realtime_origins"]`."""
     scheme = "https" if secure else "http"
     host = f"{tenant.slug}.{settings.BASE_DOMAIN}"
     origins = [f"{scheme}://{host}"]

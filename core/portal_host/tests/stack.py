@@ -96,7 +96,9 @@ def running_stack() -> Iterator[Stack]:
         "PYTHONPATH": f"{repo}{os.pathsep}{repo / 'core'}",
     }
     if os.environ.get("DATABASE_APP_URL"):
-        env["DATABASE_APP_URL"] = _url_for(os.environ["DATABASE_APP_URL"], settings.DATABASES["default"]["NAME"])
+        env["DATABASE_APP_URL"] = _url_for(
+            os.environ["DATABASE_APP_URL"], settings.DATABASES["default"]["NAME"]
+        )
     with ExitStack() as stack_of_processes:
         gateway = stack_of_processes.enter_context(
             _process(

@@ -16,8 +16,9 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from .stack import E2E_OUTPUT, Stack, running_stack
 from tenancy.demo_data import DEMO_PASSWORD
+
+from .stack import E2E_OUTPUT, Stack, running_stack
 
 pytestmark = pytest.mark.committed
 
@@ -113,7 +114,9 @@ def test_request_to_rating_live_across_customer_and_two_agents(stack: Stack, chr
         expect(suggestions.get_by_role("link", name="Clearing a printer paper jam")).to_be_visible()
         # A dropped program is refused with a message; a log file chosen in the file input is taken
         drop_file(customer, "[data-testid=dropzone]", "fix-printer.exe", "MZ not really a program")
-        expect(customer.get_by_role("alert")).to_contain_text("fix-printer.exe: programs and scripts cannot be attached")
+        expect(customer.get_by_role("alert")).to_contain_text(
+            "fix-printer.exe: programs and scripts cannot be attached"
+        )
         customer.get_by_label("Attachments").set_input_files(
             {"name": "printer-log.txt", "mimeType": "text/plain", "buffer": ERROR_LOG}
         )
@@ -186,12 +189,16 @@ def test_request_to_rating_live_across_customer_and_two_agents(stack: Stack, chr
         rating.get_by_label("Comment (optional)").fill("Fixed in two minutes, thanks!")
         shot(customer, "07_customer_rating")
         rating.get_by_role("button", name="Send rating").click()
-        expect(customer.get_by_role("region", name="Your rating")).to_contain_text("You rated this request: Good")
+        expect(customer.get_by_role("region", name="Your rating")).to_contain_text(
+            "You rated this request: Good"
+        )
         shot(customer, "08_customer_rated")
 
         # and the agent sees the rating on the ticket
         expect(agent.get_by_test_id("csat-rating")).to_contain_text("Good")
-        expect(agent.get_by_role("region", name="Customer satisfaction")).to_contain_text("Fixed in two minutes")
+        expect(agent.get_by_role("region", name="Customer satisfaction")).to_contain_text(
+            "Fixed in two minutes"
+        )
         shot(agent, "09_agent_sees_rating")
     finally:
         for page, name in ((customer, "customer"), (agent, "agent"), (agent2, "agent2")):
