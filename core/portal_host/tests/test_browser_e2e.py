@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -72,6 +72,14 @@ def wait_live(page: Any) -> None:
     expect(page.locator("html")).to_have_attribute("data-realtime", "open", timeout=LIVE_TIMEOUT_MS)
 
 
+def wait_until(predicate: Callable[[], bool], what: str) -> None:
+    deadline = time.monotonic() + LIVE_TIMEOUT_MS / 1000
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.25)
+
+
 def mark_no_reload(page: Any) -> None:
     page.evaluate("window.__e2eNoReload = true")
 
@@ -98,6 +106,7 @@ def test_request_to_rating_live_across_customer_and_two_agents(stack: Stack, chr
     customer, agent, agent2 = (context.new_page() for context in contexts)
     for page in (customer, agent, agent2):
         page.set_default_timeout(LIVE_TIMEOUT_MS)
+    expect.set_options(timeout=LIVE_TIMEOUT_MS)  # assertions wait as long as actions (default 5 s)
     try:
         # Given an agent watching the unassigned inbox, live
         sign_in(agent, stack, "agent@acme.test")
@@ -147,6 +156,9 @@ def test_request_to_rating_live_across_customer_and_two_agents(stack: Stack, chr
         expect(agent.get_by_test_id("collision")).to_contain_text("Also viewing: Arthur Agent")
 
         # and the first agent types a reply, the second sees who is replying
+        badge = customer.get_by_test_id("unread-count")
+        unread_before = int(badge.inner_text()) if badge.count() else 0
+
         reply = "Open tray 2 and take out the jammed sheet; code E-104 clears by itself."
         box = agent.get_by_label("Reply to the customer")
         box.click()
@@ -172,6 +184,10 @@ def test_request_to_rating_live_across_customer_and_two_agents(stack: Stack, chr
         # Then the customer sees the reply arrive, without a reload
         conversation = customer.get_by_role("list", name="Conversation")
         expect(conversation).to_contain_text("code E-104 clears by itself")
+        # and the notification of the reply raises the unread badge, live as well
+        wait_until(
+            lambda: badge.count() > 0 and int(badge.inner_text()) > unread_before, "the unread badge to rise"
+        )
         assert_not_reloaded(customer)
         shot(customer, "05_customer_sees_reply_live")
 
@@ -201,6 +217,7 @@ def test_request_to_rating_live_across_customer_and_two_agents(stack: Stack, chr
         )
         shot(agent, "09_agent_sees_rating")
     finally:
+        expect.set_options(timeout=5_000)
         for page, name in ((customer, "customer"), (agent, "agent"), (agent2, "agent2")):
             if not page.is_closed():
                 shot(page, f"zz_last_{name}")

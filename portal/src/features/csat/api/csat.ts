@@ -22,8 +22,13 @@ export function useTicketCsat(ticketId: number, enabled = true) {
         throw error;
       }
     },
-    // Core creates the survey moments after the ticket is solved; look again shortly.
-    refetchInterval: (query) => (query.state.data === null && query.state.dataUpdateCount < 10 ? 2000 : false),
+    // Core creates the survey just after the ticket is solved (no event says so): look again,
+    // every 2 s at first, then every 15 s for a few minutes, then leave it to the next visit.
+    refetchInterval: (query) => {
+      if (query.state.data !== null) return false;
+      const tries = query.state.dataUpdateCount;
+      return tries < 15 ? 2000 : tries < 30 ? 15_000 : false;
+    },
   });
 }
 

@@ -104,8 +104,14 @@ export function AttachmentPicker({ draft, disabled = false }: PickerProps) {
             <li key={d.key}>
               {d.file.name} <span className="muted">({formatBytes(d.file.size)})</span>{" "}
               {d.progress === null ? (
-                <button type="button" className="link" disabled={disabled} onClick={() => draft.remove(d.key)}>
-                  Remove<span className="visually-hidden"> {d.file.name}</span>
+                <button
+                  type="button"
+                  className="link"
+                  aria-label={`Remove ${d.file.name}`}
+                  disabled={disabled}
+                  onClick={() => draft.remove(d.key)}
+                >
+                  Remove
                 </button>
               ) : (
                 <progress max={1} value={d.progress} aria-label={`Uploading ${d.file.name}`} />
