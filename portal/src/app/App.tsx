@@ -1,6 +1,6 @@
 // The application: providers, tenant branding, and the routes of both areas.
 import { QueryClient, QueryClientProvider, useQueryClient } from "@tanstack/react-query";
-import { useCallback, useEffect, type ReactNode } from "react";
+import { useCallback, useEffect, useMemo, type ReactNode } from "react";
 import { BrowserRouter, Navigate, Route, Routes } from "react-router";
 
 import { ApiError } from "@/api/client";
@@ -28,7 +28,7 @@ import { NewTicket } from "@/features/tickets/components/NewTicket";
 import { TicketConversation } from "@/features/tickets/components/TicketConversation";
 import { TeamOverview } from "@/features/workspace/components/TeamOverview";
 
-import { applyRealtimeMessage } from "./liveUpdates";
+import { Invalidator, applyRealtimeMessage } from "./liveUpdates";
 import { NotFound } from "./NotFound";
 import { HomeRedirect, RequireRole } from "./RequireRole";
 import { Shell } from "./Shell";
@@ -134,9 +134,10 @@ function RealtimeStatusMarker() {
 function Live({ children }: { children: ReactNode }) {
   const signedIn = !!useMe().data?.membership_id;
   const queryClient = useQueryClient();
+  const invalidator = useMemo(() => new Invalidator(queryClient), [queryClient]);
   const onMessage = useCallback(
-    (message: RealtimeMessage, client: RealtimeClient) => applyRealtimeMessage(queryClient, message, client),
-    [queryClient],
+    (message: RealtimeMessage, client: RealtimeClient) => applyRealtimeMessage(invalidator, message, client),
+    [invalidator],
   );
   return (
     <RealtimeProvider enabled={signedIn} onMessage={onMessage}>

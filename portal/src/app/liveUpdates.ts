@@ -29,8 +29,46 @@ export function staleKeys(message: RealtimeMessage, resumed: boolean): QueryKey[
   }
 }
 
-export function applyRealtimeMessage(queryClient: QueryClient, message: RealtimeMessage, client: RealtimeClient): void {
-  for (const queryKey of staleKeys(message, client.resumed)) {
-    void queryClient.invalidateQueries({ queryKey });
+/** Coalesces invalidations: a burst of events becomes one refetch per query, and while a wave
+ * of refetches runs, newer events wait for it and then start one more wave. (Invalidating on
+ * every event would cancel and restart the inbox fetch forever on a busy tenant.) */
+export class Invalidator {
+  private readonly pending = new Map<string, QueryKey>();
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private running = false;
+
+  constructor(
+    private readonly queryClient: QueryClient,
+    private readonly delayMs = 250,
+  ) {}
+
+  add(keys: QueryKey[]): void {
+    for (const key of keys) this.pending.set(JSON.stringify(key), key);
+    this.schedule();
   }
+
+  private schedule(): void {
+    if (this.timer || this.running || !this.pending.size) return;
+    this.timer = setTimeout(() => void this.flush(), this.delayMs);
+  }
+
+  private async flush(): Promise<void> {
+    this.timer = null;
+    const keys = [...this.pending.values()];
+    this.pending.clear();
+    this.running = true;
+    try {
+      await Promise.allSettled(
+        keys.map((queryKey) => this.queryClient.invalidateQueries({ queryKey }, { cancelRefetch: false })),
+      );
+    } finally {
+      this.running = false;
+      this.schedule();
+    }
+  }
+}
+
+export function applyRealtimeMessage(invalidator: Invalidator, message: RealtimeMessage, client: RealtimeClient): void {
+  const keys = staleKeys(message, client.resumed);
+  if (keys.length) invalidator.add(keys);
 }
