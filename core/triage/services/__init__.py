@@ -15,6 +15,7 @@ from tenancy.context import tenant_context
 from tenancy.models import Tenant
 from tickets.models import Message, Ticket, TicketChange
 from tickets.models.tickets import Priority
+from triage.models import Outcome, Prediction
 
 DEFAULT_APPLY_THRESHOLD = 0.85
 
@@ -83,8 +84,30 @@ def ticket_triage_apply(*, tenant: Tenant, ticket_id: int, result: dict[str, Any
             applied["priority"] = (ticket.priority, ticket.ai_priority)
             ticket.priority = ticket.ai_priority
         ticket.save()
+        _record_predictions(tenant, ticket, result, applied)
         for field, (old, new) in applied.items():
             TicketChange.objects.create(
                 tenant=tenant, ticket=ticket, actor=None, via="ai", field=field, old=old, new=new
             )
     return ticket
+
+
+def _record_predictions(
+    tenant: Tenant, ticket: Ticket, result: dict[str, Any], applied: dict[str, tuple[str, str]]
+) -> None:
+    """One Prediction row per field for the feedback loop; one an agent already judged stays."""
+    predicted = {
+        "category": (ticket.ai_category, ticket.ai_category_confidence, result["category"]),
+        "priority": (ticket.ai_priority, ticket.ai_priority_confidence, result["priority"]),
+    }
+    for field, (label, confidence, raw) in predicted.items():
+        if not label:
+            continue  # category prediction is off (no tenant model yet): nothing to judge
+        row = Prediction.objects.filter(tenant=tenant, ticket=ticket, field=field).first()
+        if row is not None and row.outcome != Outcome.PENDING:
+            continue
+        row = row or Prediction(tenant=tenant, ticket=ticket, field=field)
+        row.label, row.confidence = label, confidence
+        row.model_version = str(raw.get("model_version") or "rules")
+        row.applied = field in applied
+        row.save()
