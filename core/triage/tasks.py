@@ -11,7 +11,7 @@ from tenancy.selectors import active_tenant_ids, tenant_by_id
 from triage.ai_client import AIClient, AIError, AIRequestError
 from triage.models import JobStatus
 from triage.selectors import corrections_since, labelled_examples, last_finished_training_job
-from triage.services import ticket_triage_apply, ticket_triage_text, untriaged_ticket_ids
+from triage.services import ticket_triage_apply, ticket_triage_input, untriaged_ticket_ids
 from triage.services.training import retraining_due, training_job_request, training_job_update
 
 
@@ -21,11 +21,10 @@ def triage_ticket(tenant_id: int, ticket_id: int) -> bool:
     tenant = tenant_by_id(tenant_id=tenant_id)
     if tenant is None:
         return False
-    text = ticket_triage_text(tenant=tenant, ticket_id=ticket_id)
-    if text is None:
+    ticket = ticket_triage_input(tenant=tenant, ticket_id=ticket_id)
+    if ticket is None:
         return False
-    subject, body = text
-    result = AIClient().classify(tenant_id=tenant_id, subject=subject, body=body)
+    result = AIClient().classify(tenant_id=tenant_id, **ticket)
     return ticket_triage_apply(tenant=tenant, ticket_id=ticket_id, result=result) is not None
 
 

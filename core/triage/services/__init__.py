@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from tenancy.context import tenant_context
 from tenancy.models import Tenant
@@ -18,16 +19,23 @@ from tickets.models.tickets import Priority
 from triage.models import Outcome, Prediction
 
 DEFAULT_APPLY_THRESHOLD = 0.85
+TIER_FIELD = "customer_tier"  # a tenant's custom ticket field naming the customer's tier
 
 
 def apply_threshold(tenant: Tenant) -> float:
     return float((tenant.settings.get("ai") or {}).get("apply_threshold", DEFAULT_APPLY_THRESHOLD))
 
 
-def ticket_triage_text(*, tenant: Tenant, ticket_id: int) -> tuple[str, str] | None:
-    """Subject and first public message of a ticket, for classification."""
+def ticket_triage_input(*, tenant: Tenant, ticket_id: int) -> dict[str, Any] | None:
+    """What the AI service classifies: subject, first public message, and the priority context.
+
+    The customer tier is the ticket's custom field `customer_tier` when a tenant defines one
+    (Frontline has no organisation/tier model); SLA minutes left come from the ticket's
+    earliest running SLA clock, when the SLA policies have started one."""
+    from sla.selectors import ticket_clocks
+
     with tenant_context(tenant.id):
-        ticket = Ticket.objects.filter(tenant=tenant, id=ticket_id).only("subject").first()
+        ticket = Ticket.objects.filter(tenant=tenant, id=ticket_id).first()
         if ticket is None:
             return None
         first = (
@@ -36,7 +44,17 @@ def ticket_triage_text(*, tenant: Tenant, ticket_id: int) -> tuple[str, str] | N
             .values_list("body_text", flat=True)
             .first()
         )
-    return ticket.subject, first or ""
+        due = [
+            c.due_at for c in ticket_clocks(tenant=tenant, ticket=ticket) if c.due_at and not c.achieved_at
+        ]
+    tier = (ticket.custom_fields or {}).get(TIER_FIELD)
+    minutes_left = int((min(due) - timezone.now()).total_seconds() // 60) if due else None
+    return {
+        "subject": ticket.subject,
+        "body": first or "",
+        "customer_tier": str(tier)[:50] if tier else None,
+        "sla_minutes_left": minutes_left,
+    }
 
 
 def untriaged_ticket_ids(*, tenant: Tenant, limit: int = 200) -> list[int]:
