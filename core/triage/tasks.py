@@ -70,7 +70,8 @@ def run_training_job(tenant_id: int, job_id: int) -> str:
         corrections=corrections,
     )
     try:
-        result = AIClient().train(tenant_id=tenant_id, examples=examples, kind=job.kind)
+        kind = "priority" if job.kind == "priority" else "category"
+        result = AIClient().train(tenant_id=tenant_id, examples=examples, kind=kind)
     except AIRequestError as exc:
         training_job_update(
             tenant=tenant, job_id=job_id, status=JobStatus.FAILED, stage="", error=str(exc.detail)
