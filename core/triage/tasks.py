@@ -3,6 +3,8 @@ per-tenant retraining jobs and their schedule."""
 
 from __future__ import annotations
 
+from typing import Literal
+
 from celery import shared_task
 
 from jobs.base import ReliableTask
@@ -70,7 +72,7 @@ def run_training_job(tenant_id: int, job_id: int) -> str:
         corrections=corrections,
     )
     try:
-        kind = "priority" if job.kind == "priority" else "category"
+        kind: Literal["category", "priority"] = "priority" if job.kind == "priority" else "category"
         result = AIClient().train(tenant_id=tenant_id, examples=examples, kind=kind)
     except AIRequestError as exc:
         training_job_update(
