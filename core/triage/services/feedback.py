@@ -15,9 +15,11 @@ from django.utils import timezone
 
 from tenancy.models import Membership, Tenant
 from tickets.models import Ticket
+from tickets.models.statuses import StatusCategory
 from tickets.models.tickets import Priority
 from triage.models import Field, Outcome, Prediction
 
+DONE_STATUSES = {StatusCategory.SOLVED, StatusCategory.CLOSED}
 # What a rejected prediction the AI had applied is put back to.
 UNSET = {Field.CATEGORY: "", Field.PRIORITY: Priority.NORMAL}
 
@@ -35,12 +37,18 @@ def _decide(row: Prediction, *, actor: Membership | None, final: str, outcome: s
 def predictions_feedback_on_change(
     *, tenant: Tenant, ticket: Ticket, actor: Membership | None, diff: dict[str, tuple[Any, Any]]
 ) -> None:
-    """Called by ticket_update inside its transaction: a staff member changed predicted fields."""
-    fields = [f for f in (Field.CATEGORY, Field.PRIORITY) if f in diff]
-    if not fields or actor is None or not actor.is_staff_role:
+    """Called by ticket_update inside its transaction: a staff member changed predicted fields,
+    or solved the ticket keeping predicted values (those count as accepted: agents seldom click
+    accept on a right prediction, and counting only corrections would understate accuracy)."""
+    if actor is None or not actor.is_staff_role:
         return
+    fields = [f for f in (Field.CATEGORY, Field.PRIORITY) if f in diff]
     for row in Prediction.objects.filter(tenant=tenant, ticket=ticket, field__in=fields):
         _decide(row, actor=actor, final=str(diff[row.field][1] or ""))
+    if "status" in diff and ticket.status in DONE_STATUSES:
+        for row in Prediction.objects.filter(tenant=tenant, ticket=ticket, outcome=Outcome.PENDING):
+            if getattr(ticket, row.field) == row.label:
+                _decide(row, actor=actor, final=row.label, outcome=Outcome.ACCEPTED)
 
 
 def prediction_for_update(*, tenant: Tenant, ticket: Ticket, field: str) -> Prediction | None:

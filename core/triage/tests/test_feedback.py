@@ -165,3 +165,15 @@ def test_other_tenants_ticket_answers_404(two_tenants):
         two_tenants, "post", f"/api/v1/tickets/{ticket.id}/ai/priority/correct", {"value": "low"}
     )
     assert_other_tenant_gets_404(two_tenants, "post", f"/api/v1/tickets/{ticket.id}/ai/category/reject")
+
+
+def test_solving_a_ticket_with_predicted_values_kept_accepts_them(two_tenants):
+    a = two_tenants.a
+    ticket = _triaged(a)  # category billing applied; priority "high" only suggested
+    with tenant_context(a.tenant.id):
+        stored = Ticket.objects.get(id=ticket.id)
+        ticket_update(tenant=a.tenant, ticket=stored, actor=a.agent, changes={"status": "solved"})
+    rows = _predictions(a, ticket)
+    assert (rows["category"].outcome, rows["category"].final_value) == ("accepted", "billing")
+    assert rows["category"].decided_by_id == a.agent.id
+    assert rows["priority"].outcome == "pending"  # the ticket is "normal": no verdict on "high"
