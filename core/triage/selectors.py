@@ -13,6 +13,7 @@ from tickets.models import Message, Ticket
 from triage.models import Field, JobStatus, Outcome, Prediction, TrainingJob
 
 TRUNC = {"day": TruncDay, "week": TruncWeek}
+MAX_TEXT = 20_000
 
 
 def ticket_predictions(*, tenant: Tenant, ticket: Ticket) -> list[Prediction]:
@@ -85,7 +86,8 @@ def labelled_examples(*, tenant: Tenant, limit: int = 200_000) -> list[tuple[str
         .order_by("-id")
         .values_list("subject", "first_body", "category")[:limit]
     )
-    return [(f"{subject}\n{body or ''}".strip(), category) for subject, body, category in rows]
+    # The training API takes up to 20,000 characters per example: the start says what it is about.
+    return [(f"{subject}\n{body or ''}".strip()[:MAX_TEXT], category) for subject, body, category in rows]
 
 
 def corrections_since(*, tenant: Tenant, since: dt.datetime | None) -> int:

@@ -51,7 +51,7 @@ def ticket_triage_input(*, tenant: Tenant, ticket_id: int) -> dict[str, Any] | N
     minutes_left = int((min(due) - timezone.now()).total_seconds() // 60) if due else None
     return {
         "subject": ticket.subject,
-        "body": first or "",
+        "body": (first or "")[:20_000],  # the service refuses longer bodies (422, never retried well)
         "customer_tier": str(tier)[:50] if tier else None,
         "sla_minutes_left": minutes_left,
     }
