@@ -117,3 +117,13 @@ def test_customer_tier_and_sla_due_soon_raise_the_priority(ai_url):
         priorities = dict(Ticket.objects.filter(tenant=tenant).values_list("id", "ai_priority"))
     # Outage phrasing alone is "high"; an enterprise customer raises it, as does an SLA due in 10 min.
     assert priorities[tiered.id] == "urgent" and priorities[quiet.id] == "urgent"
+
+
+def test_a_long_body_is_cut_to_what_the_service_accepts(ai_url):
+    from triage.services import ticket_triage_input
+
+    tenant = make_tenant()
+    ticket = _ticket(tenant, make_member(tenant, "customer"), subject="Log", body="error line\n" * 3000)
+    assert len(ticket_triage_input(tenant=tenant, ticket_id=ticket.id)["body"]) == 20_000
+    with override_settings(AI_URL=ai_url, AI_TOKEN=TOKEN):
+        assert triage_ticket.run(tenant.id, ticket.id) is True
