@@ -24,6 +24,23 @@ from triage.selectors import (
     open_training_job,
 )
 
+# A job queued or running this long was lost (broker down when queued, worker gone): it no
+# longer blocks a new one. Training 10,000 tickets takes about a minute.
+STALE_AFTER = dt.timedelta(hours=1)
+
+
+def _open_job(tenant: Tenant, kind: str) -> TrainingJob | None:
+    job = open_training_job(tenant=tenant, kind=kind)
+    if job is not None and job.created_at < timezone.now() - STALE_AFTER:
+        training_job_update(
+            tenant=tenant,
+            job_id=job.id,
+            status=JobStatus.FAILED,
+            error="Never finished (lost by the worker).",
+        )
+        return None
+    return job
+
 
 def training_job_request(
     *, tenant: Tenant, actor: Membership | None, kind: str = Field.CATEGORY, trigger: str = "admin"
@@ -32,7 +49,7 @@ def training_job_request(
     from triage.tasks import run_training_job
 
     with tenant_context(tenant.id), transaction.atomic():
-        existing = open_training_job(tenant=tenant, kind=kind)
+        existing = _open_job(tenant, kind)
         if existing is not None:
             return existing, False
         job = TrainingJob.objects.create(tenant=tenant, kind=kind, trigger=trigger, requested_by=actor)
@@ -64,7 +81,7 @@ def retraining_due(*, tenant: Tenant, now: dt.datetime | None = None) -> str | N
     since the last training; or a day has passed and there is anything new at all."""
     now = now or timezone.now()
     with tenant_context(tenant.id):
-        if open_training_job(tenant=tenant, kind=Field.CATEGORY) is not None:
+        if _open_job(tenant, Field.CATEGORY) is not None:
             return None
         labelled = labelled_count(tenant=tenant)
         if labelled < settings.AI_MIN_LABELLED:

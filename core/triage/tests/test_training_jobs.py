@@ -146,6 +146,17 @@ def test_schedule_queues_tenants_with_enough_new_labels(two_tenants, settings):
     assert retraining_due(tenant=a.tenant, now=timezone.now() + dt.timedelta(hours=25)) == "schedule"
 
 
+@pytest.mark.django_db
+def test_a_lost_job_stops_blocking_after_an_hour(two_tenants):
+    a = two_tenants.a
+    lost, _ = training_job_request(tenant=a.tenant, actor=None)
+    with tenant_context(a.tenant.id):
+        TrainingJob.objects.filter(id=lost.id).update(created_at=timezone.now() - dt.timedelta(hours=2))
+    fresh, created = training_job_request(tenant=a.tenant, actor=None)
+    assert created and fresh.id != lost.id
+    assert _job(a, lost.id).status == "failed" and "Never finished" in _job(a, lost.id).error
+
+
 @pytest.mark.committed
 @pytest.mark.usefixtures("committed")
 def test_admin_triggered_job_runs_in_a_real_worker(settings, tmp_path):
