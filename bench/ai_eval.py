@@ -275,11 +275,13 @@ def retrain(rows: int) -> dict[str, Any]:
     texts, labels = texts[:rows], labels[:rows]
     with tempfile.TemporaryDirectory() as folder:
         registry = Registry(Path(folder), min_labelled=50, min_per_label=3, keep_versions=3)
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.process_time()
         result = registry.train(1, "category", texts, labels)
         return {
             "name": f"per-tenant retrain, {len(texts)} tickets",
             "train_seconds": time.perf_counter() - started,
+            # CPU seconds: the work itself, apart from waiting for a core on a shared machine.
+            "train_cpu_seconds": time.process_time() - started_cpu,
             "accuracy": result.metrics["accuracy"],
             "macro_f1": result.metrics["macro_f1"],
         }
@@ -297,6 +299,7 @@ COLUMNS = [
     ("p_at_5_keyword", "P@5 kw", "{:.3f}"),
     ("p_at_5_semantic", "P@5 emb", "{:.3f}"),
     ("train_seconds", "train s", "{:.2f}"),
+    ("train_cpu_seconds", "train CPU s", "{:.2f}"),
     ("p50_ms", "p50 ms", "{:.2f}"),
     ("p99_ms", "p99 ms", "{:.2f}"),
     ("cpu_p50_ms", "CPU p50 ms", "{:.2f}"),

@@ -36,7 +36,7 @@ def running_ai_server(token: str, data_dir: Path, port: int | None = None) -> It
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60  # cold imports of scikit-learn/scipy are slow on a busy machine
+        deadline = time.monotonic() + 120  # cold imports of scikit-learn/scipy are slow on a busy machine
         while True:
             try:
                 if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
@@ -46,7 +46,7 @@ def running_ai_server(token: str, data_dir: Path, port: int | None = None) -> It
             if server.poll() is not None:
                 raise RuntimeError(server.stderr.read().decode() if server.stderr else "ai server exited")
             if time.monotonic() > deadline:
-                raise RuntimeError("ai server did not start within 60 s")
+                raise RuntimeError("ai server did not start within 120 s")
             time.sleep(0.2)
         yield base
     finally:

@@ -29,6 +29,7 @@ from tickets.api.search import router as ticket_search_router
 from tickets.api.settings import router as ticket_settings_router
 from tickets.api.tickets import router as tickets_router
 from tickets.services.attachments import FileTooLarge
+from triage.api import router as triage_router
 from webhooks.api import router as webhooks_router
 
 api = NinjaAPI(
@@ -97,3 +98,4 @@ api.add_router("/", assignment_router)
 api.add_router("/", automations_router)
 api.add_router("/", csat_router)
 api.add_router("/", reports_router)
+api.add_router("/", triage_router)

@@ -85,6 +85,10 @@ AI_URL = os.environ.get("FRONTLINE_AI_URL", f"http://127.0.0.1:{AI_PORT}")
 AI_TOKEN = _ai_token()
 AI_TIMEOUT_SECONDS = float(os.environ.get("FRONTLINE_AI_TIMEOUT", "5"))
 AI_TRAIN_TIMEOUT_SECONDS = float(os.environ.get("FRONTLINE_AI_TRAIN_TIMEOUT", "300"))
+# Retraining: the schedule queues a tenant once it has this many labelled tickets (the AI
+# service's own minimum, FRONTLINE_AI_MIN_LABELLED), then after this many new labels/corrections.
+AI_MIN_LABELLED = int(os.environ.get("FRONTLINE_AI_MIN_LABELLED", "50"))
+AI_RETRAIN_NEW_LABELS = int(os.environ.get("FRONTLINE_AI_RETRAIN_NEW_LABELS", "200"))
 
 # -- applications -----------------------------------------------------------------
 INSTALLED_APPS = [
@@ -303,6 +307,7 @@ CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "health.tasks.heartbeat", "schedule": 15.0},
     "outbox-sweep": {"task": "events.tasks.sweep_outbox", "schedule": 5.0},
     "triage-backfill": {"task": "triage.tasks.backfill", "schedule": 120.0},
+    "triage-retrain-due": {"task": "triage.tasks.retrain_due", "schedule": 3600.0},
     "webhook-due-deliveries": {"task": "webhooks.tasks.sweep_due_deliveries", "schedule": 10.0},
     "outbound-email-sweep": {"task": "email_channel.tasks.sweep_pending", "schedule": 10.0},
     "imap-poll": {

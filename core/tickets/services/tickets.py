@@ -335,6 +335,10 @@ def ticket_update(
 
         reindex_ticket(tenant=tenant, ticket=locked)
     record_changes(ticket=locked, actor=actor, via=via, changes=diff)
+    if {"category", "priority", "status"} & set(diff):
+        from triage.services.feedback import predictions_feedback_on_change
+
+        predictions_feedback_on_change(tenant=tenant, ticket=locked, actor=actor, diff=diff)
     _emit_update_events(locked, actor, via, diff)
     return locked
 

@@ -82,3 +82,48 @@ def test_another_tenants_ticket_is_not_touched():
         "language": {"code": "en", "confidence": 0.9},
     }
     assert ticket_triage_apply(tenant=other, ticket_id=ticket.id, result=result) is None
+
+
+def test_customer_tier_and_sla_due_soon_raise_the_priority(ai_url):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from sla.models import SlaClock
+    from triage.services import ticket_triage_input
+
+    tenant = make_tenant()
+    customer = make_member(tenant, "customer")
+    quiet = _ticket(tenant, customer, subject="Question about reports", body="How do I export a report?")
+    tiered = _ticket(tenant, customer, subject="Export broken", body="The export is not working")
+    with tenant_context(tenant.id):
+        Ticket.objects.filter(id=tiered.id).update(custom_fields={"customer_tier": "Enterprise"})
+        now = timezone.now()
+        SlaClock.objects.create(
+            tenant=tenant,
+            ticket=quiet,
+            metric="first_response",
+            target_minutes=60,
+            started_at=now,
+            running_since=now,
+            due_at=now + dt.timedelta(minutes=10),
+        )
+    assert ticket_triage_input(tenant=tenant, ticket_id=tiered.id)["customer_tier"] == "Enterprise"
+    assert 8 <= ticket_triage_input(tenant=tenant, ticket_id=quiet.id)["sla_minutes_left"] <= 10
+    with override_settings(AI_URL=ai_url, AI_TOKEN=TOKEN):
+        for ticket in (quiet, tiered):
+            assert triage_ticket.run(tenant.id, ticket.id) is True
+    with tenant_context(tenant.id):
+        priorities = dict(Ticket.objects.filter(tenant=tenant).values_list("id", "ai_priority"))
+    # Outage phrasing alone is "high"; an enterprise customer raises it, as does an SLA due in 10 min.
+    assert priorities[tiered.id] == "urgent" and priorities[quiet.id] == "urgent"
+
+
+def test_a_long_body_is_cut_to_what_the_service_accepts(ai_url):
+    from triage.services import ticket_triage_input
+
+    tenant = make_tenant()
+    ticket = _ticket(tenant, make_member(tenant, "customer"), subject="Log", body="error line\n" * 3000)
+    assert len(ticket_triage_input(tenant=tenant, ticket_id=ticket.id)["body"]) == 20_000
+    with override_settings(AI_URL=ai_url, AI_TOKEN=TOKEN):
+        assert triage_ticket.run(tenant.id, ticket.id) is True

@@ -41,6 +41,72 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/ai/accuracy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Accuracy
+         * @description Prediction accuracy per day or week, field and model version, as judged by agents.
+         */
+        get: operations["triage_api_accuracy"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ai/training-jobs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Jobs
+         * @description Recent retraining jobs of this tenant's models, newest first (admins).
+         */
+        get: operations["triage_api_jobs"];
+        put?: never;
+        /**
+         * Train
+         * @description Retrain this tenant's category model from its labelled tickets, in a worker (admins).
+         *
+         *     If a job is already queued or running, that job is answered instead of a second one.
+         */
+        post: operations["triage_api_train"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ai/training-jobs/{job_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Job
+         * @description One job's status, progress, metrics and resulting model version (admins).
+         */
+        get: operations["triage_api_job"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/assignment/configs": {
         parameters: {
             query?: never;
@@ -1444,6 +1510,86 @@ export interface paths {
         patch: operations["tickets_api_tickets_tickets_update"];
         trace?: never;
     };
+    "/api/v1/tickets/{ticket_id}/ai": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Ticket Ai
+         * @description The AI's predictions for a ticket and what agents made of them (staff only).
+         */
+        get: operations["triage_api_ticket_ai"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tickets/{ticket_id}/ai/{field}/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Accept
+         * @description Accept the AI's suggestion: the ticket gets the predicted value, the prediction counts right.
+         */
+        post: operations["triage_api_accept"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tickets/{ticket_id}/ai/{field}/correct": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Correct
+         * @description Set the right value instead of the AI's; recorded as a correction (a training label).
+         */
+        post: operations["triage_api_correct"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tickets/{ticket_id}/ai/{field}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reject
+         * @description The suggestion is wrong; a value the AI applied itself is taken off the ticket.
+         */
+        post: operations["triage_api_reject"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/tickets/{ticket_id}/attachments": {
         parameters: {
             query?: never;
@@ -1833,6 +1979,48 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** AccuracyQuery */
+        AccuracyQuery: {
+            /**
+             * Period
+             * @default week
+             * @enum {string}
+             */
+            period: "day" | "week";
+            /** Since */
+            since?: string | null;
+            /** Until */
+            until?: string | null;
+        };
+        /** AccuracyRow */
+        AccuracyRow: {
+            /** Accepted */
+            accepted: number;
+            /**
+             * Accuracy
+             * @description accepted / (accepted + corrected + rejected)
+             */
+            accuracy: number | null;
+            /** Applied */
+            applied: number;
+            /** Corrected */
+            corrected: number;
+            /** Field */
+            field: string;
+            /** Model Version */
+            model_version: string;
+            /** Pending */
+            pending: number;
+            /**
+             * Period Start
+             * Format: date-time
+             */
+            period_start: string;
+            /** Predictions */
+            predictions: number;
+            /** Rejected */
+            rejected: number;
+        };
         /** AiOut */
         AiOut: {
             /** Category */
@@ -2215,6 +2403,20 @@ export interface components {
             /** Position */
             position?: number | null;
         };
+        /** CategoryStatus */
+        CategoryStatus: {
+            /**
+             * Enabled
+             * @description False until the tenant has a trained category model
+             */
+            enabled: boolean;
+            prediction: components["schemas"]["PredictionOut"] | null;
+            /**
+             * Reason
+             * @default
+             */
+            reason: string;
+        };
         /** ChangeOut */
         ChangeOut: {
             actor: components["schemas"]["PersonOut"] | null;
@@ -2317,6 +2519,14 @@ export interface components {
             } | null;
             /** Strategy */
             strategy?: string | null;
+        };
+        /** CorrectIn */
+        CorrectIn: {
+            /**
+             * Value
+             * @description The right category or priority
+             */
+            value: string;
         };
         /** CountedOut */
         CountedOut: {
@@ -2574,6 +2784,64 @@ export interface components {
             status: string;
             /** Ticket Id */
             ticket_id: number | null;
+        };
+        /** JobOut */
+        JobOut: {
+            /**
+             * Activated
+             * @description Whether it beat the active model and now serves
+             */
+            activated: boolean | null;
+            /** Corrections */
+            corrections: number | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Error */
+            error: string;
+            /** Finished At */
+            finished_at: string | null;
+            /** Id */
+            id: number;
+            /** Kind */
+            kind: string;
+            /** Labelled Tickets */
+            labelled_tickets: number | null;
+            /**
+             * Metrics
+             * @description Held-out accuracy, macro_f1, rows, train_seconds
+             */
+            metrics: {
+                [key: string]: unknown;
+            };
+            /** Previous Metrics */
+            previous_metrics: {
+                [key: string]: unknown;
+            } | null;
+            /** Progress */
+            progress: number;
+            /** Reason */
+            reason: string;
+            /** Requested By Id */
+            requested_by_id: number | null;
+            /** Stage */
+            stage: string;
+            /** Started At */
+            started_at: string | null;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "queued" | "running" | "done" | "failed";
+            /** Trigger */
+            trigger: string;
+            /**
+             * Version
+             * @description Model version trained (the AI service's)
+             */
+            version: number | null;
         };
         /** LinkIn */
         LinkIn: {
@@ -3096,6 +3364,42 @@ export interface components {
             /** Warning Fraction */
             warning_fraction?: number | null;
         };
+        /** PredictionOut */
+        PredictionOut: {
+            /**
+             * Applied
+             * @description The AI set it on the ticket itself (confidence above threshold)
+             */
+            applied: boolean;
+            /** Confidence */
+            confidence: number | null;
+            /** Decided At */
+            decided_at: string | null;
+            /**
+             * Decided By Id
+             * @description Membership id of the agent who decided
+             */
+            decided_by_id: number | null;
+            /** Field */
+            field: string;
+            /** Final Value */
+            final_value: string;
+            /**
+             * Label
+             * @description What the AI predicted
+             */
+            label: string;
+            /**
+             * Model Version
+             * @description Model version that predicted it, or 'rules'
+             */
+            model_version: string;
+            /**
+             * Outcome
+             * @enum {string}
+             */
+            outcome: "pending" | "accepted" | "corrected" | "rejected";
+        };
         /** PreferenceIn */
         PreferenceIn: {
             /** Channel */
@@ -3567,6 +3871,24 @@ export interface components {
             /** Slug */
             slug: string;
         };
+        /** TicketAIOut */
+        TicketAIOut: {
+            category: components["schemas"]["CategoryStatus"];
+            /** Language */
+            language: string;
+            /** Language Confidence */
+            language_confidence: number | null;
+            priority: components["schemas"]["PredictionOut"] | null;
+            /** Sentiment */
+            sentiment: string;
+            /** Sentiment Confidence */
+            sentiment_confidence: number | null;
+            /**
+             * Triaged
+             * @description The AI service has answered for this ticket
+             */
+            triaged: boolean;
+        };
         /** TicketCreateIn */
         TicketCreateIn: {
             /** Assignee Id */
@@ -3905,6 +4227,15 @@ export interface components {
             /** Revoked At */
             revoked_at: string | null;
         };
+        /** TrainIn */
+        TrainIn: {
+            /**
+             * Kind
+             * @default category
+             * @constant
+             */
+            kind: "category";
+        };
         /** TranslationIn */
         TranslationIn: {
             /**
@@ -4118,6 +4449,96 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ProfileOut"];
+                };
+            };
+        };
+    };
+    triage_api_accuracy: {
+        parameters: {
+            query?: {
+                period?: "day" | "week";
+                since?: string | null;
+                until?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccuracyRow"][];
+                };
+            };
+        };
+    };
+    triage_api_jobs: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobOut"][];
+                };
+            };
+        };
+    };
+    triage_api_train: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TrainIn"];
+            };
+        };
+        responses: {
+            /** @description Accepted */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobOut"];
+                };
+            };
+        };
+    };
+    triage_api_job: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                job_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobOut"];
                 };
             };
         };
@@ -6508,6 +6929,101 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["TicketDetailOut"] | components["schemas"]["CustomerTicketDetailOut"];
+                };
+            };
+        };
+    };
+    triage_api_ticket_ai: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                ticket_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketAIOut"];
+                };
+            };
+        };
+    };
+    triage_api_accept: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                ticket_id: number;
+                field: "category" | "priority";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PredictionOut"];
+                };
+            };
+        };
+    };
+    triage_api_correct: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                ticket_id: number;
+                field: "category" | "priority";
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CorrectIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PredictionOut"];
+                };
+            };
+        };
+    };
+    triage_api_reject: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                ticket_id: number;
+                field: "category" | "priority";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PredictionOut"];
                 };
             };
         };

@@ -10,23 +10,32 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from tenancy.context import tenant_context
 from tenancy.models import Tenant
 from tickets.models import Message, Ticket, TicketChange
 from tickets.models.tickets import Priority
+from triage.models import Outcome, Prediction
 
 DEFAULT_APPLY_THRESHOLD = 0.85
+TIER_FIELD = "customer_tier"  # a tenant's custom ticket field naming the customer's tier
 
 
 def apply_threshold(tenant: Tenant) -> float:
     return float((tenant.settings.get("ai") or {}).get("apply_threshold", DEFAULT_APPLY_THRESHOLD))
 
 
-def ticket_triage_text(*, tenant: Tenant, ticket_id: int) -> tuple[str, str] | None:
-    """Subject and first public message of a ticket, for classification."""
+def ticket_triage_input(*, tenant: Tenant, ticket_id: int) -> dict[str, Any] | None:
+    """What the AI service classifies: subject, first public message, and the priority context.
+
+    The customer tier is the ticket's custom field `customer_tier` when a tenant defines one
+    (Frontline has no organisation/tier model); SLA minutes left come from the ticket's
+    earliest running SLA clock, when the SLA policies have started one."""
+    from sla.selectors import ticket_clocks
+
     with tenant_context(tenant.id):
-        ticket = Ticket.objects.filter(tenant=tenant, id=ticket_id).only("subject").first()
+        ticket = Ticket.objects.filter(tenant=tenant, id=ticket_id).first()
         if ticket is None:
             return None
         first = (
@@ -35,7 +44,17 @@ def ticket_triage_text(*, tenant: Tenant, ticket_id: int) -> tuple[str, str] | N
             .values_list("body_text", flat=True)
             .first()
         )
-    return ticket.subject, first or ""
+        due = [
+            c.due_at for c in ticket_clocks(tenant=tenant, ticket=ticket) if c.due_at and not c.achieved_at
+        ]
+    tier = (ticket.custom_fields or {}).get(TIER_FIELD)
+    minutes_left = int((min(due) - timezone.now()).total_seconds() // 60) if due else None
+    return {
+        "subject": ticket.subject,
+        "body": (first or "")[:20_000],  # the service refuses longer bodies (422, never retried well)
+        "customer_tier": str(tier)[:50] if tier else None,
+        "sla_minutes_left": minutes_left,
+    }
 
 
 def untriaged_ticket_ids(*, tenant: Tenant, limit: int = 200) -> list[int]:
@@ -83,8 +102,30 @@ def ticket_triage_apply(*, tenant: Tenant, ticket_id: int, result: dict[str, Any
             applied["priority"] = (ticket.priority, ticket.ai_priority)
             ticket.priority = ticket.ai_priority
         ticket.save()
+        _record_predictions(tenant, ticket, result, applied)
         for field, (old, new) in applied.items():
             TicketChange.objects.create(
                 tenant=tenant, ticket=ticket, actor=None, via="ai", field=field, old=old, new=new
             )
     return ticket
+
+
+def _record_predictions(
+    tenant: Tenant, ticket: Ticket, result: dict[str, Any], applied: dict[str, tuple[str, str]]
+) -> None:
+    """One Prediction row per field for the feedback loop; one an agent already judged stays."""
+    predicted = {
+        "category": (ticket.ai_category, ticket.ai_category_confidence, result["category"]),
+        "priority": (ticket.ai_priority, ticket.ai_priority_confidence, result["priority"]),
+    }
+    for field, (label, confidence, raw) in predicted.items():
+        if not label:
+            continue  # category prediction is off (no tenant model yet): nothing to judge
+        row = Prediction.objects.filter(tenant=tenant, ticket=ticket, field=field).first()
+        if row is not None and row.outcome != Outcome.PENDING:
+            continue
+        row = row or Prediction(tenant=tenant, ticket=ticket, field=field)
+        row.label, row.confidence = label, confidence
+        row.model_version = str(raw.get("model_version") or "rules")
+        row.applied = field in applied
+        row.save()
