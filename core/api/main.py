@@ -11,6 +11,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from reports.api import router as reports_router
 
 from accounts.api import router as accounts_router
+from accounts.api_selfservice import router as selfservice_router
 from api.auth import token_or_session
 from api.problems import problem, validation_errors_by_field
 from assignment.api import router as assignment_router
@@ -30,6 +31,7 @@ from tickets.api.settings import router as ticket_settings_router
 from tickets.api.tickets import router as tickets_router
 from tickets.services.attachments import FileTooLarge
 from webhooks.api import router as webhooks_router
+from workspace.api import router as workspace_router
 
 api = NinjaAPI(
     title="Frontline API",
@@ -80,6 +82,7 @@ def file_too_large(request: HttpRequest, exc: FileTooLarge) -> HttpResponse:
 
 
 api.add_router("/", accounts_router)
+api.add_router("/", selfservice_router)
 api.add_router("/", tenancy_router)
 api.add_router("/", webhooks_router)
 api.add_router("/", notifications_router)
@@ -97,3 +100,4 @@ api.add_router("/", assignment_router)
 api.add_router("/", automations_router)
 api.add_router("/", csat_router)
 api.add_router("/", reports_router)
+api.add_router("/", workspace_router)
