@@ -2,9 +2,17 @@
 import { useState, type FormEvent, type ReactNode } from "react";
 import { Link, useNavigate } from "react-router";
 
+import { CustomFieldInputs } from "@/components/CustomFieldInputs";
 import { ErrorMessage } from "@/components/ErrorMessage";
 import { Field } from "@/components/Field";
 import { TextArea } from "@/components/TextArea";
+import {
+  customFieldErrorsOf,
+  isEmptyValue,
+  useCustomFields,
+  validateCustomValues,
+  type CustomValues,
+} from "@/lib/customFields";
 
 import { useCreateTicket } from "../api/tickets";
 
@@ -27,12 +35,21 @@ export function NewTicket({ renderHelp, onCreated }: NewTicketProps) {
   const navigate = useNavigate();
   const [subject, setSubject] = useState("");
   const [body, setBody] = useState("");
+  // The custom fields the tenant lets customers fill in (core leaves agent-only ones out).
+  const fields = useCustomFields();
+  const [custom, setCustom] = useState<CustomValues>({});
+  const [customErrors, setCustomErrors] = useState<Record<string, string>>({});
 
   function submit(event: FormEvent) {
     event.preventDefault();
+    const problems = validateCustomValues(fields.data ?? [], custom);
+    setCustomErrors(problems);
+    if (Object.keys(problems).length) return;
+    const filled = Object.fromEntries(Object.entries(custom).filter(([, v]) => !isEmptyValue(v)));
     create.mutate(
-      { subject: subject.trim(), body_text: body },
+      { subject: subject.trim(), body_text: body, custom_fields: filled },
       {
+        onError: (error) => setCustomErrors(customFieldErrorsOf(error)),
         onSuccess: (ticket) => {
           onCreated?.(formSession);
           navigate(`/portal/tickets/${ticket.id}`);
@@ -62,6 +79,14 @@ export function NewTicket({ renderHelp, onCreated }: NewTicketProps) {
           required
           value={body}
           onChange={(e) => setBody(e.target.value)}
+        />
+        {fields.isError ? <ErrorMessage error={fields.error} onRetry={() => void fields.refetch()} /> : null}
+        <CustomFieldInputs
+          fields={fields.data ?? []}
+          values={custom}
+          errors={customErrors}
+          idPrefix="new-cf"
+          onChange={(key, value) => setCustom((current) => ({ ...current, [key]: value }))}
         />
         {create.isError ? <ErrorMessage error={create.error} /> : null}
         <button type="submit" className="primary" disabled={create.isPending}>
