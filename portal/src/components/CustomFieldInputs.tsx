@@ -26,7 +26,7 @@ function Control({ field, value, onChange, id, describedBy, disabled }: {
           {...common}
           type="number"
           step="any"
-          required={field.required}
+          aria-required={field.required}
           value={typeof value === "number" ? value : ""}
           onChange={(e) => onChange(e.target.value === "" ? null : e.target.valueAsNumber)}
         />
@@ -36,14 +36,14 @@ function Control({ field, value, onChange, id, describedBy, disabled }: {
         <input
           {...common}
           type="date"
-          required={field.required}
+          aria-required={field.required}
           value={typeof value === "string" ? value : ""}
           onChange={(e) => onChange(e.target.value || null)}
         />
       );
     case "dropdown":
       return (
-        <select {...common} required={field.required} value={typeof value === "string" ? value : ""} onChange={(e) => onChange(e.target.value || null)}>
+        <select {...common} aria-required={field.required} value={typeof value === "string" ? value : ""} onChange={(e) => onChange(e.target.value || null)}>
           <option value="">—</option>
           {field.options.map((o) => (
             <option key={o} value={o}>
@@ -81,7 +81,7 @@ function Control({ field, value, onChange, id, describedBy, disabled }: {
           {...common}
           type="text"
           maxLength={5000}
-          required={field.required}
+          aria-required={field.required}
           value={typeof value === "string" ? value : ""}
           onChange={(e) => onChange(e.target.value)}
         />

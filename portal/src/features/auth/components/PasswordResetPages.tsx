@@ -85,7 +85,7 @@ export function ResetPasswordPage() {
           </p>
         </div>
       ) : (
-        <form onSubmit={submit} className="card" aria-label="New password">
+        <form onSubmit={submit} className="card" aria-label="Choose a new password">
           <Field
             id="new-password"
             label="New password"

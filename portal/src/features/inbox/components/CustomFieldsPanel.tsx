@@ -36,7 +36,11 @@ export function CustomFieldsPanel({ ticket }: { ticket: AgentTicketDetail }) {
     update.mutate(
       { custom_fields: changes },
       {
-        onSuccess: () => setSaved(true),
+        onSuccess: (updated) => {
+          // What core stored (dates normalised, multi-selects sorted) becomes the draft.
+          setDraft({ ...(updated.custom_fields as CustomValues) });
+          setSaved(true);
+        },
         onError: (error) => setErrors(customFieldErrorsOf(error)),
       },
     );

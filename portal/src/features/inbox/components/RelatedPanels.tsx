@@ -31,7 +31,7 @@ export function HistoryPanel({ ticketId }: { ticketId: number }) {
             History
           </h2>
         </summary>
-        {history.isPending ? (
+        {!open ? null : history.isPending ? (
           <Loading label="Loading history…" />
         ) : history.isError ? (
           <ErrorMessage error={history.error} onRetry={() => void history.refetch()} />

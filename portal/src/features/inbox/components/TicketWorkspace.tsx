@@ -229,7 +229,7 @@ export function TicketWorkspace() {
         </div>
         <div className="stack side">
           <Properties ticket={t} />
-          <CustomFieldsPanel key={`cf-${t.updated_at}`} ticket={t} />
+          <CustomFieldsPanel ticket={t} />
           <SlaPanel ticketId={t.id} />
           <AiPanel ticket={t} />
           <LinksPanel ticket={t} />
