@@ -38,7 +38,9 @@ def three_new_tickets(demo: None) -> None:
             ticket_create(tenant=acme, actor=customer, subject=f"Keyboard question {n}", body_text="?")
 
 
-def test_bulk_actions_change_the_selected_tickets(three_new_tickets: None, live_core: LiveCore, page: Any) -> None:
+def test_bulk_actions_change_the_selected_tickets(
+    three_new_tickets: None, live_core: LiveCore, page: Any
+) -> None:
     # Given an agent on the All open view
     sign_in(page, live_core, "acme", "agent@acme.test")
     page.get_by_role("link", name="All open").click()
@@ -63,7 +65,9 @@ def test_bulk_actions_change_the_selected_tickets(three_new_tickets: None, live_
     expect(page.get_by_role("form", name="Bulk actions")).to_have_count(0)
 
 
-def test_bulk_errors_are_shown_and_nothing_changes(three_new_tickets: None, live_core: LiveCore, page: Any) -> None:
+def test_bulk_errors_are_shown_and_nothing_changes(
+    three_new_tickets: None, live_core: LiveCore, page: Any
+) -> None:
     sign_in(page, live_core, "acme", "agent@acme.test")
     page.get_by_role("link", name="All open").click()
     table = page.get_by_role("table", name="All open tickets")
@@ -76,7 +80,9 @@ def test_bulk_errors_are_shown_and_nothing_changes(three_new_tickets: None, live
     expect(table.locator("tbody tr", has_text="Keyboard question 0")).not_to_contain_text("xxxx")
 
 
-def test_keyboard_shortcuts_move_open_and_reply(three_new_tickets: None, live_core: LiveCore, page: Any) -> None:
+def test_keyboard_shortcuts_move_open_and_reply(
+    three_new_tickets: None, live_core: LiveCore, page: Any
+) -> None:
     sign_in(page, live_core, "acme", "agent@acme.test")
     page.get_by_role("link", name="All open").click()
     table = page.get_by_role("table", name="All open tickets")
@@ -123,7 +129,9 @@ def acme_fields(demo: None) -> None:
 
     acme = _acme()
     with tenant_context(acme.id):
-        custom_field_create(tenant=acme, key="plan", label="Plan", field_type="dropdown", options=["free", "pro"])
+        custom_field_create(
+            tenant=acme, key="plan", label="Plan", field_type="dropdown", options=["free", "pro"]
+        )
         custom_field_create(tenant=acme, key="order_no", label="Order number", field_type="number")
         custom_field_create(
             tenant=acme, key="refund_ok", label="Refund approved", field_type="checkbox", agent_only=True

@@ -45,7 +45,7 @@ export function useConfirmReset() {
 
 /** Client-side check before asking core (core validates again, with its password rules). */
 export function passwordProblem(password: string, repeat: string): string | null {
-  if (password.length < 8) return "Use at least 8 characters.";
+  if (password.length < 10) return "Use at least 10 characters.";
   if (password !== repeat) return "The two passwords differ.";
   return null;
 }
