@@ -180,3 +180,19 @@ def test_garbage_links_are_422_not_500(acme):
             {"uid": uid, "token": token, "password": NEW_PASSWORD},
         )
         assert response.status_code == 422, response.content
+
+
+def test_someone_with_an_account_elsewhere_joins_with_their_password(acme):
+    globex = make_tenant("globex")
+    _allow_signup(acme)
+    user = make_user("roamer@x.test", PASSWORD)
+    make_member(globex, "agent", user)
+    client, csrf = _client()
+    wrong = _post(
+        client, csrf, "/api/v1/auth/signup", {"email": "roamer@x.test", "password": "not the one at all"}
+    )
+    assert wrong.status_code == 422
+    joined = _post(client, csrf, "/api/v1/auth/signup", {"email": "roamer@x.test", "password": PASSWORD})
+    assert joined.status_code == 201 and joined.json()["role"] == "customer"
+    with tenant_context(globex.id):
+        assert Membership.objects.get(tenant=globex, user=user).role == "agent"  # untouched elsewhere

@@ -236,3 +236,27 @@ def test_sign_up_then_reset_the_password(acme_allows_signup: None, live_core: Li
     page.get_by_label("Password").fill("second secret phrase")
     page.get_by_role("button", name="Sign in").click()
     expect(page).to_have_url(live_core.url("acme", "/portal"))
+
+
+def test_inbox_and_ticket_fit_a_phone(three_new_tickets: None, live_core: LiveCore, chromium: Any) -> None:
+    page = chromium.new_context(viewport={"width": 375, "height": 740}).new_page()
+    try:
+        sign_in(page, live_core, "acme", "agent@acme.test")
+        page.get_by_role("link", name="All open").click()
+        table = page.get_by_role("table", name="All open tickets")
+        expect(table.get_by_role("link", name="Keyboard question 0")).to_be_visible()
+        # the page itself never scrolls sideways (a wide table scrolls inside its own box)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 375
+        table.get_by_role("link", name="Keyboard question 0").click()
+        expect(page.get_by_role("heading", name="SLA")).to_be_visible()
+        assert page.evaluate("document.documentElement.scrollWidth") <= 375
+        page.screenshot(path=str(_artifact_path("workspace_phone_ticket.png")), full_page=True)
+    finally:
+        page.context.close()
+
+
+def _artifact_path(name: str) -> Any:
+    from .conftest import ARTIFACTS
+
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    return ARTIFACTS / name
