@@ -8,6 +8,7 @@ const member = (id: number, full_name: string): Member => ({
   email: `${id}@acme.test`,
   full_name,
   role: "agent",
+  organization_id: null,
   created_at: "2026-01-01T00:00:00Z",
 });
 
