@@ -11,6 +11,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from reports.api import router as reports_router
 
 from accounts.api import router as accounts_router
+from accounts.api_selfservice import router as selfservice_router
 from api.auth import token_or_session
 from api.problems import problem, validation_errors_by_field
 from assignment.api import router as assignment_router
@@ -31,6 +32,7 @@ from tickets.api.tickets import router as tickets_router
 from tickets.services.attachments import FileTooLarge
 from triage.api import router as triage_router
 from webhooks.api import router as webhooks_router
+from workspace.api import router as workspace_router
 
 api = NinjaAPI(
     title="Frontline API",
@@ -81,6 +83,7 @@ def file_too_large(request: HttpRequest, exc: FileTooLarge) -> HttpResponse:
 
 
 api.add_router("/", accounts_router)
+api.add_router("/", selfservice_router)
 api.add_router("/", tenancy_router)
 api.add_router("/", webhooks_router)
 api.add_router("/", notifications_router)
@@ -99,3 +102,4 @@ api.add_router("/", automations_router)
 api.add_router("/", csat_router)
 api.add_router("/", reports_router)
 api.add_router("/", triage_router)
+api.add_router("/", workspace_router)

@@ -118,6 +118,7 @@ INSTALLED_APPS = [
     "automations",
     "csat",
     "reports",
+    "workspace",
 ]
 
 MIDDLEWARE = [
@@ -209,6 +210,11 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_MAX_FAILURES = int(os.environ.get("FRONTLINE_LOGIN_MAX_FAILURES", "5"))
 LOGIN_LOCKOUT_SECONDS = int(os.environ.get("FRONTLINE_LOGIN_LOCKOUT_SECONDS", "900"))
+# Self-service password reset: links live two hours; at most this many mails per address
+# and tenant per hour, and this many reset/sign-up requests per client IP per hour.
+PASSWORD_RESET_TIMEOUT = int(os.environ.get("FRONTLINE_PASSWORD_RESET_TIMEOUT", str(2 * 3600)))
+PASSWORD_RESET_MAX_PER_HOUR = int(os.environ.get("FRONTLINE_PASSWORD_RESET_MAX_PER_HOUR", "3"))
+SELF_SERVICE_MAX_PER_IP_PER_HOUR = int(os.environ.get("FRONTLINE_SELF_SERVICE_MAX_PER_IP_PER_HOUR", "30"))
 API_TOKEN_TOUCH_SECONDS = 60  # last_used_at is written at most once a minute per token
 
 # -- realtime gateway ---------------------------------------------------------------

@@ -35,6 +35,7 @@ def tenant_detail(request: HttpRequest) -> TenantOut:
         slug=tenant.slug,
         name=tenant.name,
         branding={k: branding[k] for k in PUBLIC_BRANDING_KEYS if k in branding},
+        signup_allowed=selectors.signup_allowed(tenant),
     )
 
 

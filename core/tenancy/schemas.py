@@ -12,6 +12,7 @@ class TenantOut(Schema):
     slug: str
     name: str
     branding: dict
+    signup_allowed: bool = Field(description="Customers may create their own account on the portal.")
 
 
 class MemberOut(Schema):

@@ -22,6 +22,12 @@ def active_tenant_ids() -> list[int]:
     )
 
 
+def signup_allowed(tenant: Tenant) -> bool:
+    """Tenant setting `settings["portal"]["allow_signup"]`: off unless the tenant turns it on."""
+    portal = tenant.settings.get("portal") if isinstance(tenant.settings, dict) else None
+    return bool(isinstance(portal, dict) and portal.get("allow_signup") is True)
+
+
 def membership_for_user(*, tenant: Tenant, user: User) -> Membership | None:
     return Membership.objects.filter(tenant=tenant, user=user).select_related("user").first()
 

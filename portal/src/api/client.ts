@@ -21,10 +21,24 @@ export class ApiError extends Error {
   constructor(
     readonly status: number,
     message: string,
+    /** Core's problem+json `errors`: messages per field, when the input was invalid. */
+    readonly fieldErrors: Record<string, string[]> = {},
   ) {
     super(message);
     this.name = "ApiError";
   }
+}
+
+function fieldErrorsOf(body: unknown): Record<string, string[]> {
+  if (!body || typeof body !== "object" || !("errors" in body)) return {};
+  const errors = (body as { errors: unknown }).errors;
+  if (!errors || typeof errors !== "object") return {};
+  return Object.fromEntries(
+    Object.entries(errors as Record<string, unknown>).map(([field, list]) => [
+      field,
+      Array.isArray(list) ? list.map(String) : [String(list)],
+    ]),
+  );
 }
 
 export function errorMessage(status: number, body: unknown): string {
@@ -68,7 +82,8 @@ api.use(csrf);
 /** Data of a successful answer, or an ApiError carrying core's message. */
 export function unwrap<T>(result: { data?: T; error?: unknown; response: Response }): T {
   if (!result.response.ok) {
-    throw new ApiError(result.response.status, errorMessage(result.response.status, result.error));
+    const { status } = result.response;
+    throw new ApiError(status, errorMessage(status, result.error), fieldErrorsOf(result.error));
   }
   return result.data as T;
 }

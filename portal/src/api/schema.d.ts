@@ -272,6 +272,66 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/auth/password-reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reset Request
+         * @description Email a one-time reset link. The answer is the same whether or not the address is known.
+         */
+        post: operations["accounts_api_selfservice_reset_request"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/password-reset/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reset Confirm
+         * @description Set a new password with the link's `uid` and `token` (422 when the link is invalid or used).
+         */
+        post: operations["accounts_api_selfservice_reset_confirm"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/signup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Signup
+         * @description Create a customer account and sign in, when the tenant allows sign-ups (403 otherwise).
+         */
+        post: operations["accounts_api_selfservice_signup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/business-calendars": {
         parameters: {
             query?: never;
@@ -1270,6 +1330,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/saved-views": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Saved Views List
+         * @description The signed-in member's saved views, in their order.
+         */
+        get: operations["workspace_api_saved_views_list"];
+        put?: never;
+        /** Saved Views Create */
+        post: operations["workspace_api_saved_views_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/saved-views/{view_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Saved Views Detail */
+        get: operations["workspace_api_saved_views_detail"];
+        put?: never;
+        post?: never;
+        /** Saved Views Delete */
+        delete: operations["workspace_api_saved_views_delete"];
+        options?: never;
+        head?: never;
+        /** Saved Views Update */
+        patch: operations["workspace_api_saved_views_update"];
+        trace?: never;
+    };
     "/api/v1/search": {
         parameters: {
             query?: never;
@@ -1326,6 +1426,26 @@ export interface paths {
         head?: never;
         /** Policies Update */
         patch: operations["sla_api_policies_update"];
+        trace?: never;
+    };
+    "/api/v1/sla/at-risk": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Sla At Risk
+         * @description Open tickets whose running SLA clock is breached or due within `within_minutes`, soonest first.
+         */
+        get: operations["workspace_api_sla_at_risk"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/statuses": {
@@ -1979,6 +2099,11 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** AcceptedOut */
+        AcceptedOut: {
+            /** Detail */
+            detail: string;
+        };
         /** AccuracyQuery */
         AccuracyQuery: {
             /**
@@ -2203,6 +2328,71 @@ export interface components {
             updated_at: string;
             /** Visibility */
             visibility: string;
+        };
+        /** AtRiskOut */
+        AtRiskOut: {
+            /** Items */
+            items: components["schemas"]["AtRiskTicketOut"][];
+        };
+        /** AtRiskTicketOut */
+        AtRiskTicketOut: {
+            ai: components["schemas"]["AiOut"];
+            assignee: components["schemas"]["PersonOut"] | null;
+            /** Category */
+            category: string;
+            /** Channel */
+            channel: string;
+            /** Closed At */
+            closed_at: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Custom Fields */
+            custom_fields: {
+                [key: string]: unknown;
+            };
+            /** Display Number */
+            display_number: string;
+            /** Due At */
+            due_at: string | null;
+            /** First Response At */
+            first_response_at: string | null;
+            /** Id */
+            id: number;
+            /** Merged Into Id */
+            merged_into_id: number | null;
+            /** Number */
+            number: number;
+            /** Priority */
+            priority: string;
+            requester: components["schemas"]["PersonOut"];
+            /**
+             * Sla Due At
+             * Format: date-time
+             * @description The earliest due time of the ticket's running SLA clocks.
+             */
+            sla_due_at: string;
+            /** Solved At */
+            solved_at: string | null;
+            /** Status */
+            status: string;
+            /** Status Category */
+            status_category: string;
+            /** Subject */
+            subject: string;
+            /** Tags */
+            tags: string[];
+            /** Team Id */
+            team_id: number | null;
+            /** Type */
+            type: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
         };
         /** AttachmentOut */
         AttachmentOut: {
@@ -3513,6 +3703,20 @@ export interface components {
             /** Satisfaction */
             satisfaction: number;
         };
+        /** ResetConfirmIn */
+        ResetConfirmIn: {
+            /** Password */
+            password: string;
+            /** Token */
+            token: string;
+            /** Uid */
+            uid: string;
+        };
+        /** ResetRequestIn */
+        ResetRequestIn: {
+            /** Email */
+            email: string;
+        };
         /** RuleRunOut */
         RuleRunOut: {
             /** Created At */
@@ -3529,6 +3733,52 @@ export interface components {
             outcome: string;
             /** Rule Id */
             rule_id: number;
+        };
+        /** SavedViewIn */
+        SavedViewIn: {
+            /**
+             * Filters
+             * @description Query parameters of GET /tickets, e.g. {"priority": ["high"]}.
+             */
+            filters?: {
+                [key: string]: unknown;
+            };
+            /** Name */
+            name: string;
+            /**
+             * Position
+             * @default 0
+             */
+            position: number;
+        };
+        /** SavedViewOut */
+        SavedViewOut: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Filters */
+            filters: {
+                [key: string]: unknown;
+            };
+            /** Id */
+            id: number;
+            /** Name */
+            name: string;
+            /** Position */
+            position: number;
+        };
+        /** SavedViewUpdateIn */
+        SavedViewUpdateIn: {
+            /** Filters */
+            filters?: {
+                [key: string]: unknown;
+            } | null;
+            /** Name */
+            name?: string | null;
+            /** Position */
+            position?: number | null;
         };
         /** SearchHitOut */
         SearchHitOut: {
@@ -3708,6 +3958,18 @@ export interface components {
             /** Scale */
             scale: string;
         };
+        /** SignupIn */
+        SignupIn: {
+            /** Email */
+            email: string;
+            /**
+             * Full Name
+             * @default
+             */
+            full_name: string;
+            /** Password */
+            password: string;
+        };
         /** StatusIn */
         StatusIn: {
             /**
@@ -3868,6 +4130,11 @@ export interface components {
             };
             /** Name */
             name: string;
+            /**
+             * Signup Allowed
+             * @description Customers may create their own account on the portal.
+             */
+            signup_allowed: boolean;
             /** Slug */
             slug: string;
         };
@@ -4790,6 +5057,76 @@ export interface operations {
         responses: {
             /** @description OK */
             200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeOut"];
+                };
+            };
+        };
+    };
+    accounts_api_selfservice_reset_request: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ResetRequestIn"];
+            };
+        };
+        responses: {
+            /** @description Accepted */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AcceptedOut"];
+                };
+            };
+        };
+    };
+    accounts_api_selfservice_reset_confirm: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ResetConfirmIn"];
+            };
+        };
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    accounts_api_selfservice_signup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SignupIn"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6472,6 +6809,118 @@ export interface operations {
             };
         };
     };
+    workspace_api_saved_views_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SavedViewOut"][];
+                };
+            };
+        };
+    };
+    workspace_api_saved_views_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SavedViewIn"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SavedViewOut"];
+                };
+            };
+        };
+    };
+    workspace_api_saved_views_detail: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                view_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SavedViewOut"];
+                };
+            };
+        };
+    };
+    workspace_api_saved_views_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                view_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    workspace_api_saved_views_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                view_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SavedViewUpdateIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SavedViewOut"];
+                };
+            };
+        };
+    };
     tickets_api_search_search: {
         parameters: {
             query?: {
@@ -6619,6 +7068,29 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PolicyOut"];
+                };
+            };
+        };
+    };
+    workspace_api_sla_at_risk: {
+        parameters: {
+            query?: {
+                within_minutes?: number;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AtRiskOut"];
                 };
             };
         };

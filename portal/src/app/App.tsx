@@ -10,6 +10,8 @@ import type { RealtimeClient, RealtimeMessage } from "@/lib/realtime/client";
 import { RealtimeProvider, useRealtimeStatus } from "@/lib/realtime/RealtimeProvider";
 import { ticketPath, useMe } from "@/lib/session";
 import { LoginPage } from "@/features/auth/components/LoginPage";
+import { ForgotPasswordPage, ResetPasswordPage } from "@/features/auth/components/PasswordResetPages";
+import { SignupPage } from "@/features/auth/components/SignupPage";
 import { useBranding } from "@/features/branding/api/tenant";
 import { useApplyBranding } from "@/features/branding/components/useApplyBranding";
 import { recordSubmitted } from "@/features/kb/api/kb";
@@ -66,7 +68,10 @@ function Routed() {
     <Routes>
       <Route element={<Shell branding={tenant} />}>
         <Route index element={<HomeRedirect />} />
-        <Route path="login" element={<LoginPage tenantName={tenant.title} />} />
+        <Route path="login" element={<LoginPage tenantName={tenant.title} signupAllowed={tenant.signupAllowed} />} />
+        <Route path="signup" element={<SignupPage tenantName={tenant.title} allowed={tenant.signupAllowed} />} />
+        <Route path="forgot-password" element={<ForgotPasswordPage />} />
+        <Route path="reset-password" element={<ResetPasswordPage />} />
         <Route path="portal">
           <Route index element={customer(<MyTickets />)} />
           <Route

@@ -1,9 +1,12 @@
 // The page frame: tenant brand, the navigation of the signed-in person's area, sign out.
 import { NavLink, Outlet } from "react-router";
 
+import { ShortcutHelp } from "@/components/ShortcutHelp";
+
 import { LogoutButton } from "@/features/auth/components/LogoutButton";
 import type { Branding } from "@/features/branding/api/tenant";
 import { BrandMark } from "@/features/branding/components/BrandMark";
+import { TicketSearchBox } from "@/features/inbox/components/TicketSearchBox";
 import { NotificationsLink } from "@/features/notifications/components/NotificationsLink";
 import { homePath, isStaff, useMe } from "@/lib/session";
 
@@ -41,6 +44,7 @@ export function Shell({ branding }: { branding: Branding }) {
             <NavLink to="/login">Sign in</NavLink>
           </nav>
         )}
+        {staff ? <TicketSearchBox /> : null}
         {me ? (
           <div className="topbar__user">
             <NotificationsLink />
@@ -52,6 +56,7 @@ export function Shell({ branding }: { branding: Branding }) {
       <main id="main" className="content" tabIndex={-1}>
         <Outlet />
       </main>
+      <ShortcutHelp enabled={staff} />
     </div>
   );
 }

@@ -1,6 +1,6 @@
 // The sign-in form of a tenant host; after sign-in, each role lands on its own home.
 import { useState, type FormEvent } from "react";
-import { Navigate, useNavigate, useSearchParams } from "react-router";
+import { Link, Navigate, useNavigate, useSearchParams } from "react-router";
 
 import { ErrorMessage } from "@/components/ErrorMessage";
 import { Field } from "@/components/Field";
@@ -14,7 +14,7 @@ export function safeNext(next: string | null): string | null {
   return next && next.startsWith("/") && !next.startsWith("//") ? next : null;
 }
 
-export function LoginPage({ tenantName }: { tenantName: string }) {
+export function LoginPage({ tenantName, signupAllowed = false }: { tenantName: string; signupAllowed?: boolean }) {
   const me = useMe();
   const login = useLogin();
   const navigate = useNavigate();
@@ -60,6 +60,15 @@ export function LoginPage({ tenantName }: { tenantName: string }) {
           {login.isPending ? "Signing in…" : "Sign in"}
         </button>
       </form>
+      <p>
+        <Link to="/forgot-password">Forgot your password?</Link>
+        {signupAllowed ? (
+          <>
+            {" · "}
+            <Link to="/signup">Create an account</Link>
+          </>
+        ) : null}
+      </p>
     </div>
   );
 }

@@ -12,6 +12,8 @@ export interface Branding {
   logoUrl: string | null;
   primaryColor: string | null;
   accentColor: string | null;
+  /** Customers may create their own account (tenant setting). */
+  signupAllowed: boolean;
 }
 
 export async function fetchTenant(): Promise<Tenant> {
@@ -29,6 +31,7 @@ export function brandingOf(tenant: Tenant): Branding {
     logoUrl: logo,
     primaryColor: safeColor(raw.primary_color),
     accentColor: safeColor(raw.accent_color),
+    signupAllowed: tenant.signup_allowed,
   };
 }
 

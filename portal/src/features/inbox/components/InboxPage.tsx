@@ -1,13 +1,32 @@
-// The agent inbox: view tabs (mine, unassigned, all open, all) and a keyset-paged ticket table.
-import { NavLink, Link, useParams } from "react-router";
+// The agent inbox: fixed views, the SLA-at-risk queue and saved views; a keyset-paged ticket
+// table with row selection for bulk actions and j/k/o/x keyboard moves.
+import { useEffect, useRef, useState } from "react";
+import { NavLink, Link, useNavigate, useParams } from "react-router";
 
 import { EmptyState } from "@/components/EmptyState";
 import { ErrorMessage } from "@/components/ErrorMessage";
 import { Loading } from "@/components/Loading";
 import { StatusBadge } from "@/components/StatusBadge";
 import { formatDateTime } from "@/lib/format";
+import { useShortcuts } from "@/lib/shortcuts";
 
-import { VIEWS, isInboxView, useInbox, type InboxView } from "../api/inbox";
+import {
+  VIEWS,
+  parseViewRef,
+  savedQuery,
+  toggleAll,
+  toggleSelected,
+  useAtRisk,
+  useDeleteSavedView,
+  useInbox,
+  useSavedViews,
+  type AgentTicket,
+  type InboxView,
+  type ViewRef,
+} from "../api/inbox";
+import { BulkBar } from "./BulkBar";
+import { SavedViewForm } from "./SavedViewForm";
+import { remainingText } from "./slaText";
 
 const EMPTY_TEXT: Record<InboxView, string> = {
   mine: "Nothing is assigned to you. Pick one from Unassigned.",
@@ -16,66 +35,208 @@ const EMPTY_TEXT: Record<InboxView, string> = {
   all: "No tickets yet. They appear here as customers write in.",
 };
 
+type Row = AgentTicket & { sla_due_at?: string };
+
+function viewKey(ref: ViewRef): string {
+  return ref.kind === "fixed" ? ref.view : ref.kind === "sla" ? "sla" : `saved-${ref.id}`;
+}
+
+/** The rows of the current view, whichever endpoint serves it, with paging when there is one. */
+function useViewRows(ref: ViewRef) {
+  const saved = useSavedViews();
+  const savedView = ref.kind === "saved" ? saved.data?.find((v) => v.id === ref.id) : undefined;
+  const query =
+    ref.kind === "fixed" ? VIEWS[ref.view].query : ref.kind === "saved" && savedView ? savedQuery(savedView.filters) : null;
+  const list = useInbox(viewKey(ref), query);
+  const atRisk = useAtRisk(ref.kind === "sla");
+  const label =
+    ref.kind === "fixed" ? VIEWS[ref.view].label : ref.kind === "sla" ? "SLA at risk" : (savedView?.name ?? "Saved view");
+  if (ref.kind === "sla") {
+    return { label, saved, rows: (atRisk.data?.items ?? []) as Row[], status: atRisk, paging: null };
+  }
+  if (ref.kind === "saved" && !saved.isPending && !savedView) {
+    return { label, saved, rows: [] as Row[], status: { ...saved, isError: true, error: new Error("No such saved view.") }, paging: null };
+  }
+  const rows: Row[] = list.data?.pages.flatMap((page) => page.items) ?? [];
+  return { label, saved, rows, status: query === null ? saved : list, paging: list };
+}
+
+/** The current time, refreshed every minute (for "due in" texts). */
+function useNow(): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const timer = window.setInterval(() => setNow(Date.now()), 60_000);
+    return () => window.clearInterval(timer);
+  }, []);
+  return now;
+}
+
 export function InboxPage() {
-  const param = useParams().view;
-  const view: InboxView = isInboxView(param) ? param : "mine";
-  const inbox = useInbox(view);
-  const items = inbox.data?.pages.flatMap((page) => page.items) ?? [];
+  const ref = parseViewRef(useParams().view);
+  // A new view starts fresh: nothing selected, no highlighted row.
+  return <InboxViewPage key={viewKey(ref)} viewRef={ref} />;
+}
+
+function InboxViewPage({ viewRef: ref }: { viewRef: ViewRef }) {
+  const key = viewKey(ref);
+  const now = useNow();
+  const navigate = useNavigate();
+  const { label, saved, rows, status, paging } = useViewRows(ref);
+  const deleteView = useDeleteSavedView();
+  const [selected, setSelected] = useState<Set<number>>(new Set());
+  const [active, setActive] = useState(-1);
+  const [showForm, setShowForm] = useState(false);
+  const table = useRef<HTMLTableElement>(null);
+
+  function moveTo(index: number) {
+    if (rows.length === 0) return;
+    const next = Math.max(0, Math.min(rows.length - 1, index));
+    setActive(next);
+    table.current?.querySelector<HTMLAnchorElement>(`tr[data-index="${next}"] a`)?.focus();
+  }
+
+  useShortcuts({
+    j: () => moveTo(active + 1),
+    k: () => moveTo(active - 1),
+    o: () => {
+      const row = rows[active];
+      if (row) navigate(`/agent/tickets/${row.id}`);
+    },
+    x: () => {
+      const row = rows[active];
+      if (row) setSelected((s) => toggleSelected(s, row.id));
+    },
+  });
+
+  const ids = rows.map((r) => r.id);
+  const allShownSelected = ids.length > 0 && ids.every((id) => selected.has(id));
 
   return (
     <div className="stack">
-      <h1>Inbox</h1>
+      <div className="page-head">
+        <h1>Inbox</h1>
+        <span className="muted small">
+          Press <kbd>?</kbd> for shortcuts
+        </span>
+      </div>
       <nav aria-label="Inbox views" className="tabs">
-        {(Object.keys(VIEWS) as InboxView[]).map((key) => (
-          <NavLink key={key} to={`/agent/inbox/${key}`} className={key === view ? "tab tab--active" : "tab"}>
-            {VIEWS[key].label}
+        {(Object.keys(VIEWS) as InboxView[]).map((v) => (
+          <NavLink key={v} to={`/agent/inbox/${v}`} className={v === key ? "tab tab--active" : "tab"}>
+            {VIEWS[v].label}
           </NavLink>
         ))}
+        <NavLink to="/agent/inbox/sla" className={key === "sla" ? "tab tab--active" : "tab"}>
+          SLA at risk
+        </NavLink>
+        {(saved.data ?? []).map((v) => (
+          <NavLink key={v.id} to={`/agent/inbox/saved-${v.id}`} className={key === `saved-${v.id}` ? "tab tab--active" : "tab"}>
+            {v.name}
+          </NavLink>
+        ))}
+        <button type="button" className="tab" aria-expanded={showForm} onClick={() => setShowForm((s) => !s)}>
+          + Save a view
+        </button>
       </nav>
-      {inbox.isPending ? (
+      {saved.isError ? <ErrorMessage error={saved.error} onRetry={() => void saved.refetch()} /> : null}
+      {showForm ? <SavedViewForm onClose={() => setShowForm(false)} /> : null}
+      {ref.kind === "saved" && saved.data?.some((v) => v.id === ref.id) ? (
+        <p>
+          <button
+            type="button"
+            className="link"
+            disabled={deleteView.isPending}
+            onClick={() => {
+              if (window.confirm(`Delete the saved view "${label}"?`)) {
+                deleteView.mutate(ref.id, { onSuccess: () => navigate("/agent/inbox/mine") });
+              }
+            }}
+          >
+            Delete this saved view
+          </button>
+        </p>
+      ) : null}
+      <BulkBar selected={[...selected]} onDone={() => setSelected(new Set())} />
+      {status.isPending ? (
         <Loading label="Loading tickets…" />
-      ) : inbox.isError ? (
-        <ErrorMessage error={inbox.error} onRetry={() => void inbox.refetch()} />
-      ) : items.length === 0 ? (
-        <EmptyState title={`${VIEWS[view].label}: empty`}>
-          <p>{EMPTY_TEXT[view]}</p>
+      ) : status.isError ? (
+        <ErrorMessage error={status.error} onRetry={() => void status.refetch()} />
+      ) : rows.length === 0 ? (
+        <EmptyState title={`${label}: empty`}>
+          <p>
+            {ref.kind === "fixed"
+              ? EMPTY_TEXT[ref.view]
+              : ref.kind === "sla"
+                ? "No open ticket is due within two hours. Good."
+                : "No ticket matches this view."}
+          </p>
         </EmptyState>
       ) : (
         <>
-          <table className="table" aria-label={`${VIEWS[view].label} tickets`}>
-            <thead>
-              <tr>
-                <th scope="col">Subject</th>
-                <th scope="col">Requester</th>
-                <th scope="col">Status</th>
-                <th scope="col">Priority</th>
-                <th scope="col">Assignee</th>
-                <th scope="col">Updated</th>
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((t) => (
-                <tr key={t.id}>
-                  <td>
-                    <Link to={`/agent/tickets/${t.id}`}>{t.subject}</Link>{" "}
-                    <span className="muted">{t.display_number}</span>
-                  </td>
-                  <td>{t.requester.name}</td>
-                  <td>
-                    <StatusBadge category={t.status_category} label={t.status} />
-                  </td>
-                  <td>
-                    <span className={`priority priority--${t.priority}`}>{t.priority}</span>
-                  </td>
-                  <td>{t.assignee?.name ?? <span className="muted">—</span>}</td>
-                  <td>{formatDateTime(t.updated_at)}</td>
+          <div className="table-wrap">
+            <table className="table inbox-table" aria-label={`${label} tickets`} ref={table}>
+              <thead>
+                <tr>
+                  <th scope="col" className="select-col">
+                    <input
+                      type="checkbox"
+                      aria-label="Select all shown"
+                      checked={allShownSelected}
+                      onChange={() => setSelected((s) => toggleAll(s, ids))}
+                    />
+                  </th>
+                  <th scope="col">Subject</th>
+                  <th scope="col">Requester</th>
+                  <th scope="col">Status</th>
+                  <th scope="col">Priority</th>
+                  <th scope="col">Assignee</th>
+                  <th scope="col">{ref.kind === "sla" ? "SLA" : "Updated"}</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
-          {inbox.hasNextPage ? (
-            <button type="button" onClick={() => void inbox.fetchNextPage()} disabled={inbox.isFetchingNextPage}>
-              {inbox.isFetchingNextPage ? "Loading…" : "Load more"}
+              </thead>
+              <tbody>
+                {rows.map((t, index) => (
+                  <tr
+                    key={t.id}
+                    data-index={index}
+                    data-ticket-id={t.id}
+                    className={index === active ? "row--active" : undefined}
+                    aria-selected={selected.has(t.id)}
+                  >
+                    <td className="select-col">
+                      <input
+                        type="checkbox"
+                        aria-label={`Select ${t.display_number}`}
+                        checked={selected.has(t.id)}
+                        onChange={() => setSelected((s) => toggleSelected(s, t.id))}
+                      />
+                    </td>
+                    <td>
+                      <Link to={`/agent/tickets/${t.id}`} onFocus={() => setActive(index)}>
+                        {t.subject}
+                      </Link>{" "}
+                      <span className="muted">{t.display_number}</span>
+                      {t.tags.length ? <span className="muted small"> · {t.tags.join(", ")}</span> : null}
+                    </td>
+                    <td>{t.requester.name}</td>
+                    <td>
+                      <StatusBadge category={t.status_category} label={t.status} />
+                    </td>
+                    <td>
+                      <span className={`priority priority--${t.priority}`}>{t.priority}</span>
+                    </td>
+                    <td>{t.assignee?.name ?? <span className="muted">—</span>}</td>
+                    <td>
+                      {t.sla_due_at
+                        ? remainingText((Date.parse(t.sla_due_at) - now) / 60_000)
+                        : formatDateTime(t.updated_at)}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          {paging?.hasNextPage ? (
+            <button type="button" onClick={() => void paging.fetchNextPage()} disabled={paging.isFetchingNextPage}>
+              {paging.isFetchingNextPage ? "Loading…" : "Load more"}
             </button>
           ) : null}
         </>

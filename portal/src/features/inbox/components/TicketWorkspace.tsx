@@ -1,6 +1,7 @@
 // A ticket in the workspace: the conversation (public replies and internal notes told apart),
-// a reply/note composer, and the ticket's status, priority and assignee.
-import { useState, type FormEvent, type ReactNode } from "react";
+// a reply/note composer with macros (r / n focus it), the ticket's properties and custom fields,
+// SLA clock, AI suggestions, links/merges and history; live: collision notice and typing signal.
+import { useRef, useState, type FormEvent, type ReactNode } from "react";
 import { Link, useParams } from "react-router";
 
 import { AttachmentList } from "@/components/AttachmentList";
@@ -10,6 +11,7 @@ import { Loading } from "@/components/Loading";
 import { MessageBody } from "@/components/MessageBody";
 import { formatDateTime } from "@/lib/format";
 import { useTypingSignal } from "@/lib/realtime/RealtimeProvider";
+import { useShortcuts } from "@/lib/shortcuts";
 
 import {
   PRIORITIES,
@@ -20,12 +22,28 @@ import {
   useUpdateTicket,
   type AgentTicketDetail,
 } from "../api/ticket";
+import { useTeams } from "../api/inbox";
+import { CustomFieldsPanel } from "./CustomFieldsPanel";
+import { AiPanel, SlaPanel } from "./InsightPanels";
+import { MacroPicker } from "./MacroPicker";
+import { HistoryPanel, LinksPanel } from "./RelatedPanels";
 
 function Composer({ ticketId }: { ticketId: number }) {
   const add = useAddMessage(ticketId);
   const [internal, setInternal] = useState(false);
   const [body, setBody] = useState("");
   const typing = useTypingSignal(ticketId);
+  const textarea = useRef<HTMLTextAreaElement>(null);
+  useShortcuts({
+    r: () => {
+      setInternal(false);
+      textarea.current?.focus();
+    },
+    n: () => {
+      setInternal(true);
+      textarea.current?.focus();
+    },
+  });
 
   function send(event: FormEvent) {
     event.preventDefault();
@@ -47,6 +65,7 @@ function Composer({ ticketId }: { ticketId: number }) {
       </label>
       <textarea
         id="composer-body"
+        ref={textarea}
         rows={5}
         required
         value={body}
@@ -60,6 +79,33 @@ function Composer({ ticketId }: { ticketId: number }) {
       <button type="submit" className="primary" disabled={add.isPending}>
         {add.isPending ? "Sending…" : internal ? "Add note" : "Send reply"}
       </button>
+      <MacroPicker ticketId={ticketId} />
+    </form>
+  );
+}
+
+function TagsEditor({ ticket }: { ticket: AgentTicketDetail }) {
+  const update = useUpdateTicket(ticket.id);
+  const [tags, setTags] = useState(ticket.tags.join(", "));
+  const tagList = [...new Set(tags.split(/[,\s]+/).map((t) => t.trim().toLowerCase()).filter(Boolean))];
+  const tagsChanged = [...tagList].sort().join(",") !== [...ticket.tags].sort().join(",");
+  return (
+    <form
+      className="field"
+      aria-label="Tags"
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (tagsChanged) update.mutate({ tags: tagList });
+      }}
+    >
+      <label htmlFor="prop-tags">Tags (comma separated)</label>
+      <input id="prop-tags" value={tags} onChange={(e) => setTags(e.target.value)} />
+      {tagsChanged ? (
+        <button type="submit" disabled={update.isPending}>
+          Save tags
+        </button>
+      ) : null}
+      {update.isError ? <ErrorMessage error={update.error} /> : null}
     </form>
   );
 }
@@ -68,6 +114,7 @@ function Properties({ ticket }: { ticket: AgentTicketDetail }) {
   const update = useUpdateTicket(ticket.id);
   const statuses = useStatuses();
   const staff = useAssignableStaff();
+  const teams = useTeams();
 
   return (
     <aside className="card properties" aria-label="Ticket properties">
@@ -117,6 +164,23 @@ function Properties({ ticket }: { ticket: AgentTicketDetail }) {
           ))}
         </select>
       </div>
+      <div className="field">
+        <label htmlFor="prop-team">Team</label>
+        <select
+          id="prop-team"
+          value={ticket.team_id ?? ""}
+          disabled={update.isPending || !teams.data}
+          onChange={(e) => update.mutate({ team_id: e.target.value ? Number(e.target.value) : null })}
+        >
+          <option value="">No team</option>
+          {(teams.data ?? []).map((team) => (
+            <option key={team.id} value={team.id}>
+              {team.name}
+            </option>
+          ))}
+        </select>
+      </div>
+      <TagsEditor key={ticket.tags.join(",")} ticket={ticket} />
       {update.isError ? <ErrorMessage error={update.error} /> : null}
       <dl className="facts">
         <dt>Requester</dt>
@@ -127,12 +191,6 @@ function Properties({ ticket }: { ticket: AgentTicketDetail }) {
         <dd>{formatDateTime(ticket.created_at)}</dd>
         <dt>Channel</dt>
         <dd>{ticket.channel}</dd>
-        {ticket.tags.length ? (
-          <>
-            <dt>Tags</dt>
-            <dd>{ticket.tags.join(", ")}</dd>
-          </>
-        ) : null}
       </dl>
     </aside>
   );
@@ -182,7 +240,14 @@ export function TicketWorkspace({ renderLive }: TicketWorkspaceProps) {
           {renderLive ? renderLive(t) : null}
           <Composer ticketId={t.id} />
         </div>
-        <Properties ticket={t} />
+        <div className="stack side">
+          <Properties ticket={t} />
+          <CustomFieldsPanel ticket={t} />
+          <SlaPanel ticketId={t.id} />
+          <AiPanel ticket={t} />
+          <LinksPanel ticket={t} />
+          <HistoryPanel ticketId={t.id} />
+        </div>
       </div>
     </div>
   );

@@ -1,6 +1,6 @@
 // Articles that may answer the request being typed; opening one is recorded as a possible
 // deflection, and sending the form afterwards marks it as not deflected.
-import { useDebounced } from "./useDebounced";
+import { useDebounced } from "@/lib/useDebounced";
 import { SUGGEST_MIN_CHARS, recordDeflection, useSuggestions } from "../api/kb";
 
 export function ArticleSuggestions({ draft, formSession }: { draft: string; formSession: string }) {

@@ -2,9 +2,17 @@
 import { useState, type FormEvent, type ReactNode } from "react";
 import { Link, useNavigate } from "react-router";
 
+import { CustomFieldInputs } from "@/components/CustomFieldInputs";
 import { ErrorMessage } from "@/components/ErrorMessage";
 import { Field } from "@/components/Field";
 import { TextArea } from "@/components/TextArea";
+import {
+  customFieldErrorsOf,
+  isEmptyValue,
+  useCustomFields,
+  validateCustomValues,
+  type CustomValues,
+} from "@/lib/customFields";
 
 import { postReply, useCreateTicket } from "../api/tickets";
 import { AttachmentPicker, useAttachmentDraft } from "./AttachmentPicker";
@@ -36,13 +44,22 @@ export function NewTicket({ renderHelp, onCreated }: NewTicketProps) {
   const [uploading, setUploading] = useState(false);
   // The request exists but a file did not make it: say so, and link to the request.
   const [uploadFailure, setUploadFailure] = useState<{ ticketId: number; error: unknown } | null>(null);
+  // The custom fields the tenant lets customers fill in (core leaves agent-only ones out).
+  const fields = useCustomFields();
+  const [custom, setCustom] = useState<CustomValues>({});
+  const [customErrors, setCustomErrors] = useState<Record<string, string>>({});
 
   function submit(event: FormEvent) {
     event.preventDefault();
     setUploadFailure(null);
+    const problems = validateCustomValues(fields.data ?? [], custom);
+    setCustomErrors(problems);
+    if (Object.keys(problems).length) return;
+    const filled = Object.fromEntries(Object.entries(custom).filter(([, v]) => !isEmptyValue(v)));
     create.mutate(
-      { subject: subject.trim(), body_text: body },
+      { subject: subject.trim(), body_text: body, custom_fields: filled },
       {
+        onError: (error) => setCustomErrors(customFieldErrorsOf(error)),
         onSuccess: async (ticket) => {
           onCreated?.(formSession);
           if (files.drafts.length) {
@@ -85,6 +102,14 @@ export function NewTicket({ renderHelp, onCreated }: NewTicketProps) {
           required
           value={body}
           onChange={(e) => setBody(e.target.value)}
+        />
+        {fields.isError ? <ErrorMessage error={fields.error} onRetry={() => void fields.refetch()} /> : null}
+        <CustomFieldInputs
+          fields={fields.data ?? []}
+          values={custom}
+          errors={customErrors}
+          idPrefix="new-cf"
+          onChange={(key, value) => setCustom((current) => ({ ...current, [key]: value }))}
         />
         <AttachmentPicker draft={files} disabled={busy || uploadFailure !== null} />
         {create.isError ? <ErrorMessage error={create.error} /> : null}

@@ -1,0 +1,114 @@
+"""Self-service accounts on a tenant's portal: customer sign-up and password reset by email.
+
+Reset links are signed one-time tokens from Django's `PasswordResetTokenGenerator` (they
+die when the password changes or after PASSWORD_RESET_TIMEOUT). Asking for a reset never
+says whether the address is known: the answer is the same and the work is done either way.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.contrib.auth.tokens import default_token_generator
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
+
+from accounts.models import User
+from accounts.selectors import user_by_email
+from accounts.services import user_create
+from tenancy.models import Membership, Role, Tenant
+from tenancy.selectors import membership_for_user, signup_allowed
+from tenancy.services import membership_set
+
+logger = logging.getLogger(__name__)
+
+
+def throttle_hit(*, scope: str, key: str, limit: int, window_seconds: int) -> bool:
+    """Count one attempt; True when `key` has gone over `limit` in the current window."""
+    cache_key = f"throttle:{scope}:{key}"
+    cache.add(cache_key, 0, timeout=window_seconds)
+    try:
+        count = cache.incr(cache_key)
+    except ValueError:  # expired between add and incr
+        cache.set(cache_key, 1, timeout=window_seconds)
+        count = 1
+    return int(count) > limit
+
+
+def customer_signup(*, tenant: Tenant, email: str, password: str, full_name: str) -> Membership:
+    """A new customer of `tenant`. Someone who already has an account elsewhere joins with it
+    (their password proves it is them); a member of this tenant is told to sign in instead."""
+    if not signup_allowed(tenant):
+        raise PermissionError("This help center does not take sign-ups; ask the support team for an account.")
+    email = email.strip().lower()
+    existing = user_by_email(email=email)
+    taken = ValidationError({"email": "This email already has an account: sign in, or reset the password."})
+    if existing is not None:
+        if membership_for_user(tenant=tenant, user=existing) is not None or not existing.check_password(
+            password
+        ):
+            raise taken
+        return membership_set(tenant=tenant, user=existing, role=Role.CUSTOMER)
+    with transaction.atomic():
+        user = user_create(email=email, password=password, full_name=full_name.strip())
+        return membership_set(tenant=tenant, user=user, role=Role.CUSTOMER)
+
+
+def reset_link(*, tenant: Tenant, user: User) -> str:
+    scheme = "https" if settings.SESSION_COOKIE_SECURE else "http"
+    port = "" if scheme == "https" else f":{settings.WEB_PORT}"
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    token = default_token_generator.make_token(user)
+    return f"{scheme}://{tenant.slug}.{settings.BASE_DOMAIN}{port}/reset-password?uid={uid}&token={token}"
+
+
+def password_reset_request(*, tenant: Tenant, email: str) -> None:
+    """Email a reset link if `email` belongs to a member of `tenant`; silently nothing otherwise.
+    At most PASSWORD_RESET_MAX_PER_HOUR mails per address and tenant, also silently."""
+    email = email.strip().lower()
+    user = user_by_email(email=email)
+    if user is None or not user.is_active or membership_for_user(tenant=tenant, user=user) is None:
+        return
+    if throttle_hit(
+        scope="reset-mail",
+        key=f"{tenant.id}:{email}",
+        limit=settings.PASSWORD_RESET_MAX_PER_HOUR,
+        window_seconds=3600,
+    ):
+        logger.info("password reset mail throttled for a member of tenant %s", tenant.id)
+        return
+    link = reset_link(tenant=tenant, user=user)
+    hours = settings.PASSWORD_RESET_TIMEOUT // 3600
+    send_mail(
+        f"[{tenant.name}] Reset your password",
+        f"Someone asked to reset the password of {user.email} at {tenant.name}.\n\n"
+        f"Choose a new password here (the link works once, for {hours} hours):\n{link}\n\n"
+        "If it was not you, ignore this email; your password stays as it is.",
+        settings.DEFAULT_FROM_EMAIL,
+        [user.email],
+    )
+
+
+def password_reset_confirm(*, tenant: Tenant, uid: str, token: str, password: str) -> User:
+    """Set the new password if the link is valid for a member of `tenant`; the token then dies
+    because it is derived from the password hash."""
+    invalid = ValidationError({"token": "This reset link is invalid or has expired; ask for a new one."})
+    try:
+        user_id = int(urlsafe_base64_decode(uid).decode())
+    except (ValueError, UnicodeDecodeError):
+        raise invalid from None
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None or membership_for_user(tenant=tenant, user=user) is None:
+        raise invalid
+    if not default_token_generator.check_token(user, token):
+        raise invalid
+    validate_password(password, user=user)
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    return user
