@@ -207,6 +207,20 @@ LOGIN_MAX_FAILURES = int(os.environ.get("FRONTLINE_LOGIN_MAX_FAILURES", "5"))
 LOGIN_LOCKOUT_SECONDS = int(os.environ.get("FRONTLINE_LOGIN_LOCKOUT_SECONDS", "900"))
 API_TOKEN_TOUCH_SECONDS = 60  # last_used_at is written at most once a minute per token
 
+# -- knowledge base -----------------------------------------------------------------
+# Requests per window (seconds) per client address and tenant on the KB's anonymous endpoints.
+KB_RATE_LIMITS: dict[str, tuple[int, int]] = {
+    "suggest": (int(os.environ.get("FRONTLINE_KB_SUGGEST_PER_MINUTE", "120")), 60),
+    "search": (int(os.environ.get("FRONTLINE_KB_SEARCH_PER_MINUTE", "60")), 60),
+    "view": (int(os.environ.get("FRONTLINE_KB_VIEW_PER_MINUTE", "60")), 60),
+    "vote": (int(os.environ.get("FRONTLINE_KB_VOTE_PER_MINUTE", "30")), 60),
+    "deflection": (int(os.environ.get("FRONTLINE_KB_DEFLECTION_PER_MINUTE", "30")), 60),
+}
+# Semantic suggest: how long the request may wait for the AI service to embed the query
+# before answering from keywords alone, and how much the embedding score weighs.
+KB_SEMANTIC_TIMEOUT_SECONDS = float(os.environ.get("FRONTLINE_KB_SEMANTIC_TIMEOUT", "0.15"))
+KB_SEMANTIC_WEIGHT = float(os.environ.get("FRONTLINE_KB_SEMANTIC_WEIGHT", "0.6"))
+
 # -- realtime gateway ---------------------------------------------------------------
 # Core signs connection tokens with this key and the gateway checks them: both processes
 # must see the same value (the gateway derives it from FRONTLINE_SECRET_KEY the same way).
