@@ -168,6 +168,17 @@ def article_get(*, tenant: Tenant, article_id: int) -> Article | None:
     return _with_translations(Article.objects.filter(tenant=tenant, id=article_id), tenant).first()
 
 
+def articles_by_ids(*, tenant: Tenant, ids: list[int]) -> dict[int, Article]:
+    """Articles of any status by id, with their translations' titles (for linking them)."""
+    translations = ArticleTranslation.objects.filter(tenant=tenant).only(
+        "id", "article_id", "locale", "title"
+    )
+    qs = Article.objects.filter(tenant=tenant, id__in=ids).prefetch_related(
+        Prefetch("translations", queryset=translations)
+    )
+    return {a.id: a for a in qs}
+
+
 def version_list(*, tenant: Tenant, article: Article, locale: str | None = None) -> QuerySet[ArticleVersion]:
     qs = ArticleVersion.objects.filter(tenant=tenant, article=article).order_by("locale", "-number")
     return qs.filter(locale=locale) if locale else qs
