@@ -218,8 +218,12 @@ KB_RATE_LIMITS: dict[str, tuple[int, int]] = {
 }
 # Semantic suggest: how long the request may wait for the AI service to embed the query
 # before answering from keywords alone, and how much the embedding score weighs.
-KB_SEMANTIC_TIMEOUT_SECONDS = float(os.environ.get("FRONTLINE_KB_SEMANTIC_TIMEOUT", "0.15"))
+KB_SEMANTIC_TIMEOUT_SECONDS = float(os.environ.get("FRONTLINE_KB_SEMANTIC_TIMEOUT", "0.03"))
 KB_SEMANTIC_WEIGHT = float(os.environ.get("FRONTLINE_KB_SEMANTIC_WEIGHT", "0.6"))
+# An article found by meaning alone must be at least this close (cosine) to be suggested.
+KB_SEMANTIC_MIN_SCORE = float(os.environ.get("FRONTLINE_KB_SEMANTIC_MIN_SCORE", "0.35"))
+# The AI service's embedding model (ai/embeddings.py MODEL_NAME); vectors of another model are ignored.
+KB_EMBEDDING_MODEL = os.environ.get("FRONTLINE_KB_EMBEDDING_MODEL", "all-MiniLM-L6-v2-onnx-int8")
 
 # -- realtime gateway ---------------------------------------------------------------
 # Core signs connection tokens with this key and the gateway checks them: both processes
@@ -317,6 +321,7 @@ CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "health.tasks.heartbeat", "schedule": 15.0},
     "outbox-sweep": {"task": "events.tasks.sweep_outbox", "schedule": 5.0},
     "triage-backfill": {"task": "triage.tasks.backfill", "schedule": 120.0},
+    "kb-embed-backfill": {"task": "kb.tasks.embed_backfill", "schedule": 120.0},
     "webhook-due-deliveries": {"task": "webhooks.tasks.sweep_due_deliveries", "schedule": 10.0},
     "outbound-email-sweep": {"task": "email_channel.tasks.sweep_pending", "schedule": 10.0},
     "imap-poll": {
@@ -340,6 +345,7 @@ FRONTLINE_EVENT_SUBSCRIBERS: list[str] = [
     "automations.subscribers.on_event",
     "csat.subscribers.on_status_changed",
     "triage.subscribers.handle",
+    "kb.subscribers.handle",
     "reports.subscriber.handle",
 ]
 FRONTLINE_STREAM_MAXLEN = int(os.environ.get("FRONTLINE_STREAM_MAXLEN", "10000"))

@@ -23,7 +23,7 @@ from pydantic import BaseModel
 
 from accounts.throttle import rate_limit
 from api.auth import request_tenant
-from kb import cache, selectors, services
+from kb import cache, selectors, semantic, services
 from kb.locales import resolve_locale, tenant_default_locale, tenant_locales
 from kb.models import Article, ArticleAttachment
 from kb.schemas import (
@@ -283,17 +283,22 @@ def search(
 @router.get("/kb/suggest", auth=None, response=list[SuggestionOut])
 def suggest(
     request: HttpRequest,
+    response: HttpResponse,
     q: str = Query(..., max_length=2000),
     locale: str | None = None,
     limit: int = Query(5, ge=1, le=10),
 ) -> list[SuggestionOut]:
-    """Articles that may answer a ticket being written (subject and description as typed)."""
+    """Articles that may answer a ticket being written (subject and description as typed).
+
+    Keyword ranking combined with semantic similarity when the AI service answers in time;
+    `X-Suggest-Mode` says which was used (`hybrid` or `keyword`)."""
     _throttle(request, "suggest")
     tenant, _, visibilities = _reader(request)
-    results = selectors.article_search(
-        tenant=tenant, text=q, locale=locale, visibilities=visibilities, limit=limit, suggest=True
+    found = semantic.article_suggest(
+        tenant=tenant, text=q, locale=locale, visibilities=visibilities, limit=limit
     )
-    return [SuggestionOut(id=r.article_id, slug=r.slug, locale=r.locale, title=r.title) for r in results]
+    response["X-Suggest-Mode"] = "hybrid" if found.semantic else "keyword"
+    return [SuggestionOut(id=r.article_id, slug=r.slug, locale=r.locale, title=r.title) for r in found.hits]
 
 
 def _readable_article(request: HttpRequest, slug: str) -> tuple[Tenant, Article]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import hashlib
 
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
@@ -12,6 +13,7 @@ from kb.locales import resolve_locale, tenant_default_locale
 from kb.models import (
     Article,
     ArticleAttachment,
+    ArticleEmbedding,
     ArticleStatus,
     ArticleTranslation,
     ArticleVersion,
@@ -218,3 +220,49 @@ def deflection_count(
         .distinct()
         .count()
     )
+
+
+# -- semantic suggest --------------------------------------------------------------------
+
+
+def embedding_rows(*, tenant: Tenant, model: str) -> list[tuple[int, str, bytes, str, str, str]]:
+    """(article id, locale, vector, visibility, title, slug) of every published translation's
+    vector made by `model`: what the per-tenant semantic matrix is built from."""
+    return list(
+        ArticleEmbedding.objects.filter(tenant=tenant, model=model, article__status=ArticleStatus.PUBLISHED)
+        .order_by("id")
+        .values_list(
+            "article_id", "locale", "vector", "article__visibility", "translation__title", "article__slug"
+        )
+    )
+
+
+def embedding_text(translation: ArticleTranslation) -> str:
+    """What is embedded: the title, then the start of the body (the model reads ~128 word pieces)."""
+    return f"{translation.title}\n{translation.body_text[:1000]}".strip()
+
+
+def translations_to_embed(
+    *, tenant: Tenant, model: str, article_id: int | None = None, limit: int = 256
+) -> list[tuple[ArticleTranslation, str, str]]:
+    """(translation, text, sha256) of published translations whose vector is missing or stale."""
+    qs = ArticleTranslation.objects.filter(tenant=tenant, article__status=ArticleStatus.PUBLISHED).only(
+        "id", "article_id", "locale", "title", "body_text"
+    )
+    if article_id is not None:
+        qs = qs.filter(article_id=article_id)
+    current = {
+        translation_id: digest
+        for translation_id, digest in ArticleEmbedding.objects.filter(tenant=tenant, model=model)
+        .filter(**({"article_id": article_id} if article_id is not None else {}))
+        .values_list("translation_id", "text_sha256")
+    }
+    out: list[tuple[ArticleTranslation, str, str]] = []
+    for translation in qs.order_by("id").iterator(chunk_size=1000):
+        text = embedding_text(translation)
+        digest = hashlib.sha256(text.encode()).hexdigest()
+        if current.get(translation.id) != digest:
+            out.append((translation, text, digest))
+            if len(out) >= limit:
+                break
+    return out
