@@ -217,9 +217,11 @@ KB_RATE_LIMITS: dict[str, tuple[int, int]] = {
     "deflection": (int(os.environ.get("FRONTLINE_KB_DEFLECTION_PER_MINUTE", "30")), 60),
 }
 # Semantic suggest: how long the request may wait for the AI service to embed the query
-# before answering from keywords alone, and how much the embedding score weighs.
+# before answering from keywords alone, and how much the embedding score weighs (the rest
+# goes to the keyword rank scaled to [0, 1] per query; 0.8 as in ai/similarity.py, where
+# embeddings-heavy fusion measured best, and so a lone shared word cannot outrank meaning).
 KB_SEMANTIC_TIMEOUT_SECONDS = float(os.environ.get("FRONTLINE_KB_SEMANTIC_TIMEOUT", "0.03"))
-KB_SEMANTIC_WEIGHT = float(os.environ.get("FRONTLINE_KB_SEMANTIC_WEIGHT", "0.6"))
+KB_SEMANTIC_WEIGHT = float(os.environ.get("FRONTLINE_KB_SEMANTIC_WEIGHT", "0.8"))
 # An article found by meaning alone must be at least this close (cosine) to be suggested.
 KB_SEMANTIC_MIN_SCORE = float(os.environ.get("FRONTLINE_KB_SEMANTIC_MIN_SCORE", "0.35"))
 # The AI service's embedding model (ai/embeddings.py MODEL_NAME); vectors of another model are ignored.
