@@ -225,7 +225,7 @@ def deflection_count(
 # -- semantic suggest --------------------------------------------------------------------
 
 
-def embedding_rows(*, tenant: Tenant, model: str) -> list[tuple[int, str, bytes, str, str, str]]:
+def embedding_rows(*, tenant: Tenant, model: str) -> list[tuple[int, str, bytes | memoryview, str, str, str]]:
     """(article id, locale, vector, visibility, title, slug) of every published translation's
     vector made by `model`: what the per-tenant semantic matrix is built from."""
     return list(

@@ -22,7 +22,9 @@ def solve(ticket, agent):
 def solved(two_tenants):
     a = two_tenants.a
     ticket = make_ticket(a.customer, subject="Printer prints blank pages", body="Every page comes out blank.")
-    add_message(ticket, a.agent, "Customer is on the old firmware, check the toner (SECRET-NOTE).", internal=True)
+    add_message(
+        ticket, a.agent, "Customer is on the old firmware, check the toner (SECRET-NOTE).", internal=True
+    )
     add_message(ticket, a.agent, "Could you send a photo?")
     add_message(ticket, a.customer, "Here it is.")
     add_message(ticket, a.agent, "Remove the tape from the new toner cartridge, then print again.")

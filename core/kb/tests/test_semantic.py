@@ -122,7 +122,12 @@ def test_fusion_keeps_keyword_order_when_meaning_adds_nothing(two_tenants, libra
     a = two_tenants.a
     with tenant_context(a.tenant.id):
         keyword = selectors.article_search(
-            tenant=a.tenant, text="password parcel billing", locale=None, visibilities=["public"], limit=10, suggest=True
+            tenant=a.tenant,
+            text="password parcel billing",
+            locale=None,
+            visibilities=["public"],
+            limit=10,
+            suggest=True,
         )
         matrix = semantic.tenant_matrix(a.tenant)
     assert len(keyword) >= 3 and len(matrix.article_ids) == 0

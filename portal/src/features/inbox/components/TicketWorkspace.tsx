@@ -20,16 +20,19 @@ import {
   useUpdateTicket,
   type AgentTicketDetail,
 } from "../api/ticket";
+import { ArticleLinkPicker, DraftArticleButton, type LinkedArticle } from "./ArticleLinks";
 
 function Composer({ ticketId }: { ticketId: number }) {
   const add = useAddMessage(ticketId);
   const [internal, setInternal] = useState(false);
   const [body, setBody] = useState("");
   const typing = useTypingSignal(ticketId);
+  const [articles, setArticles] = useState<LinkedArticle[]>([]);
 
   function send(event: FormEvent) {
     event.preventDefault();
-    add.mutate({ body_text: body, internal }, { onSuccess: () => setBody("") });
+    const article_ids = articles.map((a) => a.id);
+    add.mutate({ body_text: body, internal, article_ids }, { onSuccess: () => (setBody(""), setArticles([])) });
   }
 
   return (
@@ -56,6 +59,7 @@ function Composer({ ticketId }: { ticketId: number }) {
           if (!internal) typing(); // other agents see "… is replying"
         }}
       />
+      <ArticleLinkPicker linked={articles} onChange={setArticles} />
       {add.isError ? <ErrorMessage error={add.error} /> : null}
       <button type="submit" className="primary" disabled={add.isPending}>
         {add.isPending ? "Sending…" : internal ? "Add note" : "Send reply"}
@@ -118,6 +122,7 @@ function Properties({ ticket }: { ticket: AgentTicketDetail }) {
         </select>
       </div>
       {update.isError ? <ErrorMessage error={update.error} /> : null}
+      <DraftArticleButton ticketId={ticket.id} statusCategory={ticket.status_category} />
       <dl className="facts">
         <dt>Requester</dt>
         <dd>
