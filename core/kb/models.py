@@ -267,7 +267,8 @@ class ArticleEmbedding(TenantOwned):
     Stored as bytea (little-endian float32, 384 values = 1.5 kB): the embedded PostgreSQL has
     no pgvector, and suggest compares against a per-tenant matrix held in the process
     (kb/semantic.py), so the database only has to keep and hand over the vectors.
-    `text_sha256` is the digest of the embedded text: an unchanged text is not re-embedded.
+    `text_sha256` is the digest of the embedded text and `source_updated_at` the translation's
+    `updated_at` when it was read: a translation saved since then is embedded again.
     """
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
@@ -276,6 +277,7 @@ class ArticleEmbedding(TenantOwned):
     model = models.CharField(max_length=60)
     text_sha256 = models.CharField(max_length=64)
     vector = models.BinaryField()
+    source_updated_at = models.DateTimeField()
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.utils import timezone
 
 from kb import search
@@ -245,24 +245,21 @@ def embedding_text(translation: ArticleTranslation) -> str:
 def translations_to_embed(
     *, tenant: Tenant, model: str, article_id: int | None = None, limit: int = 256
 ) -> list[tuple[ArticleTranslation, str, str]]:
-    """(translation, text, sha256) of published translations whose vector is missing or stale."""
-    qs = ArticleTranslation.objects.filter(tenant=tenant, article__status=ArticleStatus.PUBLISHED).only(
-        "id", "article_id", "locale", "title", "body_text"
+    """(translation, text, sha256) of published translations without a vector of `model` made
+    from their last save (an anti-join, so the periodic backfill reads only what changed)."""
+    fresh = ArticleEmbedding.objects.filter(
+        tenant=tenant, translation=OuterRef("pk"), model=model, source_updated_at__gte=OuterRef("updated_at")
+    )
+    qs = (
+        ArticleTranslation.objects.filter(tenant=tenant, article__status=ArticleStatus.PUBLISHED)
+        .exclude(Exists(fresh))
+        .only("id", "article_id", "locale", "title", "body_text", "updated_at")
+        .order_by("id")
     )
     if article_id is not None:
         qs = qs.filter(article_id=article_id)
-    current = {
-        translation_id: digest
-        for translation_id, digest in ArticleEmbedding.objects.filter(tenant=tenant, model=model)
-        .filter(**({"article_id": article_id} if article_id is not None else {}))
-        .values_list("translation_id", "text_sha256")
-    }
-    out: list[tuple[ArticleTranslation, str, str]] = []
-    for translation in qs.order_by("id").iterator(chunk_size=1000):
+    out = []
+    for translation in qs[:limit]:
         text = embedding_text(translation)
-        digest = hashlib.sha256(text.encode()).hexdigest()
-        if current.get(translation.id) != digest:
-            out.append((translation, text, digest))
-            if len(out) >= limit:
-                break
+        out.append((translation, text, hashlib.sha256(text.encode()).hexdigest()))
     return out

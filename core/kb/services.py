@@ -559,12 +559,13 @@ def article_embeddings_store(
                     model=model,
                     text_sha256=digest,
                     vector=vector,
+                    source_updated_at=translation.updated_at,
                 )
                 for translation, digest, vector in items
             ],
             update_conflicts=True,
             unique_fields=["tenant", "translation"],
-            update_fields=["locale", "model", "text_sha256", "vector", "updated_at"],
+            update_fields=["locale", "model", "text_sha256", "vector", "source_updated_at", "updated_at"],
         )
         cache.invalidate_tenant(tenant.id)
     return len(items)

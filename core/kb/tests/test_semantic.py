@@ -13,7 +13,8 @@ from django.test import Client, override_settings
 
 from ai.embeddings import model_files
 from ai.tests.server import free_port, running_ai_server
-from kb import semantic
+from kb import semantic, services
+from kb.locales import tenant_locales
 from kb.models import ArticleEmbedding
 from kb.tasks import embed_pending
 from kb.tests.conftest import make_article
@@ -79,6 +80,15 @@ def test_meaning_finds_an_article_that_shares_no_keyword(two_tenants, library, a
         assert embed_pending(tenant_id=a.tenant.id) == 5
         assert embed_pending(tenant_id=b.tenant.id) == 1
         assert embed_pending(tenant_id=a.tenant.id) == 0  # unchanged texts are not embedded again
+        services.article_translation_save(
+            tenant=a.tenant,
+            article=library["parcel"],
+            editor=a.agent,
+            locale=tenant_locales(a.tenant)[0],
+            title="Track your parcel",
+            body="Follow the courier.",
+        )
+        assert embed_pending(tenant_id=a.tenant.id) == 1  # an edited one is
         slugs, mode, _ = suggest(a)
         b_slugs, _, _ = suggest(b)
 
