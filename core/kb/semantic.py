@@ -7,6 +7,10 @@ vectors (kb.models.ArticleEmbedding, bytea); each process builds a tenant's matr
 use and rebuilds it when the tenant's KB generation (kb/cache.py) moves, i.e. after any
 publish, edit or new vector. At most MAX_TENANTS matrices are kept per process (LRU).
 
+The matrix-vector product runs on one BLAS thread: OpenBLAS otherwise starts a thread per
+core for it, and on a busy machine that took 25 ms instead of 1 ms (bench/kb_suggest.py); the
+web process parallelises by requests, not inside one. The limit is set once, process-wide.
+
 The query is embedded by the AI service on a worker thread while the keyword search runs in
 the request thread; if no vector has come back within KB_SEMANTIC_TIMEOUT_SECONDS (service
 down, slow, or without its model), suggest answers from keywords alone.
@@ -26,6 +30,7 @@ from dataclasses import dataclass, field
 import httpx
 import numpy as np
 from django.conf import settings
+from threadpoolctl import threadpool_limits
 
 from kb import cache, selectors
 from kb.locales import resolve_locale, tenant_default_locale
@@ -55,8 +60,18 @@ _lock = threading.Lock()
 _matrices: OrderedDict[int, Matrix] = OrderedDict()
 
 
+_blas_limited: list[bool] = []
+
+
+def _one_blas_thread() -> None:
+    if not _blas_limited:
+        threadpool_limits(limits=1, user_api="blas")
+        _blas_limited.append(True)
+
+
 def tenant_matrix(tenant: Tenant) -> Matrix:
     """The tenant's published article vectors, rebuilt from PostgreSQL when the KB changed."""
+    _one_blas_thread()
     generation = cache.generation(tenant.id)
     with _lock:
         matrix = _matrices.get(tenant.id)
