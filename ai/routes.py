@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import base64
+
+import numpy as np
 from fastapi import APIRouter, HTTPException, status
 
 from ai.deps import ServiceAuth, StateDep, TenantId
+from ai.embeddings import DIMENSIONS, MODEL_NAME
 from ai.registry import NotEnoughData
 from ai.schemas import (
     BatchIn,
     BatchOut,
     Classification,
     DocumentsIn,
+    EmbedIn,
+    EmbedOut,
     HitOut,
     ModelList,
     ModelVersion,
@@ -128,3 +134,18 @@ def similar(tenant_id: TenantId, body: SimilarIn, state: StateDep) -> SimilarOut
 def suggested_replies(tenant_id: TenantId, body: SimilarIn, state: StateDep) -> RepliesOut:
     replies, macros = suggest_replies(state.indexes.get(tenant_id), body.text, limit=body.limit)
     return RepliesOut(replies=[ReplyOut(**r) for r in replies], macros=[_hit(h) for h in macros])
+
+
+@router.post("/embed")
+def embed(tenant_id: TenantId, body: EmbedIn, state: StateDep) -> EmbedOut:
+    """Sentence vectors for core to store or compare (e.g. knowledge base articles and queries).
+
+    503 when the model is not installed: callers then fall back to keyword matching."""
+    if state.encoder is None:
+        raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, "embedding model not available")
+    vectors = state.encoder.encode(body.texts).astype("<f4", copy=False)
+    return EmbedOut(
+        model=MODEL_NAME,
+        dimensions=DIMENSIONS,
+        vectors=[base64.b64encode(np.ascontiguousarray(v).tobytes()).decode() for v in vectors],
+    )

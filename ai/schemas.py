@@ -165,3 +165,14 @@ class ReplyOut(BaseModel):
 class RepliesOut(BaseModel):
     replies: list[ReplyOut]
     macros: list[HitOut]
+
+
+class EmbedIn(Strict):
+    texts: Annotated[list[Annotated[str, Field(max_length=20_000)]], Field(min_length=1, max_length=256)]
+
+
+class EmbedOut(BaseModel):
+    model: str
+    dimensions: int
+    # Each vector as base64 of little-endian float32 (L2-normalised): exact and ~3x smaller than JSON.
+    vectors: list[str]

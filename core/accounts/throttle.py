@@ -1,10 +1,12 @@
-"""Login throttling: after N failures for one email in one tenant, lock it for a while.
+"""Throttling in Redis: login lockouts per email, and request rate limits per client address.
 
-Counted in Redis (the cache), keyed by tenant and lower-cased email, so a lockout in
-one tenant does not lock the same person out of another.
+Login failures are keyed by tenant and lower-cased email, so a lockout in one tenant does
+not lock the same person out of another; rate limits likewise by tenant and address.
 """
 
 from __future__ import annotations
+
+import time
 
 from django.conf import settings
 from django.core.cache import cache
@@ -28,3 +30,34 @@ def record_failure(*, tenant_id: int | None, email: str) -> int:
 
 def reset(*, tenant_id: int | None, email: str) -> None:
     cache.delete(_key(tenant_id, email))
+
+
+# -- request rate limits (anonymous endpoints) ----------------------------------------------
+
+
+class RateLimited(Exception):
+    """Too many requests in the current window; the API answers 429 with Retry-After."""
+
+    def __init__(self, scope: str, retry_after: int):
+        super().__init__(f"Too many requests ({scope}). Try again in {retry_after} s.")
+        self.scope = scope
+        self.retry_after = retry_after
+
+
+def rate_limit(*, scope: str, tenant_id: int | None, client: str, limit: int, window: int) -> None:
+    """Count one request of `client` (an IP address) in `scope`; raise RateLimited past `limit`.
+
+    A fixed window per (scope, tenant, client) in Redis: the counter key expires with its
+    window, so nothing needs cleaning up, and one tenant's traffic never limits another's.
+    """
+    now = int(time.time())
+    slot = now // window
+    key = f"rate:{scope}:{tenant_id or 'platform'}:{client}:{slot}"
+    cache.add(key, 0, timeout=window + 1)
+    try:
+        count = int(cache.incr(key))
+    except ValueError:  # expired between add and incr: this request opens a new window
+        cache.add(key, 1, timeout=window + 1)
+        count = 1
+    if count > limit:
+        raise RateLimited(scope, max(1, (slot + 1) * window - now))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -12,6 +12,7 @@ from reports.api import router as reports_router
 
 from accounts.api import router as accounts_router
 from accounts.api_selfservice import router as selfservice_router
+from accounts.throttle import RateLimited
 from api.auth import token_or_session
 from api.problems import problem, validation_errors_by_field
 from assignment.api import router as assignment_router
@@ -75,6 +76,19 @@ def permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpRespon
 @api.exception_handler(RequestDataTooBig)
 def body_too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
     return problem(413, "The request body is too large.")
+
+
+@api.exception_handler(RateLimited)
+def rate_limited(request: HttpRequest, exc: RateLimited) -> HttpResponse:
+    response = problem(429, str(exc))
+    response["Retry-After"] = str(exc.retry_after)
+    return response
+
+
+@api.exception_handler(Http404)
+def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    """Services raise Http404 for ids outside the tenant (same answer as a missing id)."""
+    return problem(404, str(exc) or "Not Found")
 
 
 @api.exception_handler(FileTooLarge)

@@ -217,6 +217,26 @@ PASSWORD_RESET_MAX_PER_HOUR = int(os.environ.get("FRONTLINE_PASSWORD_RESET_MAX_P
 SELF_SERVICE_MAX_PER_IP_PER_HOUR = int(os.environ.get("FRONTLINE_SELF_SERVICE_MAX_PER_IP_PER_HOUR", "30"))
 API_TOKEN_TOUCH_SECONDS = 60  # last_used_at is written at most once a minute per token
 
+# -- knowledge base -----------------------------------------------------------------
+# Requests per window (seconds) per client address and tenant on the KB's anonymous endpoints.
+KB_RATE_LIMITS: dict[str, tuple[int, int]] = {
+    "suggest": (int(os.environ.get("FRONTLINE_KB_SUGGEST_PER_MINUTE", "120")), 60),
+    "search": (int(os.environ.get("FRONTLINE_KB_SEARCH_PER_MINUTE", "60")), 60),
+    "view": (int(os.environ.get("FRONTLINE_KB_VIEW_PER_MINUTE", "60")), 60),
+    "vote": (int(os.environ.get("FRONTLINE_KB_VOTE_PER_MINUTE", "30")), 60),
+    "deflection": (int(os.environ.get("FRONTLINE_KB_DEFLECTION_PER_MINUTE", "30")), 60),
+}
+# Semantic suggest: how long the request may wait for the AI service to embed the query
+# before answering from keywords alone, and how much the embedding score weighs (the rest
+# goes to the keyword rank scaled to [0, 1] per query; 0.8 as in ai/similarity.py, where
+# embeddings-heavy fusion measured best, and so a lone shared word cannot outrank meaning).
+KB_SEMANTIC_TIMEOUT_SECONDS = float(os.environ.get("FRONTLINE_KB_SEMANTIC_TIMEOUT", "0.03"))
+KB_SEMANTIC_WEIGHT = float(os.environ.get("FRONTLINE_KB_SEMANTIC_WEIGHT", "0.8"))
+# An article found by meaning alone must be at least this close (cosine) to be suggested.
+KB_SEMANTIC_MIN_SCORE = float(os.environ.get("FRONTLINE_KB_SEMANTIC_MIN_SCORE", "0.35"))
+# The AI service's embedding model (ai/embeddings.py MODEL_NAME); vectors of another model are ignored.
+KB_EMBEDDING_MODEL = os.environ.get("FRONTLINE_KB_EMBEDDING_MODEL", "all-MiniLM-L6-v2-onnx-int8")
+
 # -- realtime gateway ---------------------------------------------------------------
 # Core signs connection tokens with this key and the gateway checks them: both processes
 # must see the same value (the gateway derives it from FRONTLINE_SECRET_KEY the same way).
@@ -314,6 +334,7 @@ CELERY_BEAT_SCHEDULE = {
     "outbox-sweep": {"task": "events.tasks.sweep_outbox", "schedule": 5.0},
     "triage-backfill": {"task": "triage.tasks.backfill", "schedule": 120.0},
     "triage-retrain-due": {"task": "triage.tasks.retrain_due", "schedule": 3600.0},
+    "kb-embed-backfill": {"task": "kb.tasks.embed_backfill", "schedule": 120.0},
     "webhook-due-deliveries": {"task": "webhooks.tasks.sweep_due_deliveries", "schedule": 10.0},
     "outbound-email-sweep": {"task": "email_channel.tasks.sweep_pending", "schedule": 10.0},
     "imap-poll": {
@@ -337,6 +358,7 @@ FRONTLINE_EVENT_SUBSCRIBERS: list[str] = [
     "automations.subscribers.on_event",
     "csat.subscribers.on_status_changed",
     "triage.subscribers.handle",
+    "kb.subscribers.handle",
     "reports.subscriber.handle",
 ]
 FRONTLINE_STREAM_MAXLEN = int(os.environ.get("FRONTLINE_STREAM_MAXLEN", "10000"))

@@ -14,14 +14,16 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils.http import http_date, parse_http_date_safe, quote_etag
 from ninja import Query, Router, Status
 from ninja.errors import HttpError
 from pydantic import BaseModel
 
+from accounts.throttle import rate_limit
 from api.auth import request_tenant
-from kb import cache, selectors, services
+from kb import cache, selectors, semantic, services
 from kb.locales import resolve_locale, tenant_default_locale, tenant_locales
 from kb.models import Article, ArticleAttachment
 from kb.schemas import (
@@ -50,6 +52,19 @@ def _reader(request: HttpRequest) -> tuple[Tenant, Membership | None, list[str]]
     tenant = request_tenant(request)
     membership: Membership | None = getattr(request, "membership", None)
     return tenant, membership, selectors.visibilities_for(membership)
+
+
+def _throttle(request: HttpRequest, scope: str) -> None:
+    """Per client address and tenant (settings.KB_RATE_LIMITS); 429 with Retry-After past it."""
+    limit, window = settings.KB_RATE_LIMITS[scope]
+    tenant = getattr(request, "tenant", None)
+    rate_limit(
+        scope=f"kb-{scope}",
+        tenant_id=tenant.id if tenant else None,
+        client=request.META.get("REMOTE_ADDR", "") or "unknown",
+        limit=limit,
+        window=window,
+    )
 
 
 def _audience(visibilities: list[str]) -> str:
@@ -247,6 +262,7 @@ def search(
     limit: int = Query(10, ge=1, le=50),
 ) -> list[SearchHitOut]:
     """Ranked full-text search (web-search syntax: words, "phrases", -exclusions, or)."""
+    _throttle(request, "search")
     tenant, _, visibilities = _reader(request)
     results = selectors.article_search(
         tenant=tenant, text=q, locale=locale, visibilities=visibilities, limit=limit
@@ -267,16 +283,22 @@ def search(
 @router.get("/kb/suggest", auth=None, response=list[SuggestionOut])
 def suggest(
     request: HttpRequest,
+    response: HttpResponse,
     q: str = Query(..., max_length=2000),
     locale: str | None = None,
     limit: int = Query(5, ge=1, le=10),
 ) -> list[SuggestionOut]:
-    """Articles that may answer a ticket being written (subject and description as typed)."""
+    """Articles that may answer a ticket being written (subject and description as typed).
+
+    Keyword ranking combined with semantic similarity when the AI service answers in time;
+    `X-Suggest-Mode` says which was used (`hybrid` or `keyword`)."""
+    _throttle(request, "suggest")
     tenant, _, visibilities = _reader(request)
-    results = selectors.article_search(
-        tenant=tenant, text=q, locale=locale, visibilities=visibilities, limit=limit, suggest=True
+    found = semantic.article_suggest(
+        tenant=tenant, text=q, locale=locale, visibilities=visibilities, limit=limit
     )
-    return [SuggestionOut(id=r.article_id, slug=r.slug, locale=r.locale, title=r.title) for r in results]
+    response["X-Suggest-Mode"] = "hybrid" if found.semantic else "keyword"
+    return [SuggestionOut(id=r.article_id, slug=r.slug, locale=r.locale, title=r.title) for r in found.hits]
 
 
 def _readable_article(request: HttpRequest, slug: str) -> tuple[Tenant, Article]:
@@ -290,6 +312,7 @@ def _readable_article(request: HttpRequest, slug: str) -> tuple[Tenant, Article]
 @router.post("/kb/articles/{slug}/view", auth=None, response=CountedOut)
 def article_view(request: HttpRequest, slug: str) -> CountedOut:
     """Count a view (once per visitor per day)."""
+    _throttle(request, "view")
     tenant, article = _readable_article(request, slug)
     return CountedOut(
         counted=services.article_view_record(tenant=tenant, article=article, visitor=visitor_key(request))
@@ -299,6 +322,7 @@ def article_view(request: HttpRequest, slug: str) -> CountedOut:
 @router.post("/kb/articles/{slug}/vote", auth=None, response=CountedOut)
 def article_vote(request: HttpRequest, slug: str, payload: VoteIn) -> CountedOut:
     """ "Was this helpful?" (once per visitor per day; later answers that day are not counted)."""
+    _throttle(request, "vote")
     tenant, article = _readable_article(request, slug)
     counted = services.article_vote_record(
         tenant=tenant, article=article, visitor=visitor_key(request), helpful=payload.helpful
@@ -327,6 +351,7 @@ def attachment_download(request: HttpRequest, slug: str, attachment_id: int) -> 
 @router.post("/kb/deflections", auth=None, response={201: DeflectionOut})
 def deflection_open(request: HttpRequest, payload: DeflectionIn) -> Status[DeflectionOut]:
     """The customer opened a suggested article while writing a ticket."""
+    _throttle(request, "deflection")
     tenant, membership, visibilities = _reader(request)
     article = selectors.published_article_by_id(
         tenant=tenant, article_id=payload.article_id, visibilities=visibilities
@@ -347,6 +372,7 @@ def deflection_open(request: HttpRequest, payload: DeflectionIn) -> Status[Defle
 @router.post("/kb/deflections/submitted", auth=None, response=DeflectionSubmittedOut)
 def deflection_submitted(request: HttpRequest, payload: DeflectionSubmittedIn) -> DeflectionSubmittedOut:
     """The ticket form was submitted after all (until the ticket service records this itself)."""
+    _throttle(request, "deflection")
     tenant = request_tenant(request)
     return DeflectionSubmittedOut(
         updated=services.deflection_mark_submitted(tenant=tenant, form_session=payload.form_session)

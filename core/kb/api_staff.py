@@ -7,7 +7,7 @@ from ninja import File, Query, Router, Status, UploadedFile
 from ninja.errors import HttpError
 
 from api.auth import request_tenant, require_admin, require_staff
-from kb import content, selectors, services
+from kb import content, from_ticket, selectors, services
 from kb.api_public import attachment_url
 from kb.files import MAX_ATTACHMENT_BYTES
 from kb.locales import tenant_default_locale, tenant_locales
@@ -65,6 +65,7 @@ def _article_out(article: Article) -> ArticleStaffOut:
         view_count=article.view_count,
         helpful_yes=article.helpful_yes,
         helpful_no=article.helpful_no,
+        source_ticket_id=article.source_ticket_id,
         translations=[
             TranslationOut.from_orm(t) for t in sorted(article.translations.all(), key=lambda t: t.locale)
         ],
@@ -182,6 +183,17 @@ def article_draft_from_text(request: HttpRequest, payload: DraftFromTextIn) -> S
     article = services.article_draft_from_text(
         tenant=tenant, author=author, title=payload.title, body=payload.body
     )
+    return Status(201, _article_out(_article(tenant, article.id)))
+
+
+@router.post("/kb/manage/articles/from-ticket/{ticket_id}", response={201: ArticleStaffOut})
+def article_draft_from_ticket(request: HttpRequest, ticket_id: int) -> Status[ArticleStaffOut]:
+    """A draft from a solved or closed ticket: subject as title, question and agent answer as body.
+
+    Internal notes are never copied. The ticket's history records the draft."""
+    author = require_staff(request)
+    tenant = request_tenant(request)
+    article = from_ticket.article_draft_from_ticket(tenant=tenant, author=author, ticket_id=ticket_id)
     return Status(201, _article_out(_article(tenant, article.id)))
 
 

@@ -85,6 +85,10 @@ class Article(TenantOwned):
     view_count = models.PositiveIntegerField(default=0)
     helpful_yes = models.PositiveIntegerField(default=0)
     helpful_no = models.PositiveIntegerField(default=0)
+    # The solved ticket an agent drafted this article from, if any.
+    source_ticket = models.ForeignKey(
+        "tickets.Ticket", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         constraints: ClassVar = [
@@ -255,3 +259,28 @@ class ArticleAttachment(TenantOwned):
 
     def __str__(self) -> str:
         return self.filename
+
+
+class ArticleEmbedding(TenantOwned):
+    """The sentence vector of one translation (title and start of body) for semantic suggest.
+
+    Stored as bytea (little-endian float32, 384 values = 1.5 kB): the embedded PostgreSQL has
+    no pgvector, and suggest compares against a per-tenant matrix held in the process
+    (kb/semantic.py), so the database only has to keep and hand over the vectors.
+    `text_sha256` is the digest of the embedded text and `source_updated_at` the translation's
+    `updated_at` when it was read: a translation saved since then is embedded again.
+    """
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
+    translation = models.ForeignKey(ArticleTranslation, on_delete=models.CASCADE, related_name="+")
+    locale = models.CharField(max_length=16)
+    model = models.CharField(max_length=60)
+    text_sha256 = models.CharField(max_length=64)
+    vector = models.BinaryField()
+    source_updated_at = models.DateTimeField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["tenant", "translation"], name="kb_embedding_translation_uniq")
+        ]

@@ -161,6 +161,7 @@ class ArticleStaffOut(Schema):
     view_count: int
     helpful_yes: int
     helpful_no: int
+    source_ticket_id: int | None
     translations: list[TranslationOut]
 
 

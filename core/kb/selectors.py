@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime
+import hashlib
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.utils import timezone
 
 from kb import search
@@ -12,6 +13,7 @@ from kb.locales import resolve_locale, tenant_default_locale
 from kb.models import (
     Article,
     ArticleAttachment,
+    ArticleEmbedding,
     ArticleStatus,
     ArticleTranslation,
     ArticleVersion,
@@ -168,6 +170,17 @@ def article_get(*, tenant: Tenant, article_id: int) -> Article | None:
     return _with_translations(Article.objects.filter(tenant=tenant, id=article_id), tenant).first()
 
 
+def articles_by_ids(*, tenant: Tenant, ids: list[int]) -> dict[int, Article]:
+    """Articles of any status by id, with their translations' titles (for linking them)."""
+    translations = ArticleTranslation.objects.filter(tenant=tenant).only(
+        "id", "article_id", "locale", "title"
+    )
+    qs = Article.objects.filter(tenant=tenant, id__in=ids).prefetch_related(
+        Prefetch("translations", queryset=translations)
+    )
+    return {a.id: a for a in qs}
+
+
 def version_list(*, tenant: Tenant, article: Article, locale: str | None = None) -> QuerySet[ArticleVersion]:
     qs = ArticleVersion.objects.filter(tenant=tenant, article=article).order_by("locale", "-number")
     return qs.filter(locale=locale) if locale else qs
@@ -207,3 +220,46 @@ def deflection_count(
         .distinct()
         .count()
     )
+
+
+# -- semantic suggest --------------------------------------------------------------------
+
+
+def embedding_rows(*, tenant: Tenant, model: str) -> list[tuple[int, str, bytes | memoryview, str, str, str]]:
+    """(article id, locale, vector, visibility, title, slug) of every published translation's
+    vector made by `model`: what the per-tenant semantic matrix is built from."""
+    return list(
+        ArticleEmbedding.objects.filter(tenant=tenant, model=model, article__status=ArticleStatus.PUBLISHED)
+        .order_by("id")
+        .values_list(
+            "article_id", "locale", "vector", "article__visibility", "translation__title", "article__slug"
+        )
+    )
+
+
+def embedding_text(translation: ArticleTranslation) -> str:
+    """What is embedded: the title, then the start of the body (the model reads ~128 word pieces)."""
+    return f"{translation.title}\n{translation.body_text[:1000]}".strip()
+
+
+def translations_to_embed(
+    *, tenant: Tenant, model: str, article_id: int | None = None, limit: int = 256
+) -> list[tuple[ArticleTranslation, str, str]]:
+    """(translation, text, sha256) of published translations without a vector of `model` made
+    from their last save (an anti-join, so the periodic backfill reads only what changed)."""
+    fresh = ArticleEmbedding.objects.filter(
+        tenant=tenant, translation=OuterRef("pk"), model=model, source_updated_at__gte=OuterRef("updated_at")
+    )
+    qs = (
+        ArticleTranslation.objects.filter(tenant=tenant, article__status=ArticleStatus.PUBLISHED)
+        .exclude(Exists(fresh))
+        .only("id", "article_id", "locale", "title", "body_text", "updated_at")
+        .order_by("id")
+    )
+    if article_id is not None:
+        qs = qs.filter(article_id=article_id)
+    out = []
+    for translation in qs[:limit]:
+        text = embedding_text(translation)
+        out.append((translation, text, hashlib.sha256(text.encode()).hexdigest()))
+    return out

@@ -19,6 +19,7 @@ from kb.locales import LOCALE_PATTERN, search_config_for, tenant_locales
 from kb.models import (
     Article,
     ArticleAttachment,
+    ArticleEmbedding,
     ArticleStatus,
     ArticleTranslation,
     ArticleVersion,
@@ -271,6 +272,7 @@ def article_create(
     visibility: str = Visibility.PUBLIC,
     tags: Iterable[str] = (),
     status: str = ArticleStatus.DRAFT,
+    source_ticket_id: int | None = None,
 ) -> Article:
     _same_tenant(tenant, author, section)
     _check_choice(visibility, Visibility.values, "visibility")
@@ -284,6 +286,7 @@ def article_create(
         author=author,
         status=status,
         published_at=timezone.now() if status == ArticleStatus.PUBLISHED else None,
+        source_ticket_id=source_ticket_id,
     )
     try:
         with tenant_context(tenant.id):
@@ -317,6 +320,19 @@ def article_draft_from_text(*, tenant: Tenant, author: Membership, title: str, b
     html_body = "\n".join(
         "<p>" + "<br>".join(html.escape(line) for line in p.split("\n")) + "</p>" for p in paragraphs
     )
+    return article_create(
+        tenant=tenant,
+        author=author,
+        title=title,
+        body=html_body,
+        body_format=BodyFormat.HTML,
+        slug=free_slug(tenant=tenant, title=title),
+        status=ArticleStatus.DRAFT,
+    )
+
+
+def free_slug(*, tenant: Tenant, title: str) -> str:
+    """A slug from the title not yet taken in the tenant (title, title-2, title-3, ...)."""
     base = content.make_slug(title)
     slug = base
     with tenant_context(tenant.id):
@@ -324,15 +340,7 @@ def article_draft_from_text(*, tenant: Tenant, author: Membership, title: str, b
         while Article.objects.filter(tenant=tenant, slug=slug).exists():
             n += 1
             slug = f"{base[:110]}-{n}"
-    return article_create(
-        tenant=tenant,
-        author=author,
-        title=title,
-        body=html_body,
-        body_format=BodyFormat.HTML,
-        slug=slug,
-        status=ArticleStatus.DRAFT,
-    )
+    return slug
 
 
 def article_update(
@@ -529,3 +537,35 @@ def attachment_create(
         )
     cache.invalidate_tenant(tenant.id)
     return attachment
+
+
+# -- semantic suggest ----------------------------------------------------------------------
+
+
+def article_embeddings_store(
+    *, tenant: Tenant, model: str, items: list[tuple[ArticleTranslation, str, bytes]]
+) -> int:
+    """Keep (translation, text digest, vector) rows; the tenant's suggest matrix reloads after commit."""
+    if not items:
+        return 0
+    with tenant_context(tenant.id), transaction.atomic():
+        ArticleEmbedding.objects.bulk_create(
+            [
+                ArticleEmbedding(
+                    tenant=tenant,
+                    article_id=translation.article_id,
+                    translation=translation,
+                    locale=translation.locale,
+                    model=model,
+                    text_sha256=digest,
+                    vector=vector,
+                    source_updated_at=translation.updated_at,
+                )
+                for translation, digest, vector in items
+            ],
+            update_conflicts=True,
+            unique_fields=["tenant", "translation"],
+            update_fields=["locale", "model", "text_sha256", "vector", "source_updated_at", "updated_at"],
+        )
+        cache.invalidate_tenant(tenant.id)
+    return len(items)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db.models import QuerySet
 
 from accounts.models import User
@@ -65,3 +66,10 @@ def organization_for_email(*, tenant: Tenant, email: str) -> Organization | None
     if not domain:
         return None
     return Organization.objects.filter(tenant=tenant, domains__contains=[domain]).first()
+
+
+def tenant_base_url(tenant: Tenant) -> str:
+    """The tenant's portal origin (scheme, host and port), for links in emails and messages."""
+    scheme = "https" if settings.SESSION_COOKIE_SECURE else "http"
+    port = "" if settings.WEB_PORT in (80, 443) else f":{settings.WEB_PORT}"
+    return f"{scheme}://{tenant.slug}.{settings.BASE_DOMAIN}{port}"

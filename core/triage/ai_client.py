@@ -7,6 +7,7 @@ request the service refused (4xx): retrying it would not help.
 
 from __future__ import annotations
 
+import base64
 from typing import Any, Literal
 
 import httpx
@@ -110,6 +111,15 @@ class AIClient:
             "POST", f"/v1/tenants/{tenant_id}/models/{kind}/{version}/activate"
         )
         return result
+
+    # -- embeddings -------------------------------------------------------------------------
+    def embed(
+        self, *, tenant_id: int, texts: list[str], timeout: float | None = None
+    ) -> tuple[str, list[bytes]]:
+        """(model name, one little-endian float32 vector per text, as bytes). 503 (no model) is
+        AIUnavailable like any outage: callers fall back to keywords."""
+        result = self._call("POST", f"/v1/tenants/{tenant_id}/embed", {"texts": texts}, timeout=timeout)
+        return str(result["model"]), [base64.b64decode(v) for v in result["vectors"]]
 
     # -- similarity -------------------------------------------------------------------------
     def upsert_documents(self, *, tenant_id: int, documents: list[dict[str, Any]]) -> None:

@@ -37,7 +37,10 @@ def messages_list(
 
 @router.post("/tickets/{ticket_id}/messages", response={201: MessageOut})
 def messages_add(request: HttpRequest, ticket_id: int, payload: MessageIn) -> Status[dict[str, Any]]:
-    """A public reply, or (staff) an internal note with `internal: true`."""
+    """A public reply, or (staff) an internal note with `internal: true`.
+
+    Staff may link knowledge base articles with `article_ids`: published ones the requester
+    can open in a reply (never agents-only), any published one in a note."""
     tenant, viewer, ticket = get_visible_ticket(request, ticket_id)
     channel = (
         Channel.API
@@ -53,6 +56,7 @@ def messages_add(request: HttpRequest, ticket_id: int, payload: MessageIn) -> St
         internal=payload.internal,
         channel=channel,
         attachment_ids=payload.attachment_ids,
+        article_ids=payload.article_ids,
     )
     fresh = message_queryset(tenant=tenant, viewer=viewer, ticket=ticket).get(id=message.id)
     return Status(201, message_dict(fresh))

@@ -80,6 +80,12 @@ class AttachmentOut(BaseModel):
     download_url: str
 
 
+class MessageArticleOut(BaseModel):
+    article_id: int | None
+    title: str
+    url: str
+
+
 class MessageOut(BaseModel):
     id: int
     ticket_id: int
@@ -90,6 +96,7 @@ class MessageOut(BaseModel):
     body_text: str
     created_at: dt.datetime
     attachments: list[AttachmentOut]
+    articles: list[MessageArticleOut]
 
 
 class LinkOut(BaseModel):
@@ -175,6 +182,11 @@ class MessageIn(Schema):
     body_html: str | None = Field(default=None, max_length=400_000)
     internal: bool = False
     attachment_ids: list[int] = Field(default_factory=list, max_length=20)
+    article_ids: list[int] = Field(
+        default_factory=list,
+        max_length=10,
+        description="Staff: knowledge base articles to link; appended to the body as portal links.",
+    )
 
 
 class ChangeOut(BaseModel):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from tenancy.models import Membership
-from tickets.models import Attachment, Message, Ticket, TicketChange, TicketLink
+from tickets.models import Attachment, Message, MessageArticle, Ticket, TicketChange, TicketLink
 
 
 def person(member: Membership | None) -> dict[str, Any] | None:
@@ -74,7 +74,11 @@ def attachment_dict(attachment: Attachment) -> dict[str, Any]:
     }
 
 
-def message_dict(message: Message, attachments: list[Attachment] | None = None) -> dict[str, Any]:
+def message_dict(
+    message: Message,
+    attachments: list[Attachment] | None = None,
+    articles: list[MessageArticle] | None = None,
+) -> dict[str, Any]:
     return {
         "id": message.id,
         "ticket_id": message.ticket_id,
@@ -86,6 +90,10 @@ def message_dict(message: Message, attachments: list[Attachment] | None = None) 
         "created_at": message.created_at,
         "attachments": [
             attachment_dict(a) for a in (message.attachments.all() if attachments is None else attachments)
+        ],
+        "articles": [
+            {"article_id": link.article_id, "title": link.title, "url": link.url}
+            for link in (message.article_links.all() if articles is None else articles)
         ],
     }
 

@@ -139,7 +139,7 @@ def tickets_create(request: HttpRequest, payload: TicketCreateIn) -> Status[dict
     ticket = ticket_create(tenant=tenant, actor=viewer, **payload.dict())
     # Built from what the service just wrote: a new ticket has one message and nothing else.
     data = ticket_dict(ticket, staff=viewer.is_staff_role, hidden_fields=hidden_fields_for(tenant, viewer))
-    data["messages"] = [message_dict(ticket.first_message, attachments=[])]  # type: ignore[attr-defined]
+    data["messages"] = [message_dict(ticket.first_message, attachments=[], articles=[])]  # type: ignore[attr-defined]
     if viewer.is_staff_role:
         data.update(follower_ids=[], links=[])
     return Status(201, data)

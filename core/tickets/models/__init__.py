@@ -3,7 +3,7 @@
 from tickets.models.attachments import Attachment
 from tickets.models.fields import CustomFieldDefinition, FieldType
 from tickets.models.history import TicketChange
-from tickets.models.messages import Message
+from tickets.models.messages import Message, MessageArticle
 from tickets.models.statuses import CustomStatus, StatusCategory
 from tickets.models.tickets import (
     Channel,
@@ -22,6 +22,7 @@ __all__ = [
     "CustomStatus",
     "FieldType",
     "Message",
+    "MessageArticle",
     "Priority",
     "StatusCategory",
     "Ticket",

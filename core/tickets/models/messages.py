@@ -24,3 +24,26 @@ class Message(TenantOwned):
 
     def __str__(self) -> str:
         return f"message {self.pk} on ticket {self.ticket_id}"
+
+
+class MessageArticle(TenantOwned):
+    """A knowledge base article an agent linked in a message (also rendered into its body).
+
+    Title and URL are kept as sent: the message shows what the customer was sent even if the
+    article is later renamed or deleted (then `article` becomes null).
+    """
+
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="article_links")
+    article = models.ForeignKey(
+        "kb.Article", null=True, blank=True, on_delete=models.SET_NULL, related_name="message_links"
+    )
+    title = models.CharField(max_length=300)
+    url = models.CharField(max_length=500)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ("position", "id")
+        indexes: ClassVar = [models.Index(fields=["tenant", "message"], name="message_article_idx")]
+
+    def __str__(self) -> str:
+        return f"message {self.message_id} -> article {self.article_id}"

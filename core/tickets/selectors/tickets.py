@@ -17,6 +17,7 @@ from tickets.models import (
     Attachment,
     CustomStatus,
     Message,
+    MessageArticle,
     StatusCategory,
     Ticket,
     TicketFollower,
@@ -212,7 +213,8 @@ def message_queryset(*, tenant: Tenant, viewer: Membership, ticket: Ticket) -> Q
     if not viewer.is_staff_role:
         qs = qs.filter(is_internal=False)
     return qs.prefetch_related(
-        Prefetch("attachments", queryset=Attachment.objects.filter(tenant=tenant).order_by("id"))
+        Prefetch("attachments", queryset=Attachment.objects.filter(tenant=tenant).order_by("id")),
+        Prefetch("article_links", queryset=MessageArticle.objects.filter(tenant=tenant)),
     )
 
 

@@ -2,17 +2,54 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.html import escape
 
 from contracts.events import Visibility
 from tenancy.models import Membership, Tenant
-from tickets.models import Channel, Message, StatusCategory, Ticket
-from tickets.sanitize import prepare_body
+from tickets.models import Channel, Message, MessageArticle, StatusCategory, Ticket
+from tickets.sanitize import clean_html, prepare_body
 from tickets.services.attachments import attachments_bind
 from tickets.services.common import emit_ticket_event, record_changes, status_key
 from tickets.services.search_index import index_message
+
+EVENT_TEXT_CHARS = 2000
+
+if TYPE_CHECKING:
+    from kb.links import LinkedArticle
+
+
+def _articles_to_link(
+    *, tenant: Tenant, author: Membership | None, article_ids: list[int] | None, internal: bool
+) -> list[LinkedArticle]:
+    if not article_ids:
+        return []
+    if author is None or not author.is_staff_role:
+        raise PermissionDenied("Only agents link knowledge base articles.")
+    from kb.links import articles_for_message  # kb builds on tickets; imported where used
+
+    return articles_for_message(tenant=tenant, article_ids=article_ids, internal=internal)
+
+
+def _with_article_links(safe_html: str, text: str, linked: list[LinkedArticle]) -> tuple[str, str]:
+    """The body with a "Related articles" list appended (HTML and the plain-text twin)."""
+    items = "".join(f'<li><a href="{escape(a.url)}">{escape(a.title)}</a></li>' for a in linked)
+    links_html = f'<p class="related-articles">Related articles:</p><ul>{items}</ul>'
+    links_text = "Related articles:\n" + "\n".join(f"- {a.title}: {a.url}" for a in linked)
+    return clean_html(safe_html + links_html), f"{text}\n\n{links_text}".strip()
+
+
+def _event_text(text: str, linked: list[LinkedArticle]) -> str:
+    """The event's (and so the email's) text: at most 2000 characters, the article links kept."""
+    if len(text) <= EVENT_TEXT_CHARS or not linked:
+        return text[:EVENT_TEXT_CHARS]
+    tail = text[text.rindex("Related articles:\n") :]
+    keep = max(0, EVENT_TEXT_CHARS - len(tail) - 3)
+    return (text[:keep] + "…\n\n" + tail)[:EVENT_TEXT_CHARS]
 
 
 @transaction.atomic
@@ -26,9 +63,14 @@ def message_add(
     internal: bool = False,
     channel: str = Channel.API,
     attachment_ids: list[int] | None = None,
+    article_ids: list[int] | None = None,
 ) -> Message:
     """A reply or note. The requester's reply reopens a solved or pending ticket; a staff
-    reply opens a new one and sets the first response time."""
+    reply opens a new one and sets the first response time.
+
+    `article_ids` (staff only): knowledge base articles to link, stored as links and appended
+    to the body as links to their portal pages, so the customer sees them in the portal and
+    in the email alike."""
     staff = author is not None and author.is_staff_role
     # author None is the system (a rule's internal note); customers may not write notes.
     if internal and author is not None and not staff:
@@ -36,6 +78,9 @@ def message_add(
     if channel not in Channel.values:
         raise ValidationError({"channel": f"Use one of {', '.join(Channel.values)}."})
     safe_html, text = prepare_body(body_html=body_html, body_text=body_text)
+    linked = _articles_to_link(tenant=tenant, author=author, article_ids=article_ids, internal=internal)
+    if linked:
+        safe_html, text = _with_article_links(safe_html, text, linked)
     if not text and not attachment_ids:
         raise ValidationError({"body": "A message needs a body (body_text or body_html) or attachments."})
     locked = (
@@ -54,6 +99,14 @@ def message_add(
         body_html=safe_html,
         body_text=text,
     )
+    MessageArticle.objects.bulk_create(
+        [
+            MessageArticle(
+                tenant=tenant, message=message, article_id=a.id, title=a.title[:300], url=a.url, position=n
+            )
+            for n, a in enumerate(linked)
+        ]
+    )
     if attachment_ids:
         attachments_bind(tenant=tenant, ticket=locked, message=message, uploader=author, ids=attachment_ids)
 
@@ -70,7 +123,10 @@ def message_add(
     locked.save()  # also moves updated_at
     index_message(tenant=tenant, ticket=locked, text=text, internal=internal)
 
-    changes: dict[str, tuple] = {"message": (None, {"id": message.id, "internal": internal})}
+    message_change: dict[str, object] = {"id": message.id, "internal": internal}
+    if linked:
+        message_change["article_ids"] = [a.id for a in linked]
+    changes: dict[str, tuple] = {"message": (None, message_change)}
     if status_key(locked) != old_status:
         changes["status"] = (old_status, status_key(locked))
     record_changes(ticket=locked, actor=author, via=channel, changes=changes)
@@ -84,7 +140,7 @@ def message_add(
         is_internal=internal,
         author_membership_id=author.id if author else None,
         channel=channel,
-        body_text=text[:2000],
+        body_text=_event_text(text, linked),
     )
     if "status" in changes:
         emit_ticket_event(

@@ -9,7 +9,7 @@ pytestmark = pytest.mark.django_db
 
 # Middleware (tenant, membership, set_config) plus the endpoint's own queries.
 LIST_MAX = 10
-DETAIL_MAX = 12
+DETAIL_MAX = 13  # +1: the linked knowledge base articles of the messages
 SEARCH_MAX = 12
 
 

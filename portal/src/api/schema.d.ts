@@ -741,6 +741,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/kb/manage/articles/from-ticket/{ticket_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Article Draft From Ticket
+         * @description A draft from a solved or closed ticket: subject as title, question and agent answer as body.
+         *
+         *     Internal notes are never copied. The ticket's history records the draft.
+         */
+        post: operations["kb_api_staff_article_draft_from_ticket"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/kb/manage/articles/{article_id}": {
         parameters: {
             query?: never;
@@ -1008,6 +1030,9 @@ export interface paths {
         /**
          * Suggest
          * @description Articles that may answer a ticket being written (subject and description as typed).
+         *
+         *     Keyword ranking combined with semantic similarity when the AI service answers in time;
+         *     `X-Suggest-Mode` says which was used (`hybrid` or `keyword`).
          */
         get: operations["kb_api_public_suggest"];
         put?: never;
@@ -1884,6 +1909,9 @@ export interface paths {
         /**
          * Messages Add
          * @description A public reply, or (staff) an internal note with `internal: true`.
+         *
+         *     Staff may link knowledge base articles with `article_ids`: published ones the requester
+         *     can open in a reply (never agents-only), any published one in a note.
          */
         post: operations["tickets_api_messages_messages_add"];
         delete?: never;
@@ -2280,6 +2308,8 @@ export interface components {
             section_id: number | null;
             /** Slug */
             slug: string;
+            /** Source Ticket Id */
+            source_ticket_id: number | null;
             /** Status */
             status: string;
             /** Tags */
@@ -3353,8 +3383,22 @@ export interface components {
             /** Target Id */
             target_id: number;
         };
+        /** MessageArticleOut */
+        MessageArticleOut: {
+            /** Article Id */
+            article_id: number | null;
+            /** Title */
+            title: string;
+            /** Url */
+            url: string;
+        };
         /** MessageIn */
         MessageIn: {
+            /**
+             * Article Ids
+             * @description Staff: knowledge base articles to link; appended to the body as portal links.
+             */
+            article_ids?: number[];
             /** Attachment Ids */
             attachment_ids?: number[];
             /** Body Html */
@@ -3369,6 +3413,8 @@ export interface components {
         };
         /** MessageOut */
         MessageOut: {
+            /** Articles */
+            articles: components["schemas"]["MessageArticleOut"][];
             /** Attachments */
             attachments: components["schemas"]["AttachmentOut"][];
             author: components["schemas"]["PersonOut"] | null;
@@ -5839,6 +5885,28 @@ export interface operations {
                 "application/json": components["schemas"]["DraftFromTextIn"];
             };
         };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ArticleStaffOut"];
+                };
+            };
+        };
+    };
+    kb_api_staff_article_draft_from_ticket: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                ticket_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
         responses: {
             /** @description Created */
             201: {

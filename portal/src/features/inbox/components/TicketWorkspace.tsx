@@ -27,6 +27,7 @@ import { CustomFieldsPanel } from "./CustomFieldsPanel";
 import { AiPanel, SlaPanel } from "./InsightPanels";
 import { MacroPicker } from "./MacroPicker";
 import { HistoryPanel, LinksPanel } from "./RelatedPanels";
+import { ArticleLinkPicker, DraftArticleButton, type LinkedArticle } from "./ArticleLinks";
 
 function Composer({ ticketId }: { ticketId: number }) {
   const add = useAddMessage(ticketId);
@@ -44,10 +45,12 @@ function Composer({ ticketId }: { ticketId: number }) {
       textarea.current?.focus();
     },
   });
+  const [articles, setArticles] = useState<LinkedArticle[]>([]);
 
   function send(event: FormEvent) {
     event.preventDefault();
-    add.mutate({ body_text: body, internal }, { onSuccess: () => setBody("") });
+    const article_ids = articles.map((a) => a.id);
+    add.mutate({ body_text: body, internal, article_ids }, { onSuccess: () => (setBody(""), setArticles([])) });
   }
 
   return (
@@ -75,6 +78,7 @@ function Composer({ ticketId }: { ticketId: number }) {
           if (!internal) typing(); // other agents see "… is replying"
         }}
       />
+      <ArticleLinkPicker linked={articles} onChange={setArticles} />
       {add.isError ? <ErrorMessage error={add.error} /> : null}
       <button type="submit" className="primary" disabled={add.isPending}>
         {add.isPending ? "Sending…" : internal ? "Add note" : "Send reply"}
@@ -182,6 +186,7 @@ function Properties({ ticket }: { ticket: AgentTicketDetail }) {
       </div>
       <TagsEditor key={ticket.tags.join(",")} ticket={ticket} />
       {update.isError ? <ErrorMessage error={update.error} /> : null}
+      <DraftArticleButton ticketId={ticket.id} statusCategory={ticket.status_category} />
       <dl className="facts">
         <dt>Requester</dt>
         <dd>
