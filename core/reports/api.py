@@ -11,7 +11,7 @@ from ninja.errors import HttpError
 
 from api.auth import request_tenant, require_membership
 from reports.exports import streamed_csv
-from reports.models import DIMENSIONS
+from reports.models import FILTER_DIMENSIONS
 from reports.selectors import (
     EXPORT_CHUNK,
     EXPORT_COLUMNS,
@@ -25,7 +25,6 @@ from tenancy.models import ADMIN_ROLES, STAFF_ROLES, Membership, Tenant
 from tickets.api.tickets import ListQuery, filters_from
 
 router = Router(tags=["reports"])
-FILTERS = tuple(d for d in DIMENSIONS if d != "all")
 # Tenant setting that lets agents (not only admins) read reports.
 AGENTS_SETTING = "reports_agents"
 
@@ -39,12 +38,12 @@ class SeriesQuery(Schema):
     channel: str | None = None
     category: str | None = None
     priority: str | None = None
+    tag: str | None = None
+    field: str | None = None  # key=value of a dropdown, multiselect or checkbox custom field
 
 
-class BreakdownQuery(Schema):
+class BreakdownQuery(SeriesQuery):
     by: str
-    start: dt.date | None = None
-    end: dt.date | None = None
 
 
 def _reader(request: HttpRequest) -> tuple[Tenant, Membership]:
@@ -58,37 +57,41 @@ def _range(start: dt.date | None, end: dt.date | None) -> tuple[dt.date, dt.date
     return start or end - dt.timedelta(days=29), end
 
 
-def _series_query(tenant: Tenant, params: SeriesQuery) -> ReportQuery:
-    chosen = [(d, getattr(params, d)) for d in FILTERS if getattr(params, d) not in (None, "")]
-    if len(chosen) > 1:
-        raise HttpError(
-            422, "Reports filter on one dimension at a time (team, assignee, channel, category or priority)."
-        )
-    dimension, value = chosen[0] if chosen else ("all", "")
-    if len(value) > 100:
-        raise HttpError(422, "A filter value has at most 100 characters.")
-    if not filter_value_exists(tenant=tenant, dimension=dimension, value=value):
-        raise HttpError(404, "Not Found")
+def _series_query(tenant: Tenant, params: SeriesQuery, by: str = "all") -> ReportQuery:
+    chosen = tuple(
+        (d, str(getattr(params, d))) for d in FILTER_DIMENSIONS if getattr(params, d) not in (None, "")
+    )
+    for dimension, value in chosen:
+        if len(value) > 100:
+            raise HttpError(422, "A filter value has at most 100 characters.")
+        if not filter_value_exists(tenant=tenant, dimension=dimension, value=value):
+            raise HttpError(404, "Not Found")
+    if dict(chosen).get("tag"):
+        chosen = tuple((d, v.lower() if d == "tag" else v) for d, v in chosen)
     start, end = _range(params.start, params.end)
-    return ReportQuery(start=start, end=end, group=params.group, dimension=dimension, value=value)
+    query = ReportQuery(start=start, end=end, group=params.group, filters=chosen, dimension=by)
+    query.check()
+    return query
 
 
 @router.get("/reports/tickets")
 def tickets_report(request: HttpRequest, params: Query[SeriesQuery]) -> dict[str, Any]:
-    """Created, solved, reopened, backlog, first response and resolution times, replies per
-    solved ticket, by day/week/month; filter by one of team, assignee, channel, category, priority."""
+    """Created, solved, reopened, backlog, first response and resolution times (calendar and
+    business hours), replies per solved ticket, SLA achievement per target, CSAT, AI triage
+    acceptance and (unfiltered) deflection, by day/week/month in the tenant's time zone;
+    filter by at most two of team, assignee, channel, category, priority, tag, field."""
     tenant, _ = _reader(request)
     return report_series(tenant=tenant, query=_series_query(tenant, params))
 
 
 @router.get("/reports/breakdown")
 def breakdown_report(request: HttpRequest, params: Query[BreakdownQuery]) -> list[dict[str, Any]]:
-    """The same metrics over a range for each team, assignee, channel, category or priority."""
+    """The same metrics over a range for each value of `by` (team, assignee, channel,
+    category, priority, tag, field), within at most one filter."""
     tenant, _ = _reader(request)
-    if params.by not in FILTERS:
-        raise HttpError(422, f"`by` is one of {', '.join(FILTERS)}.")
-    start, end = _range(params.start, params.end)
-    return report_breakdown(tenant=tenant, query=ReportQuery(start=start, end=end, dimension=params.by))
+    if params.by not in FILTER_DIMENSIONS:
+        raise HttpError(422, f"`by` is one of {', '.join(FILTER_DIMENSIONS)}.")
+    return report_breakdown(tenant=tenant, query=_series_query(tenant, params, by=params.by))
 
 
 SERIES_COLUMNS = (

@@ -8,14 +8,18 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.utils import timezone
 
 from reports.buckets import merge, percentile
-from reports.models import DIMENSIONS, NONE_VALUE
+from reports.contributions import COUNTERS, HISTOGRAMS, SLA_METRICS
+from reports.models import DIMENSIONS, FILTER_DIMENSIONS, NONE_VALUE, PAIR_JOIN, slice_key
 from tenancy.models import Membership, Team, Tenant
 
 GROUPS = ("day", "week", "month")
 MAX_DAYS = 3 * 366
-SUMS = "sum(created), sum(solved), sum(reopened), sum(frt_count), sum(frt_sum), sum(res_count), sum(res_sum), sum(replies_sum), reports_hist_sum(frt_hist), reports_hist_sum(res_hist)"  # noqa: E501
+MAX_FILTERS = 2
+SUMS = ", ".join([*(f"sum({c})" for c in COUNTERS), *(f"reports_hist_sum({h}_hist)" for h in HISTOGRAMS)])
+DEFLECTION_GRACE = dt.timedelta(minutes=30)
 
 
 @dataclass(frozen=True)
@@ -23,8 +27,8 @@ class ReportQuery:
     start: dt.date
     end: dt.date  # inclusive
     group: str = "day"
-    dimension: str = "all"
-    value: str = ""
+    filters: tuple[tuple[str, str], ...] = ()  # (dimension, value), at most two dimensions
+    dimension: str = "all"  # for breakdowns: the dimension whose values are listed
 
     def check(self) -> None:
         if self.group not in GROUPS:
@@ -34,7 +38,18 @@ class ReportQuery:
         if (self.end - self.start).days >= MAX_DAYS:
             raise ValidationError({"end": f"At most {MAX_DAYS} days per report."})
         if self.dimension not in DIMENSIONS:
-            raise ValidationError({"dimension": f"Use one of {', '.join(DIMENSIONS)}."})
+            raise ValidationError({"by": f"Use one of {', '.join(DIMENSIONS[1:])}."})
+        names = [d for d, _ in self.filters]
+        if len(set(names)) != len(names) or any(d not in FILTER_DIMENSIONS for d in names):
+            raise ValidationError({"filters": "One value per dimension."})
+        if len(names) + (self.dimension != "all") > MAX_FILTERS:
+            raise ValidationError(
+                {"filters": f"Reports combine at most {MAX_FILTERS} dimensions (filters and breakdown)."}
+            )
+
+    @property
+    def slice(self) -> tuple[str, str]:
+        return slice_key(dict(self.filters))
 
 
 def period_start(day: dt.date, group: str) -> dt.date:
@@ -63,26 +78,55 @@ def filter_value_exists(*, tenant: Tenant, dimension: str, value: str) -> bool:
     return model.objects.filter(tenant=tenant, id=int(value)).exists()
 
 
-def _duration(count: int, total: int, hist: list[int] | None) -> dict[str, Any]:
+def _rate(part: int, whole: int) -> float | None:
+    return round(part / whole, 4) if whole else None
+
+
+def _duration(
+    count: int, total: int, hist: list[int] | None, bh_total: int, bh_hist: list[int] | None
+) -> dict:
     return {
         "count": count,
         "avg_seconds": round(total / count, 1) if count else None,
         "median_seconds": percentile(hist, 0.5) if hist else None,
         "p90_seconds": percentile(hist, 0.9) if hist else None,
+        "business": {
+            "avg_seconds": round(bh_total / count, 1) if count else None,
+            "median_seconds": percentile(bh_hist, 0.5) if bh_hist else None,
+            "p90_seconds": percentile(bh_hist, 0.9) if bh_hist else None,
+        },
     }
 
 
 def _metrics(row: tuple[Any, ...]) -> dict[str, Any]:
-    created, solved, reopened, frt_n, frt_sum, res_n, res_sum, replies, frt_hist, res_hist = (
-        row if row else (0,) * 8 + (None, None)
-    )
+    values = list(row) if row else [0] * len(COUNTERS) + [None] * len(HISTOGRAMS)
+    c = {name: int(values[i] or 0) for i, name in enumerate(COUNTERS)}
+    h = {name: values[len(COUNTERS) + i] for i, name in enumerate(HISTOGRAMS)}
+    sla = {}
+    for metric, short in SLA_METRICS.items():
+        met, breached = c[f"sla_{short}_met"], c[f"sla_{short}_breached"]
+        sla[metric] = {"met": met, "breached": breached, "rate": _rate(met, met + breached)}
     return {
-        "created": int(created or 0),
-        "solved": int(solved or 0),
-        "reopened": int(reopened or 0),
-        "first_response": _duration(int(frt_n or 0), int(frt_sum or 0), frt_hist),
-        "resolution": _duration(int(res_n or 0), int(res_sum or 0), res_hist),
-        "replies_per_solved": round(int(replies or 0) / int(res_n), 2) if res_n else None,
+        "created": c["created"],
+        "solved": c["solved"],
+        "reopened": c["reopened"],
+        "first_response": _duration(c["frt_count"], c["frt_sum"], h["frt"], c["frt_bh_sum"], h["frt_bh"]),
+        "resolution": _duration(c["res_count"], c["res_sum"], h["res"], c["res_bh_sum"], h["res_bh"]),
+        "replies_per_solved": round(c["replies_sum"] / c["res_count"], 2) if c["res_count"] else None,
+        "sla": sla,
+        "csat": {
+            "sent": c["csat_sent"],
+            "rated": c["csat_rated"],
+            "good": c["csat_good"],
+            "score": _rate(c["csat_good"], c["csat_rated"]),
+            "average": round(c["csat_sum"] / c["csat_rated"], 2) if c["csat_rated"] else None,
+            "response_rate": _rate(c["csat_rated"], c["csat_sent"]),
+        },
+        "ai_triage": {
+            "applied": c["ai_applied"],
+            "changed": c["ai_changed"],
+            "acceptance_rate": _rate(c["ai_applied"] - c["ai_changed"], c["ai_applied"]),
+        },
     }
 
 
@@ -90,20 +134,60 @@ def _sum_rows(rows: list[Any]) -> tuple[Any, ...]:
     """Totals from the per-period sums (a handful of rows), instead of a second scan."""
     if not rows:
         return ()
-    counters = [sum(int(r[i] or 0) for r in rows) for i in range(8)]
-    return (*counters, merge(r[8] for r in rows), merge(r[9] for r in rows))
+    n = len(COUNTERS)
+    counters = [sum(int(r[i] or 0) for r in rows) for i in range(n)]
+    return (*counters, *(merge(r[n + i] for r in rows) for i in range(len(HISTOGRAMS))))
+
+
+def tenant_zone(tenant: Tenant) -> str:
+    from reports.services import tenant_clocks
+
+    return tenant_clocks(tenant.id).zone.key
+
+
+def _deflection(tenant: Tenant, query: ReportQuery, trunc: str) -> dict[dt.date, tuple[int, int]]:
+    """Ticket forms where a suggested article was opened, and those where no ticket followed
+    (after a grace period), by the period of the form's first opening (tenant's zone)."""
+    zone = tenant_zone(tenant)
+    settled = timezone.now() - DEFLECTION_GRACE
+    with connection.cursor() as cursor:
+        # trunc is a fixed word; every value is a parameter
+        cursor.execute(
+            f"SELECT date_trunc('{trunc}', (first AT TIME ZONE %s)::date)::date, count(*), "  # noqa: S608
+            "count(*) FILTER (WHERE NOT submitted AND first < %s) FROM ("
+            "  SELECT min(opened_at) AS first, bool_or(submitted_at IS NOT NULL) AS submitted"
+            "  FROM kb_deflectionevent WHERE tenant_id = %s AND opened_at >= %s AND opened_at < %s"
+            "  GROUP BY form_session) f GROUP BY 1",
+            [zone, settled, tenant.id, *_utc_bounds(query, zone)],
+        )
+        return {period: (int(forms), int(deflected)) for period, forms, deflected in cursor.fetchall()}
+
+
+def _utc_bounds(query: ReportQuery, zone: str) -> tuple[dt.datetime, dt.datetime]:
+    from zoneinfo import ZoneInfo
+
+    tz = ZoneInfo(zone)
+    start = dt.datetime.combine(query.start, dt.time(), tzinfo=tz)
+    end = dt.datetime.combine(query.end + dt.timedelta(days=1), dt.time(), tzinfo=tz)
+    return start, end
+
+
+def _deflection_metrics(forms: int, deflected: int) -> dict[str, Any]:
+    return {"forms": forms, "deflected": deflected, "rate": _rate(deflected, forms)}
 
 
 def report_series(*, tenant: Tenant, query: ReportQuery) -> dict[str, Any]:
     """Metrics per period between start and end (periods cut to the range), with the backlog
-    (unresolved tickets) at the end of each period."""
+    (unresolved tickets) at the end of each period. Deflection has no ticket, so it is given
+    only without filters."""
     query.check()
     trunc = {"day": "day", "week": "week", "month": "month"}[query.group]
+    dimension, value = query.slice
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT coalesce(sum(created + reopened - solved), 0) FROM reports_dailyrollup "
             "WHERE tenant_id = %s AND dimension = %s AND value = %s AND day < %s",
-            [tenant.id, query.dimension, query.value, query.start],
+            [tenant.id, dimension, value, query.start],
         )
         backlog = int(cursor.fetchone()[0])
         # trunc and SUMS are fixed strings; every value is a parameter
@@ -111,38 +195,60 @@ def report_series(*, tenant: Tenant, query: ReportQuery) -> dict[str, Any]:
             f"SELECT date_trunc('{trunc}', day)::date AS period, {SUMS} FROM reports_dailyrollup "  # noqa: S608
             "WHERE tenant_id = %s AND dimension = %s AND value = %s AND day BETWEEN %s AND %s "
             "GROUP BY 1 ORDER BY 1",
-            [tenant.id, query.dimension, query.value, query.start, query.end],
+            [tenant.id, dimension, value, query.start, query.end],
         )
         rows = {period: row for period, *row in cursor.fetchall()}
+    deflection = _deflection(tenant, query, trunc) if not query.filters else None
     periods = []
     current = period_start(query.start, query.group)
     while current <= query.end:
         metrics = _metrics(tuple(rows[current]) if current in rows else ())
         backlog += metrics["created"] + metrics["reopened"] - metrics["solved"]
+        if deflection is not None:
+            metrics["deflection"] = _deflection_metrics(*deflection.get(current, (0, 0)))
         periods.append({"period": current, **metrics, "backlog": backlog})
         current = next_period(current, query.group)
     totals = _metrics(_sum_rows(list(rows.values())))
     totals["backlog"] = backlog
+    if deflection is not None:
+        totals["deflection"] = _deflection_metrics(
+            sum(f for f, _ in deflection.values()), sum(d for _, d in deflection.values())
+        )
     return {
         "group": query.group,
         "start": query.start,
         "end": query.end,
+        "time_zone": tenant_zone(tenant),
+        "filters": dict(query.filters),
         "periods": periods,
         "totals": totals,
     }
 
 
 def report_breakdown(*, tenant: Tenant, query: ReportQuery) -> list[dict[str, Any]]:
-    """Totals over the range for each value of `query.dimension` (busiest first)."""
+    """Totals over the range for each value of `query.dimension` (busiest first), within at
+    most one filter (the pair slice of the two dimensions holds exactly those numbers)."""
     query.check()
+    if query.dimension == "all":
+        raise ValidationError({"by": "Choose a dimension to break down by."})
+    dimension, head, tail = query.dimension, "", ""
+    if query.filters:
+        ((other, fixed),) = query.filters
+        dimension, _ = slice_key({query.dimension: "", other: ""})
+        first_is_breakdown = dimension.startswith(query.dimension + "+")
+        head, tail = ("", PAIR_JOIN + fixed) if first_is_breakdown else (fixed + PAIR_JOIN, "")
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT value, {SUMS} FROM reports_dailyrollup "  # noqa: S608  (fixed string, values are parameters)
             "WHERE tenant_id = %s AND dimension = %s AND day BETWEEN %s AND %s "
+            "AND starts_with(value, %s) AND right(value, %s) = %s "
             "GROUP BY value ORDER BY sum(created) DESC, value LIMIT 500",
-            [tenant.id, query.dimension, query.start, query.end],
+            [tenant.id, dimension, query.start, query.end, head, len(tail), tail],
         )
-        return [{"value": value, **_metrics(tuple(row))} for value, *row in cursor.fetchall()]
+        rows = cursor.fetchall()
+    return [
+        {"value": value[len(head) : len(value) - len(tail)], **_metrics(tuple(row))} for value, *row in rows
+    ]
 
 
 EXPORT_COLUMNS = (

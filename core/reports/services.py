@@ -5,25 +5,37 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.db import connection, transaction
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils import timezone
 
+from csat.models import CsatSurvey
 from reports.buckets import BUCKETS
 from reports.contributions import (
     COUNTERS,
+    HISTOGRAMS,
     Cell,
     CellKey,
+    Clocks,
     TicketFacts,
     cells_from_snapshot,
     difference,
     snapshot,
     ticket_cells,
 )
-from reports.models import RefreshWatermark, TicketContribution
+from reports.models import DailyRollup, RefreshWatermark, TicketContribution
+from sla.models import SlaClock
+from sla.selectors import default_calendar
+from sla.services.clocks import calendar_spec
 from tenancy.models import STAFF_ROLES, Tenant
-from tickets.models import CustomStatus, Message, StatusCategory, Ticket, TicketChange
+from tickets.models import CustomFieldDefinition, CustomStatus, Message, StatusCategory, Ticket, TicketChange
+from tickets.models.fields import FieldType
+
+SLICED_FIELD_TYPES = (FieldType.DROPDOWN, FieldType.MULTISELECT, FieldType.CHECKBOX)
+# History the metrics read: status moves, and the fields AI triage may apply.
+HISTORY_FIELDS = ("status", "category", "priority")
 
 # Tickets changed this long before the watermark are looked at again: a transaction that
 # committed late may carry an updated_at older than the last catch-up.
@@ -37,31 +49,85 @@ def _category_map(tenant_id: int) -> dict[str, str]:
     return mapping
 
 
+def tenant_clocks(tenant_id: int) -> Clocks:
+    """The tenant's zone for days (setting `timezone`, else its default calendar's, else UTC)
+    and its default business calendar. Changing either needs `rollups_rebuild`."""
+    tenant = Tenant.objects.filter(id=tenant_id).only("settings").first()
+    calendar_row = default_calendar(tenant_id=tenant_id)
+    zone_name = (tenant.settings.get("timezone") if tenant else None) or (
+        calendar_row.timezone if calendar_row else "UTC"
+    )
+    try:
+        zone = ZoneInfo(str(zone_name))
+    except (ZoneInfoNotFoundError, ValueError):
+        zone = ZoneInfo("UTC")
+    return Clocks(zone=zone, calendar=calendar_spec(calendar_row))
+
+
+def _sliced_fields(tenant_id: int) -> set[str]:
+    """Custom fields with a bounded set of values (dropdown, multiselect, checkbox) get slices."""
+    return set(
+        CustomFieldDefinition.objects.filter(
+            tenant_id=tenant_id, field_type__in=SLICED_FIELD_TYPES
+        ).values_list("key", flat=True)
+    )
+
+
+def field_values(custom: dict[str, Any], keys: set[str]) -> list[str]:
+    out = []
+    for key in sorted(keys & custom.keys()):
+        value = custom[key]
+        for item in value if isinstance(value, list) else [value]:
+            if item is not None and item != "":
+                out.append(f"{key}={str(item).lower() if isinstance(item, bool) else item}"[:100])
+    return out
+
+
 def ticket_facts_many(*, tenant_id: int, ticket_ids: list[int]) -> dict[int, TicketFacts]:
-    """The facts the metrics need, for many tickets in three queries."""
+    """The facts the metrics need, for many tickets in a handful of queries."""
     categories = _category_map(tenant_id)
+    keys = _sliced_fields(tenant_id)
     facts: dict[int, TicketFacts] = {}
     for t in Ticket.objects.filter(tenant_id=tenant_id, id__in=ticket_ids).only(
         "id", "created_at", "status", "team_id", "assignee_id", "channel", "category", "priority",
-        "first_response_at", "solved_at",
+        "first_response_at", "solved_at", "tags", "custom_fields",
     ):  # fmt: skip
         facts[t.id] = TicketFacts(
             created_at=t.created_at, status=t.status, team_id=t.team_id, assignee_id=t.assignee_id,
             channel=t.channel, category=t.category, priority=t.priority,
             first_response_at=t.first_response_at, solved_at=t.solved_at,
+            tags=list(t.tags or []), fields=field_values(t.custom_fields or {}, keys),
         )  # fmt: skip
     changes = (
-        TicketChange.objects.filter(tenant_id=tenant_id, ticket_id__in=ticket_ids, field="status")
+        TicketChange.objects.filter(tenant_id=tenant_id, ticket_id__in=ticket_ids, field__in=HISTORY_FIELDS)
         .order_by("ticket_id", "id")
-        .values_list("ticket_id", "created_at", "old", "new")
+        .values_list("ticket_id", "created_at", "field", "via", "old", "new")
     )
-    for ticket_id, when, old, new in changes:
-        if ticket_id in facts:
+    ai_open: dict[tuple[int, str], list[Any]] = {}
+    for ticket_id, when, name, via, old, new in changes:
+        if ticket_id not in facts:
+            continue
+        if name == "status":
             facts[ticket_id].transitions.append(
                 (when, categories.get(str(old), str(old)), categories.get(str(new), str(new)))
             )
-    replies = _reply_counts(tenant_id, ticket_ids)
-    for ticket_id, count in replies.items():
+        elif via == "ai":
+            ai_open[(ticket_id, name)] = [when, new, False]
+        elif (ticket_id, name) in ai_open and new != ai_open[(ticket_id, name)][1]:
+            ai_open[(ticket_id, name)][2] = True
+    for (ticket_id, _name), (when, _value, changed) in sorted(ai_open.items()):
+        facts[ticket_id].ai.append((when, changed))
+    for ticket_id, metric, achieved_at, breached_at in SlaClock.objects.filter(
+        tenant_id=tenant_id, ticket_id__in=ticket_ids
+    ).values_list("ticket_id", "metric", "achieved_at", "breached_at"):
+        if ticket_id in facts:
+            facts[ticket_id].sla.append((metric, achieved_at, breached_at))
+    for ticket_id, requested_at, rated_at, rating in CsatSurvey.objects.filter(
+        tenant_id=tenant_id, ticket_id__in=ticket_ids
+    ).values_list("ticket_id", "requested_at", "rated_at", "rating"):
+        if ticket_id in facts:
+            facts[ticket_id].csat = (requested_at, rated_at, rating)
+    for ticket_id, count in _reply_counts(tenant_id, ticket_ids).items():
         if ticket_id in facts:
             facts[ticket_id].replies = count
     return facts
@@ -87,25 +153,26 @@ def _apply(tenant_id: int, delta: dict[CellKey, Cell]) -> None:
     params: list[Any] = []
     rows = []
     for (day, dimension, value), cell in sorted(delta.items()):
-        frt, res = [0] * BUCKETS, [0] * BUCKETS
+        hists = {h: [0] * BUCKETS for h in HISTOGRAMS}
         for name, n in cell.items():
-            if name.startswith("frt_b:"):
-                frt[int(name[6:])] += n
-            elif name.startswith("res_b:"):
-                res[int(name[6:])] += n
-        rows.append("(%s, %s::date, %s, %s, " + ", ".join(["%s"] * len(COUNTERS)) + ", %s, %s)")
+            if ":" in name:
+                hist, bucket = name.split(":")
+                hists[hist][int(bucket)] += n
+        n_values = len(COUNTERS) + len(HISTOGRAMS)
+        rows.append("(%s, %s::date, %s, %s, " + ", ".join(["%s"] * n_values) + ")")
         params += [tenant_id, day, dimension, value, *(cell.get(c, 0) for c in COUNTERS)]
-        params += [frt if any(frt) else None, res if any(res) else None]
-    columns = ", ".join(COUNTERS)
-    updates = ", ".join(f"{c} = r.{c} + EXCLUDED.{c}" for c in COUNTERS)
+        params += [h if any(h) else None for h in hists.values()]
+    columns = ", ".join([*COUNTERS, *(f"{h}_hist" for h in HISTOGRAMS)])
+    updates = ", ".join(
+        [f"{c} = r.{c} + EXCLUDED.{c}" for c in COUNTERS]
+        + [f"{h}_hist = reports_hist_add(r.{h}_hist, EXCLUDED.{h}_hist)" for h in HISTOGRAMS]
+    )
     # Only fixed column names are formatted in; every value is a parameter.
     sql = (
         "INSERT INTO reports_dailyrollup AS r "  # noqa: S608
-        f"(tenant_id, day, dimension, value, {columns}, frt_hist, res_hist) "
+        f"(tenant_id, day, dimension, value, {columns}) "
         f"VALUES {', '.join(rows)} "
-        f"ON CONFLICT (tenant_id, dimension, value, day) DO UPDATE SET {updates}, "
-        "frt_hist = reports_hist_add(r.frt_hist, EXCLUDED.frt_hist), "
-        "res_hist = reports_hist_add(r.res_hist, EXCLUDED.res_hist)"
+        f"ON CONFLICT (tenant_id, dimension, value, day) DO UPDATE SET {updates}"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -132,18 +199,19 @@ def _refresh_locked(tenant_id: int, ticket_ids: list[int]) -> int:
         .order_by("ticket_id")
     }
     facts = ticket_facts_many(tenant_id=tenant_id, ticket_ids=ticket_ids)
+    clocks = tenant_clocks(tenant_id)
     total: dict[CellKey, Cell] = defaultdict(lambda: defaultdict(int))
     changed: list[TicketContribution] = []
     for ticket_id, contribution in stored.items():
         ticket = facts.get(ticket_id)
-        new_cells = ticket_cells(ticket) if ticket else {}
+        new_cells = ticket_cells(ticket, clocks) if ticket else {}
         delta = difference(new_cells, cells_from_snapshot(contribution.cells))
         if not delta:
             continue
         for key, cell in delta.items():
             for name, n in cell.items():
                 total[key][name] += n
-        contribution.cells = snapshot(ticket) if ticket else {}
+        contribution.cells = snapshot(ticket, clocks) if ticket else {}
         changed.append(contribution)
     _apply(tenant_id, {k: dict(v) for k, v in total.items()})
     TicketContribution.objects.bulk_update(changed, ["cells", "computed_at"])
@@ -165,9 +233,32 @@ def rollups_catch_up(*, tenant: Tenant, now: dt.datetime | None = None) -> int:
     qs = Ticket.objects.filter(tenant=tenant, updated_at__lte=now)
     if since is not None:
         qs = qs.filter(updated_at__gte=since)
-    ids = list(qs.order_by().values_list("id", flat=True))
+    ids = set(qs.order_by().values_list("id", flat=True))
+    if since is not None:
+        # SLA clocks and CSAT ratings change without touching the ticket row.
+        ids |= set(
+            SlaClock.objects.filter(tenant=tenant)
+            .filter(Q(achieved_at__gte=since) | Q(breached_at__gte=since))
+            .values_list("ticket_id", flat=True)
+        )
+        ids |= set(
+            CsatSurvey.objects.filter(tenant=tenant)
+            .filter(Q(requested_at__gte=since) | Q(rated_at__gte=since))
+            .values_list("ticket_id", flat=True)
+        )
+    ids = sorted(ids)
     changed = 0
     for i in range(0, len(ids), CATCH_UP_BATCH):
         changed += _refresh_locked(tenant.id, ids[i : i + CATCH_UP_BATCH])
     RefreshWatermark.objects.update_or_create(tenant=tenant, defaults={"refreshed_until": now})
     return changed
+
+
+@transaction.atomic
+def rollups_rebuild(*, tenant: Tenant) -> int:
+    """Forget the tenant's rollups and count every ticket again (after a change of time zone
+    or business calendar, which move past days and durations)."""
+    DailyRollup.objects.filter(tenant=tenant).delete()
+    TicketContribution.objects.filter(tenant=tenant).delete()
+    RefreshWatermark.objects.filter(tenant=tenant).delete()
+    return rollups_catch_up(tenant=tenant)

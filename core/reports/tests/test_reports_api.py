@@ -67,7 +67,7 @@ def test_agents_need_the_tenant_setting_customers_never(two_tenants: Any) -> Non
         "group=year",
         "start=2026-02-01&end=2026-01-01",
         "start=2020-01-01&end=2026-01-01",
-        "team=1&priority=high",
+        "priority=high&channel=email&tag=vip",
         "start=notadate",
         "team=abc",
     ],
@@ -75,7 +75,12 @@ def test_agents_need_the_tenant_setting_customers_never(two_tenants: Any) -> Non
 def test_bad_input_is_4xx(two_tenants: Any, query: str) -> None:
     res = session_client(two_tenants.a.admin).get(f"/api/v1/reports/tickets?{query}")
     assert 400 <= res.status_code < 500, (query, res.status_code)
-    res = session_client(two_tenants.a.admin).get("/api/v1/reports/breakdown?by=tag")
+    res = session_client(two_tenants.a.admin).get("/api/v1/reports/breakdown?by=status")
+    assert res.status_code == 422
+    # a breakdown plus two filters would need a triple slice
+    res = session_client(two_tenants.a.admin).get(
+        "/api/v1/reports/breakdown?by=tag&priority=high&channel=email"
+    )
     assert res.status_code == 422
 
 
