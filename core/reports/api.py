@@ -16,6 +16,7 @@ from reports.selectors import (
     EXPORT_CHUNK,
     EXPORT_COLUMNS,
     ReportQuery,
+    drilldown_tickets,
     filter_value_exists,
     report_breakdown,
     report_series,
@@ -92,6 +93,23 @@ def breakdown_report(request: HttpRequest, params: Query[BreakdownQuery]) -> lis
     if params.by not in FILTER_DIMENSIONS:
         raise HttpError(422, f"`by` is one of {', '.join(FILTER_DIMENSIONS)}.")
     return report_breakdown(tenant=tenant, query=_series_query(tenant, params, by=params.by))
+
+
+class DrillQuery(SeriesQuery):
+    metric: str = "created"
+    limit: int = 50
+
+
+@router.get("/reports/drilldown")
+def drilldown_report(request: HttpRequest, params: Query[DrillQuery]) -> dict[str, Any]:
+    """The tickets behind a number of the report (at most `limit`, newest first)."""
+    tenant, _ = _reader(request)
+    query = _series_query(tenant, params)
+    limit = max(1, min(params.limit, 200))
+    return {
+        "metric": params.metric,
+        "tickets": drilldown_tickets(tenant=tenant, query=query, metric=params.metric, limit=limit),
+    }
 
 
 SERIES_COLUMNS = (

@@ -29,9 +29,12 @@ def slice_key(filters: dict[str, str]) -> tuple[str, str]:
 
 
 class DailyRollup(TenantOwned):
-    """Ticket metrics of one tenant for one day (in the tenant's zone), in one slice (dimension = value)."""
+    """Ticket metrics of one tenant for one day, week or month (in the tenant's zone), in one
+    slice (dimension = value). Every change is written at the three grains, so a report reads
+    one row per period plus a few days at the edges of its range, and merges few histograms."""
 
-    day = models.DateField()
+    day = models.DateField(help_text="The day, or the first day of the week (Monday) or month.")
+    grain = models.CharField(max_length=1, default="d", help_text="d(ay), w(eek) or m(onth).")
     dimension = models.CharField(max_length=40)
     value = models.CharField(max_length=210)
     created = models.IntegerField(default=0)
@@ -68,7 +71,8 @@ class DailyRollup(TenantOwned):
     class Meta:
         constraints: ClassVar = [
             models.UniqueConstraint(
-                fields=["tenant", "dimension", "value", "day"], name="reports_dailyrollup_slice_day_uniq"
+                fields=["tenant", "dimension", "value", "grain", "day"],
+                name="reports_rollup_slice_grain_day_uniq",
             )
         ]
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.db.models import Q
 from django.utils import timezone
 
 from reports.buckets import merge, percentile
@@ -18,7 +19,12 @@ from tenancy.models import Membership, Team, Tenant
 GROUPS = ("day", "week", "month")
 MAX_DAYS = 3 * 366
 MAX_FILTERS = 2
-SUMS = ", ".join([*(f"sum({c})" for c in COUNTERS), *(f"reports_hist_sum({h}_hist)" for h in HISTOGRAMS)])
+# Breakdowns merge the calendar-time histograms in SQL (one row per value); business-time
+# percentiles are left out there (averages stay), which halves the merging.
+SUMS = ", ".join(
+    [*(f"sum({c})" for c in COUNTERS)]
+    + [f"reports_hist_sum({h}_hist)" if "_bh" not in h else "NULL" for h in HISTOGRAMS]
+)
 DEFLECTION_GRACE = dt.timedelta(minutes=30)
 
 
@@ -130,25 +136,17 @@ def _metrics(row: tuple[Any, ...]) -> dict[str, Any]:
     }
 
 
-def _sum_rows(rows: list[Any]) -> tuple[Any, ...]:
-    """Totals from the per-period sums (a handful of rows), instead of a second scan."""
-    if not rows:
-        return ()
-    n = len(COUNTERS)
-    counters = [sum(int(r[i] or 0) for r in rows) for i in range(n)]
-    return (*counters, *(merge(r[n + i] for r in rows) for i in range(len(HISTOGRAMS))))
-
-
 def tenant_zone(tenant: Tenant) -> str:
     from reports.services import tenant_clocks
 
     return tenant_clocks(tenant.id).zone.key
 
 
-def _deflection(tenant: Tenant, query: ReportQuery, trunc: str) -> dict[dt.date, tuple[int, int]]:
+def _deflection(tenant: Tenant, query: ReportQuery) -> dict[dt.date, tuple[int, int]]:
     """Ticket forms where a suggested article was opened, and those where no ticket followed
     (after a grace period), by the period of the form's first opening (tenant's zone)."""
     zone = tenant_zone(tenant)
+    trunc = {"day": "day", "week": "week", "month": "month"}[query.group]
     settled = timezone.now() - DEFLECTION_GRACE
     with connection.cursor() as cursor:
         # trunc is a fixed word; every value is a parameter
@@ -176,39 +174,99 @@ def _deflection_metrics(forms: int, deflected: int) -> dict[str, Any]:
     return {"forms": forms, "deflected": deflected, "rate": _rate(deflected, forms)}
 
 
-def report_series(*, tenant: Tenant, query: ReportQuery) -> dict[str, Any]:
-    """Metrics per period between start and end (periods cut to the range), with the backlog
-    (unresolved tickets) at the end of each period. Deflection has no ticket, so it is given
-    only without filters."""
-    query.check()
-    trunc = {"day": "day", "week": "week", "month": "month"}[query.group]
-    dimension, value = query.slice
+def segments(start: dt.date, end: dt.date, group: str) -> dict[str, list[dt.date]]:
+    """The fewest rollup rows covering [start, end] whose periods each fall inside one
+    period of `group`: whole months (for month reports), whole weeks, then single days."""
+    out: dict[str, list[dt.date]] = {"m": [], "w": [], "d": []}
+    d = start
+    while d <= end:
+        month_end = next_period(d, "month") - dt.timedelta(days=1)
+        week_end = d + dt.timedelta(days=6)
+        if group == "month" and d.day == 1 and month_end <= end:
+            out["m"].append(d)
+            d = month_end + dt.timedelta(days=1)
+        elif (
+            group != "day"
+            and d.weekday() == 0
+            and week_end <= end
+            and (group == "week" or week_end <= month_end)
+        ):
+            out["w"].append(d)
+            d = week_end + dt.timedelta(days=1)
+        else:
+            out["d"].append(d)
+            d += dt.timedelta(days=1)
+    return out
+
+
+COVER = (
+    "((grain = 'm' AND day = ANY(%s)) OR (grain = 'w' AND day = ANY(%s)) OR (grain = 'd' AND day = ANY(%s)))"
+)
+ROW_COLUMNS = ", ".join([*COUNTERS, *(f"{h}_hist" for h in HISTOGRAMS)])
+
+
+def _cover_params(cover: dict[str, list[dt.date]]) -> list[list[dt.date]]:
+    return [cover["m"], cover["w"], cover["d"]]
+
+
+def _add_row(total: list[Any] | None, row: Any) -> list[Any]:
+    n = len(COUNTERS)
+    if total is None:
+        total = [0] * n + [None] * len(HISTOGRAMS)
+    for i in range(n):
+        total[i] += int(row[i] or 0)
+    for i in range(n, n + len(HISTOGRAMS)):
+        if row[i]:
+            total[i] = merge([total[i], row[i]]) if total[i] else list(row[i])
+    return total
+
+
+def _backlog_before(tenant: Tenant, dimension: str, value: str, start: dt.date) -> int:
+    """Unresolved tickets at the start: whole months before it, then the days of its month."""
+    month = start.replace(day=1)
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT coalesce(sum(created + reopened - solved), 0) FROM reports_dailyrollup "
-            "WHERE tenant_id = %s AND dimension = %s AND value = %s AND day < %s",
-            [tenant.id, dimension, value, query.start],
+            "WHERE tenant_id = %s AND dimension = %s AND value = %s "
+            "AND ((grain = 'm' AND day < %s) OR (grain = 'd' AND day >= %s AND day < %s))",
+            [tenant.id, dimension, value, month, month, start],
         )
-        backlog = int(cursor.fetchone()[0])
-        # trunc and SUMS are fixed strings; every value is a parameter
+        return int(cursor.fetchone()[0])
+
+
+def report_series(*, tenant: Tenant, query: ReportQuery) -> dict[str, Any]:
+    """Metrics per period between start and end (periods cut to the range), with the backlog
+    (unresolved tickets) at the end of each period. Deflection has no ticket, so it is given
+    only without filters. Histograms are merged here: a period reads one row (or a few at the
+    range's edges), so the database only looks rows up by the slice's index."""
+    query.check()
+    dimension, value = query.slice
+    backlog = _backlog_before(tenant, dimension, value, query.start)
+    with connection.cursor() as cursor:
+        # COVER and ROW_COLUMNS are fixed strings; every value is a parameter
         cursor.execute(
-            f"SELECT date_trunc('{trunc}', day)::date AS period, {SUMS} FROM reports_dailyrollup "  # noqa: S608
-            "WHERE tenant_id = %s AND dimension = %s AND value = %s AND day BETWEEN %s AND %s "
-            "GROUP BY 1 ORDER BY 1",
-            [tenant.id, dimension, value, query.start, query.end],
+            f"SELECT day, {ROW_COLUMNS} FROM reports_dailyrollup "  # noqa: S608
+            f"WHERE tenant_id = %s AND dimension = %s AND value = %s AND {COVER}",
+            [tenant.id, dimension, value, *_cover_params(segments(query.start, query.end, query.group))],
         )
-        rows = {period: row for period, *row in cursor.fetchall()}
-    deflection = _deflection(tenant, query, trunc) if not query.filters else None
+        rows: dict[dt.date, list[Any]] = {}
+        for day, *row in cursor.fetchall():
+            period = period_start(day, query.group)
+            rows[period] = _add_row(rows.get(period), row)
+    deflection = _deflection(tenant, query) if not query.filters else None
     periods = []
+    total: list[Any] | None = None
     current = period_start(query.start, query.group)
     while current <= query.end:
         metrics = _metrics(tuple(rows[current]) if current in rows else ())
+        if current in rows:
+            total = _add_row(total, rows[current])
         backlog += metrics["created"] + metrics["reopened"] - metrics["solved"]
         if deflection is not None:
             metrics["deflection"] = _deflection_metrics(*deflection.get(current, (0, 0)))
         periods.append({"period": current, **metrics, "backlog": backlog})
         current = next_period(current, query.group)
-    totals = _metrics(_sum_rows(list(rows.values())))
+    totals = _metrics(tuple(total) if total else ())
     totals["backlog"] = backlog
     if deflection is not None:
         totals["deflection"] = _deflection_metrics(
@@ -240,10 +298,17 @@ def report_breakdown(*, tenant: Tenant, query: ReportQuery) -> list[dict[str, An
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT value, {SUMS} FROM reports_dailyrollup "  # noqa: S608  (fixed string, values are parameters)
-            "WHERE tenant_id = %s AND dimension = %s AND day BETWEEN %s AND %s "
+            f"WHERE tenant_id = %s AND dimension = %s AND {COVER} "
             "AND starts_with(value, %s) AND right(value, %s) = %s "
             "GROUP BY value ORDER BY sum(created) DESC, value LIMIT 500",
-            [tenant.id, dimension, query.start, query.end, head, len(tail), tail],
+            [
+                tenant.id,
+                dimension,
+                *_cover_params(segments(query.start, query.end, "month")),
+                head,
+                len(tail),
+                tail,
+            ],
         )
         rows = cursor.fetchall()
     return [
@@ -266,3 +331,52 @@ def ticket_export_queryset(*, tenant: Tenant, viewer: Membership, filters: Any) 
 
     qs = apply_filters(visible_tickets(tenant=tenant, viewer=viewer), filters, viewer)
     return qs.order_by("id").values_list(*EXPORT_COLUMNS)
+
+
+DRILL_METRICS = ("created", "solved", "first_response", "backlog")
+DRILL_COLUMNS = (
+    "id", "number", "subject", "status", "priority", "channel", "category", "assignee_id", "team_id",
+    "tags", "created_at", "first_response_at", "solved_at",
+)  # fmt: skip
+
+
+def drilldown_tickets(
+    *, tenant: Tenant, query: ReportQuery, metric: str, limit: int = 50
+) -> list[dict[str, Any]]:
+    """The tickets behind a number (newest first): those created, solved (resolved now, solved
+    in the range), first answered in the range, or (backlog) unresolved now and created
+    before its end; in the filters' slices by their current values, like the rollups."""
+    from tickets.models import Ticket
+
+    query.check()
+    if metric not in DRILL_METRICS:
+        raise ValidationError({"metric": f"Use one of {', '.join(DRILL_METRICS)}."})
+    start, end = _utc_bounds(query, tenant_zone(tenant))
+    qs = Ticket.objects.filter(tenant=tenant)
+    if metric == "created":
+        qs = qs.filter(created_at__gte=start, created_at__lt=end)
+    elif metric == "solved":
+        qs = qs.filter(status__in=("solved", "closed"), solved_at__gte=start, solved_at__lt=end)
+    elif metric == "first_response":
+        qs = qs.filter(first_response_at__gte=start, first_response_at__lt=end)
+    else:
+        qs = qs.exclude(status__in=("solved", "closed")).filter(created_at__lt=end)
+    for dimension, value in query.filters:
+        qs = _slice_filter(qs, dimension, value)
+    return list(qs.order_by("-id").values(*DRILL_COLUMNS)[:limit])
+
+
+def _slice_filter(qs: Any, dimension: str, value: str) -> Any:
+    none = value == NONE_VALUE
+    if dimension in ("team", "assignee"):
+        return qs.filter(**{f"{dimension}_id__isnull": True} if none else {f"{dimension}_id": int(value)})
+    if dimension == "category":
+        return qs.filter(category="" if none else value)
+    if dimension == "tag":
+        return qs.filter(tags=[]) if none else qs.filter(tags__contains=[value])
+    if dimension == "field":
+        key, _, wanted = value.partition("=")
+        if none:
+            return qs
+        return qs.filter(Q(**{f"custom_fields__{key}": wanted}) | Q(custom_fields__contains={key: [wanted]}))
+    return qs.filter(**{dimension: value})

@@ -145,6 +145,18 @@ def _reply_counts(tenant_id: int, ticket_ids: list[int]) -> dict[int, int]:
     return dict(rows)
 
 
+def at_grains(delta: dict[CellKey, Cell]) -> dict[tuple[str, str, str, str], Cell]:
+    """Each day's cell added to its day, its week (from Monday) and its month."""
+    out: dict[tuple[str, str, str, str], Cell] = defaultdict(lambda: defaultdict(int))
+    for (day, dimension, value), cell in delta.items():
+        d = dt.date.fromisoformat(day)
+        for grain, start in (("d", d), ("w", d - dt.timedelta(days=d.weekday())), ("m", d.replace(day=1))):
+            target = out[(dimension, value, grain, start.isoformat())]
+            for name, n in cell.items():
+                target[name] += n
+    return out
+
+
 def _apply(tenant_id: int, delta: dict[CellKey, Cell]) -> None:
     """Add `delta` to the rollup rows in one upsert (sorted, so concurrent refreshes lock
     rows in the same order and cannot deadlock each other)."""
@@ -152,16 +164,16 @@ def _apply(tenant_id: int, delta: dict[CellKey, Cell]) -> None:
         return
     params: list[Any] = []
     rows = []
-    for (day, dimension, value), cell in sorted(delta.items()):
+    for (dimension, value, grain, day), cell in sorted(at_grains(delta).items()):
         hists = {h: [0] * BUCKETS for h in HISTOGRAMS}
         for name, n in cell.items():
             if ":" in name:
                 hist, bucket = name.split(":")
                 hists[hist][int(bucket)] += n
         n_values = len(COUNTERS) + len(HISTOGRAMS)
-        rows.append("(%s, %s::date, %s, %s, " + ", ".join(["%s"] * n_values) + ")")
-        params += [tenant_id, day, dimension, value, *(cell.get(c, 0) for c in COUNTERS)]
-        params += [h if any(h) else None for h in hists.values()]
+        rows.append("(%s, %s::date, %s, %s, %s, " + ", ".join(["%s"] * n_values) + ")")
+        params += [tenant_id, day, grain, dimension, value, *(cell.get(c, 0) for c in COUNTERS)]
+        params += [_trimmed(h) for h in hists.values()]
     columns = ", ".join([*COUNTERS, *(f"{h}_hist" for h in HISTOGRAMS)])
     updates = ", ".join(
         [f"{c} = r.{c} + EXCLUDED.{c}" for c in COUNTERS]
@@ -170,12 +182,20 @@ def _apply(tenant_id: int, delta: dict[CellKey, Cell]) -> None:
     # Only fixed column names are formatted in; every value is a parameter.
     sql = (
         "INSERT INTO reports_dailyrollup AS r "  # noqa: S608
-        f"(tenant_id, day, dimension, value, {columns}) "
+        f"(tenant_id, day, grain, dimension, value, {columns}) "
         f"VALUES {', '.join(rows)} "
-        f"ON CONFLICT (tenant_id, dimension, value, day) DO UPDATE SET {updates}"
+        f"ON CONFLICT (tenant_id, dimension, value, grain, day) DO UPDATE SET {updates}"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
+
+
+def _trimmed(hist: list[int]) -> list[int] | None:
+    """Without trailing zeros (reports_hist_add pads the shorter one); None when empty."""
+    end = len(hist)
+    while end and not hist[end - 1]:
+        end -= 1
+    return hist[:end] or None
 
 
 def _refresh_locked(tenant_id: int, ticket_ids: list[int]) -> int:
