@@ -5,23 +5,26 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.http import HttpRequest, StreamingHttpResponse
-from ninja import Query, Router, Schema
+from django.http import FileResponse, HttpRequest, StreamingHttpResponse
+from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
 
 from api.auth import request_tenant, require_membership
 from reports.exports import streamed_csv
-from reports.models import FILTER_DIMENSIONS
+from reports.models import FILTER_DIMENSIONS, ExportJob, ExportStatus
 from reports.selectors import (
     EXPORT_CHUNK,
     EXPORT_COLUMNS,
     ReportQuery,
     drilldown_tickets,
+    export_job_get,
     filter_value_exists,
     report_breakdown,
     report_series,
     ticket_export_queryset,
 )
+from reports.services import export_job_create
+from reports.services.exports import export_dir
 from tenancy.models import ADMIN_ROLES, STAFF_ROLES, Membership, Tenant
 from tickets.api.tickets import ListQuery, filters_from
 
@@ -149,3 +152,64 @@ def ticket_list_csv(request: HttpRequest, params: Query[ListQuery]) -> Streaming
         header=EXPORT_COLUMNS,
         rows=lambda: rows.iterator(chunk_size=EXPORT_CHUNK),
     )
+
+
+class ExportIn(Schema):
+    kind: str = "tickets"
+    params: dict[str, Any] = {}
+
+
+class ExportOut(Schema):
+    id: int
+    kind: str
+    status: str
+    progress: int
+    rows_total: int
+    rows_done: int
+    error: str
+    download_url: str | None
+    created_at: dt.datetime
+    finished_at: dt.datetime | None
+
+
+def _export_out(job: ExportJob) -> dict[str, Any]:
+    done = job.status == ExportStatus.DONE
+    return {
+        "id": job.id, "kind": job.kind, "status": job.status, "progress": job.progress,
+        "rows_total": job.rows_total, "rows_done": job.rows_done, "error": job.error,
+        "download_url": f"/api/v1/reports/exports/{job.id}/download" if done else None,
+        "created_at": job.created_at, "finished_at": job.finished_at,
+    }  # fmt: skip
+
+
+@router.post("/reports/exports", response={202: ExportOut})
+def export_create(request: HttpRequest, body: ExportIn) -> Status:
+    """Export a ticket list (the list's filters in `params`) as CSV in the background; poll the
+    job for its progress, then download it. Small lists stream from `ticket-list.csv` directly."""
+    tenant, member = _reader(request)
+    job = export_job_create(tenant=tenant, member=member, kind=body.kind, params=body.params)
+    return Status(202, _export_out(job))
+
+
+@router.get("/reports/exports/{job_id}", response=ExportOut)
+def export_status(request: HttpRequest, job_id: int) -> dict[str, Any]:
+    tenant, member = _reader(request)
+    job = export_job_get(tenant=tenant, member=member, job_id=job_id)
+    if job is None:
+        raise HttpError(404, "Not Found")
+    return _export_out(job)
+
+
+@router.get("/reports/exports/{job_id}/download")
+def export_download(request: HttpRequest, job_id: int) -> FileResponse:
+    tenant, member = _reader(request)
+    job = export_job_get(tenant=tenant, member=member, job_id=job_id)
+    if job is None or job.status != ExportStatus.DONE or not job.file_name:
+        raise HttpError(404, "Not Found")
+    path = export_dir(tenant.id) / job.file_name
+    if not path.is_file():
+        raise HttpError(404, "Not Found")
+    response = FileResponse(path.open("rb"), as_attachment=True, filename=f"tickets-{job.id}.csv")
+    response["Content-Type"] = "text/csv; charset=utf-8"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

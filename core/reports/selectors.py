@@ -380,3 +380,13 @@ def _slice_filter(qs: Any, dimension: str, value: str) -> Any:
             return qs
         return qs.filter(Q(**{f"custom_fields__{key}": wanted}) | Q(custom_fields__contains={key: [wanted]}))
     return qs.filter(**{dimension: value})
+
+
+def export_job_get(*, tenant: Tenant, member: Membership, job_id: int) -> Any:
+    """A job its requester (or an admin of the tenant) may see; None otherwise."""
+    from reports.models import ExportJob
+
+    qs = ExportJob.objects.filter(tenant=tenant, id=job_id)
+    if not member.is_admin_role:
+        qs = qs.filter(requested_by=member)
+    return qs.first()
