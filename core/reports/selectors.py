@@ -11,7 +11,7 @@ from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 
-from reports.buckets import merge, percentile
+from reports.buckets import merge, percentiles
 from reports.contributions import COUNTERS, HISTOGRAMS, SLA_METRICS
 from reports.models import DIMENSIONS, FILTER_DIMENSIONS, NONE_VALUE, PAIR_JOIN, slice_key
 from tenancy.models import Membership, Team, Tenant
@@ -90,16 +90,18 @@ def _rate(part: int, whole: int) -> float | None:
 
 def _duration(
     count: int, total: int, hist: list[int] | None, bh_total: int, bh_hist: list[int] | None
-) -> dict:
+) -> dict[str, Any]:
+    median, p90 = percentiles(hist, 0.5, 0.9) if hist else (None, None)
+    bh_median, bh_p90 = percentiles(bh_hist, 0.5, 0.9) if bh_hist else (None, None)
     return {
         "count": count,
         "avg_seconds": round(total / count, 1) if count else None,
-        "median_seconds": percentile(hist, 0.5) if hist else None,
-        "p90_seconds": percentile(hist, 0.9) if hist else None,
+        "median_seconds": median,
+        "p90_seconds": p90,
         "business": {
             "avg_seconds": round(bh_total / count, 1) if count else None,
-            "median_seconds": percentile(bh_hist, 0.5) if bh_hist else None,
-            "p90_seconds": percentile(bh_hist, 0.9) if bh_hist else None,
+            "median_seconds": bh_median,
+            "p90_seconds": bh_p90,
         },
     }
 
@@ -210,15 +212,30 @@ def _cover_params(cover: dict[str, list[dt.date]]) -> list[list[dt.date]]:
 
 
 def _add_row(total: list[Any] | None, row: Any) -> list[Any]:
+    """`row` added to `total` (None: a fresh total); histograms are replaced, never mutated."""
     n = len(COUNTERS)
     if total is None:
-        total = [0] * n + [None] * len(HISTOGRAMS)
+        return [int(v or 0) for v in row[:n]] + list(row[n:])
     for i in range(n):
         total[i] += int(row[i] or 0)
     for i in range(n, n + len(HISTOGRAMS)):
         if row[i]:
-            total[i] = merge([total[i], row[i]]) if total[i] else list(row[i])
+            total[i] = merge([total[i], row[i]]) if total[i] else row[i]
     return total
+
+
+def _range_total(tenant: Tenant, dimension: str, value: str, query: ReportQuery) -> list[Any] | None:
+    """The totals over the range from whole months and weeks (a few rows, not one per day)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {ROW_COLUMNS} FROM reports_dailyrollup "  # noqa: S608  (fixed strings)
+            f"WHERE tenant_id = %s AND dimension = %s AND value = %s AND {COVER}",
+            [tenant.id, dimension, value, *_cover_params(segments(query.start, query.end, "month"))],
+        )
+        total = None
+        for row in cursor.fetchall():
+            total = _add_row(total, row)
+        return total
 
 
 def _backlog_before(tenant: Tenant, dimension: str, value: str, start: dt.date) -> int:
@@ -253,14 +270,15 @@ def report_series(*, tenant: Tenant, query: ReportQuery) -> dict[str, Any]:
         for day, *row in cursor.fetchall():
             period = period_start(day, query.group)
             rows[period] = _add_row(rows.get(period), row)
+    total = _range_total(tenant, dimension, value, query) if query.group == "day" else None
+    if query.group != "day":  # a few periods: add them up
+        for row in rows.values():
+            total = _add_row(total, row)
     deflection = _deflection(tenant, query) if not query.filters else None
     periods = []
-    total: list[Any] | None = None
     current = period_start(query.start, query.group)
     while current <= query.end:
         metrics = _metrics(tuple(rows[current]) if current in rows else ())
-        if current in rows:
-            total = _add_row(total, rows[current])
         backlog += metrics["created"] + metrics["reopened"] - metrics["solved"]
         if deflection is not None:
             metrics["deflection"] = _deflection_metrics(*deflection.get(current, (0, 0)))

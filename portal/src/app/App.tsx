@@ -24,6 +24,7 @@ import { TicketConversation } from "@/features/tickets/components/TicketConversa
 import { TeamOverview } from "@/features/workspace/components/TeamOverview";
 
 import { NotFound } from "./NotFound";
+import { ReportsPage } from "./ReportsPage";
 import { HomeRedirect, RequireRole } from "./RequireRole";
 import { Shell } from "./Shell";
 
@@ -85,6 +86,7 @@ function Routed() {
           <Route path="inbox/:view" element={staff(<InboxPage />)} />
           <Route path="tickets/:ticketId" element={staff(<TicketWorkspace />)} />
           <Route path="teams" element={staff(<TeamOverview />)} />
+          <Route path="reports" element={staff(<ReportsPage />)} />
         </Route>
         <Route
           path="notifications"
