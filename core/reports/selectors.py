@@ -107,9 +107,9 @@ def _duration(
 
 
 def _metrics(row: tuple[Any, ...]) -> dict[str, Any]:
-    values = list(row) if row else [0] * len(COUNTERS) + [None] * len(HISTOGRAMS)
+    values: list[Any] = list(row) if row else [0] * len(COUNTERS) + [None] * len(HISTOGRAMS)
     c = {name: int(values[i] or 0) for i, name in enumerate(COUNTERS)}
-    h = {name: values[len(COUNTERS) + i] for i, name in enumerate(HISTOGRAMS)}
+    h: dict[str, list[int] | None] = {name: values[len(COUNTERS) + i] for i, name in enumerate(HISTOGRAMS)}
     sla = {}
     for metric, short in SLA_METRICS.items():
         met, breached = c[f"sla_{short}_met"], c[f"sla_{short}_breached"]

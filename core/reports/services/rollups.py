@@ -253,20 +253,20 @@ def rollups_catch_up(*, tenant: Tenant, now: dt.datetime | None = None) -> int:
     qs = Ticket.objects.filter(tenant=tenant, updated_at__lte=now)
     if since is not None:
         qs = qs.filter(updated_at__gte=since)
-    ids = set(qs.order_by().values_list("id", flat=True))
+    changed_ids = set(qs.order_by().values_list("id", flat=True))
     if since is not None:
         # SLA clocks and CSAT ratings change without touching the ticket row.
-        ids |= set(
+        changed_ids |= set(
             SlaClock.objects.filter(tenant=tenant)
             .filter(Q(achieved_at__gte=since) | Q(breached_at__gte=since))
             .values_list("ticket_id", flat=True)
         )
-        ids |= set(
+        changed_ids |= set(
             CsatSurvey.objects.filter(tenant=tenant)
             .filter(Q(requested_at__gte=since) | Q(rated_at__gte=since))
             .values_list("ticket_id", flat=True)
         )
-    ids = sorted(ids)
+    ids = sorted(changed_ids)
     changed = 0
     for i in range(0, len(ids), CATCH_UP_BATCH):
         changed += _refresh_locked(tenant.id, ids[i : i + CATCH_UP_BATCH])
