@@ -119,6 +119,9 @@ SERIES_COLUMNS = (
     "period", "created", "solved", "reopened", "backlog",
     "first_response_median_s", "first_response_p90_s", "first_response_avg_s",
     "resolution_median_s", "resolution_p90_s", "resolution_avg_s", "replies_per_solved",
+    "first_response_business_median_s", "resolution_business_median_s",
+    "sla_first_response_rate", "sla_next_response_rate", "sla_resolution_rate",
+    "csat_score", "csat_response_rate", "ai_triage_acceptance_rate", "deflection_rate",
 )  # fmt: skip
 
 
@@ -135,6 +138,10 @@ def tickets_report_csv(request: HttpRequest, params: Query[SeriesQuery]) -> Stre
                 p["period"].isoformat(), p["created"], p["solved"], p["reopened"], p["backlog"],
                 frt["median_seconds"], frt["p90_seconds"], frt["avg_seconds"],
                 res["median_seconds"], res["p90_seconds"], res["avg_seconds"], p["replies_per_solved"],
+                frt["business"]["median_seconds"], res["business"]["median_seconds"],
+                *(p["sla"][m]["rate"] for m in ("first_response", "next_response", "resolution")),
+                p["csat"]["score"], p["csat"]["response_rate"], p["ai_triage"]["acceptance_rate"],
+                p["deflection"]["rate"] if "deflection" in p else None,
             ])  # fmt: skip
         return out
 
