@@ -75,6 +75,10 @@ class DailyRollup(TenantOwned):
                 name="reports_rollup_slice_grain_day_uniq",
             )
         ]
+        # Breakdowns read every value of a dimension over a range: by day, not by value.
+        indexes: ClassVar = [
+            models.Index(fields=["tenant", "dimension", "grain", "day"], name="reports_rollup_breakdown_idx")
+        ]
 
     def __str__(self) -> str:
         return f"{self.day} {self.dimension}={self.value}"
