@@ -288,6 +288,17 @@ def main() -> int:
             exists = None
         if not exists:
             conn.execute(f"CREATE DATABASE {DB}")
+    try:
+        results, total = measure(url, args)
+    finally:
+        if args.drop:  # also after a failure: the database takes gigabytes
+            with psycopg.connect(admin_url, autocommit=True) as conn:
+                conn.execute(f"DROP DATABASE {DB} WITH (FORCE)")
+    print_table(results, total, args)
+    return 0
+
+
+def measure(url: str, args: argparse.Namespace) -> tuple[list[dict], int]:
     env = django_env(url)
     manage(env, "migrate", "--database", "owner", "--no-input", "-v", "0")
     seed(url, args.tickets, args.all_pairs)
@@ -354,9 +365,10 @@ def main() -> int:
     finally:
         server.terminate()
         server.wait(timeout=30)
-    if args.drop:
-        with psycopg.connect(admin_url, autocommit=True) as conn:
-            conn.execute(f"DROP DATABASE {DB} WITH (FORCE)")
+    return results, total
+
+
+def print_table(results: list[dict], total: int, args: argparse.Namespace) -> None:
     print(
         f"\n{total:,} tickets in one tenant; {args.requests} requests per row, {args.concurrency} client threads, gunicorn 2 workers"
     )
@@ -365,7 +377,6 @@ def main() -> int:
         print(f"{r['name']:34} {r['p50']:8.1f} {r['p99']:8.1f} {r['rps']:7.1f} {r['error_count']:6}")
         for e in r["errors"]:
             print("   ", e)
-    return 0
 
 
 if __name__ == "__main__":
