@@ -8,7 +8,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
-from reports.api import router as reports_router
 
 from accounts.api import router as accounts_router
 from accounts.api_selfservice import router as selfservice_router
@@ -24,6 +23,7 @@ from kb.api_public import router as kb_public_router
 from kb.api_staff import router as kb_staff_router
 from notifications.api import router as notifications_router
 from realtime_auth.api import router as realtime_router
+from reports.api import router as reports_router
 from sla.api import router as sla_router
 from tenancy.api import router as tenancy_router
 from tickets.api.messages import router as ticket_messages_router

@@ -5,27 +5,30 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.http import HttpRequest, StreamingHttpResponse
-from ninja import Query, Router, Schema
+from django.http import FileResponse, HttpRequest, StreamingHttpResponse
+from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
 
 from api.auth import request_tenant, require_membership
 from reports.exports import streamed_csv
-from reports.models import DIMENSIONS
+from reports.models import FILTER_DIMENSIONS, ExportJob, ExportStatus
 from reports.selectors import (
     EXPORT_CHUNK,
     EXPORT_COLUMNS,
     ReportQuery,
+    drilldown_tickets,
+    export_job_get,
     filter_value_exists,
     report_breakdown,
     report_series,
     ticket_export_queryset,
 )
+from reports.services import export_job_create
+from reports.services.exports import export_dir
 from tenancy.models import ADMIN_ROLES, STAFF_ROLES, Membership, Tenant
 from tickets.api.tickets import ListQuery, filters_from
 
 router = Router(tags=["reports"])
-FILTERS = tuple(d for d in DIMENSIONS if d != "all")
 # Tenant setting that lets agents (not only admins) read reports.
 AGENTS_SETTING = "reports_agents"
 
@@ -39,12 +42,12 @@ class SeriesQuery(Schema):
     channel: str | None = None
     category: str | None = None
     priority: str | None = None
+    tag: str | None = None
+    field: str | None = None  # key=value of a dropdown, multiselect or checkbox custom field
 
 
-class BreakdownQuery(Schema):
+class BreakdownQuery(SeriesQuery):
     by: str
-    start: dt.date | None = None
-    end: dt.date | None = None
 
 
 def _reader(request: HttpRequest) -> tuple[Tenant, Membership]:
@@ -58,43 +61,67 @@ def _range(start: dt.date | None, end: dt.date | None) -> tuple[dt.date, dt.date
     return start or end - dt.timedelta(days=29), end
 
 
-def _series_query(tenant: Tenant, params: SeriesQuery) -> ReportQuery:
-    chosen = [(d, getattr(params, d)) for d in FILTERS if getattr(params, d) not in (None, "")]
-    if len(chosen) > 1:
-        raise HttpError(
-            422, "Reports filter on one dimension at a time (team, assignee, channel, category or priority)."
-        )
-    dimension, value = chosen[0] if chosen else ("all", "")
-    if len(value) > 100:
-        raise HttpError(422, "A filter value has at most 100 characters.")
-    if not filter_value_exists(tenant=tenant, dimension=dimension, value=value):
-        raise HttpError(404, "Not Found")
+def _series_query(tenant: Tenant, params: SeriesQuery, by: str = "all") -> ReportQuery:
+    chosen = tuple(
+        (d, str(getattr(params, d))) for d in FILTER_DIMENSIONS if getattr(params, d) not in (None, "")
+    )
+    for dimension, value in chosen:
+        if len(value) > 100:
+            raise HttpError(422, "A filter value has at most 100 characters.")
+        if not filter_value_exists(tenant=tenant, dimension=dimension, value=value):
+            raise HttpError(404, "Not Found")
+    if dict(chosen).get("tag"):
+        chosen = tuple((d, v.lower() if d == "tag" else v) for d, v in chosen)
     start, end = _range(params.start, params.end)
-    return ReportQuery(start=start, end=end, group=params.group, dimension=dimension, value=value)
+    query = ReportQuery(start=start, end=end, group=params.group, filters=chosen, dimension=by)
+    query.check()
+    return query
 
 
 @router.get("/reports/tickets")
 def tickets_report(request: HttpRequest, params: Query[SeriesQuery]) -> dict[str, Any]:
-    """Created, solved, reopened, backlog, first response and resolution times, replies per
-    solved ticket, by day/week/month; filter by one of team, assignee, channel, category, priority."""
+    """Created, solved, reopened, backlog, first response and resolution times (calendar and
+    business hours), replies per solved ticket, SLA achievement per target, CSAT, AI triage
+    acceptance and (unfiltered) deflection, by day/week/month in the tenant's time zone;
+    filter by at most two of team, assignee, channel, category, priority, tag, field."""
     tenant, _ = _reader(request)
     return report_series(tenant=tenant, query=_series_query(tenant, params))
 
 
 @router.get("/reports/breakdown")
 def breakdown_report(request: HttpRequest, params: Query[BreakdownQuery]) -> list[dict[str, Any]]:
-    """The same metrics over a range for each team, assignee, channel, category or priority."""
+    """The same metrics over a range for each value of `by` (team, assignee, channel,
+    category, priority, tag, field), within at most one filter."""
     tenant, _ = _reader(request)
-    if params.by not in FILTERS:
-        raise HttpError(422, f"`by` is one of {', '.join(FILTERS)}.")
-    start, end = _range(params.start, params.end)
-    return report_breakdown(tenant=tenant, query=ReportQuery(start=start, end=end, dimension=params.by))
+    if params.by not in FILTER_DIMENSIONS:
+        raise HttpError(422, f"`by` is one of {', '.join(FILTER_DIMENSIONS)}.")
+    return report_breakdown(tenant=tenant, query=_series_query(tenant, params, by=params.by))
+
+
+class DrillQuery(SeriesQuery):
+    metric: str = "created"
+    limit: int = 50
+
+
+@router.get("/reports/drilldown")
+def drilldown_report(request: HttpRequest, params: Query[DrillQuery]) -> dict[str, Any]:
+    """The tickets behind a number of the report (at most `limit`, newest first)."""
+    tenant, _ = _reader(request)
+    query = _series_query(tenant, params)
+    limit = max(1, min(params.limit, 200))
+    return {
+        "metric": params.metric,
+        "tickets": drilldown_tickets(tenant=tenant, query=query, metric=params.metric, limit=limit),
+    }
 
 
 SERIES_COLUMNS = (
     "period", "created", "solved", "reopened", "backlog",
     "first_response_median_s", "first_response_p90_s", "first_response_avg_s",
     "resolution_median_s", "resolution_p90_s", "resolution_avg_s", "replies_per_solved",
+    "first_response_business_median_s", "resolution_business_median_s",
+    "sla_first_response_rate", "sla_next_response_rate", "sla_resolution_rate",
+    "csat_score", "csat_response_rate", "ai_triage_acceptance_rate", "deflection_rate",
 )  # fmt: skip
 
 
@@ -111,6 +138,10 @@ def tickets_report_csv(request: HttpRequest, params: Query[SeriesQuery]) -> Stre
                 p["period"].isoformat(), p["created"], p["solved"], p["reopened"], p["backlog"],
                 frt["median_seconds"], frt["p90_seconds"], frt["avg_seconds"],
                 res["median_seconds"], res["p90_seconds"], res["avg_seconds"], p["replies_per_solved"],
+                frt["business"]["median_seconds"], res["business"]["median_seconds"],
+                *(p["sla"][m]["rate"] for m in ("first_response", "next_response", "resolution")),
+                p["csat"]["score"], p["csat"]["response_rate"], p["ai_triage"]["acceptance_rate"],
+                p["deflection"]["rate"] if "deflection" in p else None,
             ])  # fmt: skip
         return out
 
@@ -128,3 +159,64 @@ def ticket_list_csv(request: HttpRequest, params: Query[ListQuery]) -> Streaming
         header=EXPORT_COLUMNS,
         rows=lambda: rows.iterator(chunk_size=EXPORT_CHUNK),
     )
+
+
+class ExportIn(Schema):
+    kind: str = "tickets"
+    params: dict[str, Any] = {}
+
+
+class ExportOut(Schema):
+    id: int
+    kind: str
+    status: str
+    progress: int
+    rows_total: int
+    rows_done: int
+    error: str
+    download_url: str | None
+    created_at: dt.datetime
+    finished_at: dt.datetime | None
+
+
+def _export_out(job: ExportJob) -> dict[str, Any]:
+    done = job.status == ExportStatus.DONE
+    return {
+        "id": job.id, "kind": job.kind, "status": job.status, "progress": job.progress,
+        "rows_total": job.rows_total, "rows_done": job.rows_done, "error": job.error,
+        "download_url": f"/api/v1/reports/exports/{job.id}/download" if done else None,
+        "created_at": job.created_at, "finished_at": job.finished_at,
+    }  # fmt: skip
+
+
+@router.post("/reports/exports", response={202: ExportOut})
+def export_create(request: HttpRequest, body: ExportIn) -> Status:
+    """Export a ticket list (the list's filters in `params`) as CSV in the background; poll the
+    job for its progress, then download it. Small lists stream from `ticket-list.csv` directly."""
+    tenant, member = _reader(request)
+    job = export_job_create(tenant=tenant, member=member, kind=body.kind, params=body.params)
+    return Status(202, _export_out(job))
+
+
+@router.get("/reports/exports/{job_id}", response=ExportOut)
+def export_status(request: HttpRequest, job_id: int) -> dict[str, Any]:
+    tenant, member = _reader(request)
+    job = export_job_get(tenant=tenant, member=member, job_id=job_id)
+    if job is None:
+        raise HttpError(404, "Not Found")
+    return _export_out(job)
+
+
+@router.get("/reports/exports/{job_id}/download")
+def export_download(request: HttpRequest, job_id: int) -> FileResponse:
+    tenant, member = _reader(request)
+    job = export_job_get(tenant=tenant, member=member, job_id=job_id)
+    if job is None or job.status != ExportStatus.DONE or not job.file_name:
+        raise HttpError(404, "Not Found")
+    path = export_dir(tenant.id) / job.file_name
+    if not path.is_file():
+        raise HttpError(404, "Not Found")
+    response = FileResponse(path.open("rb"), as_attachment=True, filename=f"tickets-{job.id}.csv")
+    response["Content-Type"] = "text/csv; charset=utf-8"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -8,7 +8,9 @@ The same formula is written in SQL in `rebuild.py` (bulk rebuild); both floor th
 from __future__ import annotations
 
 import math
+from bisect import bisect_left
 from collections.abc import Iterable, Sequence
+from itertools import accumulate, zip_longest
 
 PER_DOUBLING = 4
 BUCKETS = 1 + 26 * PER_DOUBLING  # 105
@@ -27,28 +29,34 @@ def bucket_value(bucket: int) -> float:
     return 2 ** ((bucket - 0.5) / PER_DOUBLING)
 
 
+_ROUNDED = [round(bucket_value(i), 1) for i in range(BUCKETS)]
+
+
 def empty() -> list[int]:
     return [0] * BUCKETS
 
 
 def merge(histograms: Iterable[Sequence[int] | None]) -> list[int]:
-    total = empty()
+    """Element-wise sum; histograms may be trimmed (trailing zeros left out)."""
+    total: list[int] = []
     for hist in histograms:
         if hist:
-            for i, count in enumerate(hist):
-                total[i] += count
-    return total
+            total = [a + b for a, b in zip_longest(total, hist, fillvalue=0)]
+    return total or empty()
+
+
+def percentiles(hist: Sequence[int], *qs: float) -> list[float | None]:
+    """The values at ranks ceil(q*n) (nearest-rank) for each q; None for an empty histogram."""
+    cumulative = list(accumulate(hist))
+    n = cumulative[-1] if cumulative else 0
+    if n <= 0:
+        return [None for _ in qs]
+    out: list[float | None] = []
+    for q in qs:
+        i = min(bisect_left(cumulative, max(1, math.ceil(q * n))), len(hist) - 1)
+        out.append(_ROUNDED[i])
+    return out
 
 
 def percentile(hist: Sequence[int], q: float) -> float | None:
-    """The value at rank ceil(q*n) (nearest-rank), or None for an empty histogram."""
-    n = sum(hist)
-    if n <= 0:
-        return None
-    rank = max(1, math.ceil(q * n))
-    seen = 0
-    for i, count in enumerate(hist):
-        seen += count
-        if seen >= rank:
-            return round(bucket_value(i), 1)
-    return round(bucket_value(len(hist) - 1), 1)
+    return percentiles(hist, q)[0]

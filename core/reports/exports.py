@@ -14,7 +14,7 @@ from tenancy.context import tenant_context
 ROWS_PER_CHUNK = 500
 
 
-def _cell(value: Any) -> Any:
+def csv_cell(value: Any) -> Any:
     # A spreadsheet runs a cell starting with = + - @ as a formula: neutralise it (CSV injection).
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
         return "'" + value
@@ -26,7 +26,7 @@ def csv_chunks(header: Iterable[str], rows: Iterable[Iterable[Any]]) -> Iterator
     writer = csv.writer(buffer)
     writer.writerow(header)
     for i, row in enumerate(rows, 1):
-        writer.writerow([_cell(v) for v in row])
+        writer.writerow([csv_cell(v) for v in row])
         if i % ROWS_PER_CHUNK == 0:
             yield buffer.getvalue()
             buffer.seek(0)

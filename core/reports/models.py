@@ -9,20 +9,34 @@ from django.db import models
 
 from tenancy.models import TenantOwned
 
-# The slices a ticket is counted in. Crossing every dimension would multiply rows per day
-# (agents x channels x categories x priorities); one slice per dimension keeps a day at
-# about 1 + teams + agents + channels + categories + priorities rows, so a year of one
-# slice is a few hundred rows however many tickets there are.
-DIMENSIONS = ("all", "team", "assignee", "channel", "category", "priority")
+# The slices a ticket is counted in: `all`, one per dimension (tag and field are
+# multi-valued: a ticket counts once under each of its tags), and one per *pair* of
+# dimensions ("team+priority" = "3<US>high"). Crossing every dimension would multiply rows
+# per day (agents x channels x categories x priorities x tags ...); singles and pairs keep
+# any filter of one or two dimensions a read of one row per day, whatever the ticket count.
+FILTER_DIMENSIONS = ("team", "assignee", "channel", "category", "priority", "tag", "field")
+DIMENSIONS = ("all", *FILTER_DIMENSIONS)
 NONE_VALUE = "none"
+PAIR_JOIN = "\x1f"  # unit separator between the two values of a pair slice
+
+
+def slice_key(filters: dict[str, str]) -> tuple[str, str]:
+    """The (dimension, value) row key of at most two filters, in canonical dimension order."""
+    chosen = [(d, filters[d]) for d in FILTER_DIMENSIONS if d in filters]
+    if not chosen:
+        return "all", ""
+    return "+".join(d for d, _ in chosen), PAIR_JOIN.join(v for _, v in chosen)
 
 
 class DailyRollup(TenantOwned):
-    """Ticket metrics of one tenant for one UTC day, in one slice (dimension = value)."""
+    """Ticket metrics of one tenant for one day, week or month (in the tenant's zone), in one
+    slice (dimension = value). Every change is written at the three grains, so a report reads
+    one row per period plus a few days at the edges of its range, and merges few histograms."""
 
-    day = models.DateField()
-    dimension = models.CharField(max_length=10)
-    value = models.CharField(max_length=100)
+    day = models.DateField(help_text="The day, or the first day of the week (Monday) or month.")
+    grain = models.CharField(max_length=1, default="d", help_text="d(ay), w(eek) or m(onth).")
+    dimension = models.CharField(max_length=40)
+    value = models.CharField(max_length=210)
     created = models.IntegerField(default=0)
     solved = models.IntegerField(default=0, help_text="Moves from an unresolved status to solved/closed.")
     reopened = models.IntegerField(default=0, help_text="Moves from solved/closed back to unresolved.")
@@ -33,12 +47,37 @@ class DailyRollup(TenantOwned):
     res_sum = models.BigIntegerField(default=0, help_text="Seconds from creation to resolution, summed.")
     res_hist = ArrayField(models.IntegerField(), null=True)
     replies_sum = models.IntegerField(default=0, help_text="Public staff replies on the resolved tickets.")
+    # The same two durations in business seconds of the tenant's default calendar.
+    frt_bh_sum = models.BigIntegerField(default=0)
+    frt_bh_hist = ArrayField(models.IntegerField(), null=True)
+    res_bh_sum = models.BigIntegerField(default=0)
+    res_bh_hist = ArrayField(models.IntegerField(), null=True)
+    # SLA clocks by target, on the day they were achieved in time or breached.
+    sla_frt_met = models.IntegerField(default=0)
+    sla_frt_breached = models.IntegerField(default=0)
+    sla_nrt_met = models.IntegerField(default=0)
+    sla_nrt_breached = models.IntegerField(default=0)
+    sla_res_met = models.IntegerField(default=0)
+    sla_res_breached = models.IntegerField(default=0)
+    # CSAT: surveys sent (day requested), ratings (day rated), good ratings (4-5), rating sum.
+    csat_sent = models.IntegerField(default=0)
+    csat_rated = models.IntegerField(default=0)
+    csat_good = models.IntegerField(default=0)
+    csat_sum = models.IntegerField(default=0)
+    # AI triage: fields applied by the model (day applied); of those, later changed by a person.
+    ai_applied = models.IntegerField(default=0)
+    ai_changed = models.IntegerField(default=0)
 
     class Meta:
         constraints: ClassVar = [
             models.UniqueConstraint(
-                fields=["tenant", "dimension", "value", "day"], name="reports_dailyrollup_slice_day_uniq"
+                fields=["tenant", "dimension", "value", "grain", "day"],
+                name="reports_rollup_slice_grain_day_uniq",
             )
+        ]
+        # Breakdowns read every value of a dimension over a range: by day, not by value.
+        indexes: ClassVar = [
+            models.Index(fields=["tenant", "dimension", "grain", "day"], name="reports_rollup_breakdown_idx")
         ]
 
     def __str__(self) -> str:
@@ -71,3 +110,39 @@ class RefreshWatermark(TenantOwned):
 
     def __str__(self) -> str:
         return f"tenant {self.tenant_id} until {self.refreshed_until}"
+
+
+class ExportStatus(models.TextChoices):
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+
+class ExportJob(TenantOwned):
+    """A large CSV export written by a Celery worker to a file, downloaded through the API."""
+
+    requested_by = models.ForeignKey("tenancy.Membership", on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=20, help_text="tickets (a filtered ticket list) or report.")
+    params = models.JSONField(default=dict)
+    status = models.CharField(max_length=10, choices=ExportStatus.choices, default=ExportStatus.QUEUED)
+    rows_total = models.IntegerField(default=0)
+    rows_done = models.IntegerField(default=0)
+    file_name = models.CharField(max_length=200, blank=True, help_text="Under MEDIA_ROOT/exports/.")
+    error = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes: ClassVar = [
+            models.Index(fields=["tenant", "requested_by", "-id"], name="reports_export_mine_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"export {self.id} {self.kind} {self.status}"
+
+    @property
+    def progress(self) -> int:
+        if self.status == ExportStatus.DONE:
+            return 100
+        return min(99, self.rows_done * 100 // self.rows_total) if self.rows_total else 0

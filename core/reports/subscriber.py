@@ -11,7 +11,7 @@ SUBSCRIBER = "reports.subscriber.handle"
 
 
 def handle(event: EventEnvelope) -> None:
-    if not (event.type.startswith("ticket.") or event.type == "message.added"):
+    if not (event.type.startswith(("ticket.", "sla.", "csat.")) or event.type == "message.added"):
         return
     ticket_id = event.data.get("ticket_id")
     if not ticket_id or not first_time(SUBSCRIBER, event):

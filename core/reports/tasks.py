@@ -5,7 +5,7 @@ from __future__ import annotations
 from celery import shared_task
 
 from jobs.base import ReliableTask
-from reports.services import rollups_catch_up
+from reports.services import export_job_run, rollups_catch_up
 from tenancy.context import tenant_context
 from tenancy.selectors import active_tenant_ids, tenant_by_id
 
@@ -19,3 +19,8 @@ def catch_up() -> int:
             if tenant is not None:
                 changed += rollups_catch_up(tenant=tenant)
     return changed
+
+
+@shared_task(base=ReliableTask, name="reports.tasks.run_export", ignore_result=True)
+def run_export(tenant_id: int, job_id: int) -> None:
+    export_job_run(tenant_id=tenant_id, job_id=job_id)

@@ -1286,9 +1286,85 @@ export interface paths {
         };
         /**
          * Breakdown Report
-         * @description The same metrics over a range for each team, assignee, channel, category or priority.
+         * @description The same metrics over a range for each value of `by` (team, assignee, channel,
+         *     category, priority, tag, field), within at most one filter.
          */
         get: operations["reports_api_breakdown_report"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/drilldown": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Drilldown Report
+         * @description The tickets behind a number of the report (at most `limit`, newest first).
+         */
+        get: operations["reports_api_drilldown_report"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/exports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Export Create
+         * @description Export a ticket list (the list's filters in `params`) as CSV in the background; poll the
+         *     job for its progress, then download it. Small lists stream from `ticket-list.csv` directly.
+         */
+        post: operations["reports_api_export_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/exports/{job_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Export Status */
+        get: operations["reports_api_export_status"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/exports/{job_id}/download": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Export Download */
+        get: operations["reports_api_export_download"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1326,8 +1402,10 @@ export interface paths {
         };
         /**
          * Tickets Report
-         * @description Created, solved, reopened, backlog, first response and resolution times, replies per
-         *     solved ticket, by day/week/month; filter by one of team, assignee, channel, category, priority.
+         * @description Created, solved, reopened, backlog, first response and resolution times (calendar and
+         *     business hours), replies per solved ticket, SLA achievement per target, CSAT, AI triage
+         *     acceptance and (unfiltered) deflection, by day/week/month in the tenant's time zone;
+         *     filter by at most two of team, assignee, channel, category, priority, tag, field.
          */
         get: operations["reports_api_tickets_report"];
         put?: never;
@@ -2487,12 +2565,31 @@ export interface components {
         BodyFormat: "markdown" | "html";
         /** BreakdownQuery */
         BreakdownQuery: {
+            /** Assignee */
+            assignee?: string | null;
             /** By */
             by: string;
+            /** Category */
+            category?: string | null;
+            /** Channel */
+            channel?: string | null;
             /** End */
             end?: string | null;
+            /** Field */
+            field?: string | null;
+            /**
+             * Group
+             * @default day
+             */
+            group: string;
+            /** Priority */
+            priority?: string | null;
             /** Start */
             start?: string | null;
+            /** Tag */
+            tag?: string | null;
+            /** Team */
+            team?: string | null;
         };
         /** BulkUpdateIn */
         BulkUpdateIn: {
@@ -2995,6 +3092,83 @@ export interface components {
             body: string;
             /** Title */
             title: string;
+        };
+        /** DrillQuery */
+        DrillQuery: {
+            /** Assignee */
+            assignee?: string | null;
+            /** Category */
+            category?: string | null;
+            /** Channel */
+            channel?: string | null;
+            /** End */
+            end?: string | null;
+            /** Field */
+            field?: string | null;
+            /**
+             * Group
+             * @default day
+             */
+            group: string;
+            /**
+             * Limit
+             * @default 50
+             */
+            limit: number;
+            /**
+             * Metric
+             * @default created
+             */
+            metric: string;
+            /** Priority */
+            priority?: string | null;
+            /** Start */
+            start?: string | null;
+            /** Tag */
+            tag?: string | null;
+            /** Team */
+            team?: string | null;
+        };
+        /** ExportIn */
+        ExportIn: {
+            /**
+             * Kind
+             * @default tickets
+             */
+            kind: string;
+            /**
+             * Params
+             * @default {}
+             */
+            params: {
+                [key: string]: unknown;
+            };
+        };
+        /** ExportOut */
+        ExportOut: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Download Url */
+            download_url: string | null;
+            /** Error */
+            error: string;
+            /** Finished At */
+            finished_at: string | null;
+            /** Id */
+            id: number;
+            /** Kind */
+            kind: string;
+            /** Progress */
+            progress: number;
+            /** Rows Done */
+            rows_done: number;
+            /** Rows Total */
+            rows_total: number;
+            /** Status */
+            status: string;
         };
         /** IngestOut */
         IngestOut: {
@@ -3974,6 +4148,8 @@ export interface components {
             channel?: string | null;
             /** End */
             end?: string | null;
+            /** Field */
+            field?: string | null;
             /**
              * Group
              * @default day
@@ -3983,6 +4159,8 @@ export interface components {
             priority?: string | null;
             /** Start */
             start?: string | null;
+            /** Tag */
+            tag?: string | null;
             /** Team */
             team?: string | null;
         };
@@ -6768,12 +6946,117 @@ export interface operations {
     reports_api_breakdown_report: {
         parameters: {
             query: {
-                by: string;
                 start?: string | null;
                 end?: string | null;
+                group?: string;
+                team?: string | null;
+                assignee?: string | null;
+                channel?: string | null;
+                category?: string | null;
+                priority?: string | null;
+                tag?: string | null;
+                field?: string | null;
+                by: string;
             };
             header?: never;
             path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    reports_api_drilldown_report: {
+        parameters: {
+            query?: {
+                start?: string | null;
+                end?: string | null;
+                group?: string;
+                team?: string | null;
+                assignee?: string | null;
+                channel?: string | null;
+                category?: string | null;
+                priority?: string | null;
+                tag?: string | null;
+                field?: string | null;
+                metric?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    reports_api_export_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ExportIn"];
+            };
+        };
+        responses: {
+            /** @description Accepted */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExportOut"];
+                };
+            };
+        };
+    };
+    reports_api_export_status: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                job_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExportOut"];
+                };
+            };
+        };
+    };
+    reports_api_export_download: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                job_id: number;
+            };
             cookie?: never;
         };
         requestBody?: never;
@@ -6834,6 +7117,8 @@ export interface operations {
                 channel?: string | null;
                 category?: string | null;
                 priority?: string | null;
+                tag?: string | null;
+                field?: string | null;
             };
             header?: never;
             path?: never;
@@ -6861,6 +7146,8 @@ export interface operations {
                 channel?: string | null;
                 category?: string | null;
                 priority?: string | null;
+                tag?: string | null;
+                field?: string | null;
             };
             header?: never;
             path?: never;

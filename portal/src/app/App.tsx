@@ -32,6 +32,7 @@ import { TeamOverview } from "@/features/workspace/components/TeamOverview";
 
 import { Invalidator, applyRealtimeMessage } from "./liveUpdates";
 import { NotFound } from "./NotFound";
+import { ReportsPage } from "./ReportsPage";
 import { HomeRedirect, RequireRole } from "./RequireRole";
 import { Shell } from "./Shell";
 
@@ -111,6 +112,7 @@ function Routed() {
             )}
           />
           <Route path="teams" element={staff(<TeamOverview />)} />
+          <Route path="reports" element={staff(<ReportsPage />)} />
         </Route>
         <Route
           path="notifications"

@@ -26,6 +26,7 @@ export function Shell({ branding }: { branding: Branding }) {
               <>
                 <NavLink to="/agent/inbox">Inbox</NavLink>
                 <NavLink to="/agent/teams">Teams</NavLink>
+                <NavLink to="/agent/reports">Reports</NavLink>
                 <NavLink to="/help">Help center</NavLink>
               </>
             ) : (

@@ -1,0 +1,22 @@
+"""Writes of reports: rollup maintenance (`rollups`) and CSV export jobs (`exports`)."""
+
+from reports.services.exports import export_job_create, export_job_run
+from reports.services.rollups import (
+    at_grains,
+    rollups_catch_up,
+    rollups_rebuild,
+    rollups_refresh_tickets,
+    tenant_clocks,
+    ticket_facts_many,
+)
+
+__all__ = [
+    "at_grains",
+    "export_job_create",
+    "export_job_run",
+    "rollups_catch_up",
+    "rollups_rebuild",
+    "rollups_refresh_tickets",
+    "tenant_clocks",
+    "ticket_facts_many",
+]
