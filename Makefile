@@ -84,7 +84,7 @@ lock:
 	$(VENV)/bin/uv pip compile --quiet --python-version 3.11 requirements.in -o requirements.lock
 
 docs: install
-	@$(STACK) sh -c '$(MANAGE) migrate --database owner --no-input -v 0 && $(MANAGE) generate_docs'
+	@FRONTLINE_ENV=$${FRONTLINE_ENV:-dev} $(STACK) sh -c '$(MANAGE) migrate --database owner --no-input -v 0 && $(MANAGE) generate_docs'
 
 stack-down: install
 	$(PY) scripts/devstack.py down
