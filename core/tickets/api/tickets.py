@@ -6,11 +6,12 @@ import datetime as dt
 import json
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
 
 from api.auth import request_tenant, require_membership, require_staff
+from api.rendering import json_response
 from tenancy.models import Membership, Tenant
 from tickets.api.schemas import (
     BulkUpdateIn,
@@ -113,7 +114,7 @@ def filters_from(query: Any, viewer: Membership) -> TicketFilters:
 
 
 @router.get("/tickets", response=TicketPage)
-def tickets_list(request: HttpRequest, query: Query[ListQuery]) -> dict[str, Any]:
+def tickets_list(request: HttpRequest, query: Query[ListQuery]) -> HttpResponse:
     """The caller's queue: staff see the tenant's tickets, customers their own. `assignee` takes
     an id, `me` or `none`; `cf=key:value` filters on a custom field; pages by `cursor`."""
     tenant, viewer = request_tenant(request), require_membership(request)
@@ -126,10 +127,13 @@ def tickets_list(request: HttpRequest, query: Query[ListQuery]) -> dict[str, Any
         limit=query.limit,
     )
     staff, hidden = viewer.is_staff_role, hidden_fields_for(tenant, viewer)
-    return {
-        "items": [ticket_dict(t, staff=staff, hidden_fields=hidden) for t in rows],
-        "next_cursor": next_cursor,
-    }
+    # Straight to JSON: the shaping already leaves agent-only data out (see api.rendering).
+    return json_response(
+        {
+            "items": [ticket_dict(t, staff=staff, hidden_fields=hidden) for t in rows],
+            "next_cursor": next_cursor,
+        }
+    )
 
 
 @router.post("/tickets", response={201: TicketDetailOut | CustomerTicketDetailOut})
@@ -174,9 +178,9 @@ def _detail(request: HttpRequest, ticket_id: int) -> dict[str, Any]:
 
 
 @router.get("/tickets/{ticket_id}", response=TicketDetailOut | CustomerTicketDetailOut)
-def tickets_detail(request: HttpRequest, ticket_id: int) -> dict[str, Any]:
+def tickets_detail(request: HttpRequest, ticket_id: int) -> HttpResponse:
     """One ticket with its messages (customers: public ones only), followers and links."""
-    return _detail(request, ticket_id)
+    return json_response(_detail(request, ticket_id))
 
 
 @router.patch("/tickets/{ticket_id}", response=TicketDetailOut | CustomerTicketDetailOut)
