@@ -125,6 +125,7 @@ def api_token_lookup(*, raw: str) -> ApiToken | None:
             tenant_id=parsed.tenant_id,
             token_hash=parsed.digest,
             revoked_at__isnull=True,
+            membership__deactivated_at__isnull=True,
             tenant__status=Tenant.Status.ACTIVE,
         )
         .first()
