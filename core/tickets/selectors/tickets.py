@@ -56,13 +56,29 @@ class TicketFilters:
     updated_before: dt.datetime | None = None
 
 
+ORGANIZATION_SETTING = "customers_see_organization_tickets"
+
+
+def shared_organization_id(*, tenant: Tenant, viewer: Membership) -> int | None:
+    """The customer's organization when the tenant lets customers see its tickets, else None."""
+    if viewer.is_staff_role or not viewer.organization_id:
+        return None
+    return viewer.organization_id if (tenant.settings or {}).get(ORGANIZATION_SETTING) is True else None
+
+
 def visible_tickets(*, tenant: Tenant, viewer: Membership) -> QuerySet[Ticket]:
-    """Staff see every ticket of the tenant; a customer those they requested or follow."""
+    """Staff see every ticket of the tenant; a customer those they requested or follow, and,
+    if the tenant allows it, those requested by anyone of their organization."""
     qs = Ticket.objects.filter(tenant=tenant).defer(*SEARCH_COLUMNS)
     if viewer.is_staff_role:
         return qs
     follows = TicketFollower.objects.filter(tenant=tenant, ticket=OuterRef("pk"), membership=viewer)
-    return qs.filter(Q(requester=viewer) | Exists(follows))
+    visible = Q(requester=viewer) | Exists(follows)
+    organization_id = shared_organization_id(tenant=tenant, viewer=viewer)
+    if organization_id is not None:
+        colleagues = Membership.objects.filter(tenant=tenant, organization_id=organization_id)
+        visible |= Q(requester_id__in=colleagues.values("id"))
+    return qs.filter(visible)
 
 
 def _id_filter(value: str, field_name: str, viewer: Membership) -> Q:
