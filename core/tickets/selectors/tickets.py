@@ -73,7 +73,7 @@ def visible_tickets(*, tenant: Tenant, viewer: Membership) -> QuerySet[Ticket]:
     if viewer.is_staff_role:
         return qs
     follows = TicketFollower.objects.filter(tenant=tenant, ticket=OuterRef("pk"), membership=viewer)
-    visible = Q(requester=viewer) | Exists(follows)
+    visible: Q = Q(requester=viewer) | Q(Exists(follows))
     organization_id = shared_organization_id(tenant=tenant, viewer=viewer)
     if organization_id is not None:
         colleagues = Membership.objects.filter(tenant=tenant, organization_id=organization_id)
