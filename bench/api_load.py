@@ -429,9 +429,10 @@ def main() -> int:
         server.terminate()
         server.wait(timeout=30)
 
+    server_kind = "sync" if args.threads == 1 else f"gthread ({args.threads} threads)"
     print(
         f"\n{args.tickets} tickets / {args.tenants} tenants (largest tenant {largest_size}); gunicorn "
-        f"{args.workers} {'sync' if args.threads == 1 else f'gthread ({args.threads} threads)'} workers; {args.concurrency} client threads on the same machine\n"
+        f"{args.workers} {server_kind} workers; {args.concurrency} client threads on the same machine\n"
     )
     print(f"{'scenario':<24} {'requests':>8} {'p50 ms':>8} {'p99 ms':>8} {'req/s':>8}  errors")
     for r in results:

@@ -31,7 +31,8 @@ def _api_load() -> Any:
     import importlib.util
 
     spec = importlib.util.spec_from_file_location("api_load", ROOT / "bench" / "api_load.py")
-    assert spec and spec.loader
+    if spec is None or spec.loader is None:
+        raise RuntimeError("bench/api_load.py not found")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -67,8 +68,8 @@ def main() -> int:
     token = out.getvalue().strip().splitlines()[-1]
     with connections["owner"].cursor() as cur:
         cur.execute(
-            "SELECT id FROM tickets_ticket WHERE tenant_id = (SELECT id FROM tenancy_tenant WHERE slug = 't1') "
-            "ORDER BY id DESC LIMIT 200"
+            "SELECT id FROM tickets_ticket "
+            "WHERE tenant_id = (SELECT id FROM tenancy_tenant WHERE slug = 't1') ORDER BY id DESC LIMIT 200"
         )
         ids = [r[0] for r in cur.fetchall()]
         cur.execute(
@@ -100,7 +101,9 @@ def main() -> int:
         queries[0] += 1
         return execute(sql, params, many, context)
 
-    print(f"{'scenario':<16} {'n':>5} {'mean ms':>8} {'p50 ms':>8} {'p99 ms':>8} {'queries':>8} {'cpu ms':>8}")
+    print(
+        f"{'scenario':<16} {'n':>5} {'mean ms':>8} {'p50 ms':>8} {'p99 ms':>8} {'queries':>8} {'cpu ms':>8}"
+    )
     for name, call in scenarios.items():
         if args.profile and name != args.profile:
             continue
