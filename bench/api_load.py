@@ -317,6 +317,9 @@ def main() -> int:
     parser.add_argument("--requests", type=int, default=400, help="requests per scenario")
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
+    parser.add_argument(
+        "--threads", type=int, default=1, help="threads per worker (>1: gthread, overlaps database waits)"
+    )
     parser.add_argument("--fresh", action="store_true", help="drop and re-seed the bench database")
     args = parser.parse_args()
     if args.small:
@@ -361,6 +364,8 @@ def main() -> int:
             f"127.0.0.1:{port}",
             "--workers",
             str(args.workers),
+            "--threads",
+            str(args.threads),
             "--log-level",
             "warning",
         ],
@@ -424,9 +429,10 @@ def main() -> int:
         server.terminate()
         server.wait(timeout=30)
 
+    server_kind = "sync" if args.threads == 1 else f"gthread ({args.threads} threads)"
     print(
         f"\n{args.tickets} tickets / {args.tenants} tenants (largest tenant {largest_size}); gunicorn "
-        f"{args.workers} sync workers; {args.concurrency} client threads on the same machine\n"
+        f"{args.workers} {server_kind} workers; {args.concurrency} client threads on the same machine\n"
     )
     print(f"{'scenario':<24} {'requests':>8} {'p50 ms':>8} {'p99 ms':>8} {'req/s':>8}  errors")
     for r in results:

@@ -14,6 +14,7 @@ from accounts.api_selfservice import router as selfservice_router
 from accounts.throttle import RateLimited
 from api.auth import token_or_session
 from api.problems import problem, validation_errors_by_field
+from api.rendering import OrjsonRenderer
 from assignment.api import router as assignment_router
 from automations.api import router as automations_router
 from csat.api import router as csat_router
@@ -43,6 +44,7 @@ api = NinjaAPI(
     "`application/problem+json` (RFC 9457) with `errors` per field where input was invalid.",
     auth=token_or_session,
     urls_namespace="api-v1",
+    renderer=OrjsonRenderer(),
 )
 
 

@@ -122,7 +122,7 @@ def candidates_for(
     *, tenant: Tenant, team_id: int | None, include_away: bool = False
 ) -> tuple[Candidate, ...]:
     """Staff who may take a ticket now (in the team if any), available and under capacity."""
-    members = Membership.objects.filter(tenant=tenant, role__in=STAFF_ROLES)
+    members = Membership.objects.filter(tenant=tenant, role__in=STAFF_ROLES, deactivated_at__isnull=True)
     if team_id is not None:
         members = members.filter(
             id__in=TeamMembership.objects.filter(tenant=tenant, team_id=team_id).values("membership_id")

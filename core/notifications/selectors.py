@@ -60,7 +60,7 @@ def staff_pool(*, tenant_id: int, team_id: int | None) -> list[int]:
         if members is not None:
             return members
     return list(
-        Membership.objects.filter(tenant_id=tenant_id, role__in=STAFF_ROLES)
+        Membership.objects.filter(tenant_id=tenant_id, role__in=STAFF_ROLES, deactivated_at__isnull=True)
         .order_by("id")
         .values_list("id", flat=True)
     )

@@ -10,8 +10,10 @@ from api.auth import request_tenant, require_admin, require_staff
 from tenancy import selectors, services
 from tenancy.models import Membership, Organization, Team, Tenant
 from tenancy.schemas import (
+    MemberInviteIn,
     MemberOrganizationIn,
     MemberOut,
+    MemberUpdateIn,
     OrganizationIn,
     OrganizationOut,
     OrganizationPatch,
@@ -48,6 +50,8 @@ def _member_out(membership: Membership) -> MemberOut:
         role=membership.role,
         organization_id=membership.organization_id,
         created_at=membership.created_at,
+        active=membership.deactivated_at is None,
+        deactivated_at=membership.deactivated_at,
     )
 
 
@@ -63,6 +67,37 @@ def member_detail(request: HttpRequest, member_id: int) -> MemberOut:
     membership = selectors.membership_get(tenant=request_tenant(request), membership_id=member_id)
     if membership is None:
         raise HttpError(404, "Not Found")
+    return _member_out(membership)
+
+
+@router.post("/members", response={201: MemberOut})
+def member_invite(request: HttpRequest, payload: MemberInviteIn) -> Status[MemberOut]:
+    """Add a person with a role (admins; only owners add owners). A new email creates the user."""
+    actor = require_admin(request)
+    membership = services.member_invite(
+        tenant=request_tenant(request),
+        actor=actor,
+        email=payload.email,
+        role=payload.role,
+        full_name=payload.full_name,
+        password=payload.password,
+    )
+    return Status(201, _member_out(membership))
+
+
+@router.patch("/members/{member_id}", response=MemberOut)
+def member_update(request: HttpRequest, member_id: int, payload: MemberUpdateIn) -> MemberOut:
+    """Change the role and/or (de)activate (admins; owners only for owners; never yourself; a
+    tenant keeps one active owner). A deactivated member cannot sign in or use their tokens."""
+    actor = require_admin(request)
+    tenant = request_tenant(request)
+    membership = selectors.membership_get(tenant=tenant, membership_id=member_id)
+    if membership is None:
+        raise HttpError(404, "Not Found")
+    if payload.role is not None and payload.role != membership.role:
+        services.member_set_role(tenant=tenant, actor=actor, membership=membership, role=payload.role)
+    if payload.active is not None and payload.active != membership.is_active:
+        services.member_set_active(tenant=tenant, actor=actor, membership=membership, active=payload.active)
     return _member_out(membership)
 
 

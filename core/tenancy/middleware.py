@@ -16,11 +16,11 @@ from django.conf import settings
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 
-from accounts.services import api_token_authenticate
+from accounts.services import api_token_lookup, api_token_record_use
 from accounts.tokens import parse as parse_token
 from tenancy.context import cross_tenant_context, tenant_context
 from tenancy.models import Tenant
-from tenancy.selectors import membership_for_user, tenant_by_id, tenant_by_slug
+from tenancy.selectors import membership_for_user, tenant_by_slug
 
 # Paths that never touch tenant data (and must answer when the database is down).
 EXEMPT_PREFIXES = ("/healthz", "/static/")
@@ -60,17 +60,14 @@ class TenantMiddleware:
             return self.get_response(request)
 
         slug = host_slug(request.get_host())
-        host_tenant: Tenant | None = None
-        if slug is not None:
-            host_tenant = tenant_by_slug(slug=slug)
-            if host_tenant is None:
-                return _not_found(request)
-
         bearer = request.META.get("HTTP_AUTHORIZATION", "")
         if bearer.lower().startswith("bearer "):
-            return self._token_request(request, host_tenant, bearer[7:].strip())
-        if host_tenant is None:
+            return self._token_request(request, slug, bearer[7:].strip())
+        if slug is None:
             return self._platform_request(request)
+        host_tenant = tenant_by_slug(slug=slug)
+        if host_tenant is None:
+            return _not_found(request)
         return self._tenant_request(request, host_tenant)
 
     def _run(self, request: HttpRequest) -> HttpResponse:
@@ -92,19 +89,20 @@ class TenantMiddleware:
                 request.membership = membership  # type: ignore[attr-defined]
             return self._run(request)
 
-    def _token_request(self, request: HttpRequest, host_tenant: Tenant | None, raw: str) -> HttpResponse:
+    def _token_request(self, request: HttpRequest, slug: str | None, raw: str) -> HttpResponse:
         parsed = parse_token(raw)
         if parsed is None:
-            return _unauthorized("Invalid API token.")
-        if host_tenant is not None and host_tenant.id != parsed.tenant_id:
-            return _not_found(request)  # another tenant's token: as if nothing were here
-        tenant = host_tenant or tenant_by_id(tenant_id=parsed.tenant_id)
-        if tenant is None:
-            return _unauthorized("Invalid API token.")
-        with tenant_context(tenant.id):
-            token = api_token_authenticate(raw=raw, request=request)
+            return self._token_refused(request, slug, None)
+        # The token names its tenant: one query finds token, membership, user and tenant
+        # inside that tenant's context; the host, if any, must be the same tenant.
+        with tenant_context(parsed.tenant_id):
+            token = api_token_lookup(raw=raw)
             if token is None:
-                return _unauthorized("Invalid or revoked API token.")
+                return self._token_refused(request, slug, parsed.tenant_id)
+            tenant = token.tenant
+            if slug is not None and tenant.slug != slug:
+                return _not_found(request)  # another tenant's token: as if nothing were here
+            api_token_record_use(token=token, request=request)
             request.tenant = tenant  # type: ignore[attr-defined]
             request.api_token = token  # type: ignore[attr-defined]
             request.membership = token.membership  # type: ignore[attr-defined]
@@ -112,6 +110,16 @@ class TenantMiddleware:
             # A token is not a browser session: no cookies, so no CSRF to check.
             request._dont_enforce_csrf_checks = True  # type: ignore[attr-defined]
             return self._run(request)
+
+    @staticmethod
+    def _token_refused(request: HttpRequest, slug: str | None, token_tenant_id: int | None) -> HttpResponse:
+        """A token that did not authenticate: 404 when the host is unknown or another tenant's
+        (as if nothing were there), else 401."""
+        if slug is not None:
+            host_tenant = tenant_by_slug(slug=slug)
+            if host_tenant is None or (token_tenant_id is not None and host_tenant.id != token_tenant_id):
+                return _not_found(request)
+        return _unauthorized("Invalid or revoked API token.")
 
     def _platform_request(self, request: HttpRequest) -> HttpResponse:
         user = request.user

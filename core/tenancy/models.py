@@ -90,6 +90,9 @@ class Membership(TenantOwned):
         help_text="The customer's organization (customers only).",
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Set by an admin: the member can no longer sign in to this tenant nor use its tokens;
+    # their tickets and messages stay. Other tenants of the same user are unaffected.
+    deactivated_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints: ClassVar = [
@@ -98,6 +101,10 @@ class Membership(TenantOwned):
 
     def __str__(self) -> str:
         return f"{self.user} ({self.role})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.deactivated_at is None
 
     @property
     def is_staff_role(self) -> bool:

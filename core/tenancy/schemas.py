@@ -23,6 +23,24 @@ class MemberOut(Schema):
     role: str
     organization_id: int | None
     created_at: datetime
+    active: bool
+    deactivated_at: datetime | None
+
+
+class MemberInviteIn(Schema):
+    email: str = Field(min_length=3, max_length=254)
+    role: str = "agent"
+    full_name: str = Field(default="", max_length=200)
+    password: str | None = Field(
+        default=None,
+        max_length=200,
+        description="Initial password of a new user (ignored for existing users).",
+    )
+
+
+class MemberUpdateIn(Schema):
+    role: str | None = None
+    active: bool | None = None
 
 
 class TeamIn(Schema):

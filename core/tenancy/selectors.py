@@ -30,7 +30,12 @@ def signup_allowed(tenant: Tenant) -> bool:
 
 
 def membership_for_user(*, tenant: Tenant, user: User) -> Membership | None:
-    return Membership.objects.filter(tenant=tenant, user=user).select_related("user").first()
+    """The user's active membership (a deactivated one counts as none)."""
+    return (
+        Membership.objects.filter(tenant=tenant, user=user, deactivated_at__isnull=True)
+        .select_related("user")
+        .first()
+    )
 
 
 def membership_list(*, tenant: Tenant, role: str | None = None) -> QuerySet[Membership]:

@@ -76,3 +76,37 @@ def test_audit_log_endpoint_for_admins_only(two_tenants):
         e["actor_id"] != two_tenants.a.agent.user_id
         for e in session_client(two_tenants.b.admin).get("/api/v1/audit-events").json()
     )
+
+
+def test_token_use_is_audited_once_per_token_per_minute(two_tenants, settings):
+    import datetime as dt
+
+    import time_machine
+
+    client, raw = token_client(two_tenants.a.agent)
+    digest = hashlib.sha256(raw.encode()).hexdigest()
+
+    def used_events() -> int:
+        with tenant_context(two_tenants.a.tenant.id):
+            token = ApiToken.objects.get(token_hash=digest)
+            return AuditEvent.objects.filter(action="token.used", detail__token_id=token.id).count()
+
+    start = dt.datetime.now(dt.UTC)
+    with time_machine.travel(start, tick=False):
+        for _ in range(3):
+            assert client.get("/api/v1/auth/me").status_code == 200
+        assert used_events() == 1
+    with time_machine.travel(start + dt.timedelta(seconds=settings.API_TOKEN_TOUCH_SECONDS + 1), tick=False):
+        assert client.get("/api/v1/auth/me").status_code == 200
+        assert client.get("/api/v1/auth/me").status_code == 200
+        assert used_events() == 2
+
+
+def test_token_request_costs_few_queries(two_tenants, django_assert_max_num_queries):
+    client, _ = token_client(two_tenants.a.agent)
+    client.get("/api/v1/auth/me")  # this minute's use is recorded; the next requests only read
+    # One query finds token + membership + user + tenant; no tenant lookup, no audit row. Inside
+    # the test's transaction the tenant context is nested, so it also counts its savepoint, its
+    # release and reading/restoring the setting (a real request: BEGIN, set_config, lookup).
+    with django_assert_max_num_queries(5):
+        assert client.get("/api/v1/auth/me").status_code == 200

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router
 
 from api.auth import request_tenant, require_membership
+from api.rendering import json_response
 from tickets.api.schemas import SearchOut
 from tickets.api.shaping import ticket_dict
 from tickets.api.tickets import ListQuery, filters_from, hidden_fields_for
@@ -21,7 +20,7 @@ class SearchQuery(ListQuery):
 
 
 @router.get("/search", response=SearchOut)
-def search(request: HttpRequest, query: Query[SearchQuery]) -> dict[str, Any]:
+def search(request: HttpRequest, query: Query[SearchQuery]) -> HttpResponse:
     """`q` in websearch syntax ("exact phrase", -not, or); falls back to trigram matching of
     subjects for typos. Accepts the list filters. Customers search their own tickets."""
     tenant, viewer = request_tenant(request), require_membership(request)
@@ -29,15 +28,17 @@ def search(request: HttpRequest, query: Query[SearchQuery]) -> dict[str, Any]:
         tenant=tenant, viewer=viewer, q=query.q, filters=filters_from(query, viewer), limit=query.limit
     )
     staff, hidden = viewer.is_staff_role, hidden_fields_for(tenant, viewer)
-    return {
-        "items": [
-            {
-                "ticket": ticket_dict(h.ticket, staff=staff, hidden_fields=hidden),
-                "rank": h.rank,
-                "subject_html": h.subject_html,
-                "snippet_html": h.snippet,
-            }
-            for h in hits
-        ],
-        "fuzzy": fuzzy,
-    }
+    return json_response(
+        {
+            "items": [
+                {
+                    "ticket": ticket_dict(h.ticket, staff=staff, hidden_fields=hidden),
+                    "rank": h.rank,
+                    "subject_html": h.subject_html,
+                    "snippet_html": h.snippet,
+                }
+                for h in hits
+            ],
+            "fuzzy": fuzzy,
+        }
+    )

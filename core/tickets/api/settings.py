@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Status
+from ninja import Router, Schema, Status
 from ninja.errors import HttpError
+from pydantic import Field
 
 from api.auth import request_tenant, require_admin, require_membership, require_staff
 from tickets.api.schemas import (
@@ -19,7 +20,13 @@ from tickets.api.schemas import (
 )
 from tickets.models import CustomFieldDefinition, StatusCategory
 from tickets.selectors.misc import custom_field_get, custom_field_list, custom_status_list, tag_counts
-from tickets.services.fields import custom_field_create, custom_field_update, custom_status_create
+from tickets.selectors.tickets import ORGANIZATION_SETTING
+from tickets.services.fields import (
+    custom_field_create,
+    custom_field_update,
+    custom_status_create,
+    ticket_visibility_set,
+)
 
 router = Router(tags=["ticket settings"])
 
@@ -95,3 +102,28 @@ def statuses_create(request: HttpRequest, payload: StatusIn) -> Status[dict[str,
     require_admin(request)
     status = custom_status_create(tenant=request_tenant(request), **payload.dict())
     return Status(201, {"key": status.key, "name": status.name, "category": status.category, "custom": True})
+
+
+class TicketVisibility(Schema):
+    customers_see_organization_tickets: bool = Field(
+        description="Customers also list, open, search and reply to tickets requested by members "
+        "of their organization (internal notes and agent-only fields stay hidden)."
+    )
+
+
+@router.get("/ticket-settings/visibility", response=TicketVisibility)
+def visibility_get(request: HttpRequest) -> dict[str, Any]:
+    require_staff(request)
+    tenant = request_tenant(request)
+    return {"customers_see_organization_tickets": (tenant.settings or {}).get(ORGANIZATION_SETTING) is True}
+
+
+@router.put("/ticket-settings/visibility", response=TicketVisibility)
+def visibility_set(request: HttpRequest, payload: TicketVisibility) -> dict[str, Any]:
+    """Admins only."""
+    require_admin(request)
+    tenant = ticket_visibility_set(
+        tenant=request_tenant(request),
+        customers_see_organization_tickets=payload.customers_see_organization_tickets,
+    )
+    return {"customers_see_organization_tickets": tenant.settings[ORGANIZATION_SETTING]}

@@ -6,11 +6,15 @@ import datetime as dt
 import json
 from typing import Any
 
-from django.http import HttpRequest
-from ninja import Query, Router, Schema, Status
+from django.http import HttpRequest, HttpResponse
+from ninja import File, Form, Query, Router, Schema, Status
 from ninja.errors import HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.files import UploadedFile
+from pydantic import ValidationError as PydanticValidationError
 
 from api.auth import request_tenant, require_membership, require_staff
+from api.rendering import json_response
 from tenancy.models import Membership, Tenant
 from tickets.api.schemas import (
     BulkUpdateIn,
@@ -36,6 +40,7 @@ from tickets.selectors.tickets import (
     ticket_list,
     tickets_by_ids,
 )
+from tickets.services.attachments import ticket_create_with_attachments
 from tickets.services.links import ticket_link, ticket_merge, ticket_unlink
 from tickets.services.tickets import ticket_bulk_update, ticket_create, ticket_update
 
@@ -113,7 +118,7 @@ def filters_from(query: Any, viewer: Membership) -> TicketFilters:
 
 
 @router.get("/tickets", response=TicketPage)
-def tickets_list(request: HttpRequest, query: Query[ListQuery]) -> dict[str, Any]:
+def tickets_list(request: HttpRequest, query: Query[ListQuery]) -> HttpResponse:
     """The caller's queue: staff see the tenant's tickets, customers their own. `assignee` takes
     an id, `me` or `none`; `cf=key:value` filters on a custom field; pages by `cursor`."""
     tenant, viewer = request_tenant(request), require_membership(request)
@@ -126,10 +131,13 @@ def tickets_list(request: HttpRequest, query: Query[ListQuery]) -> dict[str, Any
         limit=query.limit,
     )
     staff, hidden = viewer.is_staff_role, hidden_fields_for(tenant, viewer)
-    return {
-        "items": [ticket_dict(t, staff=staff, hidden_fields=hidden) for t in rows],
-        "next_cursor": next_cursor,
-    }
+    # Straight to JSON: the shaping already leaves agent-only data out (see api.rendering).
+    return json_response(
+        {
+            "items": [ticket_dict(t, staff=staff, hidden_fields=hidden) for t in rows],
+            "next_cursor": next_cursor,
+        }
+    )
 
 
 @router.post("/tickets", response={201: TicketDetailOut | CustomerTicketDetailOut})
@@ -143,6 +151,33 @@ def tickets_create(request: HttpRequest, payload: TicketCreateIn) -> Status[dict
     if viewer.is_staff_role:
         data.update(follower_ids=[], links=[])
     return Status(201, data)
+
+
+@router.post("/tickets/multipart", response={201: TicketDetailOut | CustomerTicketDetailOut})
+def tickets_create_multipart(
+    request: HttpRequest,
+    data: Form[str],
+    files: File[list[UploadedFile]] = [],  # noqa: B006
+) -> Status[dict[str, Any]]:
+    """Open a ticket with files on its first message, in one call (`multipart/form-data`):
+    field `data` holds the JSON of the plain create call, fields `files` the files (up to 10).
+    All or nothing: a refused file (too large, a program, a disguise) leaves no ticket."""
+    tenant, viewer = request_tenant(request), require_membership(request)
+    try:
+        payload = TicketCreateIn.model_validate_json(data)
+    except PydanticValidationError as exc:
+        raise NinjaValidationError([{**e, "loc": ("data", *e["loc"])} for e in exc.errors()]) from exc
+    uploads = [(f.file, f.name or "", f.size or 0) for f in files if f.file is not None]
+    ticket = ticket_create_with_attachments(tenant=tenant, actor=viewer, files=uploads, **payload.dict())
+    data_out = ticket_dict(
+        ticket, staff=viewer.is_staff_role, hidden_fields=hidden_fields_for(tenant, viewer)
+    )
+    data_out["messages"] = [
+        message_dict(ticket.first_message, attachments=ticket.first_attachments)  # type: ignore[attr-defined]
+    ]
+    if viewer.is_staff_role:
+        data_out.update(follower_ids=[], links=[])
+    return Status(201, data_out)
 
 
 # Declared before /tickets/{ticket_id} so that path does not capture it.
@@ -174,9 +209,9 @@ def _detail(request: HttpRequest, ticket_id: int) -> dict[str, Any]:
 
 
 @router.get("/tickets/{ticket_id}", response=TicketDetailOut | CustomerTicketDetailOut)
-def tickets_detail(request: HttpRequest, ticket_id: int) -> dict[str, Any]:
+def tickets_detail(request: HttpRequest, ticket_id: int) -> HttpResponse:
     """One ticket with its messages (customers: public ones only), followers and links."""
-    return _detail(request, ticket_id)
+    return json_response(_detail(request, ticket_id))
 
 
 @router.patch("/tickets/{ticket_id}", response=TicketDetailOut | CustomerTicketDetailOut)

@@ -8,6 +8,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import ValidationError
 from django.db.models import BooleanField, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.expressions import RawSQL
@@ -32,6 +33,9 @@ SORTS = {
     "created_at": ("id", False),
 }
 DEFAULT_SORT = "-updated_at"
+# Kilobytes per ticket that no response shows: reads leave them in the database.
+SEARCH_COLUMNS = ("search_vector", "internal_search_vector")
+DETAIL_RELATED = ("custom_status", "requester__user", "assignee__user", "team", "merged_into")
 MAX_LIMIT = 100
 
 
@@ -53,13 +57,29 @@ class TicketFilters:
     updated_before: dt.datetime | None = None
 
 
+ORGANIZATION_SETTING = "customers_see_organization_tickets"
+
+
+def shared_organization_id(*, tenant: Tenant, viewer: Membership) -> int | None:
+    """The customer's organization when the tenant lets customers see its tickets, else None."""
+    if viewer.is_staff_role or not viewer.organization_id:
+        return None
+    return viewer.organization_id if (tenant.settings or {}).get(ORGANIZATION_SETTING) is True else None
+
+
 def visible_tickets(*, tenant: Tenant, viewer: Membership) -> QuerySet[Ticket]:
-    """Staff see every ticket of the tenant; a customer those they requested or follow."""
-    qs = Ticket.objects.filter(tenant=tenant)
+    """Staff see every ticket of the tenant; a customer those they requested or follow, and,
+    if the tenant allows it, those requested by anyone of their organization."""
+    qs = Ticket.objects.filter(tenant=tenant).defer(*SEARCH_COLUMNS)
     if viewer.is_staff_role:
         return qs
     follows = TicketFollower.objects.filter(tenant=tenant, ticket=OuterRef("pk"), membership=viewer)
-    return qs.filter(Q(requester=viewer) | Exists(follows))
+    visible: Q = Q(requester=viewer) | Q(Exists(follows))
+    organization_id = shared_organization_id(tenant=tenant, viewer=viewer)
+    if organization_id is not None:
+        colleagues = Membership.objects.filter(tenant=tenant, organization_id=organization_id)
+        visible |= Q(requester_id__in=colleagues.values("id"))
+    return qs.filter(visible)
 
 
 def _id_filter(value: str, field_name: str, viewer: Membership) -> Q:
@@ -179,7 +199,8 @@ def ticket_list(
 def ticket_get(*, tenant: Tenant, viewer: Membership, ticket_id: int) -> Ticket | None:
     return (
         visible_tickets(tenant=tenant, viewer=viewer)
-        .select_related("custom_status", "requester__user", "assignee__user", "team", "merged_into")
+        .select_related(*DETAIL_RELATED)
+        .defer(*(f"merged_into__{c}" for c in SEARCH_COLUMNS))
         .filter(id=ticket_id)
         .first()
     )
@@ -187,14 +208,19 @@ def ticket_get(*, tenant: Tenant, viewer: Membership, ticket_id: int) -> Ticket 
 
 def ticket_detail(*, tenant: Tenant, viewer: Membership, ticket_id: int) -> Ticket | None:
     """The ticket with followers, links and its visible messages (with attachments) prefetched."""
-    ticket = ticket_get(tenant=tenant, viewer=viewer, ticket_id=ticket_id)
+    followers = TicketFollower.objects.filter(tenant=tenant, ticket=OuterRef("pk")).order_by("membership_id")
+    ticket = (
+        visible_tickets(tenant=tenant, viewer=viewer)
+        .select_related(*DETAIL_RELATED)
+        .defer(*(f"merged_into__{c}" for c in SEARCH_COLUMNS))
+        .annotate(follower_ids=ArraySubquery(followers.values("membership_id")))  # no extra round trip
+        .filter(id=ticket_id)
+        .first()
+    )
     if ticket is None:
         return None
     messages = message_queryset(tenant=tenant, viewer=viewer, ticket=ticket)
     ticket.visible_messages = list(messages.order_by("id")[:200])  # type: ignore[attr-defined]
-    ticket.follower_ids = sorted(  # type: ignore[attr-defined]
-        TicketFollower.objects.filter(tenant=tenant, ticket=ticket).values_list("membership_id", flat=True)
-    )
     ticket.link_rows = (  # type: ignore[attr-defined]
         list(
             TicketLink.objects.filter(tenant=tenant)
@@ -232,7 +258,7 @@ def ticket_link_get(*, tenant: Tenant, link_id: int) -> TicketLink | None:
 
 
 def tickets_by_ids(*, tenant: Tenant, ids: list[int]) -> list[Ticket]:
-    rows = list(Ticket.objects.filter(tenant=tenant, id__in=ids).order_by("id"))
+    rows = list(Ticket.objects.filter(tenant=tenant, id__in=ids).defer(*SEARCH_COLUMNS).order_by("id"))
     attach_related(tenant=tenant, tickets=rows)
     return rows
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import mimetypes
 import uuid
-from typing import IO
+from typing import IO, Any
 
 import filetype
 from django.conf import settings
@@ -121,3 +121,47 @@ def attachments_bind(
     ).update(message=message)
     if updated != len(ids):
         raise ValidationError({"attachment_ids": "Unknown, already sent or someone else's attachment."})
+
+
+MAX_FILES_PER_CREATE = 10
+
+
+def ticket_create_with_attachments(
+    *, tenant: Tenant, actor: Membership, files: list[tuple[IO[bytes], str, int]], **fields: Any
+) -> Ticket:
+    """`ticket_create` with files on its first message, all or nothing.
+
+    `files` are (stream, filename, size). A refused file (too large, a program, a disguise)
+    undoes the ticket too: no number is used up, no event leaves the outbox, and the files
+    already stored are deleted again.
+    """
+    from tickets.services.tickets import ticket_create
+
+    if len(files) > MAX_FILES_PER_CREATE:
+        raise ValidationError({"files": f"At most {MAX_FILES_PER_CREATE} files per ticket."})
+    stored: list[Attachment] = []
+    try:
+        with transaction.atomic():
+            ticket = ticket_create(tenant=tenant, actor=actor, **fields)
+            for upload, filename, size in files:
+                stored.append(
+                    attachment_upload(
+                        tenant=tenant,
+                        ticket=ticket,
+                        uploader=actor,
+                        upload=upload,
+                        filename=filename,
+                        size=size,
+                    )
+                )
+            Attachment.objects.filter(tenant=tenant, id__in=[a.id for a in stored]).update(
+                message=ticket.first_message  # type: ignore[attr-defined]
+            )
+    except BaseException:
+        for attachment in stored:
+            attachment.file.delete(save=False)
+        raise
+    ticket.first_attachments = stored  # type: ignore[attr-defined]  # the API answers with them
+    for attachment in stored:
+        attachment.message_id = ticket.first_message.id  # type: ignore[attr-defined]
+    return ticket

@@ -150,3 +150,18 @@ def custom_values_validate(
     if errors:
         raise ValidationError(errors)
     return result
+
+
+def ticket_visibility_set(*, tenant: Tenant, customers_see_organization_tickets: bool) -> Tenant:
+    """Whether customers see (list, open, search, reply to) their organization's tickets."""
+    from tickets.selectors.tickets import ORGANIZATION_SETTING
+
+    with transaction.atomic():
+        locked = Tenant.objects.select_for_update().get(pk=tenant.pk)
+        locked.settings = {
+            **(locked.settings or {}),
+            ORGANIZATION_SETTING: bool(customers_see_organization_tickets),
+        }
+        locked.save(update_fields=["settings"])
+    tenant.settings = locked.settings
+    return tenant

@@ -1093,7 +1093,11 @@ export interface paths {
         /** Member List */
         get: operations["tenancy_api_member_list"];
         put?: never;
-        post?: never;
+        /**
+         * Member Invite
+         * @description Add a person with a role (admins; only owners add owners). A new email creates the user.
+         */
+        post: operations["tenancy_api_member_invite"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1114,7 +1118,12 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Member Update
+         * @description Change the role and/or (de)activate (admins; owners only for owners; never yourself; a
+         *     tenant keeps one active owner). A deactivated member cannot sign in or use their tokens.
+         */
+        patch: operations["tenancy_api_member_update"];
         trace?: never;
     };
     "/api/v1/members/{member_id}/organization": {
@@ -1664,6 +1673,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/ticket-settings/visibility": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Visibility Get */
+        get: operations["tickets_api_settings_visibility_get"];
+        /**
+         * Visibility Set
+         * @description Admins only.
+         */
+        put: operations["tickets_api_settings_visibility_set"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/tickets": {
         parameters: {
             query?: never;
@@ -1703,6 +1733,28 @@ export interface paths {
          * @description The same change on up to 100 tickets, all or nothing.
          */
         post: operations["tickets_api_tickets_tickets_bulk_update"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tickets/multipart": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Tickets Create Multipart
+         * @description Open a ticket with files on its first message, in one call (`multipart/form-data`):
+         *     field `data` holds the JSON of the plain create call, fields `files` the files (up to 10).
+         *     All or nothing: a refused file (too large, a program, a disguise) leaves no ticket.
+         */
+        post: operations["tickets_api_tickets_tickets_create_multipart"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3527,6 +3579,26 @@ export interface components {
             /** Tenant */
             tenant: string | null;
         };
+        /** MemberInviteIn */
+        MemberInviteIn: {
+            /** Email */
+            email: string;
+            /**
+             * Full Name
+             * @default
+             */
+            full_name: string;
+            /**
+             * Password
+             * @description Initial password of a new user (ignored for existing users).
+             */
+            password?: string | null;
+            /**
+             * Role
+             * @default agent
+             */
+            role: string;
+        };
         /** MemberOrganizationIn */
         MemberOrganizationIn: {
             /** Organization Id */
@@ -3534,11 +3606,15 @@ export interface components {
         };
         /** MemberOut */
         MemberOut: {
+            /** Active */
+            active: boolean;
             /**
              * Created At
              * Format: date-time
              */
             created_at: string;
+            /** Deactivated At */
+            deactivated_at: string | null;
             /** Email */
             email: string;
             /** Full Name */
@@ -3551,6 +3627,13 @@ export interface components {
             role: string;
             /** User Id */
             user_id: number;
+        };
+        /** MemberUpdateIn */
+        MemberUpdateIn: {
+            /** Active */
+            active?: boolean | null;
+            /** Role */
+            role?: string | null;
         };
         /** MergeIn */
         MergeIn: {
@@ -4597,6 +4680,14 @@ export interface components {
             team_id?: number | null;
             /** Type */
             type?: string | null;
+        };
+        /** TicketVisibility */
+        TicketVisibility: {
+            /**
+             * Customers See Organization Tickets
+             * @description Customers also list, open, search and reply to tickets requested by members of their organization (internal notes and agent-only fields stay hidden).
+             */
+            customers_see_organization_tickets: boolean;
         };
         /** TimeRuleIn */
         TimeRuleIn: {
@@ -6634,6 +6725,30 @@ export interface operations {
             };
         };
     };
+    tenancy_api_member_invite: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MemberInviteIn"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MemberOut"];
+                };
+            };
+        };
+    };
     tenancy_api_member_detail: {
         parameters: {
             query?: never;
@@ -6644,6 +6759,32 @@ export interface operations {
             cookie?: never;
         };
         requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MemberOut"];
+                };
+            };
+        };
+    };
+    tenancy_api_member_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                member_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MemberUpdateIn"];
+            };
+        };
         responses: {
             /** @description OK */
             200: {
@@ -7626,6 +7767,50 @@ export interface operations {
             };
         };
     };
+    tickets_api_settings_visibility_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketVisibility"];
+                };
+            };
+        };
+    };
+    tickets_api_settings_visibility_set: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TicketVisibility"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketVisibility"];
+                };
+            };
+        };
+    };
     tickets_api_tickets_tickets_list: {
         parameters: {
             query?: {
@@ -7708,6 +7893,38 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["BulkUpdateOut"];
+                };
+            };
+        };
+    };
+    tickets_api_tickets_tickets_create_multipart: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /** Data */
+                    data: string;
+                    /**
+                     * Files
+                     * @default []
+                     */
+                    files?: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketDetailOut"] | components["schemas"]["CustomerTicketDetailOut"];
                 };
             };
         };
