@@ -77,6 +77,6 @@ $fn$;
 
 
 class Migration(migrations.Migration):
-    dependencies = [("tickets", "0002_search"), ("tenancy", "0002_organizations")]
+    dependencies = [("tickets", "0003_message_article"), ("tenancy", "0002_organizations")]
 
     operations = [migrations.RunSQL(SEARCH_FUNCTION, PREVIOUS_FUNCTION)]
