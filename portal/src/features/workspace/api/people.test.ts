@@ -9,6 +9,8 @@ const member = (id: number, full_name: string): Member => ({
   full_name,
   role: "agent",
   organization_id: null,
+  active: true,
+  deactivated_at: null,
   created_at: "2026-01-01T00:00:00Z",
 });
 
