@@ -1,6 +1,6 @@
 // The application: providers, tenant branding, and the routes of both areas.
 import { QueryClient, QueryClientProvider, useQueryClient } from "@tanstack/react-query";
-import { useCallback, useEffect, useMemo, type ReactNode } from "react";
+import { Suspense, lazy, useCallback, useEffect, useMemo, type ReactNode } from "react";
 import { BrowserRouter, Navigate, Route, Routes } from "react-router";
 
 import { ApiError } from "@/api/client";
@@ -32,9 +32,12 @@ import { TeamOverview } from "@/features/workspace/components/TeamOverview";
 
 import { Invalidator, applyRealtimeMessage } from "./liveUpdates";
 import { NotFound } from "./NotFound";
-import { ReportsPage } from "./ReportsPage";
 import { HomeRedirect, RequireRole } from "./RequireRole";
 import { Shell } from "./Shell";
+
+// The reports dashboard carries the chart library: load it only when an agent opens it,
+// so the customer portal and the inbox stay small.
+const ReportsPage = lazy(() => import("./ReportsPage").then((module) => ({ default: module.ReportsPage })));
 
 export function makeQueryClient() {
   return new QueryClient({
@@ -112,7 +115,14 @@ function Routed() {
             )}
           />
           <Route path="teams" element={staff(<TeamOverview />)} />
-          <Route path="reports" element={staff(<ReportsPage />)} />
+          <Route
+            path="reports"
+            element={staff(
+              <Suspense fallback={<Loading label="Loading reports…" />}>
+                <ReportsPage />
+              </Suspense>,
+            )}
+          />
         </Route>
         <Route
           path="notifications"
