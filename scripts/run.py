@@ -27,9 +27,8 @@ def banner(env: dict[str, str]) -> str:
     base = env.get("FRONTLINE_BASE_DOMAIN", "localhost")
     lines = ["", "Frontline is starting. Open:"]
     for slug, (name, people) in DEMO_TENANTS.items():
-        lines.append(
-            f"  {name:<18} http://{slug}.{base}:{port}/admin/   API http://{slug}.{base}:{port}/api/v1/docs"
-        )
+        host = f"http://{slug}.{base}:{port}"
+        lines.append(f"  {name:<18} portal {host}/   admin {host}/admin/   API {host}/api/v1/docs")
         lines += [f"      {p.role:<9} {p.email}" for p in people]
     lines.append(f"  Platform admin     http://{base}:{port}/admin/   {DEMO_OPERATOR.email}")
     lines.append(f"  Health             http://{base}:{port}/healthz")
