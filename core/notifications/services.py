@@ -5,7 +5,6 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.template import Context, Engine
 from django.utils import timezone
@@ -18,14 +17,16 @@ from notifications import audience, selectors
 from notifications import templates_default as defaults
 from notifications.models import Channel, Mode, Notification, NotificationPreference
 from tenancy.models import STAFF_ROLES, Membership, Tenant
+from tenancy.selectors import tenant_base_url
 
 _engine = Engine(autoescape=True)
 _text_engine = Engine(autoescape=False)
 
 
-def _ticket_url(tenant: Tenant, data: dict[str, Any]) -> str:
-    port = "" if settings.WEB_PORT in (80, 443) else f":{settings.WEB_PORT}"
-    return f"http://{tenant.slug}.{settings.BASE_DOMAIN}{port}/tickets/{data.get('ticket_id', '')}"
+def ticket_url_for(tenant: Tenant, member: Membership, ticket_id: Any) -> str:
+    """The ticket's page in the portal area the recipient uses (agents' workspace or customers')."""
+    area = "agent" if member.role in STAFF_ROLES else "portal"
+    return f"{tenant_base_url(tenant)}/{area}/tickets/{ticket_id or ''}"
 
 
 def render_email(*, tenant: Tenant, event_type: str, context: dict[str, Any]) -> tuple[str, str, str]:
@@ -146,7 +147,7 @@ def _deliver(
                 "title": title,
                 "data": data,
                 "recipient": member,
-                "ticket_url": _ticket_url(tenant, data),
+                "ticket_url": ticket_url_for(tenant, member, data.get("ticket_id")),
             },
         )
         outbound_email_queue(

@@ -90,6 +90,21 @@ def test_email_uses_tenant_template_and_threads_reply_to_customer(two_tenants):
     assert "acme" in email.from_address
 
 
+def test_email_links_to_the_ticket_in_the_recipients_portal_area(two_tenants):
+    """Agents open tickets in the workspace, customers in the customer portal (routes of the React app)."""
+    w = two_tenants.a
+    ticket_id = sample_payload("message.added")["ticket_id"]
+    _notify(w, _event(w, "message.added", author_membership_id=w.agent.id))  # tells the customer
+    _notify(w, _event(w, "ticket.assigned", Visibility.INTERNAL))  # tells the agent
+    with tenant_context(w.tenant.id):
+        to_customer = OutboundEmail.objects.get(to_address=w.customer.user.email)
+        to_agent = OutboundEmail.objects.get(to_address=w.agent.user.email)
+    host = f"{w.tenant.slug}.localhost"
+    assert f"{host}:8000/portal/tickets/{ticket_id}" in to_customer.body_text
+    assert f"{host}:8000/agent/tickets/{ticket_id}" in to_agent.body_text
+    assert "/agent/" not in to_customer.body_text
+
+
 def test_preferences_turn_channels_off_and_digest(two_tenants):
     w = two_tenants.a
     client = session_client(w.agent)
