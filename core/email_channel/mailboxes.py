@@ -67,6 +67,15 @@ def validate_settings(values: dict[str, Any]) -> None:
         _check_host(str(values["host"]), int(values.get("port", 993)))
 
 
+def _save_unique_address(mailbox: Mailbox) -> None:
+    """Save; a second mailbox of the tenant for the same address is a field error, not a 500."""
+    try:
+        with transaction.atomic():
+            mailbox.save()
+    except IntegrityError as exc:
+        raise ValidationError({"address": "This tenant already polls a mailbox for this address."}) from exc
+
+
 @transaction.atomic
 def mailbox_create(*, tenant: Tenant, password: str, **values: Any) -> Mailbox:
     validate_settings(values)
@@ -75,11 +84,7 @@ def mailbox_create(*, tenant: Tenant, password: str, **values: Any) -> Mailbox:
     mailbox = Mailbox(tenant=tenant, **{k: v for k, v in values.items() if k in EDITABLE})
     mailbox.address = mailbox.address.lower()
     mailbox.password_encrypted = secrets.encrypt(password)
-    try:
-        with transaction.atomic():
-            mailbox.save()
-    except IntegrityError as exc:
-        raise ValidationError({"address": "This tenant already polls a mailbox for this address."}) from exc
+    _save_unique_address(mailbox)
     return mailbox
 
 
@@ -101,11 +106,7 @@ def mailbox_update(
         mailbox.uid_validity, mailbox.last_uid = None, 0
     if password or restart:
         mailbox.last_error = ""
-    try:
-        with transaction.atomic():
-            mailbox.save()
-    except IntegrityError as exc:
-        raise ValidationError({"address": "This tenant already polls a mailbox for this address."}) from exc
+    _save_unique_address(mailbox)
     return mailbox
 
 

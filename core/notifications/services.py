@@ -74,20 +74,24 @@ def notify_for_event(*, tenant: Tenant, event: EventEnvelope) -> list[Notificati
     recipients = [members[i] for i in candidate_ids if i in members and members[i].user_id != acting_user]
     if not recipients:
         return []
-    prefs = selectors.preferences_for(
-        tenant_id=tenant.id, membership_ids=[m.id for m in recipients], event_type=event.type
+    return _deliver_to_each(
+        tenant=tenant, recipients=recipients, event_id=event.id, kind=event.type, data=data
     )
-    title = defaults.title_for(event.type, data)
+
+
+def _deliver_to_each(
+    *, tenant: Tenant, recipients: list[Membership], event_id: uuid.UUID, kind: str, data: dict[str, Any]
+) -> list[Notification]:
+    """Deliver one notification of `kind` to each recipient per their preferences (one query for
+    all preferences); returns those created (a repeat of `event_id` creates none)."""
+    prefs = selectors.preferences_for(
+        tenant_id=tenant.id, membership_ids=[m.id for m in recipients], event_type=kind
+    )
+    title = defaults.title_for(kind, data)
     created = []
     for member in recipients:
         notification = _deliver(
-            tenant=tenant,
-            member=member,
-            event_id=event.id,
-            kind=event.type,
-            title=title,
-            data=data,
-            prefs=prefs,
+            tenant=tenant, member=member, event_id=event_id, kind=kind, title=title, data=data, prefs=prefs
         )
         if notification is not None:
             created.append(notification)
@@ -180,24 +184,9 @@ def notify_members(
         ids.update(selectors.team_staff(tenant_id=tenant.id, team_id=team_id) or [])
     members = selectors.memberships_by_id(tenant_id=tenant.id, ids=sorted(ids))
     recipients = [m for _, m in sorted(members.items()) if m.role in STAFF_ROLES]
-    prefs = selectors.preferences_for(
-        tenant_id=tenant.id, membership_ids=[m.id for m in recipients], event_type=defaults.RULE_NOTIFY
+    return _deliver_to_each(
+        tenant=tenant, recipients=recipients, event_id=key, kind=defaults.RULE_NOTIFY, data=data
     )
-    title = defaults.title_for(defaults.RULE_NOTIFY, data)
-    created = []
-    for member in recipients:
-        notification = _deliver(
-            tenant=tenant,
-            member=member,
-            event_id=key,
-            kind=defaults.RULE_NOTIFY,
-            title=title,
-            data=data,
-            prefs=prefs,
-        )
-        if notification is not None:
-            created.append(notification)
-    return created
 
 
 @transaction.atomic
