@@ -173,6 +173,22 @@ describe("RealtimeClient", () => {
     ]);
   });
 
+  it("sends the topic changes made while the socket was connecting once it is welcomed", async () => {
+    const { client, sockets, socket } = setup();
+    client.subscribe("ticket:9");
+    client.start();
+    await vi.waitFor(() => expect(sockets).toHaveLength(1));
+    // The socket exists (its URL is built) but the gateway has not welcomed it yet.
+    client.subscribe("ticket:10");
+    client.unsubscribe("ticket:9");
+    expect(socket(0).sent).toEqual([]);
+    socket(0).welcome();
+    expect(socket(0).sent.map((s) => JSON.parse(s))).toEqual([
+      { op: "subscribe", topics: ["ticket:10"] },
+      { op: "unsubscribe", topics: ["ticket:9"] },
+    ]);
+  });
+
   it("throttles typing and pings on the heartbeat", async () => {
     const { client, sockets, socket } = setup({ heartbeatMs: 1000 });
     client.start();

@@ -71,6 +71,8 @@ export class RealtimeClient {
   /** Whether the current socket resumed from `lastId` (if not, the app refetches what it shows). */
   resumed = false;
   private readonly topics: Set<string>;
+  /** The topics named in the current socket's URL; changes made before its welcome are sent after it. */
+  private urlTopics = new Set<string>();
   private readonly listeners = new Set<Listener>();
   private readonly statusListeners = new Set<(status: RealtimeStatus) => void>();
   private readonly lastTyping = new Map<number, number>();
@@ -127,6 +129,16 @@ export class RealtimeClient {
     if (this.sendOp({ op: "typing", ticket_id: ticketId })) this.lastTyping.set(ticketId, now);
   }
 
+  /** A subscribe or unsubscribe made while the socket was connecting could not be sent then
+   * (ops wait for the welcome), and the URL was already built: send the difference now. */
+  private sendTopicChangesSinceConnect(): void {
+    const added = [...this.topics].filter((topic) => !this.urlTopics.has(topic));
+    const removed = [...this.urlTopics].filter((topic) => !this.topics.has(topic));
+    if (added.length) this.sendOp({ op: "subscribe", topics: added });
+    if (removed.length) this.sendOp({ op: "unsubscribe", topics: removed });
+    this.urlTopics = new Set(this.topics);
+  }
+
   private sendOp(body: Record<string, unknown>): boolean {
     // Not connected: topics go out with the next connect (`topics=`), typing is simply dropped.
     if (!this.socket || this.socket.readyState !== OPEN || this.status !== "open") return false;
@@ -159,6 +171,7 @@ export class RealtimeClient {
     if (generation !== this.generation) return;
     const create = this.options.createSocket ?? ((url: string) => new WebSocket(url) as unknown as SocketLike);
     this.resumed = this.lastId !== null;
+    this.urlTopics = new Set(this.topics);
     const socket = create(socketUrl(info, this.topics, this.lastId));
     this.socket = socket;
     socket.onmessage = (event) => this.receive(event.data);
@@ -195,6 +208,7 @@ export class RealtimeClient {
     if (message.type === WELCOME) {
       this.attempt = 0;
       this.setStatus("open");
+      this.sendTopicChangesSinceConnect();
       this.heartbeatTimer = setInterval(() => this.sendOp({ op: "ping" }), this.options.heartbeatMs ?? 20_000);
     } else if (message.type === RESYNC) {
       // Our id is gone from the stream: carry on from where the gateway is, the app refetches.
