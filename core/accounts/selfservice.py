@@ -23,7 +23,7 @@ from accounts.models import User
 from accounts.selectors import user_by_email
 from accounts.services import user_create
 from tenancy.models import Membership, Role, Tenant
-from tenancy.selectors import membership_for_user, signup_allowed
+from tenancy.selectors import membership_for_user, signup_allowed, tenant_base_url
 from tenancy.services import membership_set
 
 logger = logging.getLogger(__name__)
@@ -61,11 +61,9 @@ def customer_signup(*, tenant: Tenant, email: str, password: str, full_name: str
 
 
 def reset_link(*, tenant: Tenant, user: User) -> str:
-    scheme = "https" if settings.SESSION_COOKIE_SECURE else "http"
-    port = "" if scheme == "https" else f":{settings.WEB_PORT}"
     uid = urlsafe_base64_encode(force_bytes(user.pk))
     token = default_token_generator.make_token(user)
-    return f"{scheme}://{tenant.slug}.{settings.BASE_DOMAIN}{port}/reset-password?uid={uid}&token={token}"
+    return f"{tenant_base_url(tenant)}/reset-password?uid={uid}&token={token}"
 
 
 def password_reset_request(*, tenant: Tenant, email: str) -> None:
