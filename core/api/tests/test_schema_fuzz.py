@@ -11,6 +11,7 @@ the KB suggest, and NUL characters and out-of-range time zones reaching PostgreS
 from __future__ import annotations
 
 import json
+import os
 from typing import Any
 from urllib.parse import urlencode
 
@@ -23,7 +24,9 @@ from api.main import api
 from tenancy.models import Role
 from testing.factories import make_world, token_client
 
-EXAMPLES_PER_OPERATION = 8  # about 1.5 minutes of CPU for the whole schema, both roles
+# About 1.5 minutes of CPU for the whole schema and both roles; FRONTLINE_FUZZ_EXAMPLES=100
+# searches deeper (locally, not in CI).
+EXAMPLES_PER_OPERATION = int(os.environ.get("FRONTLINE_FUZZ_EXAMPLES", "8"))
 
 schema = schemathesis.openapi.from_dict(api.get_openapi_schema())
 
