@@ -237,7 +237,7 @@ export function TicketWorkspace({ renderLive }: TicketWorkspaceProps) {
                   {m.is_internal ? <span className="badge badge--note">Internal note</span> : null}
                   <span className="muted">{formatDateTime(m.created_at)}</span>
                 </div>
-                <MessageBody text={m.body_text} />
+                <MessageBody html={m.body_html} />
                 <AttachmentList attachments={m.attachments} />
               </li>
             ))}

@@ -3,6 +3,7 @@ import { useState, type FormEvent, type ReactNode } from "react";
 import { Link, useParams } from "react-router";
 
 import { AttachmentList } from "@/components/AttachmentList";
+import { AttachmentPicker, useAttachmentDraft } from "@/components/AttachmentPicker";
 import { EmptyState } from "@/components/EmptyState";
 import { ErrorMessage } from "@/components/ErrorMessage";
 import { Loading } from "@/components/Loading";
@@ -12,7 +13,6 @@ import { TextArea } from "@/components/TextArea";
 import { formatDateTime } from "@/lib/format";
 
 import { useReply, useSetStatus, useTicket } from "../api/tickets";
-import { AttachmentPicker, useAttachmentDraft } from "./AttachmentPicker";
 
 type TicketConversationProps = {
   /** Shown under the conversation once the request is solved (the app puts the rating here). */
@@ -81,7 +81,7 @@ export function TicketConversation({ renderSolved }: TicketConversationProps) {
               <strong>{m.author?.name || m.author?.email || "Support"}</strong>
               <span className="muted">{formatDateTime(m.created_at)}</span>
             </div>
-            <MessageBody text={m.body_text} />
+            <MessageBody html={m.body_html} />
             <AttachmentList attachments={m.attachments} />
           </li>
         ))}

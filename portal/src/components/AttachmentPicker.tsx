@@ -4,7 +4,7 @@ import { useId, useRef, useState, type DragEvent } from "react";
 
 import { formatBytes } from "@/lib/format";
 
-import { MAX_ATTACHMENTS, fileProblem, uploadAttachment } from "../api/attachments";
+import { MAX_ATTACHMENTS, fileProblem, uploadAttachment } from "@/lib/attachments";
 
 type Draft = { key: string; file: File; progress: number | null };
 

@@ -1,0 +1,44 @@
+// @vitest-environment jsdom
+import { describe, expect, it } from "vitest";
+
+import { escapeHtml, linkAddress, plainText } from "./richText";
+
+function html(markup: string): HTMLElement {
+  const div = document.createElement("div");
+  div.innerHTML = markup;
+  return div;
+}
+
+describe("plainText", () => {
+  it("keeps words apart across paragraphs, list items and line breaks", () => {
+    expect(plainText(html("<p>Printer <b>on fire</b></p><ul><li>one</li><li>two</li></ul>line<br>next"))).toBe(
+      "Printer on fire\none\ntwo\nline\nnext",
+    );
+  });
+  it("is empty for what an emptied editor leaves behind", () => {
+    expect(plainText(html("<p><br></p>"))).toBe("");
+    expect(plainText(html("&nbsp; "))).toBe("");
+  });
+});
+
+describe("linkAddress", () => {
+  it("takes web and mail addresses, adding the scheme a person leaves out", () => {
+    expect(linkAddress("https://example.com/a?b=1")).toBe("https://example.com/a?b=1");
+    expect(linkAddress("example.com/help")).toBe("https://example.com/help");
+    expect(linkAddress("help@example.com")).toBe("mailto:help@example.com");
+    expect(linkAddress("example.com:8080/x")).toBe("https://example.com:8080/x");
+  });
+  it("refuses scripts, other schemes and non-addresses", () => {
+    expect(linkAddress("javascript:alert(1)")).toBeNull();
+    expect(linkAddress("data:text/html,hi")).toBeNull();
+    expect(linkAddress("two words.com")).toBeNull();
+    expect(linkAddress("hello")).toBeNull();
+    expect(linkAddress("")).toBeNull();
+  });
+});
+
+describe("escapeHtml", () => {
+  it("escapes markup and quotes", () => {
+    expect(escapeHtml(`<a href="x">&</a>`)).toBe("&lt;a href=&quot;x&quot;&gt;&amp;&lt;/a&gt;");
+  });
+});
