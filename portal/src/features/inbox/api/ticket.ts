@@ -42,7 +42,7 @@ export function useUpdateTicket(ticketId: number) {
 export function useAddMessage(ticketId: number) {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: async (input: { body_text: string; internal: boolean; article_ids?: number[] }) =>
+    mutationFn: async (input: { body_text: string; internal: boolean; article_ids?: number[]; attachment_ids?: number[] }) =>
       unwrap(
         await api.POST("/api/v1/tickets/{ticket_id}/messages", {
           params: { path: { ticket_id: ticketId } },
