@@ -34,6 +34,8 @@ export function useUpdateTicket(ticketId: number) {
       ) as AgentTicketDetail,
     onSuccess: (ticket) => {
       queryClient.setQueryData(ticketQueryKey(ticketId), ticket);
+      // A changed category or priority is feedback on the AI's prediction (see api/ai).
+      void queryClient.invalidateQueries({ queryKey: [...ticketQueryKey(ticketId), "ai"] });
       void queryClient.invalidateQueries({ queryKey: ["inbox"] });
     },
   });

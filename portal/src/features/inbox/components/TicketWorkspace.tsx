@@ -22,7 +22,8 @@ import {
 import { useTeams } from "../api/inbox";
 import { Composer } from "./Composer";
 import { CustomFieldsPanel } from "./CustomFieldsPanel";
-import { AiPanel, SlaPanel } from "./InsightPanels";
+import { AiPanel } from "./AiPanel";
+import { SlaPanel } from "./SlaPanel";
 import { HistoryPanel, LinksPanel } from "./RelatedPanels";
 import { DraftArticleButton } from "./ArticleLinks";
 
