@@ -3,7 +3,7 @@
 // core sanitizes the HTML it receives (nh3 allow-list), so nothing here has to be trusted.
 import { useEffect, useId, useRef, useState, type KeyboardEvent } from "react";
 
-import { escapeHtml, linkAddress, plainText } from "@/lib/richText";
+import { escapeHtml, liftListsOutOfParagraphs, linkAddress, plainText } from "@/lib/richText";
 
 export type RichValue = { html: string; text: string };
 
@@ -60,6 +60,7 @@ export function RichTextEditor({ id, label, onChange, required, error, placehold
   const [linking, setLinking] = useState(false);
   const [address, setAddress] = useState("");
   const [linkError, setLinkError] = useState("");
+  const [empty, setEmpty] = useState(true);
   const buttons = useRef<(HTMLButtonElement | null)[]>([]);
 
   useEffect(() => {
@@ -85,13 +86,35 @@ export function RichTextEditor({ id, label, onChange, required, error, placehold
     const root = editor.current;
     if (!root) return;
     const text = plainText(root);
+    setEmpty(!text);
     // An emptied field keeps a stray <br> or <p>; report it as empty so "required" holds.
     onChange({ html: text ? root.innerHTML : "", text });
   }
 
+  /** Text typed into the bare field would sit outside any block, and a list made from it
+   *  would land inside a <p> (invalid HTML that the sanitizer splits): start in a paragraph. */
+  function startParagraph() {
+    const root = editor.current;
+    if (!root || root.firstChild) return;
+    root.innerHTML = "<p><br></p>";
+    const range = document.createRange();
+    range.setStart(root.firstChild!, 0);
+    range.collapse(true);
+    window.getSelection()?.removeAllRanges();
+    window.getSelection()?.addRange(range);
+  }
+
   function format(command: Command) {
-    editor.current?.focus();
+    const root = editor.current;
+    if (!root) return;
+    root.focus();
     run(command);
+    if (command === "insertUnorderedList" || command === "insertOrderedList") {
+      const selection = window.getSelection();
+      const caret = selection?.anchorNode ? ([selection.anchorNode, selection.anchorOffset] as const) : null;
+      liftListsOutOfParagraphs(root);
+      if (caret && root.contains(caret[0])) selection?.collapse(caret[0], caret[1]);
+    }
     changed();
   }
 
@@ -210,7 +233,7 @@ export function RichTextEditor({ id, label, onChange, required, error, placehold
       <div
         id={id}
         ref={editor}
-        className="rich-text__area"
+        className={empty ? "rich-text__area rich-text__area--empty" : "rich-text__area"}
         role="textbox"
         aria-multiline="true"
         aria-labelledby={labelId}
@@ -222,6 +245,7 @@ export function RichTextEditor({ id, label, onChange, required, error, placehold
         contentEditable={!disabled}
         suppressContentEditableWarning
         tabIndex={0}
+        onFocus={startParagraph}
         onInput={changed}
         onKeyDown={onEditorKey}
         onPaste={(e) => {

@@ -1,7 +1,7 @@
 // @vitest-environment jsdom
 import { describe, expect, it } from "vitest";
 
-import { escapeHtml, linkAddress, plainText } from "./richText";
+import { escapeHtml, liftListsOutOfParagraphs, linkAddress, plainText } from "./richText";
 
 function html(markup: string): HTMLElement {
   const div = document.createElement("div");
@@ -40,5 +40,27 @@ describe("linkAddress", () => {
 describe("escapeHtml", () => {
   it("escapes markup and quotes", () => {
     expect(escapeHtml(`<a href="x">&</a>`)).toBe("&lt;a href=&quot;x&quot;&gt;&amp;&lt;/a&gt;");
+  });
+});
+
+describe("liftListsOutOfParagraphs", () => {
+  it("moves a list out of its paragraph and drops the emptied paragraph", () => {
+    // built node by node: the HTML parser itself would never nest a list in a paragraph
+    const root = html("<p>Intro</p><p><br></p>");
+    const list = document.createElement("ul");
+    list.innerHTML = "<li>one</li>";
+    root.lastElementChild!.replaceChildren(list);
+    liftListsOutOfParagraphs(root);
+    expect(root.innerHTML).toBe("<p>Intro</p><ul><li>one</li></ul>");
+  });
+  it("keeps text before the list in its paragraph and text after it in a new one", () => {
+    const root = document.createElement("div");
+    const p = document.createElement("p");
+    const list = document.createElement("ol");
+    list.innerHTML = "<li>a</li>";
+    p.append("before", list, "after");
+    root.append(p);
+    liftListsOutOfParagraphs(root);
+    expect(root.innerHTML).toBe("<p>before</p><ol><li>a</li></ol><p>after</p>");
   });
 });

@@ -40,3 +40,22 @@ export function linkAddress(typed: string): string | null {
 export function escapeHtml(text: string): string {
   return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 }
+
+/** Moves lists out of the paragraphs Chromium builds them in (`<p><ul>…</ul></p>` is invalid HTML,
+ *  which the sanitizer would split into empty paragraphs around the list); drops a paragraph
+ *  left with nothing in it. The caller restores the caret: the moved nodes stay the same. */
+export function liftListsOutOfParagraphs(root: HTMLElement) {
+  for (const list of Array.from(root.querySelectorAll("p > ul, p > ol"))) {
+    const paragraph = list.parentElement!;
+    const after = Array.from(paragraph.childNodes).slice(Array.from(paragraph.childNodes).indexOf(list) + 1);
+    paragraph.after(list);
+    if (after.some((n) => (n.textContent ?? "").trim())) {
+      const rest = document.createElement("p");
+      rest.append(...after);
+      list.after(rest);
+    } else {
+      after.forEach((n) => n.remove());
+    }
+    if (!(paragraph.textContent ?? "").trim()) paragraph.remove();
+  }
+}
