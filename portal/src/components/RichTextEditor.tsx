@@ -175,7 +175,7 @@ export function RichTextEditor({ id, label, onChange, required, error, placehold
       <span id={labelId} className="label" onClick={() => editor.current?.focus()}>
         {label}
       </span>
-      <div role="toolbar" aria-label={`Formatting of ${label}`} aria-controls={id} className="rich-text__toolbar" onKeyDown={onToolbarKey}>
+      <div role="toolbar" aria-label="Formatting" aria-controls={id} className="rich-text__toolbar" onKeyDown={onToolbarKey}>
         {BUTTONS.map((b, index) => (
           <button
             key={b.command}
