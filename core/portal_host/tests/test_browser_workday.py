@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import expect
 
 from .conftest import LiveCore
-from .test_browser import sign_in
+from .test_browser import open_new_request, sign_in
 
 pytestmark = pytest.mark.committed
 
@@ -28,9 +28,7 @@ def test_customer_sends_a_formatted_request_with_a_file(
     agent = chromium.new_context().new_page()
     try:
         # Given a customer on the new request form
-        sign_in(customer, live_core, "acme", "customer@acme.test")
-        customer.get_by_role("link", name="New request").first.click()
-        form = customer.get_by_role("form", name="New request")
+        form = open_new_request(customer, live_core)
         form.get_by_label("Subject").fill("Printer jam E-104")
         # An empty description is refused with a message, not sent
         form.get_by_role("button", name="Send request").click()
@@ -62,7 +60,9 @@ def test_customer_sends_a_formatted_request_with_a_file(
         conversation = customer.get_by_role("list", name="Conversation")
         # Then the formatting survives core's sanitizing and shows in the conversation
         expect(conversation.locator("b, strong", has_text="E-104")).to_be_visible()
-        expect(conversation.locator(".message__body ul li")).to_have_text(["tray 2 jams", "paper jam light blinks"])
+        expect(conversation.locator(".message__body ul li")).to_have_text(
+            ["tray 2 jams", "paper jam light blinks"]
+        )
         expect(conversation.get_by_role("link", name="printer.log")).to_be_visible()
 
         # and the agent sees the same formatted description
@@ -118,13 +118,18 @@ def printer_pair(demo: None) -> Pair:
     return Pair(first.id, first.number, second.id, second.number)
 
 
+def _agent_opens(page: Any, core: LiveCore, ticket_id: int) -> None:
+    """Signs the demo agent in, saying yes to every confirmation, and opens a ticket."""
+    page.on("dialog", lambda dialog: dialog.accept())
+    sign_in(page, core, "acme", "agent@acme.test")
+    expect(page).to_have_url(re.compile("/agent/inbox/mine"))
+    page.goto(core.url("acme", f"/agent/tickets/{ticket_id}"))
+
+
 def test_agent_judges_ai_replies_with_files_links_and_merges_by_number(
     printer_pair: Pair, live_core: LiveCore, page: Any
 ) -> None:
-    page.on("dialog", lambda dialog: dialog.accept())
-    sign_in(page, live_core, "acme", "agent@acme.test")
-    expect(page).to_have_url(re.compile("/agent/"))
-    page.goto(live_core.url("acme", f"/agent/tickets/{printer_pair.first_id}"))
+    _agent_opens(page, live_core, printer_pair.first_id)
     expect(page.get_by_role("heading", level=1)).to_contain_text("Toner smudges every page")
 
     # The AI's priority is accepted and its category corrected, each recorded as such
@@ -208,11 +213,8 @@ def test_agent_judges_ai_replies_with_files_links_and_merges_by_number(
 def test_agent_saves_renames_refilters_and_deletes_a_view(
     printer_pair: Pair, live_core: LiveCore, page: Any
 ) -> None:
-    page.on("dialog", lambda dialog: dialog.accept())
-    sign_in(page, live_core, "acme", "agent@acme.test")
-    expect(page).to_have_url(re.compile("/agent/inbox/mine"))
     # Given the first ticket is tagged "printers" and made urgent
-    page.goto(live_core.url("acme", f"/agent/tickets/{printer_pair.first_id}"))
+    _agent_opens(page, live_core, printer_pair.first_id)
     page.get_by_label("Tags (comma separated)").fill("printers")
     page.get_by_role("button", name="Save tags").click()
     expect(page.get_by_role("button", name="Save tags")).to_have_count(0)

@@ -12,6 +12,8 @@ type Draft = { key: string; file: File; progress: number | null; uploadedId?: nu
 export function useAttachmentDraft() {
   const [drafts, setDrafts] = useState<Draft[]>([]);
   const [problems, setProblems] = useState<string[]>([]);
+  const [uploading, setUploading] = useState(false);
+  const [uploadError, setUploadError] = useState<unknown>(null);
 
   function add(files: Iterable<File>) {
     const found: string[] = [];
@@ -57,12 +59,28 @@ export function useAttachmentDraft() {
     return ids;
   }
 
+  /** The files' ids for a message about to be sent (none without files), or null if an upload
+   *  failed: `uploadError` then says why, and nothing should be sent. */
+  async function uploadForMessage(ticketId: number): Promise<number[] | null> {
+    setUploadError(null);
+    if (!drafts.length) return [];
+    setUploading(true);
+    try {
+      return await uploadAll(ticketId);
+    } catch (error) {
+      setUploadError(error);
+      return null;
+    } finally {
+      setUploading(false);
+    }
+  }
+
   function clear() {
     setDrafts([]);
     setProblems([]);
   }
 
-  return { drafts, problems, add, remove, uploadAll, clear };
+  return { drafts, problems, uploading, uploadError, add, remove, uploadAll, uploadForMessage, clear };
 }
 
 type PickerProps = { draft: ReturnType<typeof useAttachmentDraft>; disabled?: boolean };

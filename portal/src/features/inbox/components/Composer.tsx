@@ -16,8 +16,6 @@ export function Composer({ ticketId }: { ticketId: number }) {
   const [internal, setInternal] = useState(false);
   const [body, setBody] = useState("");
   const files = useAttachmentDraft();
-  const [uploading, setUploading] = useState(false);
-  const [uploadError, setUploadError] = useState<unknown>(null);
   const typing = useTypingSignal(ticketId);
   const textarea = useRef<HTMLTextAreaElement>(null);
   useShortcuts({
@@ -34,20 +32,9 @@ export function Composer({ ticketId }: { ticketId: number }) {
 
   async function send(event: FormEvent) {
     event.preventDefault();
-    setUploadError(null);
-    let attachment_ids: number[] = [];
-    if (files.drafts.length) {
-      // Files belong to the ticket first; the message then claims them by id.
-      setUploading(true);
-      try {
-        attachment_ids = await files.uploadAll(ticketId);
-      } catch (error) {
-        setUploadError(error);
-        return;
-      } finally {
-        setUploading(false);
-      }
-    }
+    // Files belong to the ticket first; the message then claims them by id.
+    const attachment_ids = await files.uploadForMessage(ticketId);
+    if (attachment_ids === null) return;
     const article_ids = articles.map((a) => a.id);
     add.mutate(
       { body_text: body, internal, article_ids, attachment_ids },
@@ -60,6 +47,7 @@ export function Composer({ ticketId }: { ticketId: number }) {
       },
     );
   }
+  const { uploading, uploadError } = files;
   const busy = add.isPending || uploading;
 
   return (

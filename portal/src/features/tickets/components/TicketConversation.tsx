@@ -26,8 +26,6 @@ export function TicketConversation({ renderSolved }: TicketConversationProps) {
   const setStatus = useSetStatus(ticketId);
   const [body, setBody] = useState("");
   const files = useAttachmentDraft();
-  const [uploading, setUploading] = useState(false);
-  const [uploadError, setUploadError] = useState<unknown>(null);
 
   if (!Number.isInteger(ticketId)) return <EmptyState title="No such request" />;
   if (ticket.isPending) return <Loading label="Loading the conversation…" />;
@@ -37,19 +35,8 @@ export function TicketConversation({ renderSolved }: TicketConversationProps) {
 
   async function send(event: FormEvent) {
     event.preventDefault();
-    setUploadError(null);
-    let attachmentIds: number[] = [];
-    if (files.drafts.length) {
-      setUploading(true);
-      try {
-        attachmentIds = await files.uploadAll(ticketId);
-      } catch (error) {
-        setUploadError(error);
-        return;
-      } finally {
-        setUploading(false);
-      }
-    }
+    const attachmentIds = await files.uploadForMessage(ticketId);
+    if (attachmentIds === null) return;
     reply.mutate(
       { body_text: body, attachment_ids: attachmentIds },
       {
@@ -60,6 +47,7 @@ export function TicketConversation({ renderSolved }: TicketConversationProps) {
       },
     );
   }
+  const { uploading, uploadError } = files;
   const busy = reply.isPending || uploading;
 
   return (
