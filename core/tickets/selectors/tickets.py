@@ -49,6 +49,7 @@ class TicketFilters:
     assignee: str | None = None  # a membership id, "me" or "none"
     team: str | None = None  # a team id or "none"
     requester: int | None = None
+    numbers: list[int] = field(default_factory=list)  # the tenant's ticket numbers (#1042 -> 1042)
     tags: list[str] = field(default_factory=list)
     custom_fields: dict[str, Any] = field(default_factory=dict)
     created_after: dt.datetime | None = None
@@ -113,6 +114,8 @@ def apply_filters(qs: QuerySet[Ticket], filters: TicketFilters, viewer: Membersh
         qs = qs.filter(_id_filter(filters.team, "team", viewer))
     if filters.requester is not None:
         qs = qs.filter(requester_id=filters.requester)
+    if filters.numbers:
+        qs = qs.filter(number__in=filters.numbers)
     if filters.tags:
         qs = qs.filter(tags__contains=sorted({t.lower() for t in filters.tags}))
     if filters.custom_fields:
