@@ -11,6 +11,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from contracts.events import EventEnvelope
+from contracts.ids import parse_id
 from contracts.realtime import CloseCode, ConnectionClaims, Topic, recipient_of
 
 log = logging.getLogger("realtime.connection")
@@ -90,15 +91,17 @@ class Connection:
             self.topics.add(topic)
             return None
         if topic.startswith(Topic.TICKET_PREFIX):
-            raw = topic[len(Topic.TICKET_PREFIX) :]
-            if raw.isdigit() and 0 < len(raw) <= 18:
-                self.tickets.add(int(raw))
-                return int(raw)
+            ticket = parse_id(topic[len(Topic.TICKET_PREFIX) :])
+            if ticket is not None:
+                self.tickets.add(ticket)
+                return ticket
         raise ValueError(f"unknown topic {topic[:40]!r}")
 
     def unsubscribe(self, topic: str) -> int | None:
-        if topic.startswith(Topic.TICKET_PREFIX) and topic[len(Topic.TICKET_PREFIX) :].isdigit():
-            ticket = int(topic[len(Topic.TICKET_PREFIX) :])
+        ticket = (
+            parse_id(topic[len(Topic.TICKET_PREFIX) :]) if topic.startswith(Topic.TICKET_PREFIX) else None
+        )
+        if ticket is not None:
             self.tickets.discard(ticket)
             return ticket
         self.topics.discard(topic)

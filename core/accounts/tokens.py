@@ -11,6 +11,8 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 
+from contracts.ids import parse_id
+
 PREFIX = "flt"
 
 
@@ -30,9 +32,10 @@ def digest(token: str) -> str:
 
 def parse(token: str) -> ParsedToken | None:
     parts = token.split("_", 2)
-    if len(parts) != 3 or parts[0] != PREFIX or not parts[1].isdigit() or len(parts[2]) < 20:
+    tenant_id = parse_id(parts[1]) if len(parts) == 3 else None
+    if tenant_id is None or parts[0] != PREFIX or len(parts[2]) < 20:
         return None
-    return ParsedToken(tenant_id=int(parts[1]), digest=digest(token))
+    return ParsedToken(tenant_id=tenant_id, digest=digest(token))
 
 
 def display_prefix(token: str) -> str:

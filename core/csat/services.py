@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from contracts.events import Actor, Visibility
+from contracts.ids import parse_id
 from csat.models import CsatSettings, CsatSurvey, Scale
 from tenancy.models import Membership, Tenant
 from tenancy.selectors import tenant_base_url
@@ -47,10 +48,11 @@ def survey_token(survey: CsatSurvey) -> str:
 
 
 def survey_by_token(*, tenant: Tenant, token: str) -> CsatSurvey | None:
-    survey_id, _, _ = token.partition(".")
-    if not survey_id.isdigit() or len(token) > 80:
+    survey_id = parse_id(token.partition(".")[0])
+    # ASCII only: compare_digest refuses other strings (a TypeError, not a mismatch).
+    if survey_id is None or len(token) > 80 or not token.isascii():
         return None
-    survey = CsatSurvey.objects.filter(tenant=tenant, id=int(survey_id)).select_related("ticket").first()
+    survey = CsatSurvey.objects.filter(tenant=tenant, id=survey_id).select_related("ticket").first()
     if survey is None or not hmac.compare_digest(survey_token(survey), token):
         return None
     return survey

@@ -11,6 +11,7 @@ from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 
+from contracts.ids import parse_id
 from reports.buckets import merge, percentiles
 from reports.contributions import COUNTERS, HISTOGRAMS, SLA_METRICS
 from reports.models import DIMENSIONS, FILTER_DIMENSIONS, NONE_VALUE, PAIR_JOIN, slice_key
@@ -78,10 +79,11 @@ def filter_value_exists(*, tenant: Tenant, dimension: str, value: str) -> bool:
     """Team and assignee filters name objects: another tenant's id is as unknown as a missing one."""
     if value == NONE_VALUE or dimension not in ("team", "assignee"):
         return True
-    if not value.isdigit():
+    object_id = parse_id(value)
+    if object_id is None:
         return False
     model = Team if dimension == "team" else Membership
-    return model.objects.filter(tenant=tenant, id=int(value)).exists()
+    return model.objects.filter(tenant=tenant, id=object_id).exists()
 
 
 def _rate(part: int, whole: int) -> float | None:
