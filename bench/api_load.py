@@ -4,7 +4,7 @@
     .venv/bin/python bench/api_load.py --tickets 100000        # bigger
     .venv/bin/python bench/api_load.py                    # 1,000 tenants, 1,000,000 tickets (slow to seed)
 
-Needs DATABASE_URL (the owner role; a database `frontline_bench` is created beside it)
+Needs DATABASE_URL (the owner role; a database `frontline_bench`, or `--database`, is created beside it)
 and REDIS_URL, e.g. under `scripts/devstack.py exec --`. Seeds with COPY (tenant sizes
 skewed like real tenants: a few large, many small; 3 messages per ticket), starts
 gunicorn on a free port, runs concurrent HTTP clients for each scenario, stops it.
@@ -29,6 +29,7 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
+import psycopg.sql
 
 ROOT = Path(__file__).resolve().parent.parent
 _WORD_TEXT = (
@@ -201,21 +202,25 @@ def seed(conninfo: str, tenants: int, tickets: int) -> None:
     )
 
 
-def bench_database(owner_url: str) -> tuple[str, str]:
+DEFAULT_DATABASE = os.environ.get("FRONTLINE_BENCH_DB", "frontline_bench")
+
+
+def bench_database(owner_url: str, name: str = DEFAULT_DATABASE) -> tuple[str, str]:
     parts = urlsplit(owner_url)
-    bench_url = urlunsplit((parts.scheme, parts.netloc, "/frontline_bench", parts.query, ""))
+    bench_url = urlunsplit((parts.scheme, parts.netloc, f"/{name}", parts.query, ""))
     admin = urlunsplit((parts.scheme, parts.netloc, "/postgres", parts.query, ""))
     return admin, bench_url
 
 
-def ensure_database(admin_url: str, bench_url: str, fresh: bool) -> None:
+def ensure_database(admin_url: str, name: str, fresh: bool) -> None:
+    ident = psycopg.sql.Identifier(name)
     with psycopg.connect(admin_url, autocommit=True) as conn:
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = 'frontline_bench'").fetchone()
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
         if exists and fresh:
-            conn.execute("DROP DATABASE frontline_bench WITH (FORCE)")
+            conn.execute(psycopg.sql.SQL("DROP DATABASE {} WITH (FORCE)").format(ident))
             exists = None
         if not exists:
-            conn.execute("CREATE DATABASE frontline_bench")
+            conn.execute(psycopg.sql.SQL("CREATE DATABASE {}").format(ident))
 
 
 def django_env(bench_url: str) -> dict[str, str]:
@@ -321,6 +326,13 @@ def main() -> int:
         "--threads", type=int, default=1, help="threads per worker (>1: gthread, overlaps database waits)"
     )
     parser.add_argument("--fresh", action="store_true", help="drop and re-seed the bench database")
+    parser.add_argument("--seed-only", action="store_true", help="seed the database, measure nothing")
+    parser.add_argument(
+        "--database",
+        default=DEFAULT_DATABASE,
+        help="bench database name (default frontline_bench, or $FRONTLINE_BENCH_DB); "
+        "a name of your own keeps parallel runs on a shared server apart",
+    )
     args = parser.parse_args()
     if args.small:
         args.tenants, args.tickets = 20, 10_000
@@ -330,11 +342,13 @@ def main() -> int:
     if not owner_url:
         print("Set DATABASE_URL (owner role), e.g. run under scripts/devstack.py exec --", file=sys.stderr)
         return 2
-    admin_url, bench_url = bench_database(owner_url)
-    ensure_database(admin_url, bench_url, args.fresh)
+    admin_url, bench_url = bench_database(owner_url, args.database)
+    ensure_database(admin_url, args.database, args.fresh)
     env = django_env(bench_url)
     manage(env, "migrate", "--database", "owner", "--no-input", "-v", "0")
     seed(bench_url, args.tenants, args.tickets)
+    if args.seed_only:
+        return 0
     token = manage(env, "create_api_token", "--tenant", "t1", "--email", "agent@t1.bench", "--name", "bench")
     with psycopg.connect(bench_url) as conn:
         ids = [

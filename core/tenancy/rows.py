@@ -1,0 +1,75 @@
+"""Hand-written SQL on hot paths: model instances from rows, and several queries in one round trip.
+
+`select_columns(Model, alias)` lists every concrete column of a model (so instances never have
+deferred fields that would cost a query later), and `model_from_row` builds the instance from
+that slice of a row, applying the fields' own database converters (JSON, for example).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import cache
+from typing import Any, TypeVar
+
+from django.db import connections
+from django.db.models import Field, Model
+
+M = TypeVar("M", bound=Model)
+
+
+@cache
+def _fields(model: type[Model]) -> tuple[Field[Any, Any], ...]:
+    return tuple(model._meta.concrete_fields)
+
+
+def column_count(model: type[Model]) -> int:
+    return len(_fields(model))
+
+
+def select_columns(model: type[Model], alias: str) -> str:
+    """`alias."col1", alias."col2", ...` for every concrete field, in `model_from_row` order."""
+    return ", ".join(f'{alias}."{f.column}"' for f in _fields(model))
+
+
+@cache
+def _attnames(model: type[Model]) -> tuple[str, ...]:
+    return tuple(f.attname for f in _fields(model))
+
+
+@cache
+def _converters(model: type[Model], using: str) -> tuple[tuple[int, Any, Any], ...]:
+    """(column index, converter, expression) for each column that needs converting."""
+    connection = connections[using]
+    found = []
+    for index, field in enumerate(_fields(model)):
+        col = field.get_col(model._meta.db_table)
+        for converter in [*connection.ops.get_db_converters(col), *field.get_db_converters(connection)]:
+            found.append((index, converter, col))
+    return tuple(found)
+
+
+def model_from_row(model: type[M], values: Sequence[Any], *, using: str = "default") -> M:
+    """An instance of `model` from its columns' values (as ordered by `select_columns`)."""
+    converted = list(values[: len(_fields(model))])
+    connection = connections[using]
+    for index, converter, col in _converters(model, using):
+        converted[index] = converter(converted[index], col, connection)
+    return model.from_db(using, list(_attnames(model)), converted)
+
+
+def fetch_pipelined(
+    queries: Sequence[tuple[str, Sequence[Any]]], *, using: str = "default"
+) -> list[list[tuple[Any, ...]]]:
+    """The rows of each query; all of them go to the server in one round trip (libpq
+    pipeline mode) instead of one each. They run in order, in the current transaction."""
+    connection = connections[using]
+    connection.ensure_connection()
+    cursors = [connection.cursor() for _ in queries]
+    try:
+        with connection.connection.pipeline():
+            for cursor, (sql, params) in zip(cursors, queries, strict=True):
+                cursor.execute(sql, params)
+        return [list(cursor.fetchall()) for cursor in cursors]
+    finally:
+        for cursor in cursors:
+            cursor.close()
