@@ -328,6 +328,14 @@ def main() -> int:
     parser.add_argument("--fresh", action="store_true", help="drop and re-seed the bench database")
     parser.add_argument("--seed-only", action="store_true", help="seed the database, measure nothing")
     parser.add_argument(
+        "--server-root",
+        type=Path,
+        default=ROOT,
+        help="checkout whose code gunicorn serves (its .venv and core/), e.g. main's, to compare "
+        "two versions against the same data in one session",
+    )
+    parser.add_argument("--only", default="", help="comma-separated scenario name prefixes to run")
+    parser.add_argument(
         "--database",
         default=DEFAULT_DATABASE,
         help="bench database name (default frontline_bench, or $FRONTLINE_BENCH_DB); "
@@ -372,7 +380,7 @@ def main() -> int:
     port = free_port()
     server = subprocess.Popen(
         [
-            str(Path(sys.executable).parent / "gunicorn"),
+            str(args.server_root / ".venv" / "bin" / "gunicorn"),
             "config.wsgi:application",
             "--bind",
             f"127.0.0.1:{port}",
@@ -383,7 +391,7 @@ def main() -> int:
             "--log-level",
             "warning",
         ],
-        cwd=ROOT / "core",
+        cwd=args.server_root / "core",
         env=env,
     )
     try:
@@ -436,8 +444,12 @@ def main() -> int:
             ),
             ("search rare term", lambda i: ("GET", f"/api/v1/search?q={RARE_WORD}", None)),
         ]
+        load_start = os.getloadavg()[0]
+        wanted = [w.strip() for w in args.only.split(",") if w.strip()]
         results = []
         for name, make in scenarios:
+            if wanted and not any(name.startswith(w) for w in wanted):
+                continue
             results.append(run_scenario(name, client, make, args.requests, args.concurrency))
     finally:
         server.terminate()
@@ -445,7 +457,9 @@ def main() -> int:
 
     server_kind = "sync" if args.threads == 1 else f"gthread ({args.threads} threads)"
     print(
-        f"\n{args.tickets} tickets / {args.tenants} tenants (largest tenant {largest_size}); gunicorn "
+        f"\nserving {args.server_root}; load average (1 min) {load_start:.1f} at the start, "
+        f"{os.getloadavg()[0]:.1f} at the end\n"
+        f"{args.tickets} tickets / {args.tenants} tenants (largest tenant {largest_size}); gunicorn "
         f"{args.workers} {server_kind} workers; {args.concurrency} client threads on the same machine\n"
     )
     print(f"{'scenario':<24} {'requests':>8} {'p50 ms':>8} {'p99 ms':>8} {'req/s':>8}  errors")
