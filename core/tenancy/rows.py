@@ -57,6 +57,24 @@ def model_from_row(model: type[M], values: Sequence[Any], *, using: str = "defau
     return model.from_db(using, list(_attnames(model)), converted)
 
 
+@cache
+def _fast_timestamptz_loader() -> Any:
+    """psycopg's own (C) timestamptz loader: Django registers a Python subclass of it on every
+    connection, which costs about a tenth of a list request's CPU in a page of 25 tickets."""
+    import psycopg
+
+    oid = psycopg.postgres.types["timestamptz"].oid
+    return psycopg.adapters.get_loader(oid, psycopg.pq.Format.TEXT)
+
+
+def hot_cursor(*, using: str = "default") -> Any:
+    """A Django cursor (queries still counted and logged) that reads timestamps with psycopg's
+    C loader: the same aware datetimes in the session's time zone (UTC, which Django sets)."""
+    cursor = connections[using].cursor()
+    cursor.cursor.adapters.register_loader("timestamptz", _fast_timestamptz_loader())
+    return cursor
+
+
 def fetch_pipelined(
     queries: Sequence[tuple[str, Sequence[Any]]], *, using: str = "default"
 ) -> list[list[tuple[Any, ...]]]:
@@ -64,7 +82,7 @@ def fetch_pipelined(
     pipeline mode) instead of one each. They run in order, in the current transaction."""
     connection = connections[using]
     connection.ensure_connection()
-    cursors = [connection.cursor() for _ in queries]
+    cursors = [hot_cursor(using=using) for _ in queries]
     try:
         with connection.connection.pipeline():
             for cursor, (sql, params) in zip(cursors, queries, strict=True):

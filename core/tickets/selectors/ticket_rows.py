@@ -12,9 +12,9 @@ import datetime as dt
 from typing import Any, NamedTuple
 
 import orjson
-from django.db import connection
 
 from tenancy.models import Membership, Tenant
+from tenancy.rows import hot_cursor
 from tickets.selectors.ticket_sql import TicketFilters, filters_sql, visibility_sql
 
 
@@ -145,6 +145,6 @@ def ticket_page_rows(
         f"SELECT {ROW_SELECT} FROM (SELECT {_INNER_SELECT} FROM tickets_ticket t "  # noqa: S608 - fixed SQL
         f"WHERE {conditions} ORDER BY {inner_order} LIMIT %s) p {ROW_JOINS} ORDER BY {outer_order}"
     )
-    with connection.cursor() as cursor:
+    with hot_cursor() as cursor:
         cursor.execute(sql, [*params, limit])
         return [ticket_row(values) for values in cursor.fetchall()]
