@@ -76,7 +76,7 @@ def hot_cursor(*, using: str = "default") -> Any:
 
 
 def fetch_pipelined(
-    queries: Sequence[tuple[str, Sequence[Any]]], *, using: str = "default"
+    queries: Sequence[tuple[str, Any]], *, using: str = "default"
 ) -> list[list[tuple[Any, ...]]]:
     """The rows of each query; all of them go to the server in one round trip (libpq
     pipeline mode) instead of one each. They run in order, in the current transaction."""

@@ -148,3 +148,11 @@ def ticket_page_rows(
     with hot_cursor() as cursor:
         cursor.execute(sql, [*params, limit])
         return [ticket_row(values) for values in cursor.fetchall()]
+
+
+def ticket_rows_by_ids_query(*, tenant: Tenant, ids: list[int]) -> tuple[str, list[Any]]:
+    """SQL for the `TicketRow`s of these tickets (in no order); read them with `ticket_row`."""
+    return (
+        f"SELECT {ROW_SELECT} FROM tickets_ticket p {ROW_JOINS} WHERE p.tenant_id = %s AND p.id = ANY(%s)",  # noqa: S608
+        [tenant.id, ids],
+    )
