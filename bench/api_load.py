@@ -237,9 +237,10 @@ def django_env(bench_url: str) -> dict[str, str]:
     }
 
 
-def manage(env: dict[str, str], *args: str) -> str:
+def manage(env: dict[str, str], *args: str, root: Path = ROOT) -> str:
+    """A management command of the checkout at `root` (its own virtualenv and code)."""
     result = subprocess.run(
-        [sys.executable, str(ROOT / "core" / "manage.py"), *args],
+        [str(root / ".venv" / "bin" / "python"), str(root / "core" / "manage.py"), *args],
         env=env,
         check=True,
         capture_output=True,
@@ -353,11 +354,12 @@ def main() -> int:
     admin_url, bench_url = bench_database(owner_url, args.database)
     ensure_database(admin_url, args.database, args.fresh)
     env = django_env(bench_url)
-    manage(env, "migrate", "--database", "owner", "--no-input", "-v", "0")
+    manage(env, "migrate", "--database", "owner", "--no-input", "-v", "0", root=args.server_root)
     seed(bench_url, args.tenants, args.tickets)
     if args.seed_only:
         return 0
-    token = manage(env, "create_api_token", "--tenant", "t1", "--email", "agent@t1.bench", "--name", "bench")
+    token_args = ("create_api_token", "--tenant", "t1", "--email", "agent@t1.bench", "--name", "bench")
+    token = manage(env, *token_args, root=args.server_root)
     with psycopg.connect(bench_url) as conn:
         ids = [
             r[0]
