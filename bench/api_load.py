@@ -273,7 +273,24 @@ class Client:
         return response.status, payload
 
 
-def run_scenario(name: str, client: Client, make_request, requests: int, concurrency: int) -> dict:
+def server_cpu_seconds(master_pid: int) -> float:
+    """User + system CPU of gunicorn's master and workers so far (Linux /proc; 0 elsewhere)."""
+    ticks = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        pid, ppid = int(stat.parent.name), int(fields[1])
+        if pid == master_pid or ppid == master_pid:
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / ticks
+
+
+def run_scenario(
+    name: str, client: Client, make_request, requests: int, concurrency: int, server_pid: int
+) -> dict:
     latencies: list[float] = []
     errors: list[str] = []
     lock = threading.Lock()
@@ -294,13 +311,14 @@ def run_scenario(name: str, client: Client, make_request, requests: int, concurr
                 if status >= 400:
                     errors.append(f"{status} {payload[:120]!r}")
 
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), server_cpu_seconds(server_pid)
     threads = [threading.Thread(target=worker) for _ in range(concurrency)]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
     wall = time.perf_counter() - started
+    server_cpu = server_cpu_seconds(server_pid) - cpu_started
     latencies.sort()
     return {
         "name": name,
@@ -308,6 +326,7 @@ def run_scenario(name: str, client: Client, make_request, requests: int, concurr
         "p50": statistics.median(latencies) * 1000,
         "p99": latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))] * 1000,
         "rps": len(latencies) / wall,
+        "cpu_ms": server_cpu * 1000 / max(1, len(latencies)),
         "errors": errors[:3],
         "error_count": len(errors),
     }
@@ -452,7 +471,7 @@ def main() -> int:
         for name, make in scenarios:
             if wanted and not any(name.startswith(w) for w in wanted):
                 continue
-            results.append(run_scenario(name, client, make, args.requests, args.concurrency))
+            results.append(run_scenario(name, client, make, args.requests, args.concurrency, server.pid))
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -464,10 +483,13 @@ def main() -> int:
         f"{args.tickets} tickets / {args.tenants} tenants (largest tenant {largest_size}); gunicorn "
         f"{args.workers} {server_kind} workers; {args.concurrency} client threads on the same machine\n"
     )
-    print(f"{'scenario':<24} {'requests':>8} {'p50 ms':>8} {'p99 ms':>8} {'req/s':>8}  errors")
+    # cpu ms: the gunicorn processes' CPU per request (what bounds req/s per core on the
+    # web tier; the database's own CPU is not in it).
+    print(f"{'scenario':<24} {'requests':>8} {'p50 ms':>8} {'p99 ms':>8} {'req/s':>8} {'cpu ms':>7}  errors")
     for r in results:
         print(
-            f"{r['name']:<24} {r['n']:>8} {r['p50']:>8.1f} {r['p99']:>8.1f} {r['rps']:>8.0f}  "
+            f"{r['name']:<24} {r['n']:>8} {r['p50']:>8.1f} {r['p99']:>8.1f} {r['rps']:>8.0f} "
+            f"{r['cpu_ms']:>7.2f}  "
             f"{r['error_count']} {r['errors'][0] if r['errors'] else ''}"
         )
     return 0
