@@ -1,8 +1,9 @@
 """Hand-written SQL on hot paths: model instances from rows, and several queries in one round trip.
 
-`select_columns(Model, alias)` lists every concrete column of a model (so instances never have
-deferred fields that would cost a query later), and `model_from_row` builds the instance from
-that slice of a row, applying the fields' own database converters (JSON, for example).
+`select_columns(Model, alias)` lists the concrete columns of a model, and `model_from_row`
+builds the instance from that slice of a row, applying the fields' own database converters
+(JSON, for example). Columns named in `deferred` are left out and deferred on the instance,
+exactly like the ORM's `.defer()`: reading one costs a query, and `save()` leaves it alone.
 """
 
 from __future__ import annotations
@@ -18,43 +19,64 @@ M = TypeVar("M", bound=Model)
 
 
 @cache
-def _fields(model: type[Model]) -> tuple[Field[Any, Any], ...]:
-    return tuple(model._meta.concrete_fields)
+def _fields(model: type[Model], deferred: frozenset[str] = frozenset()) -> tuple[Field[Any, Any], ...]:
+    return tuple(f for f in model._meta.concrete_fields if f.attname not in deferred)
 
 
-def column_count(model: type[Model]) -> int:
-    return len(_fields(model))
+def column_count(model: type[Model], deferred: frozenset[str] = frozenset()) -> int:
+    return len(_fields(model, deferred))
 
 
-def select_columns(model: type[Model], alias: str) -> str:
-    """`alias."col1", alias."col2", ...` for every concrete field, in `model_from_row` order."""
-    return ", ".join(f'{alias}."{f.column}"' for f in _fields(model))
-
-
-@cache
-def _attnames(model: type[Model]) -> tuple[str, ...]:
-    return tuple(f.attname for f in _fields(model))
+def select_columns(model: type[Model], alias: str, deferred: frozenset[str] = frozenset()) -> str:
+    """`alias."col1", alias."col2", ...` for the concrete fields, in `model_from_row` order."""
+    return ", ".join(f'{alias}."{f.column}"' for f in _fields(model, deferred))
 
 
 @cache
-def _converters(model: type[Model], using: str) -> tuple[tuple[int, Any, Any], ...]:
+def _attnames(model: type[Model], deferred: frozenset[str]) -> tuple[str, ...]:
+    return tuple(f.attname for f in _fields(model, deferred))
+
+
+@cache
+def _converters(model: type[Model], using: str, deferred: frozenset[str]) -> tuple[tuple[int, Any, Any], ...]:
     """(column index, converter, expression) for each column that needs converting."""
     connection = connections[using]
     found = []
-    for index, field in enumerate(_fields(model)):
+    for index, field in enumerate(_fields(model, deferred)):
         col = field.get_col(model._meta.db_table)
         for converter in [*connection.ops.get_db_converters(col), *field.get_db_converters(connection)]:
             found.append((index, converter, col))
     return tuple(found)
 
 
-def model_from_row(model: type[M], values: Sequence[Any], *, using: str = "default") -> M:
+def model_from_row(
+    model: type[M], values: Sequence[Any], *, deferred: frozenset[str] = frozenset(), using: str = "default"
+) -> M:
     """An instance of `model` from its columns' values (as ordered by `select_columns`)."""
-    converted = list(values[: len(_fields(model))])
+    converted = list(values[: len(_fields(model, deferred))])
     connection = connections[using]
-    for index, converter, col in _converters(model, using):
+    for index, converter, col in _converters(model, using, deferred):
         converted[index] = converter(converted[index], col, connection)
-    return model.from_db(using, list(_attnames(model)), converted)
+    return model.from_db(using, list(_attnames(model, deferred)), converted)
+
+
+def models_from_row(
+    row: Sequence[Any], parts: Sequence[tuple[type[Model], frozenset[str]]], *, using: str = "default"
+) -> list[Model | None]:
+    """One instance per (model, deferred) part of a joined row, in order; None for a part whose
+    columns are all NULL (a LEFT JOIN that found nothing)."""
+    found: list[Model | None] = []
+    start = 0
+    for model, deferred in parts:
+        end = start + column_count(model, deferred)
+        values = row[start:end]
+        found.append(
+            None
+            if all(v is None for v in values)
+            else model_from_row(model, values, deferred=deferred, using=using)
+        )
+        start = end
+    return found
 
 
 @cache

@@ -20,6 +20,7 @@ from tickets.models import (
     Ticket,
     TicketLink,
 )
+from tickets.selectors.ticket_fetch import ticket_fetch
 from tickets.selectors.ticket_rows import TicketRow, ticket_page_rows
 from tickets.selectors.ticket_sql import TicketFilters, filters_sql, visibility_sql
 
@@ -33,7 +34,6 @@ SORTS = {
 DEFAULT_SORT = "-updated_at"
 # Kilobytes per ticket that no response shows: reads leave them in the database.
 SEARCH_COLUMNS = ("search_vector", "internal_search_vector")
-DETAIL_RELATED = ("custom_status", "requester__user", "assignee__user", "team", "merged_into")
 MAX_LIMIT = 100
 
 
@@ -105,13 +105,9 @@ def ticket_list(
 
 
 def ticket_get(*, tenant: Tenant, viewer: Membership, ticket_id: int) -> Ticket | None:
-    return (
-        visible_tickets(tenant=tenant, viewer=viewer)
-        .select_related(*DETAIL_RELATED)
-        .defer(*(f"merged_into__{c}" for c in SEARCH_COLUMNS))
-        .filter(id=ticket_id)
-        .first()
-    )
+    """The ticket (with custom status, requester, assignee, team, merged-into) if the viewer
+    may see it; one hand-written query (`ticket_fetch`)."""
+    return ticket_fetch(tenant=tenant, viewer=viewer, ticket_id=ticket_id)
 
 
 def message_queryset(*, tenant: Tenant, viewer: Membership, ticket: Ticket) -> QuerySet[Message]:
