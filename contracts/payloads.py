@@ -92,6 +92,21 @@ class ArticlePublishedV1(Payload):
     locales: list[str] = Field(default_factory=list)
 
 
+class MemberChangedV1(Payload):
+    """An admin added someone to the tenant (member.invited) or changed a membership's role
+    or activity (member.updated). Internal: staff only. The audit trail of member changes,
+    and what sends the invitation email."""
+
+    membership_id: int
+    user_id: int
+    email: str
+    role: str
+    active: bool
+    changed_fields: list[str] = Field(default_factory=list, description="member.updated: role, active")
+    new_user: bool = Field(default=False, description="member.invited: the invitation created the account")
+    by_membership_id: int | None = None
+
+
 PAYLOADS: dict[tuple[str, int], type[Payload]] = {
     ("ticket.created", 1): TicketCreatedV1,
     ("ticket.updated", 1): TicketUpdatedV1,
@@ -104,6 +119,8 @@ PAYLOADS: dict[tuple[str, int], type[Payload]] = {
     ("csat.received", 1): CsatReceivedV1,
     ("notification.created", 1): NotificationCreatedV1,
     ("kb.article_published", 1): ArticlePublishedV1,
+    ("member.invited", 1): MemberChangedV1,
+    ("member.updated", 1): MemberChangedV1,
 }
 
 EVENT_TYPES: frozenset[str] = frozenset(name for name, _ in PAYLOADS)

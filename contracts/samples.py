@@ -37,6 +37,17 @@ def sample_payload(type: str, **overrides: Any) -> dict[str, Any]:
         }
     elif type == "kb.article_published":
         base = {"article_id": 5, "slug": "reset-your-password", "visibility": "public", "locales": ["en"]}
+    elif type in ("member.invited", "member.updated"):
+        base = {
+            "membership_id": 8,
+            "user_id": 6,
+            "email": "new.agent@example.com",
+            "role": "agent",
+            "active": True,
+            "changed_fields": ["role"] if type == "member.updated" else [],
+            "new_user": type == "member.invited",
+            "by_membership_id": 1,
+        }
     else:
         base = {**_TICKET, **_EXTRA[type]}
     return {**base, **overrides}

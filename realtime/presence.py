@@ -76,6 +76,14 @@ class Presence:
             pipe.expire(key, int(ttl * 2) + 1)
             await pipe.execute()
         viewers = await self.publish(conn.claims.tenant_id, ticket_id)
+        log.debug(
+            "tenant %s ticket %s: membership %s viewing (connection %s); %d viewer(s)",
+            conn.claims.tenant_id,
+            ticket_id,
+            conn.claims.membership_id,
+            conn.id,
+            len(viewers),
+        )
         # The newcomer gets the state now even if it did not change (the same agent in a second tab).
         conn.offer_control(encode(control(ControlType.PRESENCE, ticket_id=ticket_id, viewers=viewers)))
 
@@ -102,7 +110,15 @@ class Presence:
             pipe.zrem(_key(conn.claims.tenant_id, ticket_id, "viewers"), _member(conn))
             pipe.zrem(_key(conn.claims.tenant_id, ticket_id, "typing"), _member(conn))
             await pipe.execute()
-        await self.publish(conn.claims.tenant_id, ticket_id)
+        viewers = await self.publish(conn.claims.tenant_id, ticket_id)
+        log.debug(
+            "tenant %s ticket %s: membership %s left (connection %s); %d viewer(s)",
+            conn.claims.tenant_id,
+            ticket_id,
+            conn.claims.membership_id,
+            conn.id,
+            len(viewers),
+        )
 
     async def leave_all(self, conn: Connection) -> None:
         for ticket_id in list(conn.tickets):

@@ -23,7 +23,7 @@ from accounts.models import User
 from accounts.selectors import user_by_email
 from accounts.services import user_create
 from tenancy.models import Membership, Role, Tenant
-from tenancy.selectors import membership_for_user, signup_allowed
+from tenancy.selectors import membership_for_user, membership_get, signup_allowed, tenant_base_url
 from tenancy.services import membership_set
 
 logger = logging.getLogger(__name__)
@@ -61,11 +61,9 @@ def customer_signup(*, tenant: Tenant, email: str, password: str, full_name: str
 
 
 def reset_link(*, tenant: Tenant, user: User) -> str:
-    scheme = "https" if settings.SESSION_COOKIE_SECURE else "http"
-    port = "" if scheme == "https" else f":{settings.WEB_PORT}"
     uid = urlsafe_base64_encode(force_bytes(user.pk))
     token = default_token_generator.make_token(user)
-    return f"{scheme}://{tenant.slug}.{settings.BASE_DOMAIN}{port}/reset-password?uid={uid}&token={token}"
+    return f"{tenant_base_url(tenant)}/reset-password?uid={uid}&token={token}"
 
 
 def password_reset_request(*, tenant: Tenant, email: str) -> None:
@@ -93,6 +91,37 @@ def password_reset_request(*, tenant: Tenant, email: str) -> None:
         settings.DEFAULT_FROM_EMAIL,
         [user.email],
     )
+
+
+def member_invitation_send(*, tenant: Tenant, membership_id: int, new_user: bool) -> bool:
+    """Tell someone an admin gave them access to `tenant`; False when there is no one to tell.
+
+    An account without a usable password (the admin set none) gets a link to choose one: the
+    reset token, valid PASSWORD_RESET_TIMEOUT. Anyone else signs in as they already do.
+    """
+    membership = membership_get(tenant=tenant, membership_id=membership_id)
+    if membership is None or not membership.is_active or not membership.user.is_active:
+        return False
+    user = membership.user
+    area = "help center" if membership.role == Role.CUSTOMER else "support workspace"
+    if user.has_usable_password():
+        action = f"Sign in with your existing password here:\n{tenant_base_url(tenant)}/login"
+    else:
+        hours = settings.PASSWORD_RESET_TIMEOUT // 3600
+        action = (
+            f"Choose your password here (the link works once, for {hours} hours):\n"
+            f"{reset_link(tenant=tenant, user=user)}\n\n"
+            f"After that, ask for a new link at {tenant_base_url(tenant)}/forgot-password"
+        )
+    greeting = "Welcome" if new_user else "Hello"
+    send_mail(
+        f"[{tenant.name}] You have been given access as {membership.role}",
+        f"{greeting} {user.full_name or user.email},\n\n"
+        f"You can now use the {tenant.name} {area} as {membership.role}.\n\n{action}\n",
+        settings.DEFAULT_FROM_EMAIL,
+        [user.email],
+    )
+    return True
 
 
 def password_reset_confirm(*, tenant: Tenant, uid: str, token: str, password: str) -> User:

@@ -6,6 +6,7 @@ not lock the same person out of another; rate limits likewise by tenant and addr
 
 from __future__ import annotations
 
+import hashlib
 import time
 
 from django.conf import settings
@@ -13,7 +14,10 @@ from django.core.cache import cache
 
 
 def _key(tenant_id: int | None, email: str) -> str:
-    return f"login-failures:{tenant_id or 'platform'}:{email.strip().lower()}"
+    # Hashed: an address is whatever the caller typed (any length, any characters), and a
+    # cache key must stay short and printable for every cache backend.
+    digest = hashlib.sha256(email.strip().lower().encode()).hexdigest()[:32]
+    return f"login-failures:{tenant_id or 'platform'}:{digest}"
 
 
 def is_locked_out(*, tenant_id: int | None, email: str) -> bool:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import logging
+
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import DataError, connection, transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
@@ -35,6 +38,8 @@ from tickets.services.attachments import FileTooLarge
 from triage.api import router as triage_router
 from webhooks.api import router as webhooks_router
 from workspace.api import router as workspace_router
+
+log = logging.getLogger("api")
 
 api = NinjaAPI(
     title="Frontline API",
@@ -91,6 +96,18 @@ def rate_limited(request: HttpRequest, exc: RateLimited) -> HttpResponse:
 def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     """Services raise Http404 for ids outside the tenant (same answer as a missing id)."""
     return problem(404, str(exc) or "Not Found")
+
+
+@api.exception_handler(DataError)
+def database_refused_value(request: HttpRequest, exc: DataError) -> HttpResponse:
+    """PostgreSQL refused a value the caller sent (a NUL character in text, a date or number
+    out of its range): the input's fault, so a 400 naming the reason, not a 500. The
+    request's transaction is rolled back. Logged, because the edge should have said so."""
+    if connection.in_atomic_block:
+        transaction.set_rollback(True)
+    reason = str(exc).splitlines()[0] if str(exc) else "a value is out of range"
+    log.warning("%s %s: database refused a value: %s", request.method, request.path, reason)
+    return problem(400, f"A value in the request cannot be used: {reason}.")
 
 
 @api.exception_handler(FileTooLarge)

@@ -57,7 +57,10 @@ def _element(tag: str) -> str:
     redirect = re.search(r'<Navigate to="([^"]+)"', tag)
     if redirect:
         return f"redirect to `{redirect.group(1)}`"
-    names = [n for n in re.findall(r"<([A-Z][A-Za-z0-9]*)", tag) if n not in {"Route", "RequireRole"}]
+    # A lazily loaded page sits in <Suspense fallback={<Loading … />}>: name the page, not those.
+    tag = re.sub(r"fallback=\{<[^>]*/>\}", "", tag)
+    wrappers = {"Route", "RequireRole", "Suspense"}
+    names = [n for n in re.findall(r"<([A-Z][A-Za-z0-9]*)", tag) if n not in wrappers]
     return f"`{names[0]}`" if names else "(layout)"
 
 

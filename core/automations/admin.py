@@ -1,31 +1,13 @@
 """Django admin of triggers, time rules and macros (scoped to the tenant host); runs read-only."""
 
-from collections.abc import Callable
 from typing import Any
 
-from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
-from pydantic import ValidationError as PydanticValidationError
 
 from automations.models import Delivery, Macro, RuleRun, TimeRule, Trigger
 from automations.schemas import EVENT_TYPES, Actions, Conditions, MacroActions, TimeCondition, check_template
-from tenancy.admin import TenantScopedAdmin, admin_site
-
-
-def _validating_form(check: Callable[[dict[str, Any]], object]) -> type[forms.ModelForm]:
-    """A form that runs the same pydantic validation as the API before saving."""
-
-    class ValidatingForm(forms.ModelForm):
-        def clean(self) -> dict[str, Any]:
-            data = super().clean() or {}
-            try:
-                check(data)
-            except (PydanticValidationError, ValueError) as exc:
-                raise forms.ValidationError(str(exc)) from exc
-            return data
-
-    return ValidatingForm
+from tenancy.admin import TenantScopedAdmin, admin_site, validating_form
 
 
 def _check_rule(data: dict[str, Any]) -> None:
@@ -52,21 +34,21 @@ def _check_macro(data: dict[str, Any]) -> None:
 
 @admin.register(Trigger, site=admin_site)
 class TriggerAdmin(TenantScopedAdmin):
-    form = _validating_form(_check_trigger)
+    form = validating_form(_check_trigger)
     list_display = ("name", "position", "enabled")
     ordering = ("position", "id")
 
 
 @admin.register(TimeRule, site=admin_site)
 class TimeRuleAdmin(TenantScopedAdmin):
-    form = _validating_form(_check_time_rule)
+    form = validating_form(_check_time_rule)
     list_display = ("name", "position", "enabled")
     ordering = ("position", "id")
 
 
 @admin.register(Macro, site=admin_site)
 class MacroAdmin(TenantScopedAdmin):
-    form = _validating_form(_check_macro)
+    form = validating_form(_check_macro)
     list_display = ("name", "owner")
 
 

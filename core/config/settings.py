@@ -359,6 +359,7 @@ FRONTLINE_EVENT_SUBSCRIBERS: list[str] = [
     "csat.subscribers.on_status_changed",
     "triage.subscribers.handle",
     "kb.subscribers.handle",
+    "accounts.subscribers.handle",
     "reports.subscriber.handle",
 ]
 FRONTLINE_STREAM_MAXLEN = int(os.environ.get("FRONTLINE_STREAM_MAXLEN", "10000"))

@@ -14,6 +14,7 @@ from django.utils import timezone
 from contracts.events import Actor, Visibility
 from csat.models import CsatSettings, CsatSurvey, Scale
 from tenancy.models import Membership, Tenant
+from tenancy.selectors import tenant_base_url
 from tickets.models import StatusCategory, Ticket
 from tickets.services.common import ticket_event_data
 
@@ -56,9 +57,7 @@ def survey_by_token(*, tenant: Tenant, token: str) -> CsatSurvey | None:
 
 
 def survey_link(survey: CsatSurvey, tenant: Tenant) -> str:
-    scheme = "https" if settings.SESSION_COOKIE_SECURE else "http"
-    port = "" if scheme == "https" else f":{settings.WEB_PORT}"
-    return f"{scheme}://{tenant.slug}.{settings.BASE_DOMAIN}{port}/api/v1/csat/surveys/{survey_token(survey)}"
+    return f"{tenant_base_url(tenant)}/api/v1/csat/surveys/{survey_token(survey)}"
 
 
 @transaction.atomic

@@ -25,7 +25,7 @@ from accounts.throttle import rate_limit
 from api.auth import request_tenant
 from kb import cache, selectors, semantic, services
 from kb.locales import resolve_locale, tenant_default_locale, tenant_locales
-from kb.models import Article, ArticleAttachment
+from kb.models import Article, ArticleAttachment, ArticleTranslation
 from kb.schemas import (
     ArticleAttachmentOut,
     ArticleOut,
@@ -75,36 +75,44 @@ def attachment_url(article: Article, attachment: ArticleAttachment) -> str:
     return f"/api/v1/kb/articles/{article.slug}/attachments/{attachment.id}"
 
 
+def attachment_out(article: Article, attachment: ArticleAttachment) -> ArticleAttachmentOut:
+    return ArticleAttachmentOut(
+        id=attachment.id,
+        filename=attachment.filename,
+        content_type=attachment.content_type,
+        size=attachment.size,
+        sha256=attachment.sha256,
+        url=attachment_url(article, attachment),
+    )
+
+
+def _summary_fields(article: Article, translation: ArticleTranslation) -> dict[str, Any]:
+    """What a list row and a full article both say about an article in one locale."""
+    return {
+        "id": article.id,
+        "slug": article.slug,
+        "locale": translation.locale,
+        "title": translation.title,
+        "section_id": article.section_id,
+        "tags": article.tags,
+        "visibility": article.visibility,
+        "published_at": article.published_at,
+        "updated_at": max(article.updated_at, translation.updated_at),
+    }
+
+
 def _article_out(article: Article, locale: str, default_locale: str) -> ArticleOut | None:
     translation = selectors.pick_translation(article, locale, default_locale)
     if translation is None:
         return None
     return ArticleOut(
-        id=article.id,
-        slug=article.slug,
-        locale=translation.locale,
-        title=translation.title,
-        section_id=article.section_id,
-        tags=article.tags,
-        visibility=article.visibility,
-        published_at=article.published_at,
-        updated_at=max(article.updated_at, translation.updated_at),
+        **_summary_fields(article, translation),
         body_html=translation.body_html,
         locales=sorted(t.locale for t in article.translations.all()),
         view_count=article.view_count,
         helpful_yes=article.helpful_yes,
         helpful_no=article.helpful_no,
-        attachments=[
-            ArticleAttachmentOut(
-                id=a.id,
-                filename=a.filename,
-                content_type=a.content_type,
-                size=a.size,
-                sha256=a.sha256,
-                url=attachment_url(article, a),
-            )
-            for a in article.attachments.all()
-        ],
+        attachments=[attachment_out(article, a) for a in article.attachments.all()],
     )
 
 
@@ -222,19 +230,7 @@ def article_list(
     ):
         translation = selectors.pick_translation(article, chosen, default)
         if translation is not None:
-            out.append(
-                ArticleSummaryOut(
-                    id=article.id,
-                    slug=article.slug,
-                    locale=translation.locale,
-                    title=translation.title,
-                    section_id=article.section_id,
-                    tags=article.tags,
-                    visibility=article.visibility,
-                    published_at=article.published_at,
-                    updated_at=max(article.updated_at, translation.updated_at),
-                )
-            )
+            out.append(ArticleSummaryOut(**_summary_fields(article, translation)))
     return out
 
 

@@ -8,7 +8,7 @@ from ninja.errors import HttpError
 
 from api.auth import request_tenant, require_admin, require_staff
 from kb import content, from_ticket, selectors, services
-from kb.api_public import attachment_url
+from kb.api_public import attachment_out
 from kb.files import MAX_ATTACHMENT_BYTES
 from kb.locales import tenant_default_locale, tenant_locales
 from kb.models import Article, ArticleVersion, Category, Section
@@ -328,14 +328,4 @@ def attachment_upload(
     attachment = services.attachment_create(
         tenant=tenant, article=article, uploaded_by=uploader, filename=file.name or "file", data=data
     )
-    return Status(
-        201,
-        ArticleAttachmentOut(
-            id=attachment.id,
-            filename=attachment.filename,
-            content_type=attachment.content_type,
-            size=attachment.size,
-            sha256=attachment.sha256,
-            url=attachment_url(article, attachment),
-        ),
-    )
+    return Status(201, attachment_out(article, attachment))

@@ -5,11 +5,13 @@ from __future__ import annotations
 import difflib
 import html
 import re
-from html.parser import HTMLParser
 
 import nh3
 from django.utils.text import slugify
 from markdown_it import MarkdownIt
+
+from tickets.sanitize import CONTROL_CHARS
+from tickets.sanitize import html_to_text as message_html_to_text
 
 # What an article may contain. No scripts, styles, forms, iframes or event handlers;
 # links and images only over http(s), mailto or same-site paths.
@@ -55,31 +57,11 @@ def render_body(source: str, body_format: str) -> str:
     return sanitize_html(raw)
 
 
-class _TextExtractor(HTMLParser):
-    _BLOCKS = frozenset(
-        {"p", "div", "li", "br", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "pre", "blockquote"}
-    )
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in self._BLOCKS:
-            self.parts.append("\n")
-
-    def handle_data(self, data: str) -> None:
-        self.parts.append(data)
-
-
 def html_to_text(safe_html: str) -> str:
-    """The words of sanitized HTML, for search and snippets (entities decoded)."""
-    parser = _TextExtractor()
-    parser.feed(safe_html)
-    parser.close()
-    # Control characters out: \x02/\x03 mark search matches in snippets.
-    text = re.sub(r"[\x00-\x08\x0b-\x1f\x7f]", "", "".join(parser.parts))
-    return re.sub(r"[ \t]*\n\s*", "\n", re.sub(r"[ \t\r\f\v]+", " ", text)).strip()
+    """The words of sanitized HTML, for search and snippets: one line per block, and no
+    control characters (\x02/\x03 mark search matches in snippets)."""
+    text = CONTROL_CHARS.sub("", message_html_to_text(safe_html))
+    return re.sub(r"[ \t]*\n\s*", "\n", text)
 
 
 def make_slug(text: str, *, max_length: int = 120) -> str:

@@ -5,27 +5,20 @@ from __future__ import annotations
 import hashlib
 import re
 
+import filetype
+
 MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024
 
 # Images shown inline in articles, and PDFs. No SVG: it can carry scripts.
-_SIGNATURES: tuple[tuple[bytes, int, str], ...] = (
-    (b"\x89PNG\r\n\x1a\n", 0, "image/png"),
-    (b"\xff\xd8\xff", 0, "image/jpeg"),
-    (b"GIF87a", 0, "image/gif"),
-    (b"GIF89a", 0, "image/gif"),
-    (b"%PDF-", 0, "application/pdf"),
-)
 INLINE_TYPES = frozenset({"image/png", "image/jpeg", "image/gif", "image/webp"})
+ACCEPTED_TYPES = INLINE_TYPES | {"application/pdf"}
 
 
 def sniff_content_type(data: bytes) -> str | None:
-    """The type the bytes really are, or None if it is not one we accept."""
-    for signature, offset, content_type in _SIGNATURES:
-        if data[offset : offset + len(signature)] == signature:
-            return content_type
-    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        return "image/webp"
-    return None
+    """The type the bytes really are (the same `filetype` sniffing as ticket attachments),
+    or None if it is not one an article takes."""
+    kind = filetype.guess(data[:8192])
+    return str(kind.mime) if kind is not None and kind.mime in ACCEPTED_TYPES else None
 
 
 def sha256_hex(data: bytes) -> str:

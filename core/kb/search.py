@@ -64,13 +64,17 @@ def run_search(
     snippets: bool,
 ) -> list[Hit]:
     """Ranked hits of the current tenant (the transaction's `app.tenant_id`), best first."""
+    if websearch:
+        text = text[:MAX_QUERY_CHARS]
+    # A tsquery built by suggest_queries is never cut: its words were taken from at most
+    # MAX_QUERY_CHARS of input, and cutting it could leave an unclosed quote (a syntax error).
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT translation_id, article_id, locale, rank, snippet, title, slug "
             "FROM kb_search(%s, %s, %s, %s, %s, %s, %s, %s::text[], %s, %s)",
             [
-                text[:MAX_QUERY_CHARS],
-                text_all[: MAX_QUERY_CHARS * 2],
+                text,
+                text_all,
                 websearch,
                 locale,
                 search_config_for(locale),

@@ -1,36 +1,18 @@
 """Django admin of calendars, SLA policies and (read-only) SLA clocks, scoped to the tenant host."""
 
-from collections.abc import Callable
 from typing import Any
 
-from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
-from pydantic import ValidationError as PydanticValidationError
 
 from sla.models import BusinessCalendar, SlaClock, SlaPolicy
 from sla.schemas import CalendarSpec, PolicyConditions, PolicyTargets
-from tenancy.admin import TenantScopedAdmin, admin_site
-
-
-def _validating_form(check: Callable[[dict[str, Any]], object]) -> type[forms.ModelForm]:
-    """A form that runs the same pydantic validation as the API before saving."""
-
-    class ValidatingForm(forms.ModelForm):
-        def clean(self) -> dict[str, Any]:
-            data = super().clean() or {}
-            try:
-                check(data)
-            except (PydanticValidationError, ValueError) as exc:
-                raise forms.ValidationError(str(exc)) from exc
-            return data
-
-    return ValidatingForm
+from tenancy.admin import TenantScopedAdmin, admin_site, validating_form
 
 
 @admin.register(BusinessCalendar, site=admin_site)
 class BusinessCalendarAdmin(TenantScopedAdmin):
-    form = _validating_form(
+    form = validating_form(
         lambda d: CalendarSpec(
             timezone=d.get("timezone", ""),
             weekly_hours=d.get("weekly_hours") or {},
@@ -42,7 +24,7 @@ class BusinessCalendarAdmin(TenantScopedAdmin):
 
 @admin.register(SlaPolicy, site=admin_site)
 class SlaPolicyAdmin(TenantScopedAdmin):
-    form = _validating_form(
+    form = validating_form(
         lambda d: (
             PolicyConditions.model_validate(d.get("conditions") or {}),
             PolicyTargets.model_validate(d.get("targets") or {}),

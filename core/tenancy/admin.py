@@ -8,12 +8,15 @@ only operators (is_staff + is_superuser) get in, through the audited cross-tenan
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+from django import forms
 from django.contrib import admin
 from django.db.models import ForeignKey, QuerySet
 from django.forms import ModelChoiceField
 from django.http import HttpRequest
+from pydantic import ValidationError as PydanticValidationError
 
 from tenancy.models import ADMIN_ROLES, Membership, Organization, Team, TeamMembership, Tenant
 
@@ -101,6 +104,21 @@ class OperatorOnlyAdmin(_AllowedByOneRule):
 
 
 admin_site = FrontlineAdminSite(name="admin")
+
+
+def validating_form(check: Callable[[dict[str, Any]], object]) -> type[forms.ModelForm]:
+    """A form that runs the same pydantic validation as the API before saving."""
+
+    class ValidatingForm(forms.ModelForm):
+        def clean(self) -> dict[str, Any]:
+            data = super().clean() or {}
+            try:
+                check(data)
+            except (PydanticValidationError, ValueError) as exc:
+                raise forms.ValidationError(str(exc)) from exc
+            return data
+
+    return ValidatingForm
 
 
 @admin.register(Tenant, site=admin_site)

@@ -102,6 +102,8 @@ def organization_for_email(*, tenant: Tenant, email: str) -> Organization | None
 
 def tenant_base_url(tenant: Tenant) -> str:
     """The tenant's portal origin (scheme, host and port), for links in emails and messages."""
-    scheme = "https" if settings.SESSION_COOKIE_SECURE else "http"
-    port = "" if settings.WEB_PORT in (80, 443) else f":{settings.WEB_PORT}"
-    return f"{scheme}://{tenant.slug}.{settings.BASE_DOMAIN}{port}"
+    if settings.SESSION_COOKIE_SECURE:
+        # HTTPS means a TLS proxy in front, on 443; WEB_PORT is then only the internal port.
+        return f"https://{tenant.slug}.{settings.BASE_DOMAIN}"
+    port = "" if settings.WEB_PORT == 80 else f":{settings.WEB_PORT}"
+    return f"http://{tenant.slug}.{settings.BASE_DOMAIN}{port}"

@@ -9,6 +9,8 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from accounts.models import User
+from contracts.events import Actor
+from events.services import event_record
 from tenancy.context import tenant_context
 from tenancy.models import Membership, Organization, Role, Team, TeamMembership, Tenant
 from tenancy.selectors import organization_for_email
@@ -165,6 +167,28 @@ def _keep_an_owner(tenant: Tenant, target: Membership) -> None:
         raise ValidationError({"role": "A tenant keeps at least one active owner."})
 
 
+def _record_member_event(
+    *, tenant: Tenant, actor: Membership, membership: Membership, type: str, **extra: object
+) -> None:
+    """member.invited / member.updated in the change's transaction (outbox): the audit trail of
+    who changed whose access, and what mails the invitation."""
+    event_record(
+        tenant_id=tenant.id,
+        type=type,
+        subject_id=membership.id,
+        actor=Actor(kind="user", id=actor.user_id),
+        data={
+            "membership_id": membership.id,
+            "user_id": membership.user_id,
+            "email": membership.user.email,
+            "role": membership.role,
+            "active": membership.deactivated_at is None,
+            "by_membership_id": actor.id,
+            **extra,
+        },
+    )
+
+
 def member_invite(
     *,
     tenant: Tenant,
@@ -185,11 +209,16 @@ def member_invite(
     email = email.strip().lower()
     with tenant_context(tenant.id), transaction.atomic():
         user = User.objects.filter(email__iexact=email).first()
+        new_user = user is None
         if user is None:
             user = user_create(email=email, password=password, full_name=full_name.strip()[:200])
         elif Membership.objects.filter(tenant=tenant, user=user).exists():
             raise ValidationError({"email": f"{email} is already a member of this tenant."})
-        return Membership.objects.create(tenant=tenant, user=user, role=role)
+        membership = Membership.objects.create(tenant=tenant, user=user, role=role)
+        _record_member_event(
+            tenant=tenant, actor=actor, membership=membership, type="member.invited", new_user=new_user
+        )
+        return membership
 
 
 def member_set_role(*, tenant: Tenant, actor: Membership, membership: Membership, role: str) -> Membership:
@@ -203,6 +232,9 @@ def member_set_role(*, tenant: Tenant, actor: Membership, membership: Membership
             TeamMembership.objects.filter(tenant=tenant, membership=membership).delete()  # teams are staff
         membership.role = role
         membership.save(update_fields=["role"])
+        _record_member_event(
+            tenant=tenant, actor=actor, membership=membership, type="member.updated", changed_fields=["role"]
+        )
     return membership
 
 
@@ -216,4 +248,11 @@ def member_set_active(
             _keep_an_owner(tenant, membership)
         membership.deactivated_at = None if active else (membership.deactivated_at or timezone.now())
         membership.save(update_fields=["deactivated_at"])
+        _record_member_event(
+            tenant=tenant,
+            actor=actor,
+            membership=membership,
+            type="member.updated",
+            changed_fields=["active"],
+        )
     return membership

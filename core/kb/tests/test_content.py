@@ -55,4 +55,7 @@ def test_sniffing_reads_bytes_not_names():
     assert sniff_content_type(b"%PDF-1.7 ...") == "application/pdf"
     assert sniff_content_type(b"<svg onload=alert(1)>") is None
     assert sniff_content_type(b"<html><script>") is None
+    assert sniff_content_type(b"RIFF\x00\x00\x00\x00WEBPVP8 " + b"0" * 10) == "image/webp"
+    assert sniff_content_type(b"GIF89a" + b"0" * 10) == "image/gif"
+    assert sniff_content_type(b"MZ\x90\x00" + b"0" * 64) is None  # a Windows program named .png
     assert safe_filename('../../etc/pa"ss wd.png') == "pa_ss wd.png"

@@ -109,6 +109,17 @@ def test_suggest_matches_prefixes_and_any_word(two_tenants):
     assert _search(agent.tenant, "the and of", suggest=True) == []  # only stop words
 
 
+def test_suggest_with_very_long_words_still_answers(two_tenants):
+    """The typed text is cut before the tsquery is built; cutting the tsquery itself left an
+    unclosed quote (a PostgreSQL syntax error, a 500) once it passed 500 characters."""
+    agent = two_tenants.a.agent
+    make_article(agent, "Reset your password", "Use the forgot link.")
+    assert _search(agent.tenant, "0" * 600, suggest=True) == []
+    assert _search(agent.tenant, " ".join(["x" * 95] * 5 + ["passw"]), suggest=True)[0].title == (
+        "Reset your password"
+    )
+
+
 def test_search_never_returns_another_tenants_articles(two_tenants):
     make_article(two_tenants.a.agent, "Acme widgets", "widget manual")
     make_article(two_tenants.b.agent, "Globex widgets", "widget manual")

@@ -91,3 +91,25 @@ def page(chromium: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
         context.close()
+
+
+@pytest.fixture
+def printer_article(demo: None) -> None:
+    """A published article the customer's request should bring up as a suggestion."""
+    from kb.services import article_create, article_set_status, category_create, section_create
+    from tenancy.context import tenant_context
+    from tenancy.selectors import tenant_by_slug
+
+    tenant = tenant_by_slug(slug="acme")
+    assert tenant is not None
+    with tenant_context(tenant.id):
+        category = category_create(tenant=tenant, name="Office")
+        section = section_create(tenant=tenant, category=category, name="Printers")
+        article = article_create(
+            tenant=tenant,
+            author=None,
+            title="Clearing a printer paper jam",
+            body="Open tray 2, remove the jammed paper, close the tray. Code E-104 means tray 2.",
+            section=section,
+        )
+        article_set_status(tenant=tenant, article=article, status="published")

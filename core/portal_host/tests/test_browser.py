@@ -23,6 +23,13 @@ def sign_in(page: Any, core: LiveCore, slug: str, email: str) -> None:
     page.get_by_role("button", name="Sign in").click()
 
 
+def open_new_request(page: Any, core: LiveCore) -> Any:
+    """Signs Acme's demo customer in and opens the new request form; answers the form."""
+    sign_in(page, core, "acme", "customer@acme.test")
+    page.get_by_role("link", name="New request").first.click()
+    return page.get_by_role("form", name="New request")
+
+
 def test_customer_signs_in_sees_tenant_and_signs_out(demo: None, live_core: LiveCore, page: Any) -> None:
     # When Acme's customer opens the portal on acme's host and signs in
     sign_in(page, live_core, "acme", "customer@acme.test")

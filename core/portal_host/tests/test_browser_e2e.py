@@ -27,28 +27,6 @@ ERROR_LOG = b"2026-11-26 09:14 printer: paper jam in tray 2 (code E-104)\n" * 20
 
 
 @pytest.fixture
-def printer_article(demo: None) -> None:
-    """A published article the customer's request should bring up as a suggestion."""
-    from kb.services import article_create, article_set_status, category_create, section_create
-    from tenancy.context import tenant_context
-    from tenancy.selectors import tenant_by_slug
-
-    tenant = tenant_by_slug(slug="acme")
-    assert tenant is not None
-    with tenant_context(tenant.id):
-        category = category_create(tenant=tenant, name="Office")
-        section = section_create(tenant=tenant, category=category, name="Printers")
-        article = article_create(
-            tenant=tenant,
-            author=None,
-            title="Clearing a printer paper jam",
-            body="Open tray 2, remove the jammed paper, close the tray. Code E-104 means tray 2.",
-            section=section,
-        )
-        article_set_status(tenant=tenant, article=article, status="published")
-
-
-@pytest.fixture
 def stack(printer_article: None) -> Iterator[Stack]:
     with running_stack() as running:
         yield running

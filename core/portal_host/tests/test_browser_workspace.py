@@ -11,7 +11,7 @@ from django.core import mail
 from playwright.sync_api import expect
 
 from .conftest import LiveCore
-from .test_browser import sign_in
+from .test_browser import open_new_request, sign_in
 
 pytestmark = pytest.mark.committed
 
@@ -146,9 +146,7 @@ def test_custom_fields_on_the_customer_form_and_the_ticket_view(
     agent = chromium.new_context().new_page()
     try:
         # The customer's form shows the fields customers may fill in, not the agent-only one
-        sign_in(customer, live_core, "acme", "customer@acme.test")
-        customer.get_by_role("link", name="New request").first.click()
-        form = customer.get_by_role("form", name="New request")
+        form = open_new_request(customer, live_core)
         expect(form.get_by_label("Plan")).to_be_visible()
         expect(form.get_by_label("Refund approved")).to_have_count(0)
         form.get_by_label("Subject").fill("Fields question")

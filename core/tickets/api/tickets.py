@@ -11,6 +11,7 @@ from ninja import File, Form, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.files import UploadedFile
+from pydantic import Field
 from pydantic import ValidationError as PydanticValidationError
 
 from api.auth import request_tenant, require_membership, require_staff
@@ -84,6 +85,9 @@ class ListQuery(Schema):
     assignee: str | None = None
     team: str | None = None
     requester: int | None = None
+    number: list[int] = Field(
+        default=[], max_length=50, description="Ticket numbers, as shown: #1042 is 1042."
+    )
     tag: list[str] = []
     cf: list[str] = []
     created_after: dt.datetime | None = None
@@ -105,6 +109,7 @@ def filters_from(query: Any, viewer: Membership) -> TicketFilters:
         assignee=query.assignee,
         team=query.team,
         requester=query.requester,
+        numbers=query.number,
         tags=query.tag,
         custom_fields=_parse_custom_filters(query.cf),
         created_after=query.created_after,

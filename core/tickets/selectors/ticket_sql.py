@@ -31,6 +31,7 @@ class TicketFilters:
     assignee: str | None = None  # a membership id, "me" or "none"
     team: str | None = None  # a team id or "none"
     requester: int | None = None
+    numbers: list[int] = field(default_factory=list)  # the tenant's ticket numbers (#1042 -> 1042)
     tags: list[str] = field(default_factory=list)
     custom_fields: dict[str, Any] = field(default_factory=dict)
     created_after: Any = None  # datetimes
@@ -117,6 +118,8 @@ def filters_sql(filters: TicketFilters, viewer: Membership, *, alias: str) -> tu
         add(*_flatten(_id_condition(filters.team, f"{alias}.team_id", viewer, "team")))
     if filters.requester is not None:
         add(f"{alias}.requester_id = %s", filters.requester)
+    if filters.numbers:
+        add(*_in(f"{alias}.number", filters.numbers))
     if filters.tags:
         add(f"{alias}.tags @> %s::varchar(50)[]", sorted({t.lower() for t in filters.tags}))
     for key, value in filters.custom_fields.items():

@@ -212,6 +212,33 @@ def test_keyset_pagination_walks_every_ticket_once(two_tenants):
     assert call(agent, "get", "/api/v1/tickets?sort=subject").status_code == 422
 
 
+def test_list_finds_tickets_by_number_within_the_tenant_and_visibility(two_tenants):
+    # Given both tenants numbering from 1, so the same number exists in each
+    a, b = two_tenants.a, two_tenants.b
+    first = make_ticket(a.customer, subject="mine")
+    someone = make_member(a.tenant, "customer")
+    theirs = make_ticket(someone, subject="not mine")
+    b_ticket = make_ticket(b.customer, subject="other tenant")
+    assert b_ticket.number == first.number
+    agent = session_client(a.agent)
+    # When an agent asks for those numbers, they get this tenant's tickets only
+    found = call(agent, "get", f"/api/v1/tickets?number={first.number}&number={theirs.number}").json()
+    assert sorted(t["id"] for t in found["items"]) == sorted([first.id, theirs.id])
+    assert call(agent, "get", "/api/v1/tickets?number=999999").json()["items"] == []
+    # A customer finds only their own by number; another tenant's agent never sees a's
+    customer = session_client(a.customer)
+    assert [
+        t["id"] for t in call(customer, "get", f"/api/v1/tickets?number={theirs.number}").json()["items"]
+    ] == []
+    b_found = call(session_client(b.agent), "get", f"/api/v1/tickets?number={first.number}").json()["items"]
+    assert [t["id"] for t in b_found] == [b_ticket.id]
+    # Search takes the same filter
+    hits = call(agent, "get", f"/api/v1/search?q=mine&number={first.number}").json()["items"]
+    assert [h["ticket"]["id"] for h in hits] == [first.id]
+    # Garbage is a 422, not a 500
+    assert call(agent, "get", "/api/v1/tickets?number=abc").status_code == 422
+
+
 def test_bulk_update_is_all_or_nothing(two_tenants):
     a = two_tenants.a
     t1, t2 = make_ticket(a.customer), make_ticket(a.customer)

@@ -42,6 +42,28 @@ def test_saved_view_update_and_delete(two_tenants):
     assert call(client, "get", f"/api/v1/saved-views/{view_id}").status_code == 404
 
 
+def test_renaming_or_refiltering_is_the_owners_alone_and_validated(two_tenants):
+    # Given an agent with two views
+    a = two_tenants.a
+    view_id = _create(a.agent).json()["id"]
+    assert _create(a.agent, name="Billing", filters={"tag": ["billing"]}).status_code == 201
+    # When another agent of the tenant tries to rename it: 404, and nothing changes
+    other = call(session_client(a.admin), "patch", f"/api/v1/saved-views/{view_id}", {"name": "Mine now"})
+    assert other.status_code == 404
+    client = session_client(a.agent)
+    assert call(client, "get", f"/api/v1/saved-views/{view_id}").json()["name"] == "Urgent mine"
+    # A customer of the tenant is refused outright
+    customer = call(session_client(a.customer), "patch", f"/api/v1/saved-views/{view_id}", {"name": "x"})
+    assert customer.status_code == 403
+    # The owner's rename onto another view's name, or unknown filters, are 422 and change nothing
+    clash = call(client, "patch", f"/api/v1/saved-views/{view_id}", {"name": "Billing"})
+    assert clash.status_code == 422 and "name" in clash.json()["errors"]
+    bad = call(client, "patch", f"/api/v1/saved-views/{view_id}", {"filters": {"number": ["1"]}})
+    assert bad.status_code == 422
+    kept = call(client, "get", f"/api/v1/saved-views/{view_id}").json()
+    assert kept["name"] == "Urgent mine" and kept["filters"] == {"priority": ["urgent"], "assignee": "me"}
+
+
 @pytest.mark.parametrize(
     ("filters", "name"),
     [({"drop_table": "x"}, "Bad key"), ({"priority": [{"a": 1}]}, "Bad value"), ({"tag": True}, "Bool")],

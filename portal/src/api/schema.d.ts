@@ -3340,6 +3340,12 @@ export interface components {
              */
             limit: number;
             /**
+             * Number
+             * @description Ticket numbers, as shown: #1042 is 1042.
+             * @default []
+             */
+            number: number[];
+            /**
              * Priority
              * @default []
              */
@@ -4136,6 +4142,12 @@ export interface components {
              * @default 25
              */
             limit: number;
+            /**
+             * Number
+             * @description Ticket numbers, as shown: #1042 is 1042.
+             * @default []
+             */
+            number: number[];
             /**
              * Priority
              * @default []
@@ -7222,6 +7234,8 @@ export interface operations {
                 assignee?: string | null;
                 team?: string | null;
                 requester?: number | null;
+                /** @description Ticket numbers, as shown: #1042 is 1042. */
+                number?: number[];
                 tag?: string[];
                 cf?: string[];
                 created_after?: string | null;
@@ -7428,6 +7442,8 @@ export interface operations {
                 assignee?: string | null;
                 team?: string | null;
                 requester?: number | null;
+                /** @description Ticket numbers, as shown: #1042 is 1042. */
+                number?: number[];
                 tag?: string[];
                 cf?: string[];
                 created_after?: string | null;
@@ -7822,6 +7838,8 @@ export interface operations {
                 assignee?: string | null;
                 team?: string | null;
                 requester?: number | null;
+                /** @description Ticket numbers, as shown: #1042 is 1042. */
+                number?: number[];
                 tag?: string[];
                 cf?: string[];
                 created_after?: string | null;

@@ -24,7 +24,6 @@ import { HelpCenter } from "@/features/kb/components/HelpCenter";
 import { KbSearchPage } from "@/features/kb/components/KbSearchPage";
 import { NotificationsPage } from "@/features/notifications/components/NotificationsPage";
 import { InboxPage } from "@/features/inbox/components/InboxPage";
-import { TicketWorkspace } from "@/features/inbox/components/TicketWorkspace";
 import { MyTickets } from "@/features/tickets/components/MyTickets";
 import { NewTicket } from "@/features/tickets/components/NewTicket";
 import { TicketConversation } from "@/features/tickets/components/TicketConversation";
@@ -38,6 +37,19 @@ import { Shell } from "./Shell";
 // The reports dashboard carries the chart library: load it only when an agent opens it,
 // so the customer portal and the inbox stay small.
 const ReportsPage = lazy(() => import("./ReportsPage").then((module) => ({ default: module.ReportsPage })));
+// The ticket view (composer, pickers, panels) is fetched when an agent first opens a ticket,
+// while the inbox renders; the customer portal never loads it.
+const loadTicketWorkspace = () => import("@/features/inbox/components/TicketWorkspace");
+const TicketWorkspace = lazy(() => loadTicketWorkspace().then((module) => ({ default: module.TicketWorkspace })));
+
+/** Fetches the ticket view's code once the inbox is up, so opening a ticket does not wait for it. */
+function PrefetchTicketView() {
+  useEffect(() => {
+    const timer = window.setTimeout(() => void loadTicketWorkspace().catch(() => undefined), 1_000);
+    return () => window.clearTimeout(timer);
+  }, []);
+  return null;
+}
 
 export function makeQueryClient() {
   return new QueryClient({
@@ -100,18 +112,28 @@ function Routed() {
         <Route path="agent">
           <Route index element={<Navigate to="/agent/inbox/mine" replace />} />
           <Route path="inbox" element={<Navigate to="/agent/inbox/mine" replace />} />
-          <Route path="inbox/:view" element={staff(<InboxPage />)} />
+          <Route
+            path="inbox/:view"
+            element={staff(
+              <>
+                <InboxPage />
+                <PrefetchTicketView />
+              </>,
+            )}
+          />
           <Route
             path="tickets/:ticketId"
             element={staff(
-              <TicketWorkspace
-                renderLive={(t) => (
-                  <>
-                    <CollisionNotice ticketId={t.id} />
-                    <CsatResult ticketId={t.id} solved={t.status_category === "solved" || t.status_category === "closed"} />
-                  </>
-                )}
-              />,
+              <Suspense fallback={<Loading label="Loading the ticket…" />}>
+                <TicketWorkspace
+                  renderLive={(t) => (
+                    <>
+                      <CollisionNotice ticketId={t.id} />
+                      <CsatResult ticketId={t.id} solved={t.status_category === "solved" || t.status_category === "closed"} />
+                    </>
+                  )}
+                />
+              </Suspense>,
             )}
           />
           <Route path="teams" element={staff(<TeamOverview />)} />

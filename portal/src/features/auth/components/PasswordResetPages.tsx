@@ -5,7 +5,9 @@ import { Link, useSearchParams } from "react-router";
 import { ErrorMessage } from "@/components/ErrorMessage";
 import { Field } from "@/components/Field";
 
-import { passwordProblem, useConfirmReset, useRequestReset } from "../api/selfservice";
+import { useNewPassword } from "../api/newPassword";
+import { useConfirmReset, useRequestReset } from "../api/selfservice";
+import { NewPasswordFields } from "./NewPasswordFields";
 
 export function ForgotPasswordPage() {
   const request = useRequestReset();
@@ -51,17 +53,13 @@ export function ForgotPasswordPage() {
 export function ResetPasswordPage() {
   const [params] = useSearchParams();
   const confirm = useConfirmReset();
-  const [password, setPassword] = useState("");
-  const [repeat, setRepeat] = useState("");
-  const [problem, setProblem] = useState<string | null>(null);
+  const newPassword = useNewPassword();
   const uid = params.get("uid") ?? "";
   const token = params.get("token") ?? "";
 
   function submit(event: FormEvent) {
     event.preventDefault();
-    const issue = passwordProblem(password, repeat);
-    setProblem(issue);
-    if (!issue) confirm.mutate({ uid, token, password });
+    if (newPassword.validate()) confirm.mutate({ uid, token, password: newPassword.password });
   }
 
   if (!uid || !token) {
@@ -86,29 +84,7 @@ export function ResetPasswordPage() {
         </div>
       ) : (
         <form onSubmit={submit} className="card" aria-label="Choose a new password">
-          <Field
-            id="new-password"
-            label="New password"
-            type="password"
-            autoComplete="new-password"
-            required
-            value={password}
-            onChange={(e) => setPassword(e.target.value)}
-          />
-          <Field
-            id="new-password-repeat"
-            label="New password again"
-            type="password"
-            autoComplete="new-password"
-            required
-            value={repeat}
-            onChange={(e) => setRepeat(e.target.value)}
-          />
-          {problem ? (
-            <p className="error" role="alert">
-              {problem}
-            </p>
-          ) : null}
+          <NewPasswordFields idPrefix="new" label="New password" value={newPassword} />
           {confirm.isError ? (
             <>
               <ErrorMessage error={confirm.error} />

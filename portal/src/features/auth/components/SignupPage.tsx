@@ -7,7 +7,9 @@ import { ErrorMessage } from "@/components/ErrorMessage";
 import { Field } from "@/components/Field";
 import { homePath, useMe } from "@/lib/session";
 
-import { passwordProblem, useSignup } from "../api/selfservice";
+import { useNewPassword } from "../api/newPassword";
+import { useSignup } from "../api/selfservice";
+import { NewPasswordFields } from "./NewPasswordFields";
 
 export function SignupPage({ tenantName, allowed }: { tenantName: string; allowed: boolean }) {
   const me = useMe();
@@ -15,9 +17,7 @@ export function SignupPage({ tenantName, allowed }: { tenantName: string; allowe
   const navigate = useNavigate();
   const [fullName, setFullName] = useState("");
   const [email, setEmail] = useState("");
-  const [password, setPassword] = useState("");
-  const [repeat, setRepeat] = useState("");
-  const [problem, setProblem] = useState<string | null>(null);
+  const newPassword = useNewPassword();
 
   if (me.data) return <Navigate to={homePath(me.data)} replace />;
   if (!allowed) {
@@ -33,11 +33,9 @@ export function SignupPage({ tenantName, allowed }: { tenantName: string; allowe
 
   function submit(event: FormEvent) {
     event.preventDefault();
-    const issue = passwordProblem(password, repeat);
-    setProblem(issue);
-    if (issue) return;
+    if (!newPassword.validate()) return;
     signup.mutate(
-      { email: email.trim(), password, full_name: fullName.trim() },
+      { email: email.trim(), password: newPassword.password, full_name: fullName.trim() },
       { onSuccess: (who) => navigate(homePath(who), { replace: true }) },
     );
   }
@@ -56,29 +54,7 @@ export function SignupPage({ tenantName, allowed }: { tenantName: string; allowe
           value={email}
           onChange={(e) => setEmail(e.target.value)}
         />
-        <Field
-          id="signup-password"
-          label="Password"
-          type="password"
-          autoComplete="new-password"
-          required
-          value={password}
-          onChange={(e) => setPassword(e.target.value)}
-        />
-        <Field
-          id="signup-repeat"
-          label="Password again"
-          type="password"
-          autoComplete="new-password"
-          required
-          value={repeat}
-          onChange={(e) => setRepeat(e.target.value)}
-        />
-        {problem ? (
-          <p className="error" role="alert">
-            {problem}
-          </p>
-        ) : null}
+        <NewPasswordFields idPrefix="signup" label="Password" value={newPassword} />
         {signup.isError ? <ErrorMessage error={signup.error} /> : null}
         <button type="submit" className="primary" disabled={signup.isPending}>
           {signup.isPending ? "Creating…" : "Create account"}

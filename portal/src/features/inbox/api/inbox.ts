@@ -5,7 +5,6 @@ import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tansta
 import { api, unwrap, type Schemas } from "@/api/client";
 
 export type AgentTicket = Schemas["TicketOut"];
-export type SavedView = Schemas["SavedViewOut"];
 export type BulkChanges = Omit<Schemas["BulkUpdateIn"], "ids">;
 
 export type InboxView = "mine" | "unassigned" | "open" | "all";
@@ -87,31 +86,6 @@ export function useAtRisk(enabled: boolean) {
     queryFn: async () => unwrap(await api.GET("/api/v1/sla/at-risk", { params: { query: { within_minutes: 120, limit: 100 } } })),
     enabled,
     refetchInterval: 60_000,
-  });
-}
-
-export function useSavedViews() {
-  return useQuery({
-    queryKey: ["saved-views"],
-    queryFn: async () => unwrap(await api.GET("/api/v1/saved-views")),
-  });
-}
-
-export function useCreateSavedView() {
-  const queryClient = useQueryClient();
-  return useMutation({
-    mutationFn: async (input: { name: string; filters: Record<string, unknown> }) =>
-      unwrap(await api.POST("/api/v1/saved-views", { body: { ...input, position: 0 } })),
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: ["saved-views"] }),
-  });
-}
-
-export function useDeleteSavedView() {
-  const queryClient = useQueryClient();
-  return useMutation({
-    mutationFn: async (viewId: number) =>
-      unwrap(await api.DELETE("/api/v1/saved-views/{view_id}", { params: { path: { view_id: viewId } } })),
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: ["saved-views"] }),
   });
 }
 

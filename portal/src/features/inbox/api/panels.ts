@@ -124,3 +124,30 @@ export function useSuggestedArticles(text: string) {
     staleTime: 60_000,
   });
 }
+
+export type TicketPick = { id: number; number: number; subject: string; status: string };
+
+/** A typed ticket number (#1042, 1042) or null when the text is words to search for. */
+export function typedNumber(text: string): number | null {
+  const match = /^#?\s*(\d{1,15})$/.exec(text.trim());
+  return match ? Number(match[1]) : null;
+}
+
+/** Tickets an agent may mean by `text`: the one with that number, or a full-text search's best hits. */
+export function useTicketLookup(text: string, excludeId: number) {
+  const number = typedNumber(text);
+  return useQuery({
+    queryKey: ["workspace-ticket-lookup", text],
+    queryFn: async (): Promise<TicketPick[]> => {
+      const tickets =
+        number !== null
+          ? unwrap(await api.GET("/api/v1/tickets", { params: { query: { number: [number], limit: 1 } } })).items
+          : unwrap(await api.GET("/api/v1/search", { params: { query: { q: text, limit: 8 } } })).items.map((h) => h.ticket);
+      return tickets
+        .filter((t) => t.id !== excludeId)
+        .map((t) => ({ id: t.id, number: t.number, subject: t.subject, status: t.status }));
+    },
+    enabled: number !== null || text.trim().length >= 2,
+    staleTime: 30_000,
+  });
+}

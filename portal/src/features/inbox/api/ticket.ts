@@ -34,6 +34,8 @@ export function useUpdateTicket(ticketId: number) {
       ) as AgentTicketDetail,
     onSuccess: (ticket) => {
       queryClient.setQueryData(ticketQueryKey(ticketId), ticket);
+      // A changed category or priority is feedback on the AI's prediction (see api/ai).
+      void queryClient.invalidateQueries({ queryKey: [...ticketQueryKey(ticketId), "ai"] });
       void queryClient.invalidateQueries({ queryKey: ["inbox"] });
     },
   });
@@ -42,7 +44,7 @@ export function useUpdateTicket(ticketId: number) {
 export function useAddMessage(ticketId: number) {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: async (input: { body_text: string; internal: boolean; article_ids?: number[] }) =>
+    mutationFn: async (input: { body_text: string; internal: boolean; article_ids?: number[]; attachment_ids?: number[] }) =>
       unwrap(
         await api.POST("/api/v1/tickets/{ticket_id}/messages", {
           params: { path: { ticket_id: ticketId } },

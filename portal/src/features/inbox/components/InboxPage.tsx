@@ -17,13 +17,12 @@ import {
   toggleAll,
   toggleSelected,
   useAtRisk,
-  useDeleteSavedView,
   useInbox,
-  useSavedViews,
   type AgentTicket,
   type InboxView,
   type ViewRef,
 } from "../api/inbox";
+import { useDeleteSavedView, useSavedViews, type SavedView } from "../api/savedViews";
 import { BulkBar } from "./BulkBar";
 import { SavedViewForm } from "./SavedViewForm";
 import { remainingText } from "./slaText";
@@ -82,10 +81,10 @@ function InboxViewPage({ viewRef: ref }: { viewRef: ViewRef }) {
   const now = useNow();
   const navigate = useNavigate();
   const { label, saved, rows, status, paging } = useViewRows(ref);
-  const deleteView = useDeleteSavedView();
   const [selected, setSelected] = useState<Set<number>>(new Set());
   const [active, setActive] = useState(-1);
-  const [showForm, setShowForm] = useState(false);
+  // Which form is open: a new view's, or the current saved view's edit form.
+  const [form, setForm] = useState<"new" | "edit" | null>(null);
   const table = useRef<HTMLTableElement>(null);
 
   function moveTo(index: number) {
@@ -108,6 +107,7 @@ function InboxViewPage({ viewRef: ref }: { viewRef: ViewRef }) {
     },
   });
 
+  const currentView = ref.kind === "saved" ? saved.data?.find((v) => v.id === ref.id) : undefined;
   const ids = rows.map((r) => r.id);
   const allShownSelected = ids.length > 0 && ids.every((id) => selected.has(id));
 
@@ -133,28 +133,26 @@ function InboxViewPage({ viewRef: ref }: { viewRef: ViewRef }) {
             {v.name}
           </NavLink>
         ))}
-        <button type="button" className="tab" aria-expanded={showForm} onClick={() => setShowForm((s) => !s)}>
+        <button
+          type="button"
+          className="tab"
+          aria-expanded={form === "new"}
+          onClick={() => setForm((f) => (f === "new" ? null : "new"))}
+        >
           + Save a view
         </button>
       </nav>
       {saved.isError ? <ErrorMessage error={saved.error} onRetry={() => void saved.refetch()} /> : null}
-      {showForm ? <SavedViewForm onClose={() => setShowForm(false)} /> : null}
-      {ref.kind === "saved" && saved.data?.some((v) => v.id === ref.id) ? (
-        <p>
-          <button
-            type="button"
-            className="link"
-            disabled={deleteView.isPending}
-            onClick={() => {
-              if (window.confirm(`Delete the saved view "${label}"?`)) {
-                deleteView.mutate(ref.id, { onSuccess: () => navigate("/agent/inbox/mine") });
-              }
-            }}
-          >
-            Delete this saved view
-          </button>
-        </p>
+      {form === "new" ? <SavedViewForm onClose={() => setForm(null)} /> : null}
+      {currentView ? (
+        <SavedViewActions
+          view={currentView}
+          editing={form === "edit"}
+          onEdit={() => setForm((f) => (f === "edit" ? null : "edit"))}
+          onDeleted={() => navigate("/agent/inbox/mine")}
+        />
       ) : null}
+      {currentView && form === "edit" ? <SavedViewForm key={currentView.id} view={currentView} onClose={() => setForm(null)} /> : null}
       <BulkBar selected={[...selected]} onDone={() => setSelected(new Set())} />
       {status.isPending ? (
         <Loading label="Loading tickets…" />
@@ -241,6 +239,35 @@ function InboxViewPage({ viewRef: ref }: { viewRef: ViewRef }) {
           ) : null}
         </>
       )}
+    </div>
+  );
+}
+
+/** Edit and delete buttons of the saved view on screen. */
+function SavedViewActions({ view, editing, onEdit, onDeleted }: {
+  view: SavedView;
+  editing: boolean;
+  onEdit: () => void;
+  onDeleted: () => void;
+}) {
+  const remove = useDeleteSavedView();
+  return (
+    <div className="actions" role="group" aria-label={`Saved view “${view.name}”`}>
+      <button type="button" aria-expanded={editing} onClick={onEdit}>
+        Edit view
+      </button>
+      <button
+        type="button"
+        disabled={remove.isPending}
+        onClick={() => {
+          if (window.confirm(`Delete the saved view "${view.name}"? Its tickets stay as they are.`)) {
+            remove.mutate(view.id, { onSuccess: onDeleted });
+          }
+        }}
+      >
+        {remove.isPending ? "Deleting…" : "Delete view"}
+      </button>
+      {remove.isError ? <ErrorMessage error={remove.error} /> : null}
     </div>
   );
 }

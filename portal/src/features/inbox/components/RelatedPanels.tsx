@@ -1,13 +1,14 @@
 // The ticket view's history (every field change, who and how) and its links and merges.
 import { useState, type FormEvent } from "react";
-import { Link } from "react-router";
+import { Link, useNavigate } from "react-router";
 
 import { ErrorMessage } from "@/components/ErrorMessage";
 import { Loading } from "@/components/Loading";
 import { formatDateTime } from "@/lib/format";
 
-import { useHistory, useLinkTicket, useMergeTicket, useUnlinkTicket, type Change } from "../api/panels";
+import { useHistory, useLinkTicket, useMergeTicket, useUnlinkTicket, type Change, type TicketPick } from "../api/panels";
 import type { AgentTicketDetail } from "../api/ticket";
+import { TicketPicker } from "./TicketPicker";
 
 function show(value: unknown): string {
   if (value === null || value === undefined || value === "") return "—";
@@ -54,29 +55,41 @@ export function HistoryPanel({ ticketId }: { ticketId: number }) {
   );
 }
 
-const KIND_LABELS: Record<string, string> = {
-  related: "Related to",
-  duplicate_of: "Duplicate of",
-  parent_of: "Parent of",
+const KIND_LABELS: Record<string, { outgoing: string; incoming: string }> = {
+  related: { outgoing: "Related to", incoming: "Related to" },
+  duplicate_of: { outgoing: "Duplicate of", incoming: "Has duplicate" },
+  parent_of: { outgoing: "Parent of", incoming: "Child of" },
 };
+
+type LinkKind = "related" | "duplicate_of" | "parent_of";
+
+/** The number of the ticket this one was merged into (a merge always leaves a duplicate-of link). */
+export function mergedIntoNumber(ticket: AgentTicketDetail): number | null {
+  const link = ticket.links.find(
+    (l) => l.kind === "duplicate_of" && l.source_id === ticket.id && l.target_id === ticket.merged_into_id,
+  );
+  return link ? link.target_number : null;
+}
 
 export function LinksPanel({ ticket }: { ticket: AgentTicketDetail }) {
   const link = useLinkTicket(ticket.id);
   const unlink = useUnlinkTicket(ticket.id);
   const merge = useMergeTicket(ticket.id);
-  const [target, setTarget] = useState("");
-  const [kind, setKind] = useState<"related" | "duplicate_of" | "parent_of">("related");
-  const targetId = Number(target);
-  const valid = Number.isInteger(targetId) && targetId > 0 && targetId !== ticket.id;
+  const navigate = useNavigate();
+  const [target, setTarget] = useState<TicketPick | null>(null);
+  const [kind, setKind] = useState<LinkKind>("related");
+  const mergedInto = mergedIntoNumber(ticket);
 
   function addLink(event: FormEvent) {
     event.preventDefault();
-    if (valid) link.mutate({ target_id: targetId, kind }, { onSuccess: () => setTarget("") });
+    if (target) link.mutate({ target_id: target.id, kind }, { onSuccess: () => setTarget(null) });
   }
 
   function mergeInto() {
-    if (valid && window.confirm(`Merge ${ticket.display_number} into ticket ${targetId}? This cannot be undone.`)) {
-      merge.mutate(targetId);
+    if (!target) return;
+    const question = `Merge ${ticket.display_number} into #${target.number} (${target.subject})? Its messages move there and this ticket closes. This cannot be undone.`;
+    if (window.confirm(question)) {
+      merge.mutate(target.id, { onSuccess: () => navigate(`/agent/tickets/${target.id}`) });
     }
   }
 
@@ -84,23 +97,31 @@ export function LinksPanel({ ticket }: { ticket: AgentTicketDetail }) {
     <section className="card panel" aria-labelledby="links-title">
       <h2 id="links-title">Linked tickets</h2>
       {ticket.merged_into_id ? (
-        <p>
-          Merged into <Link to={`/agent/tickets/${ticket.merged_into_id}`}>ticket {ticket.merged_into_id}</Link>.
+        <p data-testid="merged-into">
+          Merged into{" "}
+          <Link to={`/agent/tickets/${ticket.merged_into_id}`}>{mergedInto ? `#${mergedInto}` : "another ticket"}</Link>.
         </p>
       ) : null}
       {ticket.links.length === 0 ? (
         <p className="muted">No links.</p>
       ) : (
-        <ul className="plain-list">
+        <ul className="plain-list" aria-label="Links">
           {ticket.links.map((l) => {
             const outgoing = l.source_id === ticket.id;
             const otherId = outgoing ? l.target_id : l.source_id;
             const otherNumber = outgoing ? l.target_number : l.source_number;
+            const labels = KIND_LABELS[l.kind];
             return (
               <li key={l.id}>
-                {outgoing ? (KIND_LABELS[l.kind] ?? l.kind) : `${KIND_LABELS[l.kind] ?? l.kind} (from)`}{" "}
+                {labels ? (outgoing ? labels.outgoing : labels.incoming) : l.kind}{" "}
                 <Link to={`/agent/tickets/${otherId}`}>#{otherNumber}</Link>{" "}
-                <button type="button" className="link" aria-label={`Remove link to #${otherNumber}`} onClick={() => unlink.mutate(l.id)}>
+                <button
+                  type="button"
+                  className="link"
+                  aria-label={`Remove link to #${otherNumber}`}
+                  disabled={unlink.isPending}
+                  onClick={() => unlink.mutate(l.id)}
+                >
                   remove
                 </button>
               </li>
@@ -108,22 +129,25 @@ export function LinksPanel({ ticket }: { ticket: AgentTicketDetail }) {
           })}
         </ul>
       )}
-      <form onSubmit={addLink} className="inline-form" aria-label="Link a ticket">
-        <label htmlFor="link-target">Ticket id</label>
-        <input id="link-target" inputMode="numeric" value={target} onChange={(e) => setTarget(e.target.value.trim())} />
+      <form onSubmit={addLink} className="inline-form links-form" aria-label="Link or merge a ticket">
+        <TicketPicker label="Other ticket" excludeId={ticket.id} picked={target} onPick={setTarget} />
         <label htmlFor="link-kind" className="visually-hidden">
           Link kind
         </label>
-        <select id="link-kind" value={kind} onChange={(e) => setKind(e.target.value as typeof kind)}>
+        <select id="link-kind" value={kind} onChange={(e) => setKind(e.target.value as LinkKind)}>
           <option value="related">related</option>
           <option value="duplicate_of">duplicate of</option>
           <option value="parent_of">parent of</option>
         </select>
-        <button type="submit" disabled={!valid || link.isPending}>
-          Link
+        <button type="submit" disabled={!target || link.isPending}>
+          {link.isPending ? "Linking…" : "Link"}
         </button>
-        <button type="button" disabled={!valid || merge.isPending || ticket.merged_into_id !== null} onClick={mergeInto}>
-          Merge into
+        <button
+          type="button"
+          disabled={!target || merge.isPending || ticket.merged_into_id !== null || ticket.status_category === "closed"}
+          onClick={mergeInto}
+        >
+          {merge.isPending ? "Merging…" : "Merge into"}
         </button>
       </form>
       {[link, unlink, merge].map((m, i) => (m.isError ? <ErrorMessage key={i} error={m.error} /> : null))}

@@ -1,7 +1,7 @@
 // A ticket in the workspace: the conversation (public replies and internal notes told apart),
 // a reply/note composer with macros (r / n focus it), the ticket's properties and custom fields,
 // SLA clock, AI suggestions, links/merges and history; live: collision notice and typing signal.
-import { useRef, useState, type FormEvent, type ReactNode } from "react";
+import { useState, type ReactNode } from "react";
 import { Link, useParams } from "react-router";
 
 import { AttachmentList } from "@/components/AttachmentList";
@@ -10,12 +10,9 @@ import { ErrorMessage } from "@/components/ErrorMessage";
 import { Loading } from "@/components/Loading";
 import { MessageBody } from "@/components/MessageBody";
 import { formatDateTime } from "@/lib/format";
-import { useTypingSignal } from "@/lib/realtime/RealtimeProvider";
-import { useShortcuts } from "@/lib/shortcuts";
 
 import {
   PRIORITIES,
-  useAddMessage,
   useAgentTicket,
   useAssignableStaff,
   useStatuses,
@@ -23,70 +20,12 @@ import {
   type AgentTicketDetail,
 } from "../api/ticket";
 import { useTeams } from "../api/inbox";
+import { Composer } from "./Composer";
 import { CustomFieldsPanel } from "./CustomFieldsPanel";
-import { AiPanel, SlaPanel } from "./InsightPanels";
-import { MacroPicker } from "./MacroPicker";
+import { AiPanel } from "./AiPanel";
+import { SlaPanel } from "./SlaPanel";
 import { HistoryPanel, LinksPanel } from "./RelatedPanels";
-import { ArticleLinkPicker, DraftArticleButton, type LinkedArticle } from "./ArticleLinks";
-
-function Composer({ ticketId }: { ticketId: number }) {
-  const add = useAddMessage(ticketId);
-  const [internal, setInternal] = useState(false);
-  const [body, setBody] = useState("");
-  const typing = useTypingSignal(ticketId);
-  const textarea = useRef<HTMLTextAreaElement>(null);
-  useShortcuts({
-    r: () => {
-      setInternal(false);
-      textarea.current?.focus();
-    },
-    n: () => {
-      setInternal(true);
-      textarea.current?.focus();
-    },
-  });
-  const [articles, setArticles] = useState<LinkedArticle[]>([]);
-
-  function send(event: FormEvent) {
-    event.preventDefault();
-    const article_ids = articles.map((a) => a.id);
-    add.mutate({ body_text: body, internal, article_ids }, { onSuccess: () => (setBody(""), setArticles([])) });
-  }
-
-  return (
-    <form onSubmit={send} className={internal ? "card composer composer--note" : "card composer"} aria-label="Composer">
-      <div role="radiogroup" aria-label="Message kind" className="tabs">
-        <label className={!internal ? "tab tab--active" : "tab"}>
-          <input type="radio" name="kind" checked={!internal} onChange={() => setInternal(false)} /> Public reply
-        </label>
-        <label className={internal ? "tab tab--active" : "tab"}>
-          <input type="radio" name="kind" checked={internal} onChange={() => setInternal(true)} /> Internal note
-        </label>
-      </div>
-      <label htmlFor="composer-body" className="visually-hidden">
-        {internal ? "Internal note (agents only)" : "Reply to the customer"}
-      </label>
-      <textarea
-        id="composer-body"
-        ref={textarea}
-        rows={5}
-        required
-        value={body}
-        placeholder={internal ? "Only agents see notes." : "The customer sees this reply."}
-        onChange={(e) => {
-          setBody(e.target.value);
-          if (!internal) typing(); // other agents see "… is replying"
-        }}
-      />
-      <ArticleLinkPicker linked={articles} onChange={setArticles} />
-      {add.isError ? <ErrorMessage error={add.error} /> : null}
-      <button type="submit" className="primary" disabled={add.isPending}>
-        {add.isPending ? "Sending…" : internal ? "Add note" : "Send reply"}
-      </button>
-      <MacroPicker ticketId={ticketId} />
-    </form>
-  );
-}
+import { DraftArticleButton } from "./ArticleLinks";
 
 function TagsEditor({ ticket }: { ticket: AgentTicketDetail }) {
   const update = useUpdateTicket(ticket.id);
@@ -237,7 +176,7 @@ export function TicketWorkspace({ renderLive }: TicketWorkspaceProps) {
                   {m.is_internal ? <span className="badge badge--note">Internal note</span> : null}
                   <span className="muted">{formatDateTime(m.created_at)}</span>
                 </div>
-                <MessageBody text={m.body_text} />
+                <MessageBody html={m.body_html} />
                 <AttachmentList attachments={m.attachments} />
               </li>
             ))}

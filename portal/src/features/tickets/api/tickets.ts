@@ -48,7 +48,7 @@ export function useTicket(ticketId: number) {
 export function useCreateTicket() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: async (input: { subject: string; body_text: string; custom_fields?: Record<string, unknown> }) =>
+    mutationFn: async (input: { subject: string; body_html: string; custom_fields?: Record<string, unknown> }) =>
       // The schema lists defaulted fields as required; send core's defaults explicitly.
       unwrap(await api.POST("/api/v1/tickets", { body: { ...input, priority: "normal", type: "question", category: "" } })),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: ["tickets", "mine"] }),

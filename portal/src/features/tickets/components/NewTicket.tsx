@@ -2,10 +2,11 @@
 import { useState, type FormEvent, type ReactNode } from "react";
 import { Link, useNavigate } from "react-router";
 
+import { AttachmentPicker, useAttachmentDraft } from "@/components/AttachmentPicker";
 import { CustomFieldInputs } from "@/components/CustomFieldInputs";
 import { ErrorMessage } from "@/components/ErrorMessage";
 import { Field } from "@/components/Field";
-import { TextArea } from "@/components/TextArea";
+import { RichTextEditor, type RichValue } from "@/components/RichTextEditor";
 import {
   customFieldErrorsOf,
   isEmptyValue,
@@ -15,7 +16,6 @@ import {
 } from "@/lib/customFields";
 
 import { postReply, useCreateTicket } from "../api/tickets";
-import { AttachmentPicker, useAttachmentDraft } from "./AttachmentPicker";
 
 /** An id for this filling-in of the form (links article openings to the eventual ticket). */
 function newFormSession(): string {
@@ -39,7 +39,8 @@ export function NewTicket({ renderHelp, onCreated }: NewTicketProps) {
   const [formSession] = useState(newFormSession);
   const navigate = useNavigate();
   const [subject, setSubject] = useState("");
-  const [body, setBody] = useState("");
+  const [body, setBody] = useState<RichValue>({ html: "", text: "" });
+  const [bodyError, setBodyError] = useState("");
   const files = useAttachmentDraft();
   const [uploading, setUploading] = useState(false);
   // The request exists but a file did not make it: say so, and link to the request.
@@ -54,10 +55,14 @@ export function NewTicket({ renderHelp, onCreated }: NewTicketProps) {
     setUploadFailure(null);
     const problems = validateCustomValues(fields.data ?? [], custom);
     setCustomErrors(problems);
-    if (Object.keys(problems).length) return;
+    // A contenteditable has no native "required"; say it the way the other fields do.
+    const bodyMissing = !body.text.trim();
+    setBodyError(bodyMissing ? "Describe your request." : "");
+    if (bodyMissing) document.getElementById("description")?.focus();
+    if (Object.keys(problems).length || bodyMissing) return;
     const filled = Object.fromEntries(Object.entries(custom).filter(([, v]) => !isEmptyValue(v)));
     create.mutate(
-      { subject: subject.trim(), body_text: body, custom_fields: filled },
+      { subject: subject.trim(), body_html: body.html, custom_fields: filled },
       {
         onError: (error) => setCustomErrors(customFieldErrorsOf(error)),
         onSuccess: async (ticket) => {
@@ -96,12 +101,17 @@ export function NewTicket({ renderHelp, onCreated }: NewTicketProps) {
           value={subject}
           onChange={(e) => setSubject(e.target.value)}
         />
-        <TextArea
+        <RichTextEditor
           id="description"
           label="How can we help?"
           required
-          value={body}
-          onChange={(e) => setBody(e.target.value)}
+          error={bodyError}
+          disabled={busy}
+          placeholder="What happened, and what did you expect?"
+          onChange={(value) => {
+            setBody(value);
+            if (value.text) setBodyError("");
+          }}
         />
         {fields.isError ? <ErrorMessage error={fields.error} onRetry={() => void fields.refetch()} /> : null}
         <CustomFieldInputs
@@ -123,7 +133,7 @@ export function NewTicket({ renderHelp, onCreated }: NewTicketProps) {
           {uploading ? "Uploading files…" : create.isPending ? "Sending…" : "Send request"}
         </button>
       </form>
-      {renderHelp ? renderHelp(`${subject}\n${body}`, formSession) : null}
+      {renderHelp ? renderHelp(`${subject}\n${body.text}`, formSession) : null}
     </div>
   );
 }

@@ -3,6 +3,7 @@ import { useState, type FormEvent, type ReactNode } from "react";
 import { Link, useParams } from "react-router";
 
 import { AttachmentList } from "@/components/AttachmentList";
+import { AttachmentPicker, useAttachmentDraft } from "@/components/AttachmentPicker";
 import { EmptyState } from "@/components/EmptyState";
 import { ErrorMessage } from "@/components/ErrorMessage";
 import { Loading } from "@/components/Loading";
@@ -12,7 +13,6 @@ import { TextArea } from "@/components/TextArea";
 import { formatDateTime } from "@/lib/format";
 
 import { useReply, useSetStatus, useTicket } from "../api/tickets";
-import { AttachmentPicker, useAttachmentDraft } from "./AttachmentPicker";
 
 type TicketConversationProps = {
   /** Shown under the conversation once the request is solved (the app puts the rating here). */
@@ -26,8 +26,6 @@ export function TicketConversation({ renderSolved }: TicketConversationProps) {
   const setStatus = useSetStatus(ticketId);
   const [body, setBody] = useState("");
   const files = useAttachmentDraft();
-  const [uploading, setUploading] = useState(false);
-  const [uploadError, setUploadError] = useState<unknown>(null);
 
   if (!Number.isInteger(ticketId)) return <EmptyState title="No such request" />;
   if (ticket.isPending) return <Loading label="Loading the conversation…" />;
@@ -37,19 +35,8 @@ export function TicketConversation({ renderSolved }: TicketConversationProps) {
 
   async function send(event: FormEvent) {
     event.preventDefault();
-    setUploadError(null);
-    let attachmentIds: number[] = [];
-    if (files.drafts.length) {
-      setUploading(true);
-      try {
-        attachmentIds = await files.uploadAll(ticketId);
-      } catch (error) {
-        setUploadError(error);
-        return;
-      } finally {
-        setUploading(false);
-      }
-    }
+    const attachmentIds = await files.uploadForMessage(ticketId);
+    if (attachmentIds === null) return;
     reply.mutate(
       { body_text: body, attachment_ids: attachmentIds },
       {
@@ -60,6 +47,7 @@ export function TicketConversation({ renderSolved }: TicketConversationProps) {
       },
     );
   }
+  const { uploading, uploadError } = files;
   const busy = reply.isPending || uploading;
 
   return (
@@ -81,7 +69,7 @@ export function TicketConversation({ renderSolved }: TicketConversationProps) {
               <strong>{m.author?.name || m.author?.email || "Support"}</strong>
               <span className="muted">{formatDateTime(m.created_at)}</span>
             </div>
-            <MessageBody text={m.body_text} />
+            <MessageBody html={m.body_html} />
             <AttachmentList attachments={m.attachments} />
           </li>
         ))}

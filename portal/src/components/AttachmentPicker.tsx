@@ -4,13 +4,16 @@ import { useId, useRef, useState, type DragEvent } from "react";
 
 import { formatBytes } from "@/lib/format";
 
-import { MAX_ATTACHMENTS, fileProblem, uploadAttachment } from "../api/attachments";
+import { MAX_ATTACHMENTS, fileProblem, uploadAttachment } from "@/lib/attachments";
 
-type Draft = { key: string; file: File; progress: number | null };
+/** A file to send; `uploadedId` once core has it, so a retry after a failure skips it. */
+type Draft = { key: string; file: File; progress: number | null; uploadedId?: number };
 
 export function useAttachmentDraft() {
   const [drafts, setDrafts] = useState<Draft[]>([]);
   const [problems, setProblems] = useState<string[]>([]);
+  const [uploading, setUploading] = useState(false);
+  const [uploadError, setUploadError] = useState<unknown>(null);
 
   function add(files: Iterable<File>) {
     const found: string[] = [];
@@ -32,16 +35,44 @@ export function useAttachmentDraft() {
     setDrafts((current) => current.filter((d) => d.key !== key));
   }
 
-  /** Uploads every file to the ticket (one at a time, so progress reads in order); returns their ids. */
+  /** Uploads every file to the ticket (one at a time, so progress reads in order); returns their ids.
+   *  A failed file goes back to "not sent" (removable), and the error is thrown for the caller to show. */
   async function uploadAll(ticketId: number): Promise<number[]> {
     const ids: number[] = [];
     for (const draft of drafts) {
-      const setProgress = (progress: number) =>
-        setDrafts((current) => current.map((d) => (d.key === draft.key ? { ...d, progress } : d)));
-      setProgress(0);
-      ids.push((await uploadAttachment(ticketId, draft.file, setProgress)).id);
+      if (draft.uploadedId !== undefined) {
+        ids.push(draft.uploadedId);
+        continue;
+      }
+      const patch = (change: Partial<Draft>) =>
+        setDrafts((current) => current.map((d) => (d.key === draft.key ? { ...d, ...change } : d)));
+      patch({ progress: 0 });
+      try {
+        const { id } = await uploadAttachment(ticketId, draft.file, (progress) => patch({ progress }));
+        patch({ uploadedId: id });
+        ids.push(id);
+      } catch (error) {
+        patch({ progress: null });
+        throw error;
+      }
     }
     return ids;
+  }
+
+  /** The files' ids for a message about to be sent (none without files), or null if an upload
+   *  failed: `uploadError` then says why, and nothing should be sent. */
+  async function uploadForMessage(ticketId: number): Promise<number[] | null> {
+    setUploadError(null);
+    if (!drafts.length) return [];
+    setUploading(true);
+    try {
+      return await uploadAll(ticketId);
+    } catch (error) {
+      setUploadError(error);
+      return null;
+    } finally {
+      setUploading(false);
+    }
   }
 
   function clear() {
@@ -49,7 +80,7 @@ export function useAttachmentDraft() {
     setProblems([]);
   }
 
-  return { drafts, problems, add, remove, uploadAll, clear };
+  return { drafts, problems, uploading, uploadError, add, remove, uploadAll, uploadForMessage, clear };
 }
 
 type PickerProps = { draft: ReturnType<typeof useAttachmentDraft>; disabled?: boolean };

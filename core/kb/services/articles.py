@@ -1,21 +1,19 @@
-"""Writes to the knowledge base: structure, articles, translations, versions, engagement."""
+"""Articles: create, translate, version, publish; their attachments and stored embeddings."""
 
 from __future__ import annotations
 
-import datetime
 import html
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 
 from contracts.events import Actor
 from contracts.payloads import ArticlePublishedV1
 from events.services import event_record
 from kb import cache, content, files, search
-from kb.locales import LOCALE_PATTERN, search_config_for, tenant_locales
+from kb.locales import search_config_for, tenant_locales
 from kb.models import (
     Article,
     ArticleAttachment,
@@ -23,144 +21,15 @@ from kb.models import (
     ArticleStatus,
     ArticleTranslation,
     ArticleVersion,
-    ArticleView,
-    ArticleVote,
     BodyFormat,
-    Category,
-    DeflectionEvent,
     Section,
     Visibility,
 )
+from kb.services._common import same_tenant, slug_or_error
 from tenancy.context import tenant_context
 from tenancy.models import Membership, Tenant
 
 MAX_TAGS = 20
-
-
-def _same_tenant(tenant: Tenant, *objects: object) -> None:
-    for obj in objects:
-        if obj is not None and getattr(obj, "tenant_id", tenant.id) != tenant.id:
-            raise ValidationError("Objects must belong to the same tenant.")
-
-
-def _slug_or_error(raw: str | None, fallback: str, field: str = "slug") -> str:
-    slug = content.make_slug(raw if raw else fallback)
-    if raw and slug != raw:
-        raise ValidationError({field: "Use lowercase letters, digits and hyphens only."})
-    return slug
-
-
-# -- locales -----------------------------------------------------------------------
-
-
-def kb_locales_set(*, tenant: Tenant, locales: list[str], default_locale: str) -> Tenant:
-    """The locales the tenant's knowledge base is written in, and the fallback one."""
-    wanted = list(dict.fromkeys([default_locale, *locales]))
-    bad = [loc for loc in wanted if not LOCALE_PATTERN.match(loc)]
-    if bad:
-        raise ValidationError({"locales": f"Not a locale code: {', '.join(bad)} (use e.g. en, de, pt-BR)."})
-    if len(wanted) > 30:
-        raise ValidationError({"locales": "At most 30 locales."})
-    with transaction.atomic():
-        locked = Tenant.objects.select_for_update().get(pk=tenant.pk)
-        settings = dict(locked.settings or {})
-        settings["kb"] = {**settings.get("kb", {}), "locales": wanted, "default_locale": default_locale}
-        locked.settings = settings
-        locked.save(update_fields=["settings"])
-    tenant.settings = locked.settings
-    cache.invalidate_tenant(tenant.id)
-    return tenant
-
-
-# -- categories and sections -------------------------------------------------------
-
-
-def category_create(
-    *, tenant: Tenant, name: str, slug: str | None = None, description: str = "", position: int = 0
-) -> Category:
-    name = name.strip()
-    if not name:
-        raise ValidationError({"name": "A category needs a name."})
-    category = Category(
-        tenant=tenant, name=name, slug=_slug_or_error(slug, name), description=description, position=position
-    )
-    category.full_clean(exclude=["tenant"], validate_constraints=False)
-    try:
-        with tenant_context(tenant.id):
-            category.save()
-    except IntegrityError as exc:
-        raise ValidationError({"slug": f"A category with slug {category.slug!r} already exists."}) from exc
-    cache.invalidate_tenant(tenant.id)
-    return category
-
-
-def category_update(
-    *,
-    tenant: Tenant,
-    category: Category,
-    name: str | None = None,
-    description: str | None = None,
-    position: int | None = None,
-) -> Category:
-    _same_tenant(tenant, category)
-    if name is not None:
-        if not name.strip():
-            raise ValidationError({"name": "A category needs a name."})
-        category.name = name.strip()
-    if description is not None:
-        category.description = description
-    if position is not None:
-        category.position = position
-    with tenant_context(tenant.id):
-        category.save()
-    cache.invalidate_tenant(tenant.id)
-    return category
-
-
-def section_create(
-    *,
-    tenant: Tenant,
-    category: Category,
-    name: str,
-    slug: str | None = None,
-    description: str = "",
-    position: int = 0,
-) -> Section:
-    _same_tenant(tenant, category)
-    name = name.strip()
-    if not name:
-        raise ValidationError({"name": "A section needs a name."})
-    section = Section(
-        tenant=tenant,
-        category=category,
-        name=name,
-        slug=_slug_or_error(slug, name),
-        description=description,
-        position=position,
-    )
-    try:
-        with tenant_context(tenant.id):
-            section.save()
-    except IntegrityError as exc:
-        raise ValidationError({"slug": f"This category already has a section {section.slug!r}."}) from exc
-    cache.invalidate_tenant(tenant.id)
-    return section
-
-
-def section_update(
-    *, tenant: Tenant, section: Section, name: str | None = None, position: int | None = None
-) -> Section:
-    _same_tenant(tenant, section)
-    if name is not None:
-        if not name.strip():
-            raise ValidationError({"name": "A section needs a name."})
-        section.name = name.strip()
-    if position is not None:
-        section.position = position
-    with tenant_context(tenant.id):
-        section.save()
-    cache.invalidate_tenant(tenant.id)
-    return section
 
 
 # -- articles ------------------------------------------------------------------------
@@ -274,13 +143,13 @@ def article_create(
     status: str = ArticleStatus.DRAFT,
     source_ticket_id: int | None = None,
 ) -> Article:
-    _same_tenant(tenant, author, section)
+    same_tenant(tenant, author, section)
     _check_choice(visibility, Visibility.values, "visibility")
     _check_choice(status, ArticleStatus.values, "status")
     article = Article(
         tenant=tenant,
         section=section,
-        slug=_slug_or_error(slug, title),
+        slug=slug_or_error(slug, title),
         visibility=visibility,
         tags=_clean_tags(tags),
         author=author,
@@ -355,7 +224,7 @@ def article_update(
     position: int | None = None,
 ) -> Article:
     """Change an article's place and audience (its words change per locale: article_translation_save)."""
-    _same_tenant(tenant, article, section)
+    same_tenant(tenant, article, section)
     if section is not None or clear_section:
         article.section = section
     if visibility is not None:
@@ -364,7 +233,7 @@ def article_update(
     if tags is not None:
         article.tags = _clean_tags(tags)
     if slug is not None:
-        article.slug = _slug_or_error(slug, slug)
+        article.slug = slug_or_error(slug, slug)
     if position is not None:
         article.position = position
     try:
@@ -388,7 +257,7 @@ def article_translation_save(
     body_format: str = BodyFormat.MARKDOWN,
     note: str = "",
 ) -> ArticleTranslation:
-    _same_tenant(tenant, article, editor)
+    same_tenant(tenant, article, editor)
     with tenant_context(tenant.id):
         translation = _write_translation(
             tenant=tenant,
@@ -408,7 +277,7 @@ def article_set_status(
     *, tenant: Tenant, article: Article, status: str, actor: Membership | None = None
 ) -> Article:
     """Publish, unpublish (back to draft) or archive. Publishing drops the cached pages."""
-    _same_tenant(tenant, article, actor)
+    same_tenant(tenant, article, actor)
     _check_choice(status, ArticleStatus.values, "status")
     newly_published = status == ArticleStatus.PUBLISHED and article.status != ArticleStatus.PUBLISHED
     article.status = status
@@ -427,7 +296,7 @@ def article_version_restore(
     *, tenant: Tenant, article: Article, version: ArticleVersion, editor: Membership | None
 ) -> ArticleTranslation:
     """Make an old version current again; the restore is itself a new version."""
-    _same_tenant(tenant, article, version)
+    same_tenant(tenant, article, version)
     if version.article_id != article.id:
         raise ValidationError("That version belongs to another article.")
     return article_translation_save(
@@ -442,81 +311,13 @@ def article_version_restore(
     )
 
 
-# -- engagement ------------------------------------------------------------------------
-
-
-def _today() -> datetime.date:
-    return timezone.now().date()
-
-
-def article_view_record(*, tenant: Tenant, article: Article, visitor: str) -> bool:
-    """Count a view once per visitor per day; True if this one counted."""
-    _same_tenant(tenant, article)
-    with tenant_context(tenant.id):
-        _, created = ArticleView.objects.get_or_create(
-            tenant=tenant, article=article, visitor=visitor, day=_today()
-        )
-        if created:
-            Article.objects.filter(tenant=tenant, pk=article.pk).update(view_count=F("view_count") + 1)
-    return created
-
-
-def article_vote_record(*, tenant: Tenant, article: Article, visitor: str, helpful: bool) -> bool:
-    """Count a "was this helpful?" answer once per visitor per day; True if this one counted."""
-    _same_tenant(tenant, article)
-    with tenant_context(tenant.id):
-        _, created = ArticleVote.objects.get_or_create(
-            tenant=tenant, article=article, visitor=visitor, day=_today(), defaults={"helpful": helpful}
-        )
-        if created:
-            counter = "helpful_yes" if helpful else "helpful_no"
-            Article.objects.filter(tenant=tenant, pk=article.pk).update(**{counter: F(counter) + 1})
-    return created
-
-
-def deflection_open(
-    *,
-    tenant: Tenant,
-    article: Article,
-    form_session: str,
-    query: str,
-    visitor: str,
-    membership: Membership | None,
-) -> DeflectionEvent:
-    """A customer writing a ticket opened a suggested article."""
-    _same_tenant(tenant, article, membership)
-    form_session = form_session.strip()
-    if not form_session or len(form_session) > 64:
-        raise ValidationError({"form_session": "Send the ticket form's id (1 to 64 characters)."})
-    with tenant_context(tenant.id):
-        return DeflectionEvent.objects.create(
-            tenant=tenant,
-            article=article,
-            form_session=form_session,
-            query=query[:500],
-            visitor=visitor,
-            membership=membership,
-        )
-
-
-def deflection_mark_submitted(*, tenant: Tenant, form_session: str) -> int:
-    """The ticket form was submitted after all: its opened suggestions were not deflections.
-
-    The ticket service calls this with the form id the portal sends along with the ticket.
-    """
-    with tenant_context(tenant.id):
-        return DeflectionEvent.objects.filter(
-            tenant=tenant, form_session=form_session.strip(), submitted_at__isnull=True
-        ).update(submitted_at=timezone.now())
-
-
 # -- attachments -----------------------------------------------------------------------
 
 
 def attachment_create(
     *, tenant: Tenant, article: Article, uploaded_by: Membership | None, filename: str, data: bytes
 ) -> ArticleAttachment:
-    _same_tenant(tenant, article, uploaded_by)
+    same_tenant(tenant, article, uploaded_by)
     if not data:
         raise ValidationError({"file": "The file is empty."})
     if len(data) > files.MAX_ATTACHMENT_BYTES:
