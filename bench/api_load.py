@@ -4,7 +4,7 @@
     .venv/bin/python bench/api_load.py --tickets 100000        # bigger
     .venv/bin/python bench/api_load.py                    # 1,000 tenants, 1,000,000 tickets (slow to seed)
 
-Needs DATABASE_URL (the owner role; a database `frontline_bench` is created beside it)
+Needs DATABASE_URL (the owner role; a database `frontline_bench`, or `--database`, is created beside it)
 and REDIS_URL, e.g. under `scripts/devstack.py exec --`. Seeds with COPY (tenant sizes
 skewed like real tenants: a few large, many small; 3 messages per ticket), starts
 gunicorn on a free port, runs concurrent HTTP clients for each scenario, stops it.
@@ -29,6 +29,7 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
+import psycopg.sql
 
 ROOT = Path(__file__).resolve().parent.parent
 _WORD_TEXT = (
@@ -201,21 +202,25 @@ def seed(conninfo: str, tenants: int, tickets: int) -> None:
     )
 
 
-def bench_database(owner_url: str) -> tuple[str, str]:
+DEFAULT_DATABASE = os.environ.get("FRONTLINE_BENCH_DB", "frontline_bench")
+
+
+def bench_database(owner_url: str, name: str = DEFAULT_DATABASE) -> tuple[str, str]:
     parts = urlsplit(owner_url)
-    bench_url = urlunsplit((parts.scheme, parts.netloc, "/frontline_bench", parts.query, ""))
+    bench_url = urlunsplit((parts.scheme, parts.netloc, f"/{name}", parts.query, ""))
     admin = urlunsplit((parts.scheme, parts.netloc, "/postgres", parts.query, ""))
     return admin, bench_url
 
 
-def ensure_database(admin_url: str, bench_url: str, fresh: bool) -> None:
+def ensure_database(admin_url: str, name: str, fresh: bool) -> None:
+    ident = psycopg.sql.Identifier(name)
     with psycopg.connect(admin_url, autocommit=True) as conn:
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = 'frontline_bench'").fetchone()
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
         if exists and fresh:
-            conn.execute("DROP DATABASE frontline_bench WITH (FORCE)")
+            conn.execute(psycopg.sql.SQL("DROP DATABASE {} WITH (FORCE)").format(ident))
             exists = None
         if not exists:
-            conn.execute("CREATE DATABASE frontline_bench")
+            conn.execute(psycopg.sql.SQL("CREATE DATABASE {}").format(ident))
 
 
 def django_env(bench_url: str) -> dict[str, str]:
@@ -232,9 +237,10 @@ def django_env(bench_url: str) -> dict[str, str]:
     }
 
 
-def manage(env: dict[str, str], *args: str) -> str:
+def manage(env: dict[str, str], *args: str, root: Path = ROOT) -> str:
+    """A management command of the checkout at `root` (its own virtualenv and code)."""
     result = subprocess.run(
-        [sys.executable, str(ROOT / "core" / "manage.py"), *args],
+        [str(root / ".venv" / "bin" / "python"), str(root / "core" / "manage.py"), *args],
         env=env,
         check=True,
         capture_output=True,
@@ -267,7 +273,24 @@ class Client:
         return response.status, payload
 
 
-def run_scenario(name: str, client: Client, make_request, requests: int, concurrency: int) -> dict:
+def server_cpu_seconds(master_pid: int) -> float:
+    """User + system CPU of gunicorn's master and workers so far (Linux /proc; 0 elsewhere)."""
+    ticks = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        pid, ppid = int(stat.parent.name), int(fields[1])
+        if pid == master_pid or ppid == master_pid:
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / ticks
+
+
+def run_scenario(
+    name: str, client: Client, make_request, requests: int, concurrency: int, server_pid: int
+) -> dict:
     latencies: list[float] = []
     errors: list[str] = []
     lock = threading.Lock()
@@ -288,13 +311,14 @@ def run_scenario(name: str, client: Client, make_request, requests: int, concurr
                 if status >= 400:
                     errors.append(f"{status} {payload[:120]!r}")
 
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), server_cpu_seconds(server_pid)
     threads = [threading.Thread(target=worker) for _ in range(concurrency)]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
     wall = time.perf_counter() - started
+    server_cpu = server_cpu_seconds(server_pid) - cpu_started
     latencies.sort()
     return {
         "name": name,
@@ -302,6 +326,7 @@ def run_scenario(name: str, client: Client, make_request, requests: int, concurr
         "p50": statistics.median(latencies) * 1000,
         "p99": latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))] * 1000,
         "rps": len(latencies) / wall,
+        "cpu_ms": server_cpu * 1000 / max(1, len(latencies)),
         "errors": errors[:3],
         "error_count": len(errors),
     }
@@ -321,6 +346,21 @@ def main() -> int:
         "--threads", type=int, default=1, help="threads per worker (>1: gthread, overlaps database waits)"
     )
     parser.add_argument("--fresh", action="store_true", help="drop and re-seed the bench database")
+    parser.add_argument("--seed-only", action="store_true", help="seed the database, measure nothing")
+    parser.add_argument(
+        "--server-root",
+        type=Path,
+        default=ROOT,
+        help="checkout whose code gunicorn serves (its .venv and core/), e.g. main's, to compare "
+        "two versions against the same data in one session",
+    )
+    parser.add_argument("--only", default="", help="comma-separated scenario name prefixes to run")
+    parser.add_argument(
+        "--database",
+        default=DEFAULT_DATABASE,
+        help="bench database name (default frontline_bench, or $FRONTLINE_BENCH_DB); "
+        "a name of your own keeps parallel runs on a shared server apart",
+    )
     args = parser.parse_args()
     if args.small:
         args.tenants, args.tickets = 20, 10_000
@@ -330,12 +370,15 @@ def main() -> int:
     if not owner_url:
         print("Set DATABASE_URL (owner role), e.g. run under scripts/devstack.py exec --", file=sys.stderr)
         return 2
-    admin_url, bench_url = bench_database(owner_url)
-    ensure_database(admin_url, bench_url, args.fresh)
+    admin_url, bench_url = bench_database(owner_url, args.database)
+    ensure_database(admin_url, args.database, args.fresh)
     env = django_env(bench_url)
-    manage(env, "migrate", "--database", "owner", "--no-input", "-v", "0")
+    manage(env, "migrate", "--database", "owner", "--no-input", "-v", "0", root=args.server_root)
     seed(bench_url, args.tenants, args.tickets)
-    token = manage(env, "create_api_token", "--tenant", "t1", "--email", "agent@t1.bench", "--name", "bench")
+    if args.seed_only:
+        return 0
+    token_args = ("create_api_token", "--tenant", "t1", "--email", "agent@t1.bench", "--name", "bench")
+    token = manage(env, *token_args, root=args.server_root)
     with psycopg.connect(bench_url) as conn:
         ids = [
             r[0]
@@ -358,7 +401,7 @@ def main() -> int:
     port = free_port()
     server = subprocess.Popen(
         [
-            str(Path(sys.executable).parent / "gunicorn"),
+            str(args.server_root / ".venv" / "bin" / "gunicorn"),
             "config.wsgi:application",
             "--bind",
             f"127.0.0.1:{port}",
@@ -369,7 +412,7 @@ def main() -> int:
             "--log-level",
             "warning",
         ],
-        cwd=ROOT / "core",
+        cwd=args.server_root / "core",
         env=env,
     )
     try:
@@ -422,22 +465,31 @@ def main() -> int:
             ),
             ("search rare term", lambda i: ("GET", f"/api/v1/search?q={RARE_WORD}", None)),
         ]
+        load_start = os.getloadavg()[0]
+        wanted = [w.strip() for w in args.only.split(",") if w.strip()]
         results = []
         for name, make in scenarios:
-            results.append(run_scenario(name, client, make, args.requests, args.concurrency))
+            if wanted and not any(name.startswith(w) for w in wanted):
+                continue
+            results.append(run_scenario(name, client, make, args.requests, args.concurrency, server.pid))
     finally:
         server.terminate()
         server.wait(timeout=30)
 
     server_kind = "sync" if args.threads == 1 else f"gthread ({args.threads} threads)"
     print(
-        f"\n{args.tickets} tickets / {args.tenants} tenants (largest tenant {largest_size}); gunicorn "
+        f"\nserving {args.server_root}; load average (1 min) {load_start:.1f} at the start, "
+        f"{os.getloadavg()[0]:.1f} at the end\n"
+        f"{args.tickets} tickets / {args.tenants} tenants (largest tenant {largest_size}); gunicorn "
         f"{args.workers} {server_kind} workers; {args.concurrency} client threads on the same machine\n"
     )
-    print(f"{'scenario':<24} {'requests':>8} {'p50 ms':>8} {'p99 ms':>8} {'req/s':>8}  errors")
+    # cpu ms: the gunicorn processes' CPU per request (what bounds req/s per core on the
+    # web tier; the database's own CPU is not in it).
+    print(f"{'scenario':<24} {'requests':>8} {'p50 ms':>8} {'p99 ms':>8} {'req/s':>8} {'cpu ms':>7}  errors")
     for r in results:
         print(
-            f"{r['name']:<24} {r['n']:>8} {r['p50']:>8.1f} {r['p99']:>8.1f} {r['rps']:>8.0f}  "
+            f"{r['name']:<24} {r['n']:>8} {r['p50']:>8.1f} {r['p99']:>8.1f} {r['rps']:>8.0f} "
+            f"{r['cpu_ms']:>7.2f}  "
             f"{r['error_count']} {r['errors'][0] if r['errors'] else ''}"
         )
     return 0

@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from functools import cache
+from itertools import accumulate
+from typing import Any
+
+from django.db import connection
 from django.db.models import QuerySet
 
+from accounts import tokens
 from accounts.models import ApiToken, AuditEvent, User
 from tenancy.models import Membership, Tenant
+from tenancy.rows import column_count, model_from_row, select_columns
 
 
 def user_by_email(*, email: str) -> User | None:
@@ -22,3 +30,58 @@ def api_token_get(*, tenant: Tenant, membership: Membership, token_id: int) -> A
 
 def audit_event_list(*, tenant: Tenant, limit: int = 100) -> QuerySet[AuditEvent]:
     return AuditEvent.objects.filter(tenant=tenant).order_by("-created_at", "-id")[:limit]
+
+
+@cache
+def _api_token_sql() -> str:
+    # Column lists from the models; values are parameters.
+    return (
+        f"SELECT {select_columns(ApiToken, 't')}, {select_columns(Membership, 'm')}, "  # noqa: S608
+        f"{select_columns(User, 'u')}, {select_columns(Tenant, 'n')} "
+        "FROM accounts_apitoken t "
+        "JOIN tenancy_membership m ON m.tenant_id = t.tenant_id AND m.id = t.membership_id "
+        "JOIN accounts_user u ON u.id = m.user_id "
+        "JOIN tenancy_tenant n ON n.id = t.tenant_id "
+        "WHERE t.tenant_id = %s AND t.token_hash = %s AND t.revoked_at IS NULL "
+        "AND m.deactivated_at IS NULL AND n.status = %s"
+    )
+
+
+def api_token_query(*, parsed: tokens.ParsedToken) -> tuple[str, list[Any]]:
+    """SQL (and params) finding an active token with its membership, user and active tenant.
+
+    Hand-written because it runs on every API request, pipelined with setting the tenant
+    (`tenancy.context.tenant_context_query`); read its rows with `api_token_from_row`.
+    """
+    return _api_token_sql(), [parsed.tenant_id, parsed.digest, Tenant.Status.ACTIVE]
+
+
+def api_token_from_row(row: Sequence[Any] | None) -> ApiToken | None:
+    """The token (membership, user and tenant attached) from a row of `api_token_query`,
+    or None when there is no row or the user is inactive."""
+    if row is None:
+        return None
+    ends = list(accumulate(column_count(m) for m in (ApiToken, Membership, User)))
+    token = model_from_row(ApiToken, row[: ends[0]])
+    membership = model_from_row(Membership, row[ends[0] : ends[1]])
+    user = model_from_row(User, row[ends[1] : ends[2]])
+    tenant = model_from_row(Tenant, row[ends[2] :])
+    if not user.is_active:
+        return None
+    membership.user = user
+    membership.tenant = tenant
+    token.membership = membership
+    token.tenant = tenant
+    return token
+
+
+def api_token_lookup(*, raw: str) -> ApiToken | None:
+    """The active token for `raw` with its membership, user and (active) tenant, in one query.
+
+    Call inside the token's tenant context; it records nothing (see `api_token_record_use`)."""
+    parsed = tokens.parse(raw)
+    if parsed is None:
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(*api_token_query(parsed=parsed))
+        return api_token_from_row(cursor.fetchone())

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from accounts import tokens
 from accounts.models import ApiToken, AuditAction, AuditEvent, PlatformAuditEvent, User
+from accounts.selectors import api_token_lookup
 from tenancy.context import tenant_context
 from tenancy.models import Membership, Tenant
 
@@ -109,29 +110,6 @@ def api_token_revoke(
                 request=request,
                 detail={"token_id": token.id},
             )
-    return token
-
-
-def api_token_lookup(*, raw: str) -> ApiToken | None:
-    """The active token for `raw` with its membership, user and (active) tenant, in one query.
-
-    Call inside the token's tenant context; it records nothing (see `api_token_record_use`)."""
-    parsed = tokens.parse(raw)
-    if parsed is None:
-        return None
-    token = (
-        ApiToken.objects.select_related("membership__user", "tenant")
-        .filter(
-            tenant_id=parsed.tenant_id,
-            token_hash=parsed.digest,
-            revoked_at__isnull=True,
-            membership__deactivated_at__isnull=True,
-            tenant__status=Tenant.Status.ACTIVE,
-        )
-        .first()
-    )
-    if token is None or not token.membership.user.is_active:
-        return None
     return token
 
 

@@ -6,6 +6,7 @@ clients see no change; everything orjson does not know goes through ninja's enco
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import orjson
@@ -18,8 +19,18 @@ _OPTIONS = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_NON_STR_KEYS
 CONTENT_TYPE = "application/json; charset=utf-8"
 
 
+def _default(obj: Any) -> Any:
+    if type(obj) is dt.datetime:
+        # DjangoJSONEncoder's datetime format, without the encoder chain (a list page has ~75).
+        text = obj.isoformat()
+        if obj.microsecond:
+            text = text[:23] + text[26:]
+        return text[:-6] + "Z" if text.endswith("+00:00") else text
+    return _fallback.default(obj)
+
+
 def dumps(data: Any) -> bytes:
-    return orjson.dumps(data, default=_fallback.default, option=_OPTIONS)
+    return orjson.dumps(data, default=_default, option=_OPTIONS)
 
 
 class OrjsonRenderer(BaseRenderer):

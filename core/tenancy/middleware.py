@@ -16,9 +16,10 @@ from django.conf import settings
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 
-from accounts.services import api_token_lookup, api_token_record_use
+from accounts.selectors import api_token_from_row, api_token_query
+from accounts.services import api_token_record_use
 from accounts.tokens import parse as parse_token
-from tenancy.context import cross_tenant_context, tenant_context
+from tenancy.context import cross_tenant_context, tenant_context, tenant_context_query
 from tenancy.models import Tenant
 from tenancy.selectors import membership_for_user, tenant_by_slug
 
@@ -94,9 +95,10 @@ class TenantMiddleware:
         if parsed is None:
             return self._token_refused(request, slug, None)
         # The token names its tenant: one query finds token, membership, user and tenant
-        # inside that tenant's context; the host, if any, must be the same tenant.
-        with tenant_context(parsed.tenant_id):
-            token = api_token_lookup(raw=raw)
+        # inside that tenant's context, sent together with BEGIN and the tenant setting;
+        # the host, if any, must be the same tenant.
+        with tenant_context_query(parsed.tenant_id, api_token_query(parsed=parsed)) as rows:
+            token = api_token_from_row(rows[0] if rows else None)
             if token is None:
                 return self._token_refused(request, slug, parsed.tenant_id)
             tenant = token.tenant

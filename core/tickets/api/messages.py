@@ -58,8 +58,11 @@ def messages_add(request: HttpRequest, ticket_id: int, payload: MessageIn) -> St
         attachment_ids=payload.attachment_ids,
         article_ids=payload.article_ids,
     )
-    fresh = message_queryset(tenant=tenant, viewer=viewer, ticket=ticket).get(id=message.id)
-    return Status(201, message_dict(fresh))
+    if payload.attachment_ids or payload.article_ids:
+        fresh = message_queryset(tenant=tenant, viewer=viewer, ticket=ticket).get(id=message.id)
+        return Status(201, message_dict(fresh))
+    # Nothing was attached or linked: the message as written is the answer (no re-read).
+    return Status(201, message_dict(message, attachments=[], articles=[]))
 
 
 @router.post("/tickets/{ticket_id}/attachments", response={201: AttachmentOut})

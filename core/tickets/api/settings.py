@@ -20,7 +20,7 @@ from tickets.api.schemas import (
 )
 from tickets.models import CustomFieldDefinition, StatusCategory
 from tickets.selectors.misc import custom_field_get, custom_field_list, custom_status_list, tag_counts
-from tickets.selectors.tickets import ORGANIZATION_SETTING
+from tickets.selectors.ticket_sql import ORGANIZATION_SETTING
 from tickets.services.fields import (
     custom_field_create,
     custom_field_update,

@@ -6,6 +6,8 @@ from typing import Any
 
 from tenancy.models import Membership
 from tickets.models import Attachment, Message, MessageArticle, Ticket, TicketChange, TicketLink
+from tickets.selectors.detail_rows import ArticleRow, AttachmentRow, LinkRow, MessageRow
+from tickets.selectors.ticket_rows import TicketRow
 
 
 def person(member: Membership | None) -> dict[str, Any] | None:
@@ -15,21 +17,20 @@ def person(member: Membership | None) -> dict[str, Any] | None:
 
 
 def ticket_dict(
-    ticket: Ticket, *, staff: bool, hidden_fields: frozenset[str] = frozenset()
+    ticket: Ticket | TicketRow, *, staff: bool, hidden_fields: frozenset[str] = frozenset()
 ) -> dict[str, Any]:
+    """A model (detail, writes) or a list row: the same shape from both."""
     data: dict[str, Any] = {
         "id": ticket.id,
         "number": ticket.number,
         "display_number": f"#{ticket.number}",
         "subject": ticket.subject,
-        "status": ticket.custom_status.key
-        if ticket.custom_status_id and ticket.custom_status
-        else ticket.status,
+        "status": ticket.status_key,
         "status_category": ticket.status,
         "priority": ticket.priority,
         "type": ticket.type,
         "channel": ticket.channel,
-        "requester": person(ticket.requester),
+        "requester": ticket.requester if isinstance(ticket, TicketRow) else person(ticket.requester),
         "custom_fields": {k: v for k, v in ticket.custom_fields.items() if k not in hidden_fields},
         "created_at": ticket.created_at,
         "updated_at": ticket.updated_at,
@@ -41,7 +42,7 @@ def ticket_dict(
         return data
     data.update(
         category=ticket.category,
-        assignee=person(ticket.assignee),
+        assignee=ticket.assignee if isinstance(ticket, TicketRow) else person(ticket.assignee),
         team_id=ticket.team_id,
         tags=ticket.tags,
         due_at=ticket.due_at,
@@ -61,7 +62,7 @@ def ticket_dict(
     return data
 
 
-def attachment_dict(attachment: Attachment) -> dict[str, Any]:
+def attachment_dict(attachment: Attachment | AttachmentRow) -> dict[str, Any]:
     return {
         "id": attachment.id,
         "filename": attachment.filename,
@@ -75,37 +76,46 @@ def attachment_dict(attachment: Attachment) -> dict[str, Any]:
 
 
 def message_dict(
-    message: Message,
-    attachments: list[Attachment] | None = None,
-    articles: list[MessageArticle] | None = None,
+    message: Message | MessageRow,
+    attachments: list[Attachment] | list[AttachmentRow] | None = None,
+    articles: list[MessageArticle] | list[ArticleRow] | None = None,
 ) -> dict[str, Any]:
+    """A message; a `MessageRow` needs its attachments and articles given (a model's are
+    read from its prefetched relations when not given)."""
+    if isinstance(message, MessageRow):
+        author = message.author
+        attachments, articles = attachments or [], articles or []
+    else:
+        author = person(message.author)
+        attachments = list(message.attachments.all()) if attachments is None else attachments
+        articles = list(message.article_links.all()) if articles is None else articles
     return {
         "id": message.id,
         "ticket_id": message.ticket_id,
-        "author": person(message.author),
+        "author": author,
         "is_internal": message.is_internal,
         "channel": message.channel,
         "body_html": message.body_html,
         "body_text": message.body_text,
         "created_at": message.created_at,
-        "attachments": [
-            attachment_dict(a) for a in (message.attachments.all() if attachments is None else attachments)
-        ],
-        "articles": [
-            {"article_id": link.article_id, "title": link.title, "url": link.url}
-            for link in (message.article_links.all() if articles is None else articles)
-        ],
+        "attachments": [attachment_dict(a) for a in attachments],
+        "articles": [{"article_id": a.article_id, "title": a.title, "url": a.url} for a in articles],
     }
 
 
-def link_dict(link: TicketLink) -> dict[str, Any]:
+def link_dict(link: TicketLink | LinkRow) -> dict[str, Any]:
+    numbers = (
+        (link.source_number, link.target_number)
+        if isinstance(link, LinkRow)
+        else (link.source.number, link.target.number)
+    )
     return {
         "id": link.id,
         "kind": link.kind,
         "source_id": link.source_id,
-        "source_number": link.source.number,
+        "source_number": numbers[0],
         "target_id": link.target_id,
-        "target_number": link.target.number,
+        "target_number": numbers[1],
     }
 
 

@@ -32,10 +32,10 @@ from tickets.api.schemas import (
 )
 from tickets.api.shaping import change_dict, link_dict, message_dict, ticket_dict
 from tickets.models import Ticket
+from tickets.selectors.detail_rows import ticket_detail_rows
 from tickets.selectors.misc import agent_only_field_keys, ticket_history
 from tickets.selectors.tickets import (
     TicketFilters,
-    ticket_detail,
     ticket_get,
     ticket_link_get,
     ticket_list,
@@ -201,15 +201,18 @@ def tickets_bulk_update(request: HttpRequest, payload: BulkUpdateIn) -> dict[str
 
 def _detail(request: HttpRequest, ticket_id: int) -> dict[str, Any]:
     tenant, viewer = request_tenant(request), require_membership(request)
-    ticket = ticket_detail(tenant=tenant, viewer=viewer, ticket_id=ticket_id)
-    if ticket is None:
+    rows = ticket_detail_rows(tenant=tenant, viewer=viewer, ticket_id=ticket_id)
+    if rows is None:
         raise HttpError(404, "Not Found")
     staff = viewer.is_staff_role
-    data = ticket_dict(ticket, staff=staff, hidden_fields=hidden_fields_for(tenant, viewer))
-    data["messages"] = [message_dict(m) for m in ticket.visible_messages]  # type: ignore[attr-defined]
+    data = ticket_dict(rows.ticket, staff=staff, hidden_fields=hidden_fields_for(tenant, viewer))
+    data["messages"] = [
+        message_dict(m, attachments=rows.attachments.get(m.id, []), articles=rows.articles.get(m.id, []))
+        for m in rows.messages
+    ]
     if staff:
-        data["follower_ids"] = ticket.follower_ids  # type: ignore[attr-defined]
-        data["links"] = [link_dict(link) for link in ticket.link_rows]  # type: ignore[attr-defined]
+        data["follower_ids"] = rows.follower_ids
+        data["links"] = [link_dict(link) for link in rows.links]
     return data
 
 

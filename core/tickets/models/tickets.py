@@ -46,6 +46,11 @@ class TicketCounter(TenantOwned):
         return f"tenant {self.tenant_id}: {self.last_number}"
 
 
+# The categories the inbox calls active (portal `ACTIVE`): the partial indexes' predicate.
+ACTIVE_STATUSES = (StatusCategory.NEW, StatusCategory.OPEN, StatusCategory.PENDING, StatusCategory.ON_HOLD)
+ACTIVE_TICKETS = models.Q(status__in=[str(s) for s in ACTIVE_STATUSES])
+
+
 class Ticket(TenantOwned):
     number = models.BigIntegerField()
     subject = models.CharField(max_length=250)
@@ -105,6 +110,23 @@ class Ticket(TenantOwned):
             models.Index(fields=["tenant", "assignee", "status"], name="ticket_assignee_idx"),
             models.Index(fields=["tenant", "requester", "-id"], name="ticket_requester_idx"),
             models.Index(fields=["tenant", "team", "status"], name="ticket_team_idx"),
+            # The inbox's default views (All open, Mine, Unassigned: the active categories,
+            # newest change first): partial indexes the planner walks in order and stops after
+            # a page, where a multi-value `status IN (...)` on ticket_status_idx would make it
+            # sort every active ticket of the tenant first.
+            models.Index(
+                fields=["tenant", "-updated_at", "-id"], name="ticket_active_idx", condition=ACTIVE_TICKETS
+            ),
+            models.Index(
+                fields=["tenant", "assignee", "-updated_at", "-id"],
+                name="ticket_active_assignee_idx",
+                condition=ACTIVE_TICKETS,
+            ),
+            models.Index(
+                fields=["tenant", "-updated_at", "-id"],
+                name="ticket_active_unassigned_idx",
+                condition=ACTIVE_TICKETS & models.Q(assignee__isnull=True),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -10,14 +10,17 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import connection
 
 from tenancy.models import Membership, Tenant
+from tenancy.rows import fetch_pipelined
 from tickets.models import Ticket
 from tickets.search_config import search_config
-from tickets.selectors.tickets import TicketFilters, apply_filters, tickets_by_ids
+from tickets.selectors.ticket_rows import TicketRow, ticket_row, ticket_rows_by_ids_query
+from tickets.selectors.tickets import TicketFilters, apply_filters
 
 CANDIDATES = 500  # ranked ids fetched before the list filters apply
 _START, _STOP = "\x02", "\x03"  # markers no text contains; escaped text gets <mark> around them
@@ -26,7 +29,7 @@ HEADLINE_OPTIONS = f"StartSel={_START}, StopSel={_STOP}, MaxWords=30, MinWords=1
 
 @dataclass
 class SearchHit:
-    ticket: Ticket
+    ticket: TicketRow
     rank: float
     snippet: str
     subject_html: str
@@ -46,39 +49,31 @@ def _candidates(*, q: str, cfg: str, viewer: Membership, fuzzy: bool) -> list[tu
         return [(int(i), float(r)) for i, r in cursor.fetchall()]
 
 
-def _snippets(
-    *, tenant: Tenant, q: str, cfg: str, ids: list[int], staff: bool, fuzzy: bool
-) -> dict[int, str]:
+def _snippets_query(
+    *, tenant: Tenant, q: str, cfg: str, ids: list[int], staff: bool
+) -> tuple[str, dict[str, Any]]:
     """The best fragment of the first matching visible message of each ticket."""
-    if not ids or fuzzy:
-        return {}
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"""
-            SELECT DISTINCT ON (m.ticket_id) m.ticket_id,
-                   ts_headline(%(cfg)s::regconfig, left(m.body_text, 20000), query, %(opts)s)
-            FROM tickets_message m, websearch_to_tsquery(%(cfg)s::regconfig, %(q)s) AS query
-            WHERE m.tenant_id = %(tenant)s AND m.ticket_id = ANY(%(ids)s)
-              {"" if staff else "AND NOT m.is_internal"}
-              AND to_tsvector(%(cfg)s::regconfig, left(m.body_text, 100000)) @@ query
-            ORDER BY m.ticket_id, m.id
-            """,  # noqa: S608 - the only interpolation is a fixed clause
-            {"cfg": cfg, "q": q, "opts": HEADLINE_OPTIONS, "tenant": tenant.id, "ids": ids},
-        )
-        return {int(ticket_id): _highlight(text) for ticket_id, text in cursor.fetchall()}
+    return (
+        f"""
+        SELECT DISTINCT ON (m.ticket_id) m.ticket_id,
+               ts_headline(%(cfg)s::regconfig, left(m.body_text, 20000), query, %(opts)s)
+        FROM tickets_message m, websearch_to_tsquery(%(cfg)s::regconfig, %(q)s) AS query
+        WHERE m.tenant_id = %(tenant)s AND m.ticket_id = ANY(%(ids)s)
+          {"" if staff else "AND NOT m.is_internal"}
+          AND to_tsvector(%(cfg)s::regconfig, left(m.body_text, 100000)) @@ query
+        ORDER BY m.ticket_id, m.id
+        """,  # noqa: S608 - the only interpolation is a fixed clause
+        {"cfg": cfg, "q": q, "opts": HEADLINE_OPTIONS, "tenant": tenant.id, "ids": ids},
+    )
 
 
-def _subject_highlights(*, q: str, cfg: str, subjects: dict[int, str], fuzzy: bool) -> dict[int, str]:
-    if fuzzy or not subjects:
-        return {i: html.escape(s) for i, s in subjects.items()}
-    ids = list(subjects)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT id, ts_headline(%s::regconfig, subject, websearch_to_tsquery(%s::regconfig, %s), %s) "
-            "FROM unnest(%s::bigint[], %s::text[]) AS s(id, subject)",
-            [cfg, cfg, q, HEADLINE_OPTIONS + ", HighlightAll=true", ids, [subjects[i] for i in ids]],
-        )
-        return {int(i): _highlight(text) for i, text in cursor.fetchall()}
+def _subjects_query(*, tenant: Tenant, q: str, cfg: str, ids: list[int]) -> tuple[str, list[Any]]:
+    """Each ticket's subject with the matches marked."""
+    return (
+        "SELECT t.id, ts_headline(%s::regconfig, t.subject, websearch_to_tsquery(%s::regconfig, %s), %s) "
+        "FROM tickets_ticket t WHERE t.tenant_id = %s AND t.id = ANY(%s)",
+        [cfg, cfg, q, HEADLINE_OPTIONS + ", HighlightAll=true", tenant.id, ids],
+    )
 
 
 def ticket_search(
@@ -102,12 +97,24 @@ def ticket_search(
         qs = apply_filters(Ticket.objects.filter(tenant=tenant, id__in=ordered), filters, viewer)
         kept = set(qs.values_list("id", flat=True))
         ordered = [ticket_id for ticket_id in ordered if ticket_id in kept]
-    tickets = tickets_by_ids(tenant=tenant, ids=ordered[: max(1, min(limit, 100))])
-    tickets.sort(key=lambda t: (-rank_of[t.id], -t.id))
-    ids = [t.id for t in tickets]
-    snippets = _snippets(tenant=tenant, q=q, cfg=cfg, ids=ids, staff=viewer.is_staff_role, fuzzy=fuzzy)
-    subjects = _subject_highlights(q=q, cfg=cfg, subjects={t.id: t.subject for t in tickets}, fuzzy=fuzzy)
+    ids = ordered[: max(1, min(limit, 100))]
+    # The page's rows, snippets and highlighted subjects in one round trip.
+    queries: list[tuple[str, Any]] = [ticket_rows_by_ids_query(tenant=tenant, ids=ids)]
+    if not fuzzy:
+        queries += [
+            _snippets_query(tenant=tenant, q=q, cfg=cfg, ids=ids, staff=viewer.is_staff_role),
+            _subjects_query(tenant=tenant, q=q, cfg=cfg, ids=ids),
+        ]
+    results = fetch_pipelined(queries)
+    tickets = sorted(map(ticket_row, results[0]), key=lambda t: (-rank_of[t.id], -t.id))
+    snippets = {int(i): _highlight(text) for i, text in results[1]} if not fuzzy else {}
+    subjects = {int(i): _highlight(text) for i, text in results[2]} if not fuzzy else {}
     return [
-        SearchHit(ticket=t, rank=rank_of[t.id], snippet=snippets.get(t.id, ""), subject_html=subjects[t.id])
+        SearchHit(
+            ticket=t,
+            rank=rank_of[t.id],
+            snippet=snippets.get(t.id, ""),
+            subject_html=subjects.get(t.id) or html.escape(t.subject),
+        )
         for t in tickets
     ], fuzzy

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 
 from contracts.events import Visibility
 from tenancy.models import Membership, Team, Tenant
+from tenancy.selectors import membership_with_user
 from tickets.events import actor_for, emit
 from tickets.models import CustomStatus, StatusCategory, Ticket, TicketChange, TicketFollower
 
@@ -15,7 +16,7 @@ from tickets.models import CustomStatus, StatusCategory, Ticket, TicketChange, T
 def membership_in_tenant(
     *, tenant: Tenant, membership_id: int, field: str, staff: bool = False
 ) -> Membership:
-    member = Membership.objects.filter(tenant=tenant, id=membership_id).select_related("user").first()
+    member = membership_with_user(tenant=tenant, membership_id=membership_id)
     if member is None:
         raise ValidationError({field: f"No member {membership_id} in this tenant."})
     if staff and not member.is_staff_role:

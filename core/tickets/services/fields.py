@@ -154,7 +154,7 @@ def custom_values_validate(
 
 def ticket_visibility_set(*, tenant: Tenant, customers_see_organization_tickets: bool) -> Tenant:
     """Whether customers see (list, open, search, reply to) their organization's tickets."""
-    from tickets.selectors.tickets import ORGANIZATION_SETTING
+    from tickets.selectors.ticket_sql import ORGANIZATION_SETTING
 
     with transaction.atomic():
         locked = Tenant.objects.select_for_update().get(pk=tenant.pk)
