@@ -50,6 +50,9 @@ class Settings(BaseSettings):
     keep_versions: int = 10
     # Embeddings: set to false to use the keyword-only (TF-IDF/BM25) fallback.
     embeddings: bool = True
+    # Category/priority models read the ticket's MiniLM vector beside its TF-IDF features: more
+    # accurate, but each classify pays for one encoding (see the README's AI figures).
+    classify_embeddings: bool = True
     max_text_chars: int = 20_000
     max_batch: int = 256
 

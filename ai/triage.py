@@ -23,7 +23,7 @@ def _category(registry: Registry, tenant_id: int, text: str) -> LabelPrediction:
             f"{registry.min_labelled} labelled tickets of this tenant",
         )
     version, model = active
-    proba = model.predict_proba([text])[0]
+    proba = model.predict_proba([text], registry.vectors_for(model, [text]))[0]
     ranked = top_labels(proba, model.labels)
     return LabelPrediction(
         enabled=True,
@@ -42,7 +42,8 @@ def _priority(registry: Registry, tenant_id: int, ticket: Ticket, text: str) -> 
     if active is None:
         return PriorityPrediction(label=rules.level, confidence=None, source="rules", reasons=rules.reasons)
     version, model = active
-    label, confidence = model.predict([text])[0]
+    # The category model's vector for this text comes from the encoder's cache.
+    label, confidence = model.predict([text], registry.vectors_for(model, [text]))[0]
     final = priority.combine(label, rules)
     return PriorityPrediction(
         label=final,
