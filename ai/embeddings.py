@@ -69,7 +69,10 @@ class Encoder:
         options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
         self.session = ort.InferenceSession(str(model_path), options, providers=["CPUExecutionProvider"])
-        self._cls_sep = (self.tokenizer.token_to_id("[CLS]"), self.tokenizer.token_to_id("[SEP]"))
+        sep = self.tokenizer.token_to_id("[SEP]")
+        if sep is None:
+            raise ValueError("tokenizer has no [SEP] piece")
+        self._sep = sep
         self._cache: OrderedDict[tuple[int, ...], np.ndarray] = OrderedDict()
         self._cache_lock = threading.Lock()
 
@@ -79,7 +82,7 @@ class Encoder:
         for e in encoded:
             ids = e.ids
             if len(ids) > max_tokens:  # keep [CLS] ... [SEP] as the model saw them in training
-                ids = [*ids[: max_tokens - 1], self._cls_sep[1]]
+                ids = [*ids[: max_tokens - 1], self._sep]
             out.append(tuple(ids))
         return out
 

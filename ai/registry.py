@@ -156,9 +156,7 @@ class Registry:
         x = [t for t, _ in pairs]
         y = [label for _, label in pairs]
         # Each text is encoded once, for the held-out run and the final refit alike.
-        vectors = (
-            self.encoder.encode(x, batch_size=64, max_tokens=CLASSIFY_TOKENS) if self.encoder else None
-        )
+        vectors = self.encoder.encode(x, batch_size=64, max_tokens=CLASSIFY_TOKENS) if self.encoder else None
         embedding_model = MODEL_NAME if vectors is not None else None
         train_idx, test_idx = train_test_split(
             np.arange(len(y)), test_size=HELD_OUT, random_state=SEED, stratify=y
@@ -180,9 +178,7 @@ class Registry:
         if previous:
             # Scored as it is served: with vectors only if it reads this encoder's vectors.
             same_encoder = previous[1].embedding_model == embedding_model
-            previous_metrics = evaluate(
-                previous[1], x_test, y_test, urgent, v_test if same_encoder else None
-            )
+            previous_metrics = evaluate(previous[1], x_test, y_test, urgent, v_test if same_encoder else None)
         if previous is None:
             activate, reason = True, "first model for this tenant"
         elif force:

@@ -125,8 +125,7 @@ class TextClassifier:
         known_texts = [texts[i] for i in known]
         self.text_temperature = fit_temperature(self.scores(known_texts), y)
         self.temperature = self.text_temperature
-        if self.uses(vectors):
-            assert vectors is not None  # uses() checked it
+        if vectors is not None and self.uses(vectors):
             self.temperature = fit_temperature(self.scores(known_texts, vectors[known]), y)
 
     def uses(self, vectors: np.ndarray | None) -> bool:
@@ -149,9 +148,8 @@ class TextClassifier:
             + self.char.transform(docs) @ char_weights
             + self.intercept
         )
-        if not self.uses(vectors):
+        if vectors is None or self.emb_coef is None or self.emb_intercept is None:
             return text_scores
-        assert self.emb_coef is not None and self.emb_intercept is not None and vectors is not None
         emb_scores = np.asarray(vectors, dtype=np.float32) @ self.emb_coef.T + self.emb_intercept
         return np.asarray((1 - EMBEDDING_SHARE) * text_scores + EMBEDDING_SHARE * emb_scores)
 
@@ -220,8 +218,10 @@ class TextClassifier:
         model.text_temperature = float(meta.get("text_temperature", meta["temperature"]))
         if meta.get("embedding_model") and "emb_coef" in arrays and "emb_intercept" in arrays:
             emb_coef, emb_intercept = arrays["emb_coef"], arrays["emb_intercept"]
-            if emb_coef.ndim != 2 or emb_coef.shape[0] != len(model.labels) or emb_intercept.shape != (
-                len(model.labels),
+            if (
+                emb_coef.ndim != 2
+                or emb_coef.shape[0] != len(model.labels)
+                or emb_intercept.shape != (len(model.labels),)
             ):
                 raise ValueError("embedding head arrays do not match the labels")
             model.embedding_model = str(meta["embedding_model"])

@@ -74,7 +74,6 @@ def test_mismatched_embedding_arrays_are_refused() -> None:
         TextClassifier.from_arrays(meta, {**arrays, "emb_coef": arrays["emb_coef"][:2]})
 
 
-
 def _train(client: TestClient) -> dict:
     response = client.post("/v1/tenants/1/models/train", json={"examples": labelled()}, headers=AUTH)
     assert response.status_code == 200, response.text
@@ -116,7 +115,10 @@ def test_encoder_truncates_for_classification_and_reuses_recent_vectors() -> Non
         return
     long_text = "my printer does not print " * 40
     head = " ".join(long_text.split()[: CLASSIFY_TOKENS - 10])
-    truncated, full = encoder.encode([long_text], max_tokens=CLASSIFY_TOKENS)[0], encoder.encode([long_text])[0]
+    truncated, full = (
+        encoder.encode([long_text], max_tokens=CLASSIFY_TOKENS)[0],
+        encoder.encode([long_text])[0],
+    )
     assert float(truncated @ full) < 1 - 1e-6  # different word pieces were read
     assert float(truncated @ encoder.encode([head])[0]) > 0.95
     # A short text is the same for classify and similarity: one encoding, served from the cache
