@@ -82,12 +82,14 @@ def _train(client: TestClient) -> dict:
 
 def test_served_models_use_embeddings_when_the_encoder_is_there(make_client) -> None:  # type: ignore[no-untyped-def]
     if model_files() is None:  # without the model package the service trains TF-IDF only
-        _train(make_client())
-        meta = VersionStore(make_client().app.state.ai.settings.data_dir, 1, "category").meta(1)
-        assert meta["features"] == "tfidf"
+        client = make_client(classify_embeddings=True)
+        _train(client)
+        assert (
+            VersionStore(client.app.state.ai.settings.data_dir, 1, "category").meta(1)["features"] == "tfidf"
+        )
         return
-    # Given a model trained while the encoder is loaded
-    trained = make_client()
+    # Given a model trained while the encoder is loaded and classification may use it
+    trained = make_client(classify_embeddings=True)
     assert _train(trained)["activated"] is True
     store = VersionStore(trained.app.state.ai.settings.data_dir, 1, "category")
     assert store.meta(1)["features"] == "tfidf+embedding"
@@ -102,8 +104,8 @@ def test_served_models_use_embeddings_when_the_encoder_is_there(make_client) -> 
     assert category["enabled"] is True and category["label"] == "billing"
     assert category["model_version"] == 1
 
-    # And with classify_embeddings off, new versions are TF-IDF only
-    tfidf_only = make_client(classify_embeddings=False)
+    # And with classify_embeddings off (the default), new versions are TF-IDF only
+    tfidf_only = make_client()
     assert _train(tfidf_only)["version"] == 2
     assert store.meta(2)["features"] == "tfidf"
 
