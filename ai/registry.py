@@ -16,6 +16,7 @@ from sklearn.model_selection import train_test_split
 from ai.embeddings import CLASSIFY_TOKENS, MODEL_NAME, Encoder
 from ai.storage import StorageError, VersionStore
 from ai.textmodel import TextClassifier
+from ai.vector_cache import VectorCache
 
 KINDS = ("category", "priority")
 HELD_OUT = 0.2
@@ -155,8 +156,9 @@ class Registry:
         pairs = [(t, label) for t, label in zip(texts, labels, strict=True) if label in kept]
         x = [t for t, _ in pairs]
         y = [label for _, label in pairs]
-        # Each text is encoded once, for the held-out run and the final refit alike.
-        vectors = self.encoder.encode(x, batch_size=64, max_tokens=CLASSIFY_TOKENS) if self.encoder else None
+        # Each text is encoded once, for the held-out run and the final refit alike, and kept for
+        # the next retrain.
+        vectors = VectorCache(self.root, tenant_id, self.encoder).vectors(x) if self.encoder else None
         embedding_model = MODEL_NAME if vectors is not None else None
         train_idx, test_idx = train_test_split(
             np.arange(len(y)), test_size=HELD_OUT, random_state=SEED, stratify=y

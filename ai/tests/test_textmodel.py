@@ -12,6 +12,7 @@ from ai.embeddings import CLASSIFY_TOKENS, load_encoder, model_files
 from ai.storage import VersionStore
 from ai.tests.conftest import AUTH, labelled
 from ai.textmodel import TextClassifier
+from ai.vector_cache import VectorCache
 
 LABELS = ("billing", "access", "shipping")
 
@@ -129,3 +130,30 @@ def test_encoder_truncates_for_classification_and_reuses_recent_vectors() -> Non
     assert np.shares_memory(first, again)
     batch = encoder.encode(["where is my parcel", "reset my password"])
     np.testing.assert_allclose(batch[0], first, atol=1e-5)
+
+
+def test_retraining_encodes_only_new_texts(tmp_path: Path) -> None:
+    encoder = load_encoder()
+    if encoder is None:  # nothing to check without the model package
+        assert model_files() is None
+        return
+    texts = [row["text"] for row in labelled(per_label=5)]
+    # Given a first retrain that encoded every text
+    first = VectorCache(tmp_path, 1, encoder)
+    vectors = first.vectors(texts)
+    assert first.encoded == len(texts) and vectors.shape == (len(texts), 384)
+    # When the tenant retrains with one new ticket, only that one is encoded
+    again = VectorCache(tmp_path, 1, encoder)
+    more = again.vectors([*texts, "my invoice shows a fee I never agreed to"])
+    assert again.encoded == 1
+    np.testing.assert_allclose(more[: len(texts)], vectors)
+    expected = encoder.encode(["my invoice shows a fee I never agreed to"], max_tokens=CLASSIFY_TOKENS)[0]
+    np.testing.assert_allclose(more[-1], expected, atol=1e-5)
+    # And vectors from another model or token limit are not trusted
+    other = VectorCache(tmp_path, 1, encoder)
+    other.stamp = {**other.stamp, "max_tokens": 128}
+    other.vectors(texts)
+    assert other.encoded == len(texts)
+    # Tenants keep their own
+    assert VectorCache(tmp_path, 2, encoder).vectors(texts[:3]) is not None
+    assert (tmp_path / "tenants" / "2" / "vectors" / "arrays.npz").exists()
