@@ -84,6 +84,8 @@ class TextClassifier:
     emb_coef: np.ndarray | None = None  # (n_classes, dimensions)
     emb_intercept: np.ndarray | None = None
     text_temperature: float = 1.0  # for the TF-IDF head alone (the fallback)
+    # Kept with the model: its temperature was fitted for this share.
+    embedding_share: float = EMBEDDING_SHARE
     _split_weights: tuple[np.ndarray, np.ndarray] | None = field(default=None, repr=False)
 
     # -- training ---------------------------------------------------------------------------
@@ -134,10 +136,6 @@ class TextClassifier:
         return self.emb_coef is not None and vectors is not None
 
     # -- prediction -------------------------------------------------------------------------
-    def features(self, texts: list[str]) -> sparse.csr_matrix:
-        docs = [normalize(t) for t in texts]
-        return sparse.hstack([self.word.transform(docs), self.char.transform(docs)]).tocsr()
-
     def scores(self, texts: list[str], vectors: np.ndarray | None = None) -> np.ndarray:
         """Decision scores; averaged with the embedding head's when the model has one and
         `vectors` (the texts' sentence embeddings, from `embedding_model`) are given."""
@@ -152,7 +150,8 @@ class TextClassifier:
         if vectors is None or self.emb_coef is None or self.emb_intercept is None:
             return text_scores
         emb_scores = np.asarray(vectors, dtype=np.float32) @ self.emb_coef.T + self.emb_intercept
-        return np.asarray((1 - EMBEDDING_SHARE) * text_scores + EMBEDDING_SHARE * emb_scores)
+        share = self.embedding_share
+        return np.asarray((1 - share) * text_scores + share * emb_scores)
 
     def _weights(self) -> tuple[np.ndarray, np.ndarray]:
         if self._split_weights is None:
@@ -180,6 +179,7 @@ class TextClassifier:
             "temperature": self.temperature,
             "text_temperature": self.text_temperature,
             "embedding_model": self.embedding_model,
+            "embedding_share": self.embedding_share,
             "word_params": _WORD,
             "char_params": _CHAR,
             "word_terms": _terms(self.word),
@@ -226,6 +226,7 @@ class TextClassifier:
             ):
                 raise ValueError("embedding head arrays do not match the labels")
             model.embedding_model = str(meta["embedding_model"])
+            model.embedding_share = float(meta.get("embedding_share", EMBEDDING_SHARE))
             model.emb_coef, model.emb_intercept = emb_coef, emb_intercept
         return model
 

@@ -53,6 +53,7 @@ def test_embedding_head_survives_storage_and_an_old_format_still_loads(tmp_path:
     store = VersionStore(tmp_path, 1, "category")
     loaded = TextClassifier.from_arrays(*store.load(store.save(*model.to_arrays())))
     assert loaded.embedding_model == "test-vectors"
+    assert loaded.embedding_share == model.embedding_share
     np.testing.assert_allclose(loaded.predict_proba(texts, vectors), model.predict_proba(texts, vectors))
     np.testing.assert_allclose(loaded.predict_proba(texts), model.predict_proba(texts))
 
