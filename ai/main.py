@@ -42,6 +42,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             min_labelled=settings.min_labelled,
             min_per_label=settings.min_per_category,
             keep_versions=settings.keep_versions,
+            encoder=encoder if settings.classify_embeddings else None,
         ),
         indexes=Indexes(settings.data_dir, encoder),
         encoder=encoder,

@@ -13,8 +13,10 @@ import numpy as np
 from sklearn.metrics import accuracy_score, f1_score, recall_score
 from sklearn.model_selection import train_test_split
 
+from ai.embeddings import CLASSIFY_TOKENS, MODEL_NAME, Encoder
 from ai.storage import StorageError, VersionStore
 from ai.textmodel import TextClassifier
+from ai.vector_cache import VectorCache
 
 KINDS = ("category", "priority")
 HELD_OUT = 0.2
@@ -36,9 +38,13 @@ class TrainResult:
 
 
 def evaluate(
-    model: TextClassifier, texts: list[str], labels: list[str], urgent: str | None
+    model: TextClassifier,
+    texts: list[str],
+    labels: list[str],
+    urgent: str | None,
+    vectors: np.ndarray | None = None,
 ) -> dict[str, Any]:
-    predicted = [label for label, _ in model.predict(texts)] if texts else []
+    predicted = [label for label, _ in model.predict(texts, vectors)] if texts else []
     metrics: dict[str, Any] = {
         "rows": len(texts),
         "accuracy": round(float(accuracy_score(labels, predicted)), 4),
@@ -55,9 +61,18 @@ class Registry:
     """Loads active models lazily and keeps a small LRU of them in memory."""
 
     def __init__(
-        self, root: Path, *, min_labelled: int, min_per_label: int, keep_versions: int, cache_size: int = 64
+        self,
+        root: Path,
+        *,
+        min_labelled: int,
+        min_per_label: int,
+        keep_versions: int,
+        cache_size: int = 64,
+        encoder: Encoder | None = None,
     ):
+        """With an `encoder`, new models get the embedding head and are served with it."""
         self.root = root
+        self.encoder = encoder
         self.min_labelled = min_labelled
         self.min_per_label = min_per_label
         self.keep_versions = keep_versions
@@ -89,6 +104,13 @@ class Registry:
             while len(self._cache) > self._cache_size:
                 self._cache.popitem(last=False)
         return version, model
+
+    def vectors_for(self, model: TextClassifier, texts: list[str]) -> np.ndarray | None:
+        """The texts' sentence vectors if `model` reads them and this service has its encoder;
+        None otherwise, and the model answers from its TF-IDF head alone."""
+        if self.encoder is None or model.embedding_model != MODEL_NAME:
+            return None
+        return self.encoder.encode(texts, batch_size=64, max_tokens=CLASSIFY_TOKENS)
 
     def versions(self, tenant_id: int, kind: str) -> tuple[int | None, list[dict[str, Any]]]:
         store = self.store(tenant_id, kind)
@@ -134,17 +156,31 @@ class Registry:
         pairs = [(t, label) for t, label in zip(texts, labels, strict=True) if label in kept]
         x = [t for t, _ in pairs]
         y = [label for _, label in pairs]
-        x_train, x_test, y_train, y_test = train_test_split(
-            x, y, test_size=HELD_OUT, random_state=SEED, stratify=y
+        # Each text is encoded once, for the held-out run and the final refit alike, and kept for
+        # the next retrain.
+        vectors = VectorCache(self.root, tenant_id, self.encoder).vectors(x) if self.encoder else None
+        embedding_model = MODEL_NAME if vectors is not None else None
+        train_idx, test_idx = train_test_split(
+            np.arange(len(y)), test_size=HELD_OUT, random_state=SEED, stratify=y
         )
+        x_train, y_train = [x[i] for i in train_idx], [y[i] for i in train_idx]
+        x_test, y_test = [x[i] for i in test_idx], [y[i] for i in test_idx]
+        v_train = vectors[train_idx] if vectors is not None else None
+        v_test = vectors[test_idx] if vectors is not None else None
         balanced = kind == "priority"  # the urgent class is rare: weight it up
         urgent = "urgent" if kind == "priority" else None
-        candidate = TextClassifier.train(x_train, y_train, balanced=balanced)
-        candidate.calibrate(x_test, y_test)
-        metrics = evaluate(candidate, x_test, y_test, urgent)
+        candidate = TextClassifier.train(
+            x_train, y_train, balanced=balanced, vectors=v_train, embedding_model=embedding_model
+        )
+        candidate.calibrate(x_test, y_test, v_test)
+        metrics = evaluate(candidate, x_test, y_test, urgent, v_test)
 
         previous = self.active(tenant_id, kind)
-        previous_metrics = evaluate(previous[1], x_test, y_test, urgent) if previous else None
+        previous_metrics = None
+        if previous:
+            # Scored as it is served: with vectors only if it reads this encoder's vectors.
+            same_encoder = previous[1].embedding_model == embedding_model
+            previous_metrics = evaluate(previous[1], x_test, y_test, urgent, v_test if same_encoder else None)
         if previous is None:
             activate, reason = True, "first model for this tenant"
         elif force:
@@ -155,11 +191,14 @@ class Registry:
             activate, reason = False, "not better than the active model on the same held-out tickets"
 
         # The served model learns from every labelled ticket; the held-out score above is its estimate.
-        final = TextClassifier.train(x, y, balanced=balanced)
-        final.temperature = candidate.temperature
+        final = TextClassifier.train(
+            x, y, balanced=balanced, vectors=vectors, embedding_model=embedding_model
+        )
+        final.temperature, final.text_temperature = candidate.temperature, candidate.text_temperature
         meta, arrays = final.to_arrays()
         meta.update(
             kind=kind,
+            features="tfidf+embedding" if embedding_model else "tfidf",
             metrics=metrics,
             labels_dropped=dropped,
             label_counts=dict(Counter(y)),

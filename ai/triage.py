@@ -14,7 +14,7 @@ from ai.schemas import (
 )
 
 
-def _category(registry: Registry, tenant_id: int, text: str) -> LabelPrediction:
+def predict_category(registry: Registry, tenant_id: int, text: str) -> LabelPrediction:
     active = registry.active(tenant_id, "category")
     if active is None:
         return LabelPrediction(
@@ -23,7 +23,7 @@ def _category(registry: Registry, tenant_id: int, text: str) -> LabelPrediction:
             f"{registry.min_labelled} labelled tickets of this tenant",
         )
     version, model = active
-    proba = model.predict_proba([text])[0]
+    proba = model.predict_proba([text], registry.vectors_for(model, [text]))[0]
     ranked = top_labels(proba, model.labels)
     return LabelPrediction(
         enabled=True,
@@ -34,7 +34,7 @@ def _category(registry: Registry, tenant_id: int, text: str) -> LabelPrediction:
     )
 
 
-def _priority(registry: Registry, tenant_id: int, ticket: Ticket, text: str) -> PriorityPrediction:
+def predict_priority(registry: Registry, tenant_id: int, ticket: Ticket, text: str) -> PriorityPrediction:
     rules = priority.rule_priority(
         text, customer_tier=ticket.customer_tier, sla_minutes_left=ticket.sla_minutes_left
     )
@@ -42,7 +42,8 @@ def _priority(registry: Registry, tenant_id: int, ticket: Ticket, text: str) -> 
     if active is None:
         return PriorityPrediction(label=rules.level, confidence=None, source="rules", reasons=rules.reasons)
     version, model = active
-    label, confidence = model.predict([text])[0]
+    # The category model's vector for this text comes from the encoder's cache.
+    label, confidence = model.predict([text], registry.vectors_for(model, [text]))[0]
     final = priority.combine(label, rules)
     return PriorityPrediction(
         label=final,
@@ -59,8 +60,8 @@ def classify(registry: Registry, tenant_id: int, ticket: Ticket) -> Classificati
     sentiment = signals.sentiment(text)
     language = signals.language(text)
     return Classification(
-        category=_category(registry, tenant_id, text),
-        priority=_priority(registry, tenant_id, ticket, text),
+        category=predict_category(registry, tenant_id, text),
+        priority=predict_priority(registry, tenant_id, ticket, text),
         sentiment=SentimentOut(label=sentiment.label, score=sentiment.score, confidence=sentiment.confidence),  # type: ignore[arg-type]  # label is one of the three
         language=LanguageOut(code=language.code, confidence=language.confidence),
     )
