@@ -8,11 +8,15 @@ from django.db import connection
 from email_channel.imap import mailbox_poll
 from email_channel.outbound import send_now
 from jobs.base import ReliableTask
+from jobs.sweeps import requeue_once
 
 
 @shared_task(base=ReliableTask, name="email_channel.tasks.send_email", ignore_result=True)
 def send_email(*, tenant_id: int, email_id: int) -> bool:
     return send_now(tenant_id=tenant_id, email_id=email_id)
+
+
+REQUEUE_SECONDS = 300  # a pending email is queued again by the sweep at most this often
 
 
 @shared_task(base=ReliableTask, name="email_channel.tasks.sweep_pending", ignore_result=True)
@@ -21,9 +25,16 @@ def sweep_pending() -> int:
     with connection.cursor() as cursor:
         cursor.execute("SELECT tenant_id, email_id FROM email_pending_outbound(%s)", [500])
         rows = cursor.fetchall()
-    for tenant_id, email_id in rows:
-        send_email.delay(tenant_id=tenant_id, email_id=email_id)
-    return len(rows)
+    return sum(
+        requeue_once(
+            send_email,
+            key=f"email:{email_id}",
+            within_seconds=REQUEUE_SECONDS,
+            tenant_id=tenant_id,
+            email_id=email_id,
+        )
+        for tenant_id, email_id in rows
+    )
 
 
 @shared_task(base=ReliableTask, name="email_channel.tasks.poll_mailboxes", ignore_result=True)
