@@ -8,6 +8,7 @@ from typing import Literal
 from celery import shared_task
 
 from jobs.base import ReliableTask
+from jobs.sweeps import requeue_once
 from tenancy.context import tenant_context
 from tenancy.selectors import active_tenant_ids, tenant_by_id
 from triage.ai_client import AIClient, AIError, AIRequestError
@@ -30,6 +31,9 @@ def triage_ticket(tenant_id: int, ticket_id: int) -> bool:
     return ticket_triage_apply(tenant=tenant, ticket_id=ticket_id, result=result) is not None
 
 
+BACKFILL_REQUEUE_SECONDS = 900
+
+
 @shared_task(name="triage.tasks.backfill", ignore_result=True)
 def backfill() -> int:
     """Queue tickets that have no prediction yet, e.g. created while the AI service was down."""
@@ -39,8 +43,15 @@ def backfill() -> int:
         if tenant is None:
             continue
         for ticket_id in untriaged_ticket_ids(tenant=tenant):
-            triage_ticket.apply_async(args=(tenant_id, ticket_id))
-            queued += 1
+            # triage_ticket retries itself for about an hour while the AI service is down;
+            # the backfill only catches lost kicks and spent retries, so once per window.
+            queued += requeue_once(
+                triage_ticket,
+                key=f"triage:{ticket_id}",
+                within_seconds=BACKFILL_REQUEUE_SECONDS,
+                tenant_id=tenant_id,
+                ticket_id=ticket_id,
+            )
     return queued
 
 

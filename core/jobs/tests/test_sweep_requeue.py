@@ -38,3 +38,18 @@ def test_each_pending_email_is_queued_once_per_window(two_tenants):
     assert sweep_pending.apply().get() == 0  # still pending (workers behind): not queued again
     cache.delete(f"sweep-requeued:email:{emails[0].id}")  # its window has passed
     assert sweep_pending.apply().get() == 1
+
+
+def test_triage_backfill_queues_an_untriaged_ticket_once_per_window(two_tenants):
+    from tickets.services.tickets import ticket_create
+    from triage.tasks import backfill
+
+    tenant, customer = two_tenants.a.tenant, two_tenants.a.customer
+    with tenant_context(tenant.id):
+        ticket = ticket_create(
+            tenant=tenant, actor=customer, subject="Printer", body_text="jammed", channel="api"
+        )
+    assert backfill.apply().get() == 1  # no prediction yet: queued
+    assert backfill.apply().get() == 0  # its task may just be waiting in the queue: not again
+    cache.delete(f"sweep-requeued:triage:{ticket.id}")
+    assert backfill.apply().get() == 1
