@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-from django.db import transaction
-
 from contracts.events import EventEnvelope
-from events.idempotency import first_time
+from events.idempotency import queue_once_after_commit
 
 
 def handle(event: EventEnvelope) -> None:
     if event.type != "member.invited" or event.subject_id is None:
         return
-    if not first_time("accounts-invitation", event):
-        return
     from accounts.tasks import invitation_email
 
     args = (event.tenant_id, event.subject_id, bool(event.data.get("new_user")))
-    transaction.on_commit(lambda: invitation_email.apply_async(args=args), robust=True)
+    queue_once_after_commit("accounts-invitation", event, invitation_email, args)
