@@ -56,7 +56,10 @@ def tenant_context_query(
         # A new transaction: SET LOCAL ends with it, so there is nothing to read or restore.
         with transaction.atomic(using=using):
             setting = ("SELECT set_config(%s, %s, true)", [TENANT_SETTING, value])
-            results = fetch_pipelined([setting] if query is None else [setting, query], using=using)
+            # Key lookups only (the tenant setting, the API token): prepared, see `hot_cursor`.
+            results = fetch_pipelined(
+                [setting] if query is None else [setting, query], prepared=True, using=using
+            )
             yield results[-1] if query is not None else []
         return
     with transaction.atomic(using=using):

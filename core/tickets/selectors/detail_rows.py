@@ -125,7 +125,7 @@ def ticket_detail_rows(*, tenant: Tenant, viewer: Membership, ticket_id: int) ->
                 [*ids, ticket_id],
             )
         )
-    results = fetch_pipelined(queries)
+    results = fetch_pipelined(queries, prepared=True)  # lookups by the ticket id: see hot_cursor
     if not results[0]:
         return None
     *ticket_values, follower_ids = results[0][0]

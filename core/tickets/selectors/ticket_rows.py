@@ -86,21 +86,34 @@ _TICKET_COLUMNS = (
 )  # fmt: skip
 _INNER_SELECT = ", ".join(f"t.{c}" for c in _TICKET_COLUMNS)
 # The row of `TicketRow` from a tickets query aliased `p`, with ROW_JOINS after its FROM.
+# The people's names come from LATERAL subqueries that `OFFSET 0` keeps apart (each is
+# planned alone, a two-table lookup) and the custom status from a scalar subquery: as five
+# plain joins the planner searched join orders for 0.6 ms and hash-joined the tenant's
+# memberships (0.5 ms) for a page of 25 rows; this way it plans in 0.3 ms and runs in 0.12
+# (1M tickets, largest tenant, the same rows).
 ROW_SELECT = (
-    "p.id, p.number, p.subject, p.status, cs.key, p.priority, p.type, p.channel, "
-    "p.requester_id, ru.full_name, ru.email, p.custom_fields, p.created_at, p.updated_at, "
-    "p.solved_at, p.closed_at, p.merged_into_id, p.category, p.assignee_id, au.full_name, au.email, "
+    "p.id, p.number, p.subject, p.status, "
+    "(SELECT cs.key FROM tickets_customstatus cs "
+    "WHERE cs.tenant_id = p.tenant_id AND cs.id = p.custom_status_id), "
+    "p.priority, p.type, p.channel, "
+    "p.requester_id, rq.full_name, rq.email, p.custom_fields, p.created_at, p.updated_at, "
+    "p.solved_at, p.closed_at, p.merged_into_id, p.category, p.assignee_id, asg.full_name, asg.email, "
     "p.team_id, p.tags, p.due_at, p.first_response_at, p.ai_category, p.ai_category_confidence, "
     "p.ai_priority, p.ai_priority_confidence, p.ai_sentiment, p.ai_sentiment_confidence, "
     "p.ai_language, p.ai_language_confidence, p.ai_model_version"
 )
-ROW_JOINS = (
-    "JOIN tenancy_membership rm ON rm.tenant_id = p.tenant_id AND rm.id = p.requester_id "
-    "JOIN accounts_user ru ON ru.id = rm.user_id "
-    "LEFT JOIN tenancy_membership am ON am.tenant_id = p.tenant_id AND am.id = p.assignee_id "
-    "LEFT JOIN accounts_user au ON au.id = am.user_id "
-    "LEFT JOIN tickets_customstatus cs ON cs.tenant_id = p.tenant_id AND cs.id = p.custom_status_id"
-)
+
+
+def _person_lateral(column: str, alias: str) -> str:
+    # The only interpolations are the two fixed column and alias names below.
+    return (
+        "LEFT JOIN LATERAL (SELECT u.full_name, u.email FROM tenancy_membership m "  # noqa: S608
+        "JOIN accounts_user u ON u.id = m.user_id "
+        f"WHERE m.tenant_id = p.tenant_id AND m.id = p.{column} OFFSET 0) {alias} ON true"
+    )
+
+
+ROW_JOINS = f"{_person_lateral('requester_id', 'rq')} {_person_lateral('assignee_id', 'asg')}"
 # sort -> (ORDER BY of the inner query on `t`, of the outer on `p`, keyset condition on `t`)
 _ORDERS = {
     "-updated_at": (
@@ -145,7 +158,12 @@ def ticket_page_rows(
         f"SELECT {ROW_SELECT} FROM (SELECT {_INNER_SELECT} FROM tickets_ticket t "  # noqa: S608 - fixed SQL
         f"WHERE {conditions} ORDER BY {inner_order} LIMIT %s) p {ROW_JOINS} ORDER BY {outer_order}"
     )
-    with hot_cursor() as cursor:
+    # A staff member's unfiltered queue (the inbox's first request) is prepared: its generic
+    # plan is the same index walk for every tenant, and planning cost as much as running it.
+    # Filtered lists are planned each time: the generic plan of some filter combinations
+    # walked the whole tenant (`assignee=me`: 150 ms instead of 4 ms at 1M tickets).
+    prepared = viewer.is_staff_role and filters == TicketFilters()
+    with hot_cursor(prepared=prepared) as cursor:
         cursor.execute(sql, [*params, limit])
         return [ticket_row(values) for values in cursor.fetchall()]
 

@@ -1,0 +1,42 @@
+"""Warm a web worker at boot, so its first requests cost what later ones do.
+
+Some modules are imported where they are first used (the Celery tasks a service queues
+after commit, the HTML sanitizer, the KB links), and the broker connection opens on the
+first task sent. Paid by a worker's first ticket creation, that was about 350 ms (measured
+with `bench/api_load.py`: the whole p99 tail of `create` with 8 clients), and again after
+every worker restart. Doing it once at boot moves that cost out of a customer's request.
+
+A broker that is down at boot is not an error here: the first task sent retries it.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+
+logger = logging.getLogger(__name__)
+
+# Imported lazily by request code (to keep import cycles out, or because only some requests
+# need them); the list is what a create, reply, search and login touch.
+LAZY_REQUEST_MODULES = (
+    "tickets.sanitize",
+    "kb.links",
+    "notifications.services",
+    "email_channel.services",
+    "events.relay",
+)
+
+
+def warm_web_worker() -> None:
+    from config.celery import app
+
+    # Every app's `tasks` module (and what they import: redis, kombu's transport).
+    app.loader.import_default_modules()
+    for name in LAZY_REQUEST_MODULES:
+        importlib.import_module(name)
+    try:
+        with app.producer_or_acquire() as producer:
+            producer.connection.ensure_connection(max_retries=1)
+            producer.connection.default_channel  # noqa: B018 - opening the channel is the point
+    except Exception as exc:  # a warm-up must never stop the server from starting
+        logger.warning("Broker not reachable at worker start (%s); tasks will connect when sent.", exc)
