@@ -29,7 +29,9 @@ $(VENV)/.installed: requirements.lock
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Frontline needs Python 3.11 or newer")'
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	@$(PY) -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
-	$(VENV)/bin/uv pip sync --quiet --python $(PY) requirements.lock
+	@# Bytecode at install time: with PYTHONDONTWRITEBYTECODE set (as on CI) every process
+	@# would otherwise compile each module it imports, every time it starts.
+	$(VENV)/bin/uv pip sync --quiet --compile-bytecode --python $(PY) requirements.lock
 	@touch $@
 
 install: $(VENV)/.installed
