@@ -8,6 +8,7 @@ exactly like the ORM's `.defer()`: reading one costs a query, and `save()` leave
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Sequence
 from functools import cache
 from typing import Any, TypeVar
@@ -110,7 +111,9 @@ def hot_cursor(*, prepared: bool = False, using: str = "default") -> Any:
     raw = _cursor_class(prepared)(connection.connection)
     raw.adapters.register_loader("timestamptz", _fast_timestamptz_loader())
     connection.validate_thread_sharing()
-    return connection.make_debug_cursor(raw) if connection.queries_logged else connection.make_cursor(raw)
+    if connection.queries_logged:
+        return _debug_wrapper_class()(raw, connection)
+    return connection.make_cursor(raw)
 
 
 @cache
@@ -125,6 +128,33 @@ def _cursor_class(prepared: bool) -> Any:
             return super().execute(query, params, prepare=prepared, **kwargs)
 
     return HotCursor
+
+
+@cache
+def _debug_wrapper_class() -> Any:
+    from django.db import DataError
+    from django.db.backends.postgresql.base import CursorDebugWrapper
+
+    base: Any = CursorDebugWrapper
+
+    class HotCursorDebugWrapper(base):
+        """Logs (and `CaptureQueriesContext` sees) the SQL with its values, as for the ORM's
+        cursors: Django reads that from a client-binding cursor, and finds None here."""
+
+        def debug_sql(
+            self,
+            sql: Any = None,
+            params: Any = None,
+            use_last_executed_query: bool = False,
+            many: bool = False,
+        ) -> Any:
+            if use_last_executed_query and not many:
+                # A value PostgreSQL refuses (DataError) leaves the statement as written.
+                with contextlib.suppress(DataError):
+                    sql = self.db.ops.compose_sql(sql, params)
+            return super().debug_sql(sql, params, use_last_executed_query=False, many=many)
+
+    return HotCursorDebugWrapper
 
 
 def fetch_pipelined(

@@ -48,3 +48,23 @@ def test_search_query_count_is_flat(two_tenants, django_assert_max_num_queries, 
     client = session_client(two_tenants.a.agent)
     with django_assert_max_num_queries(SEARCH_MAX):
         assert call(client, "get", "/api/v1/search?q=widget").status_code == 200
+
+
+def test_hot_statements_are_logged_with_their_values(two_tenants):
+    """The list, detail and token lookup bind on the server (`tenancy.rows.hot_cursor`); the
+    query log still shows each statement as SQL with its values, not None or placeholders."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from testing.factories import token_client
+
+    ticket = _seed(two_tenants.a, 2)
+    client, _ = token_client(two_tenants.a.agent)
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get("/api/v1/tickets?status=new").status_code == 200
+        assert client.get(f"/api/v1/tickets/{ticket.id}").status_code == 200
+    statements = [q["sql"] for q in captured.captured_queries]
+    assert all(isinstance(sql, str) for sql in statements), statements
+    page = next(sql for sql in statements if "FROM tickets_ticket t" in sql)
+    assert f"t.tenant_id = {two_tenants.a.tenant.id}" in page and "'new'" in page
+    assert any(f"p.id = {ticket.id}" in sql for sql in statements)
