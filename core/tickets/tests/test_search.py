@@ -106,3 +106,16 @@ def test_highlight_markers_cannot_be_forged(two_tenants):
     hit = _search(session_client(a.agent), "walrus")["items"][0]
     assert hit["snippet_html"].count("<mark>") == 1  # only the real match
     assert hit["subject_html"].count("<mark>") == 0
+
+
+def test_the_snippet_is_the_first_message_that_mentions_the_term(two_tenants):
+    a = two_tenants.a
+    ticket = make_ticket(a.customer, subject="Printer", body="It stopped working this morning.")
+    add_message(ticket, a.agent, "Internal: the toner firmware again.", internal=True)
+    add_message(ticket, a.customer, "Now the toner light blinks too.")
+    add_message(ticket, a.customer, "And the toner is new.")
+    staff_hit = _search(session_client(a.agent), "toner")["items"][0]
+    assert "firmware" in staff_hit["snippet_html"] and "<mark>toner</mark>" in staff_hit["snippet_html"]
+    customer_hit = _search(session_client(a.customer), "toner")["items"][0]
+    assert "light blinks" in customer_hit["snippet_html"], "the first public message that says it"
+    assert "firmware" not in customer_hit["snippet_html"]
