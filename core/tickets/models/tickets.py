@@ -127,6 +127,10 @@ class Ticket(TenantOwned):
                 name="ticket_active_unassigned_idx",
                 condition=ACTIVE_TICKETS & models.Q(assignee__isnull=True),
             ),
+            # A customer's own queue, walked in order whatever their number of tickets.
+            models.Index(
+                fields=["tenant", "requester", "-updated_at", "-id"], name="ticket_requester_queue_idx"
+            ),
         ]
 
     def __str__(self) -> str:
