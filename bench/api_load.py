@@ -8,6 +8,8 @@ Needs DATABASE_URL (the owner role; a database `frontline_bench`, or `--database
 and REDIS_URL, e.g. under `scripts/devstack.py exec --`. Seeds with COPY (tenant sizes
 skewed like real tenants: a few large, many small; 3 messages per ticket), starts
 gunicorn on a free port, runs concurrent HTTP clients for each scenario, stops it.
+Scenarios run as an agent of the largest tenant, the last two as a customer of it with three
+tickets (`few@t1.bench`, made on the first run).
 """
 
 from __future__ import annotations
@@ -203,6 +205,34 @@ def seed(conninfo: str, tenants: int, tickets: int) -> None:
 
 
 DEFAULT_DATABASE = os.environ.get("FRONTLINE_BENCH_DB", "frontline_bench")
+# A customer with a handful of tickets in the largest tenant: what most customers look like
+# (the seeded two customers per tenant each requested half of it).
+LIGHT_CUSTOMER = "few@t1.bench"
+
+
+def ensure_light_customer(conninfo: str) -> None:
+    with psycopg.connect(conninfo) as conn:
+        if conn.execute("SELECT 1 FROM accounts_user WHERE email = %s", [LIGHT_CUSTOMER]).fetchone():
+            return
+        conn.execute(
+            "INSERT INTO accounts_user (password, is_superuser, email, full_name, is_active, is_staff, "
+            "date_joined) VALUES ('!', false, %s, 'Few Tickets', true, false, now())",
+            [LIGHT_CUSTOMER],
+        )
+        member = _first(
+            conn.execute(
+                "INSERT INTO tenancy_membership (tenant_id, user_id, role, created_at) "
+                "SELECT t.id, u.id, 'customer', now() FROM tenancy_tenant t, accounts_user u "
+                "WHERE t.slug = 't1' AND u.email = %s RETURNING id",
+                [LIGHT_CUSTOMER],
+            ).fetchone()
+        )
+        # Three of the largest tenant's tickets become theirs (search vectors and all).
+        conn.execute(
+            "UPDATE tickets_ticket SET requester_id = %s WHERE id IN (SELECT id FROM tickets_ticket "
+            "WHERE tenant_id = (SELECT id FROM tenancy_tenant WHERE slug = 't1') ORDER BY id LIMIT 3)",
+            [member],
+        )
 
 
 def bench_database(owner_url: str, name: str = DEFAULT_DATABASE) -> tuple[str, str]:
@@ -379,6 +409,9 @@ def main() -> int:
         return 0
     token_args = ("create_api_token", "--tenant", "t1", "--email", "agent@t1.bench", "--name", "bench")
     token = manage(env, *token_args, root=args.server_root)
+    ensure_light_customer(bench_url)
+    customer_args = ("create_api_token", "--tenant", "t1", "--email", LIGHT_CUSTOMER, "--name", "bench")
+    customer_token = manage(env, *customer_args, root=args.server_root)
     with psycopg.connect(bench_url) as conn:
         ids = [
             r[0]
@@ -417,6 +450,7 @@ def main() -> int:
     )
     try:
         client = Client(port, "t1.localhost", token)
+        customer = Client(port, "t1.localhost", customer_token)
         for _ in range(100):
             try:
                 if client.request("GET", "/api/v1/tickets?limit=1")[0] == 200:
@@ -464,6 +498,11 @@ def main() -> int:
                 lambda i: ("GET", "/api/v1/search?q=" + rng.choice(["password", "invoice", "login"]), None),
             ),
             ("search rare term", lambda i: ("GET", f"/api/v1/search?q={RARE_WORD}", None)),
+            ("customer list", lambda i: ("GET", "/api/v1/tickets", None)),
+            (
+                "customer search",
+                lambda i: ("GET", "/api/v1/search?q=" + rng.choice(["password", "invoice", "login"]), None),
+            ),
         ]
         load_start = os.getloadavg()[0]
         wanted = [w.strip() for w in args.only.split(",") if w.strip()]
@@ -471,7 +510,8 @@ def main() -> int:
         for name, make in scenarios:
             if wanted and not any(name.startswith(w) for w in wanted):
                 continue
-            results.append(run_scenario(name, client, make, args.requests, args.concurrency, server.pid))
+            who = customer if name.startswith("customer") else client
+            results.append(run_scenario(name, who, make, args.requests, args.concurrency, server.pid))
     finally:
         server.terminate()
         server.wait(timeout=30)
