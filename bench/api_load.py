@@ -235,6 +235,43 @@ def ensure_light_customer(conninfo: str) -> None:
         )
 
 
+# What the write scenarios add, by table: removed after a run, so that every run measures the
+# same data (1,000 creates per run put 1,000 new tickets on top of the largest tenant's queue,
+# which the next run's filtered lists and searches then had to walk past).
+WRITTEN_TABLES = ("tickets_ticket", "tickets_message", "tickets_ticketchange", "events_outboxevent")
+
+
+def write_marks(conninfo: str) -> dict[str, int]:
+    with psycopg.connect(conninfo) as conn:
+        return {
+            table: _first(conn.execute(f"SELECT coalesce(max(id), 0) FROM {table}").fetchone())  # noqa: S608
+            for table in WRITTEN_TABLES
+        }
+
+
+def remove_writes(conninfo: str, marks: dict[str, int]) -> None:
+    """Delete the rows the run added (newer than `marks`), with whatever references them."""
+    with psycopg.connect(conninfo) as conn:
+        references = conn.execute(
+            "SELECT c.conrelid::regclass::text, c.confrelid::regclass::text, a.attname "
+            "FROM pg_constraint c JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1] "
+            "WHERE c.contype = 'f' AND cardinality(c.conkey) = 1 "
+            "AND c.confrelid::regclass::text IN ('tickets_ticket', 'tickets_message') "
+            "AND a.attname <> 'tenant_id'"
+        ).fetchall()
+        # Children of messages, then of tickets (messages among them), then the rows themselves.
+        for parent in ("tickets_message", "tickets_ticket"):
+            for table, _, column in sorted({r for r in references if r[1] == parent and r[0] != parent}):
+                conn.execute(f"DELETE FROM {table} WHERE {column} > %s", [marks[parent]])  # noqa: S608
+        for table in WRITTEN_TABLES:
+            conn.execute(f"DELETE FROM {table} WHERE id > %s", [marks[table]])  # noqa: S608
+        conn.execute(
+            "UPDATE tickets_ticketcounter c SET last_number = n.last FROM (SELECT tenant_id, "
+            "max(number) AS last FROM tickets_ticket GROUP BY tenant_id) n "
+            "WHERE n.tenant_id = c.tenant_id AND c.last_number > n.last"
+        )
+
+
 def bench_database(owner_url: str, name: str = DEFAULT_DATABASE) -> tuple[str, str]:
     parts = urlsplit(owner_url)
     bench_url = urlunsplit((parts.scheme, parts.netloc, f"/{name}", parts.query, ""))
@@ -431,6 +468,7 @@ def main() -> int:
         )
         largest_size = _first(largest.fetchone())
 
+    marks = write_marks(bench_url)
     port = free_port()
     server = subprocess.Popen(
         [
@@ -515,6 +553,7 @@ def main() -> int:
     finally:
         server.terminate()
         server.wait(timeout=30)
+        remove_writes(bench_url, marks)
 
     server_kind = "sync" if args.threads == 1 else f"gthread ({args.threads} threads)"
     print(
