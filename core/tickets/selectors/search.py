@@ -54,29 +54,37 @@ def _snippets_query(
 ) -> tuple[str, dict[str, Any]]:
     """The best fragment of the first visible message of each ticket that mentions the query.
 
-    Per ticket, its messages in order (the (tenant, ticket, id) index) are highlighted one by
-    one until a highlight has a match: usually the first. Parsing the text is the whole cost,
-    so each message is parsed once, and only until a match (testing every message with
-    `to_tsvector(...) @@ query` and then highlighting the first cost three times as much).
+    Per ticket whose messages can match, its messages in order (the (tenant, ticket, id)
+    index) are highlighted one by one until a highlight has a match: usually the first.
+    Parsing the text is the whole cost, so each message is parsed once, and only until a
+    match (testing every message with `to_tsvector(...) @@ query` and then highlighting the
+    first cost three times as much).
     `OFFSET 0` keeps the highlight in its own step, so the filter reuses it.
     """
     public_only = "" if staff else "AND NOT m.is_internal"
+    # Which tickets have a message that can match, from the vectors the search already
+    # matched (public messages are weight B of `search_vector`; internal notes have their own
+    # vector): a ticket that matched on its subject alone has no message to parse.
+    in_messages = "ts_filter(coalesce(k.search_vector, ''), '{b}') @@ query" + (
+        " OR coalesce(k.internal_search_vector, '') @@ query" if staff else ""
+    )
     return (
         f"""
-        SELECT t.id, s.snippet
-        FROM unnest(%(ids)s::bigint[]) AS t(id), websearch_to_tsquery(%(cfg)s::regconfig, %(q)s) AS query,
+        SELECT k.id, s.snippet
+        FROM tickets_ticket k, websearch_to_tsquery(%(cfg)s::regconfig, %(q)s) AS query,
         LATERAL (
             SELECT h.snippet FROM (
                 SELECT ts_headline(%(cfg)s::regconfig, left(m.body_text, 20000), query, %(opts)s) AS snippet
                 FROM tickets_message m
-                WHERE m.tenant_id = %(tenant)s AND m.ticket_id = t.id {public_only}
+                WHERE m.tenant_id = %(tenant)s AND m.ticket_id = k.id {public_only}
                 ORDER BY m.id
                 OFFSET 0
             ) h
             WHERE strpos(h.snippet, %(start)s) > 0
             LIMIT 1
         ) s
-        """,  # noqa: S608 - the only interpolation is a fixed clause
+        WHERE k.tenant_id = %(tenant)s AND k.id = ANY(%(ids)s) AND ({in_messages})
+        """,  # noqa: S608 - the only interpolations are fixed clauses
         {"cfg": cfg, "q": q, "opts": HEADLINE_OPTIONS, "tenant": tenant.id, "ids": ids, "start": _START},
     )
 

@@ -119,3 +119,11 @@ def test_the_snippet_is_the_first_message_that_mentions_the_term(two_tenants):
     customer_hit = _search(session_client(a.customer), "toner")["items"][0]
     assert "light blinks" in customer_hit["snippet_html"], "the first public message that says it"
     assert "firmware" not in customer_hit["snippet_html"]
+
+
+def test_a_subject_only_match_has_no_message_snippet(two_tenants):
+    a = two_tenants.a
+    make_ticket(a.customer, subject="Quokka sighting", body="Nothing else to say here.")
+    hit = _search(session_client(a.agent), "quokka")["items"][0]
+    assert "<mark>Quokka</mark>" in hit["subject_html"]
+    assert hit["snippet_html"] == ""
