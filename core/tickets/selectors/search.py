@@ -13,10 +13,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import connection
 
 from tenancy.models import Membership, Tenant
-from tenancy.rows import fetch_pipelined
+from tenancy.rows import fetch_pipelined, hot_cursor
 from tickets.models import Ticket
 from tickets.search_config import search_config
 from tickets.selectors.ticket_rows import TicketRow, ticket_row, ticket_rows_by_ids_query
@@ -39,12 +38,12 @@ def _highlight(marked: str) -> str:
     return html.escape(marked).replace(_START, "<mark>").replace(_STOP, "</mark>")
 
 
-def _candidates(*, q: str, cfg: str, viewer: Membership, fuzzy: bool) -> list[tuple[int, float]]:
+def _candidates(*, q: str, cfg: str, viewer: Membership, fuzzy: bool, wanted: int) -> list[tuple[int, float]]:
     customer = None if viewer.is_staff_role else viewer.id
-    with connection.cursor() as cursor:
+    with hot_cursor() as cursor:
         cursor.execute(
             "SELECT ticket_id, rank FROM tickets_search(%s, %s::regconfig, %s, %s, %s, %s)",
-            [q, cfg, customer, viewer.is_staff_role, fuzzy, CANDIDATES],
+            [q, cfg, customer, viewer.is_staff_role, fuzzy, wanted],
         )
         return [(int(i), float(r)) for i, r in cursor.fetchall()]
 
@@ -107,15 +106,19 @@ def ticket_search(
         raise ValidationError({"q": "Search for 1 to 200 characters."})
     cfg = search_config(tenant)
     fuzzy = False
-    ranked = _candidates(q=q, cfg=cfg, viewer=viewer, fuzzy=False)
+    # The list filters apply to the ranked ids afterwards: with filters, fetch enough to fill
+    # a page after them; without, the page is all there is to fetch.
+    filtered = filters != TicketFilters()
+    wanted = CANDIDATES if filtered else max(1, min(limit, 100))
+    ranked = _candidates(q=q, cfg=cfg, viewer=viewer, fuzzy=False, wanted=wanted)
     if not ranked:
         fuzzy = True
-        ranked = _candidates(q=q, cfg=cfg, viewer=viewer, fuzzy=True)
+        ranked = _candidates(q=q, cfg=cfg, viewer=viewer, fuzzy=True, wanted=wanted)
     if not ranked:
         return [], fuzzy
     rank_of = dict(ranked)
     ordered = [ticket_id for ticket_id, _ in ranked]  # already best first
-    if filters != TicketFilters():
+    if filtered:
         qs = apply_filters(Ticket.objects.filter(tenant=tenant, id__in=ordered), filters, viewer)
         kept = set(qs.values_list("id", flat=True))
         ordered = [ticket_id for ticket_id in ordered if ticket_id in kept]
