@@ -4,7 +4,9 @@ The one definition of the filters: the list's hand-written query uses it directl
 compilation on the hottest path) and `apply_filters` wraps it in `RawSQL` for querysets
 (search, reports, exports). `alias` names the tickets table in the surrounding query; it
 and every other piece of SQL text here come from code, all values are parameters (hence
-the S608 exemptions).
+the S608 exemptions), except the values of the fixed-choice columns (status, priority,
+type, channel): those are written as literals, checked against their choices, so that a
+prepared statement's generic plan still sees which partial index applies.
 """
 
 from __future__ import annotations
@@ -16,7 +18,8 @@ from typing import Any
 from django.core.exceptions import ValidationError
 
 from tenancy.models import Membership, Tenant
-from tickets.models import StatusCategory
+from tickets.models import Channel, Priority, StatusCategory, TicketType
+from tickets.models.tickets import ACTIVE_STATUSES
 
 ORGANIZATION_SETTING = "customers_see_organization_tickets"
 
@@ -116,7 +119,7 @@ def filters_sql(filters: TicketFilters, viewer: Membership, *, alias: str) -> tu
         params.extend(values)
 
     if filters.status_category:
-        add(*_in(f"{alias}.status", filters.status_category))
+        add(_in_choices(f"{alias}.status", filters.status_category, StatusCategory.values))
     if filters.status:
         categories = [s for s in filters.status if s in StatusCategory.values]
         keys, key_params = _in_sql("cs.key", filters.status)
@@ -128,10 +131,11 @@ def filters_sql(filters: TicketFilters, viewer: Membership, *, alias: str) -> tu
             *key_params,
             *category_params,
         )
-    for name in ("priority", "type", "channel"):
+    choice_columns = (("priority", Priority.values), ("type", TicketType.values), ("channel", Channel.values))
+    for name, choices in choice_columns:
         values = getattr(filters, name)
         if values:
-            add(*_in(f"{alias}.{name}", values))
+            add(_in_choices(f"{alias}.{name}", values, choices))
     if filters.assignee:
         add(*_flatten(_id_condition(filters.assignee, f"{alias}.assignee_id", viewer, "assignee")))
     if filters.team:
@@ -163,6 +167,39 @@ def _in_sql(column: str, values: list[Any]) -> tuple[str, list[Any]]:
     if not values:
         return "FALSE", []
     return f"{column} IN ({', '.join(['%s'] * len(values))})", list(values)
+
+
+def _in_choices(column: str, values: list[str], choices: list[str]) -> str:
+    """`column IN ('a', 'b')` with the values that are among `choices` (others match nothing)."""
+    # Only the choices' own strings (from code) reach the SQL; sorted: one text per value set.
+    known = sorted(set(values) & set(choices))
+    if not known:
+        return "FALSE"
+    literals = ", ".join("'" + v + "'" for v in known)
+    return f"{column} IN ({literals})"
+
+
+# Filters whose generic plan (see `tenancy.rows.hot_cursor`) walks the same index as a plan
+# made for the values, in every tenant, measured at 1M tickets: the fixed-choice columns
+# (literals), and the assignee or team only within the active categories (their partial
+# indexes). The generic plan of `assignee=me` alone fetched the agent's 80k tickets of the
+# largest tenant by (tenant, assignee, status) and sorted them (176 ms instead of 3).
+_CHOICE_FILTERS = frozenset({"status_category", "priority", "type", "channel"})
+_ACTIVE = frozenset(str(s) for s in ACTIVE_STATUSES)
+
+
+def filters_preparable(filters: TicketFilters, sort: str) -> bool:
+    """Whether a staff list with these filters may run as a prepared statement: the inbox's
+    views (newest change first; all, mine, unassigned, by team, by priority)."""
+    if sort != "-updated_at":
+        return False
+    scoped = filters.assignee is not None or filters.team is not None
+    if scoped and not (filters.status_category and set(filters.status_category) <= _ACTIVE):
+        return False
+    return all(
+        name in _CHOICE_FILTERS or name in ("assignee", "team") or value in (None, [], {})
+        for name, value in vars(filters).items()
+    )
 
 
 def _in(column: str, values: list[Any]) -> tuple[Any, ...]:
