@@ -177,10 +177,10 @@ def ticket_page_rows(
         )
         params = [tenant.id, *params, limit]
     sql = f"SELECT {ROW_SELECT} FROM ({page}) p {ROW_JOINS} ORDER BY {outer_order}"  # noqa: S608 - fixed SQL
-    # A staff member's queue with the inbox's filters is prepared: its generic plan is the
-    # same index walk for every tenant, and planning cost as much as running it. Other
-    # filters are planned for their values (`ticket_sql.filters_preparable`).
-    prepared = viewer.is_staff_role and filters_preparable(filters, sort)
+    # The inbox's views (and a customer's own queue) are prepared: their generic plan is the
+    # same index walk for every tenant and customer, and planning cost as much as running it.
+    # Other filters are planned for their values (`ticket_sql.filters_preparable`).
+    prepared = filters_preparable(filters, sort)
     with hot_cursor(prepared=prepared) as cursor:
         cursor.execute(sql, params)
         return [ticket_row(values) for values in cursor.fetchall()]
