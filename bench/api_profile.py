@@ -94,6 +94,7 @@ def main() -> int:
         "detail": lambda i: client.get(f"/api/v1/tickets/{ids[i % len(ids)]}"),
         "create": create,
         "search": lambda i: client.get("/api/v1/search?q=password"),
+        "search_rare": lambda i: client.get("/api/v1/search?q=zanzibarquokka"),
     }
     queries = [0]
 

@@ -36,7 +36,7 @@ def derive_app_url(owner_url: str, data_dir: Path) -> str:
 
 
 def database_settings(
-    *, owner_url: str, app_url: str | None, data_dir: Path, pool: bool
+    *, owner_url: str, app_url: str | None, data_dir: Path, pool: bool, prepare: bool = True
 ) -> dict[str, dict[str, Any]]:
     owner: dict[str, Any] = dict(dj_database_url.parse(owner_url))
     app: dict[str, Any] = dict(dj_database_url.parse(app_url or derive_app_url(owner_url, data_dir)))
@@ -51,7 +51,8 @@ def database_settings(
     # Prepared statements for the hot paths' hand-written SQL (`tenancy.rows.hot_cursor`, the
     # only cursors that bind on the server; the ORM's cursors bind on the client and never
     # prepare): planning the list query cost more than running it. 0 = prepare on first use;
-    # psycopg keeps the newest 100 per connection.
-    app["OPTIONS"]["prepare_threshold"] = 0
+    # psycopg keeps the newest 100 per connection. None turns them off, for a pooler that
+    # cannot keep prepared statements (PgBouncer in transaction mode before 1.21).
+    app["OPTIONS"]["prepare_threshold"] = 0 if prepare else None
     app["TEST"] = {"NAME": None}
     return {"default": app, "owner": owner}

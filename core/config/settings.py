@@ -174,6 +174,7 @@ DATABASES = database_settings(
     app_url=DATABASE_APP_URL,
     data_dir=DATA_DIR,
     pool=_env_bool("FRONTLINE_DB_POOL", True),
+    prepare=_env_bool("FRONTLINE_DB_PREPARE", True),
 )
 DATABASE_ROUTERS = ["config.routers.OwnerMigratesRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
