@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from django.contrib.auth.backends import ModelBackend
@@ -12,6 +15,19 @@ from accounts import throttle
 from accounts.models import User
 from tenancy.selectors import membership_for_user
 
+# A user the request already read (with its membership, in the tenant middleware's first
+# round trip); `get_user` takes it instead of querying again when the session names it.
+_prefetched_user: ContextVar[User | None] = ContextVar("prefetched_user", default=None)
+
+
+@contextmanager
+def prefetched_user(user: User | None) -> Iterator[None]:
+    token = _prefetched_user.set(user)
+    try:
+        yield
+    finally:
+        _prefetched_user.reset(token)
+
 
 class ThrottledTenantBackend(ModelBackend):
     """Email + password, allowed only for members of the request's tenant.
@@ -19,6 +35,14 @@ class ThrottledTenantBackend(ModelBackend):
     On the platform host (no tenant) only platform operators may sign in. After
     LOGIN_MAX_FAILURES failures the email is locked for LOGIN_LOCKOUT_SECONDS.
     """
+
+    def get_user(self, user_id: Any) -> User | None:
+        """As ModelBackend's (an inactive user is none), without the query when the request
+        has read this user already. Django still verifies the session's auth hash on it."""
+        user = _prefetched_user.get()
+        if user is not None and str(user.pk) == str(user_id):
+            return user if self.user_can_authenticate(user) else None
+        return super().get_user(user_id)
 
     def authenticate(
         self,

@@ -13,15 +13,22 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager
 
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 
+from accounts.backends import prefetched_user
 from accounts.selectors import api_token_from_row, api_token_query
 from accounts.services import api_token_record_use
 from accounts.tokens import parse as parse_token
-from tenancy.context import cross_tenant_context, tenant_context, tenant_context_query
-from tenancy.models import Tenant
-from tenancy.selectors import membership_for_user, tenant_by_slug
+from contracts.ids import parse_id
+from tenancy.context import cross_tenant_context, host_tenant_context, tenant_context_query
+from tenancy.selectors import (
+    membership_for_user,
+    membership_from_row,
+    membership_in_current_tenant_query,
+    tenant_by_slug,
+)
 
 # Paths that never touch tenant data (and must answer when the database is down).
 EXEMPT_PREFIXES = ("/healthz", "/static/")
@@ -35,6 +42,12 @@ def host_slug(host: str) -> str | None:
         slug = hostname[: -len(base) - 1]
         return slug if slug and "." not in slug else None
     return None
+
+
+def _session_user_id(request: HttpRequest) -> int | None:
+    """The signed-in user's id as the session records it (None: anonymous or unreadable)."""
+    value = request.session.get(SESSION_KEY)
+    return parse_id(str(value)) if value is not None else None
 
 
 def _not_found(request: HttpRequest) -> HttpResponse:
@@ -66,10 +79,7 @@ class TenantMiddleware:
             return self._token_request(request, slug, bearer[7:].strip())
         if slug is None:
             return self._platform_request(request)
-        host_tenant = tenant_by_slug(slug=slug)
-        if host_tenant is None:
-            return _not_found(request)
-        return self._tenant_request(request, host_tenant)
+        return self._host_request(request, slug)
 
     def _run(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
@@ -78,12 +88,23 @@ class TenantMiddleware:
             transaction.set_rollback(True)
         return response
 
-    def _tenant_request(self, request: HttpRequest, tenant: Tenant) -> HttpResponse:
-        with tenant_context(tenant.id):
+    def _host_request(self, request: HttpRequest, slug: str) -> HttpResponse:
+        """A browser request on a tenant's host. BEGIN, the tenant (found and set) and the
+        session user's membership with the user go to the database in one round trip; the
+        user is then handed to Django's session check instead of being queried again."""
+        user_id = _session_user_id(request)
+        query = membership_in_current_tenant_query(user_id=user_id) if user_id is not None else None
+        with host_tenant_context(slug, query) as (tenant, rows):
+            if tenant is None:
+                return _not_found(request)
             request.tenant = tenant  # type: ignore[attr-defined]
-            user = request.user
-            if user.is_authenticated:
-                membership = membership_for_user(tenant=tenant, user=user)
+            membership = membership_from_row(rows[0]) if rows else None
+            with prefetched_user(membership.user if membership is not None else None):
+                user = request.user
+                authenticated = user.is_authenticated  # Django reads the session user here
+            if authenticated:
+                if membership is None or membership.user_id != user.pk:
+                    membership = membership_for_user(tenant=tenant, user=user)  # type: ignore[arg-type]
                 session_tenant = request.session.get("tenant_id")
                 if not user.is_superuser and (membership is None or session_tenant != tenant.id):
                     return _not_found(request)

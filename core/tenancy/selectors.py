@@ -34,13 +34,18 @@ def signup_allowed(tenant: Tenant) -> bool:
     return bool(isinstance(portal, dict) and portal.get("allow_signup") is True)
 
 
+# The transaction's tenant, for a statement pipelined after the one that sets it.
+CURRENT_TENANT = "nullif(current_setting('app.tenant_id', true), '')::bigint"
+
+
 @cache
-def _member_sql() -> str:
+def _member_sql(tenant: str = "%s") -> str:
     # Hand-written: these run on every session request and in every ticket create; the ORM
     # spent more CPU compiling the join than the database did answering it.
     return (
         f"SELECT {select_columns(Membership, 'm')}, {select_columns(User, 'u')} "  # noqa: S608
-        "FROM tenancy_membership m JOIN accounts_user u ON u.id = m.user_id WHERE m.tenant_id = %s AND "
+        "FROM tenancy_membership m JOIN accounts_user u ON u.id = m.user_id "
+        f"WHERE m.tenant_id = {tenant} AND "
     )
 
 
@@ -48,8 +53,35 @@ def _member_with_user(condition: str, params: list[Any]) -> Membership | None:
     with connection.cursor() as cursor:
         cursor.execute(_member_sql() + condition + " ORDER BY m.id LIMIT 1", params)
         row = cursor.fetchone()
-    if row is None:
-        return None
+    return None if row is None else membership_from_row(row)
+
+
+def tenant_by_slug_setting_query(*, slug: str) -> tuple[str, list[Any]]:
+    """SQL finding the active tenant of a host and setting it as the transaction's tenant
+    (`app.tenant_id`, see `tenancy.context`) in the same statement: no row, no tenant set.
+    Read its row with `tenant_from_setting_row`."""
+    return (
+        f"SELECT {select_columns(Tenant, 'n')}, set_config('app.tenant_id', n.id::text, true) "  # noqa: S608
+        "FROM tenancy_tenant n WHERE n.slug = %s AND n.status = %s",
+        [slug, Tenant.Status.ACTIVE],
+    )
+
+
+def tenant_from_setting_row(row: Any) -> Tenant:
+    return model_from_row(Tenant, row)
+
+
+def membership_in_current_tenant_query(*, user_id: int) -> tuple[str, list[Any]]:
+    """SQL for the user's active membership (with the user) in the tenant the transaction is
+    set to, for a pipeline that sets it in an earlier statement. Read it with
+    `membership_from_row`."""
+    return (
+        _member_sql(CURRENT_TENANT) + "m.user_id = %s AND m.deactivated_at IS NULL ORDER BY m.id LIMIT 1",
+        [user_id],
+    )
+
+
+def membership_from_row(row: Any) -> Membership:
     membership = model_from_row(Membership, row)
     membership.user = model_from_row(User, row[column_count(Membership) :])
     return membership
