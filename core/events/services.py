@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from django.core.cache import cache
 from django.db import connection, transaction
 
 from contracts.events import Actor, EventEnvelope, Visibility
@@ -24,10 +25,35 @@ class NotInTransactionError(RuntimeError):
     """An event recorded outside a transaction could outlive a change that failed."""
 
 
+# A relay that is queued and has not started yet publishes this transaction's events too: it
+# clears this key when it starts (`events.tasks.relay_outbox`), then reads the outbox. So only
+# the first kick of a burst goes to the broker; the others would only queue relays with
+# nothing left to do (a thousand creates a second queued a thousand relay tasks, each also
+# costing its request half a millisecond of CPU). The key expires: a kick lost on its way
+# holds back the next ones for at most this long, and the sweep runs every 5 seconds anyway.
+RELAY_KICK_PENDING_KEY = "events:relay-kick-pending"
+RELAY_KICK_PENDING_SECONDS = 2
+
+
 def _kick_relay() -> None:
     from events.tasks import relay_outbox
 
-    relay_outbox.apply_async()
+    try:
+        first = cache.add(RELAY_KICK_PENDING_KEY, 1, timeout=RELAY_KICK_PENDING_SECONDS)
+    except Exception:  # the cache unreachable: kick anyway (the publish has its own retries)
+        logger.warning("Relay kick: cache unreachable, kicking without the pending check", exc_info=True)
+        first = True
+    if first:
+        relay_outbox.apply_async()
+
+
+def relay_kick_clear() -> None:
+    """Called by the relay as it starts, before it reads the outbox: a commit after this point
+    kicks again."""
+    try:
+        cache.delete(RELAY_KICK_PENDING_KEY)
+    except Exception:  # the key expires by itself
+        logger.warning("Relay kick: cache unreachable, pending key left to expire", exc_info=True)
 
 
 def _kick_relay_after_commit() -> None:

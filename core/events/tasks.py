@@ -5,11 +5,13 @@ from __future__ import annotations
 from celery import shared_task
 
 from events.relay import relay_all, trim_streams
+from events.services import relay_kick_clear
 from tenancy.selectors import active_tenant_ids
 
 
 @shared_task(name="events.tasks.relay_outbox", acks_late=True, ignore_result=True)
 def relay_outbox() -> int:
+    relay_kick_clear()  # first: a transaction committing from now on kicks another relay
     return relay_all()
 
 
