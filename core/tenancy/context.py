@@ -8,14 +8,20 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import connections, transaction
 
 from tenancy.rows import fetch_pipelined
 
+if TYPE_CHECKING:
+    from tenancy.models import Tenant
+
 TENANT_SETTING = "app.tenant_id"
 CROSS_TENANT_SETTING = "app.cross_tenant"
+# The transaction's tenant as SQL: what the row-level security policy compares with, and
+# what a statement pipelined after the one that set it can read.
+CURRENT_TENANT_SQL = f"nullif(current_setting('{TENANT_SETTING}', true), '')::bigint"
 
 
 def _swap_setting(using: str, name: str, value: str) -> str:
@@ -75,7 +81,7 @@ def tenant_context_query(
 @contextmanager
 def host_tenant_context(
     slug: str, query: tuple[str, Sequence[Any]] | None, *, using: str = "default"
-) -> Iterator[tuple[Any, list[tuple[Any, ...]]]]:
+) -> Iterator[tuple[Tenant | None, list[tuple[Any, ...]]]]:
     """`tenant_context` for the active tenant named by a host, yielding (tenant or None, the
     rows of `query`).
 

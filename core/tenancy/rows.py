@@ -99,7 +99,7 @@ def hot_cursor(*, prepared: bool = False, using: str = "default") -> Any:
 
     `prepared`: psycopg prepares the statement once per connection (pooled connections keep
     them), for statements that run often and whose generic plan is as good as a freshly
-    planned one for every tenant (lookups by key, the unfiltered queue's index walk):
+    planned one for every tenant (lookups by key, the inbox views' index walks):
     planning the list query cost as much as running it. PostgreSQL switches a prepared
     statement to its generic plan after five runs, and for search's `id = ANY($n)` over
     messages that plan scanned the tenant (1.3 s instead of 10 ms), for `assignee=me` it

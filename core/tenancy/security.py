@@ -23,12 +23,12 @@ from django.conf import settings
 from django.db import connections, models
 from psycopg import sql
 
+from tenancy.context import CROSS_TENANT_SETTING, CURRENT_TENANT_SQL
 from tenancy.models import TenantOwned
 
 POLICY_NAME = "tenant_isolation"
 POLICY_EXPRESSION = (
-    "tenant_id = nullif(current_setting('app.tenant_id', true), '')::bigint "
-    "OR current_setting('app.cross_tenant', true) = 'on'"
+    f"tenant_id = {CURRENT_TENANT_SQL} OR current_setting('{CROSS_TENANT_SETTING}', true) = 'on'"
 )
 
 

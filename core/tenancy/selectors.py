@@ -10,6 +10,7 @@ from django.db import connection
 from django.db.models import QuerySet
 
 from accounts.models import User
+from tenancy.context import CURRENT_TENANT_SQL, TENANT_SETTING
 from tenancy.models import Membership, Organization, Team, Tenant
 from tenancy.rows import column_count, model_from_row, select_columns
 
@@ -34,24 +35,24 @@ def signup_allowed(tenant: Tenant) -> bool:
     return bool(isinstance(portal, dict) and portal.get("allow_signup") is True)
 
 
-# The transaction's tenant, for a statement pipelined after the one that sets it.
-CURRENT_TENANT = "nullif(current_setting('app.tenant_id', true), '')::bigint"
+# A user's active membership (a deactivated one counts as none).
+_ACTIVE_MEMBERSHIP_OF_USER = "m.user_id = %s AND m.deactivated_at IS NULL"
 
 
 @cache
-def _member_sql(tenant: str = "%s") -> str:
+def _member_sql(condition: str, tenant: str = "%s") -> str:
     # Hand-written: these run on every session request and in every ticket create; the ORM
     # spent more CPU compiling the join than the database did answering it.
     return (
         f"SELECT {select_columns(Membership, 'm')}, {select_columns(User, 'u')} "  # noqa: S608
         "FROM tenancy_membership m JOIN accounts_user u ON u.id = m.user_id "
-        f"WHERE m.tenant_id = {tenant} AND "
+        f"WHERE m.tenant_id = {tenant} AND {condition} ORDER BY m.id LIMIT 1"
     )
 
 
 def _member_with_user(condition: str, params: list[Any]) -> Membership | None:
     with connection.cursor() as cursor:
-        cursor.execute(_member_sql() + condition + " ORDER BY m.id LIMIT 1", params)
+        cursor.execute(_member_sql(condition), params)
         row = cursor.fetchone()
     return None if row is None else membership_from_row(row)
 
@@ -61,9 +62,9 @@ def tenant_by_slug_setting_query(*, slug: str) -> tuple[str, list[Any]]:
     (`app.tenant_id`, see `tenancy.context`) in the same statement: no row, no tenant set.
     Read its row with `tenant_from_setting_row`."""
     return (
-        f"SELECT {select_columns(Tenant, 'n')}, set_config('app.tenant_id', n.id::text, true) "  # noqa: S608
+        f"SELECT {select_columns(Tenant, 'n')}, set_config(%s, n.id::text, true) "  # noqa: S608
         "FROM tenancy_tenant n WHERE n.slug = %s AND n.status = %s",
-        [slug, Tenant.Status.ACTIVE],
+        [TENANT_SETTING, slug, Tenant.Status.ACTIVE],
     )
 
 
@@ -75,10 +76,7 @@ def membership_in_current_tenant_query(*, user_id: int) -> tuple[str, list[Any]]
     """SQL for the user's active membership (with the user) in the tenant the transaction is
     set to, for a pipeline that sets it in an earlier statement. Read it with
     `membership_from_row`."""
-    return (
-        _member_sql(CURRENT_TENANT) + "m.user_id = %s AND m.deactivated_at IS NULL ORDER BY m.id LIMIT 1",
-        [user_id],
-    )
+    return _member_sql(_ACTIVE_MEMBERSHIP_OF_USER, tenant=CURRENT_TENANT_SQL), [user_id]
 
 
 def membership_from_row(row: Any) -> Membership:
@@ -89,7 +87,7 @@ def membership_from_row(row: Any) -> Membership:
 
 def membership_for_user(*, tenant: Tenant, user: User) -> Membership | None:
     """The user's active membership (a deactivated one counts as none), with the user."""
-    return _member_with_user("m.user_id = %s AND m.deactivated_at IS NULL", [tenant.id, user.pk])
+    return _member_with_user(_ACTIVE_MEMBERSHIP_OF_USER, [tenant.id, user.pk])
 
 
 def membership_with_user(*, tenant: Tenant, membership_id: int) -> Membership | None:

@@ -164,18 +164,19 @@ def ticket_page_rows(
         )
         params: list[Any] = [tenant.id, *filter_params, *after_params, limit]
     else:
-        arms, params = [], []
+        arms: list[str] = []
+        params = [tenant.id]
         for arm, arm_params in customer_visibility_arms(tenant=tenant, viewer=viewer, alias="t"):
             arms.append(
                 f"(SELECT t.id FROM tickets_ticket t WHERE t.tenant_id = %s AND {arm} AND {filtered}"  # noqa: S608
                 f"{after_sql} ORDER BY {inner_order} LIMIT %s)"
             )
             params += [tenant.id, *arm_params, *filter_params, *after_params, limit]
+        params.append(limit)
         page = (
             f"SELECT {_INNER_SELECT} FROM tickets_ticket t WHERE t.tenant_id = %s "  # noqa: S608
             f"AND t.id IN ({' UNION ALL '.join(arms)}) ORDER BY {inner_order} LIMIT %s"
         )
-        params = [tenant.id, *params, limit]
     sql = f"SELECT {ROW_SELECT} FROM ({page}) p {ROW_JOINS} ORDER BY {outer_order}"  # noqa: S608 - fixed SQL
     # The inbox's views (and a customer's own queue) are prepared: their generic plan is the
     # same index walk for every tenant and customer, and planning cost as much as running it.

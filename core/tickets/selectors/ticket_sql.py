@@ -189,8 +189,9 @@ _ACTIVE = frozenset(str(s) for s in ACTIVE_STATUSES)
 
 
 def filters_preparable(filters: TicketFilters, sort: str) -> bool:
-    """Whether a staff list with these filters may run as a prepared statement: the inbox's
-    views (newest change first; all, mine, unassigned, by team, by priority)."""
+    """Whether a list with these filters may run as a prepared statement: the inbox's views
+    (newest change first; all, mine, unassigned, by team, by priority) and a customer's own
+    queue (customers cannot filter by assignee or team)."""
     if sort != "-updated_at":
         return False
     scoped = filters.assignee is not None or filters.team is not None
