@@ -11,6 +11,7 @@ import os
 import secrets
 from pathlib import Path
 
+from config.broker import broker_transport_options, default_queue
 from config.database import APP_ROLE, database_settings
 from contracts.realtime import DEFAULT_TOKEN_TTL_SECONDS, derive_secret
 
@@ -296,7 +297,11 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("FRONTLINE_MAX_BODY_BYTES", str
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 # -- Celery -----------------------------------------------------------------------
-CELERY_BROKER_URL = REDIS_URL
+# Redis by default; RabbitMQ (amqp://) where an installation runs one (config/broker.py).
+CELERY_BROKER_URL = os.environ.get("FRONTLINE_CELERY_BROKER_URL") or REDIS_URL
+# A prefix on the queue names lets several installations (or test runs) share one broker.
+FRONTLINE_CELERY_QUEUE_PREFIX = os.environ.get("FRONTLINE_CELERY_QUEUE_PREFIX", "")
+CELERY_TASK_DEFAULT_QUEUE = default_queue(FRONTLINE_CELERY_QUEUE_PREFIX)
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -309,13 +314,9 @@ CELERY_VISIBILITY_TIMEOUT = int(os.environ.get("FRONTLINE_CELERY_VISIBILITY_TIME
 # so a killed worker's task could wait ~100 s beyond the visibility timeout): scan every
 # interval instead.
 CELERY_RESTORE_INTERVAL = int(os.environ.get("FRONTLINE_CELERY_RESTORE_INTERVAL", "30"))
-CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
-    "unacked_restore_interval": CELERY_RESTORE_INTERVAL,
-    "unacked_restore_throttle": 1,
-    "socket_connect_timeout": 2,
-    "socket_timeout": 10,
-}
+CELERY_BROKER_TRANSPORT_OPTIONS = broker_transport_options(
+    CELERY_BROKER_URL, visibility_timeout=CELERY_VISIBILITY_TIMEOUT, restore_interval=CELERY_RESTORE_INTERVAL
+)
 # A request that records an event must not hang while Redis is down: the kick gives up
 # quickly and the beat sweep publishes the outbox row once Redis is back.
 CELERY_TASK_PUBLISH_RETRY_POLICY = {

@@ -9,11 +9,15 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 from django.conf import settings
+
+from config.broker import broker_transport_options, default_queue
 
 REPO = Path(settings.REPO_DIR)
 
@@ -44,7 +48,7 @@ def worker_env(redis_url: str, **extra: str) -> dict[str, str]:
 
 
 def start_worker(
-    env: dict[str, str], *, beat: bool = False, log: Path | None = None
+    env: dict[str, str], *, beat: bool = False, log: Path | None = None, extra_args: Sequence[str] = ()
 ) -> subprocess.Popen[bytes]:
     celery = str(Path(sys.executable).parent / "celery")
     cmd = [
@@ -63,6 +67,7 @@ def start_worker(
     ]
     if beat:
         cmd += ["-B", "--schedule", env["FRONTLINE_BEAT_SCHEDULE"]]
+    cmd += extra_args
     out = open(log, "ab") if log else subprocess.DEVNULL  # noqa: SIM115
     # Own session: SIGKILL to the group kills the worker and its pool child at once.
     return subprocess.Popen(cmd, cwd=REPO / "core", env=env, stdout=out, stderr=out, start_new_session=True)
@@ -78,6 +83,38 @@ def kill_group(proc: subprocess.Popen[bytes], sig: int = signal.SIGKILL) -> None
     except subprocess.TimeoutExpired:
         os.killpg(proc.pid, signal.SIGKILL)
         proc.wait(timeout=5)
+
+
+@contextmanager
+def celery_broker(url: str, *, queue_prefix: str = "") -> Iterator[None]:
+    """Point this process's Celery app at another broker for a while: the relay kicks a test's
+    commits send go where its worker processes listen. Options and queue name as the settings
+    derive them from FRONTLINE_CELERY_BROKER_URL and FRONTLINE_CELERY_QUEUE_PREFIX."""
+    from config.celery import app
+
+    conf = app.conf
+    saved = {key: conf[key] for key in ("broker_url", "broker_transport_options", "task_default_queue")}
+
+    def configure(values: dict[str, Any]) -> None:
+        conf.update(values)
+        app._pool = None  # kombu's pool registry keeps the old one for when the URL comes back
+        app.__dict__.pop("amqp", None)  # its queues and producer pool follow the new conf
+
+    configure(
+        {
+            "broker_url": url,
+            "broker_transport_options": broker_transport_options(
+                url,
+                visibility_timeout=settings.CELERY_VISIBILITY_TIMEOUT,
+                restore_interval=settings.CELERY_RESTORE_INTERVAL,
+            ),
+            "task_default_queue": default_queue(queue_prefix),
+        }
+    )
+    try:
+        yield
+    finally:
+        configure(saved)
 
 
 def free_port() -> int:
