@@ -11,6 +11,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -163,6 +164,46 @@ def start_redis(port: int, data_dir: Path) -> subprocess.Popen[bytes]:
         except redis.ConnectionError:
             time.sleep(0.05)
     raise RuntimeError("redis-server did not start")
+
+
+@dataclass
+class PrivateRedis:
+    """A redis-server of this test's own on a fixed port and data directory, to stop and restart."""
+
+    port: int
+    data_dir: Path
+    proc: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> None:
+        self.proc = start_redis(self.port, self.data_dir)
+
+    def stop(self, sig: int = signal.SIGTERM) -> None:
+        """SIGTERM: Redis flushes its append-only file and exits, as on a service restart."""
+        if self.proc is not None:
+            kill_group(self.proc, sig)
+
+
+@contextmanager
+def private_redis(settings_override: Any, data_dir: Path) -> Iterator[PrivateRedis]:
+    """A private Redis that this process uses for the event streams (the relay) and as the broker
+    (the kicks after commit). `settings_override` is pytest-django's `settings`, which restores
+    REDIS_URL afterwards; the Django cache stays on the test Redis."""
+    from events import relay
+
+    server = PrivateRedis(free_port(), data_dir)
+    server.start()
+    settings_override.REDIS_URL = server.url
+    relay._redis_client.cache_clear()
+    try:
+        with celery_broker(server.url):
+            yield server
+    finally:
+        server.stop()
+        relay._redis_client.cache_clear()
 
 
 def wait_until(predicate: Callable[[], object], timeout: float, interval: float = 0.2) -> bool:

@@ -16,6 +16,7 @@ import redis
 from config.celery import app as celery_app
 from contracts.events import stream_key
 from events import registry
+from testing import workers
 from testing.factories import make_world
 from testing.http_receiver import start_receiver
 from testing.outbox_effects import (
@@ -25,15 +26,7 @@ from testing.outbox_effects import (
     stream_event_ids,
     subscribe_webhook,
 )
-from testing.workers import (
-    celery_broker,
-    free_port,
-    kill_group,
-    start_redis,
-    start_worker,
-    wait_until,
-    worker_env,
-)
+from testing.workers import kill_group, start_worker, wait_until, worker_env
 
 pytestmark = [pytest.mark.usefixtures("committed"), pytest.mark.committed]
 N_EVENTS = 12
@@ -89,19 +82,8 @@ def test_sigkill_mid_batch_loses_nothing_and_repeats_no_side_effect(world, tmp_p
 
 @pytest.fixture
 def private_redis(tmp_path, settings):
-    """A redis-server of our own (to stop and restart); the test process publishes to it too."""
-    port = free_port()
-    data = tmp_path / "redis"
-    url = f"redis://127.0.0.1:{port}/0"
-    state = {"proc": start_redis(port, data), "port": port, "data": data, "url": url}
-    settings.REDIS_URL = url
-    from events import relay
-
-    relay._redis_client.cache_clear()
-    with celery_broker(url):
-        yield state
-    kill_group(state["proc"], sig=15)
-    relay._redis_client.cache_clear()
+    with workers.private_redis(settings, tmp_path / "redis") as server:
+        yield server
 
 
 def test_redis_stopped_while_tickets_are_created_then_every_event_is_delivered(
@@ -110,23 +92,23 @@ def test_redis_stopped_while_tickets_are_created_then_every_event_is_delivered(
     receiver = start_receiver()
     mail_dir = tmp_path / "mail"
     env = worker_env(
-        private_redis["url"],
+        private_redis.url,
         FRONTLINE_MAIL_DIR=str(mail_dir),
         FRONTLINE_WEBHOOKS_ALLOW_PRIVATE_TARGETS="1",
         FRONTLINE_BEAT_SCHEDULE=str(tmp_path / "beat-schedule"),
     )
     subscribe_webhook(world, receiver.url)
     worker = start_worker(env, beat=True, log=tmp_path / "worker.log")
-    client = redis.Redis.from_url(private_redis["url"])
+    client = redis.Redis.from_url(private_redis.url)
     try:
         before = record_ticket_events(world, N_EVENTS // 2)
         assert wait_until(lambda: len(stream_event_ids(client, world.tenant.id)) >= len(before), timeout=60)
-        kill_group(private_redis["proc"], sig=15)  # Redis goes away
+        private_redis.stop()  # Redis goes away
         started = time.monotonic()
         during = record_ticket_events(world, N_EVENTS // 2, start=N_EVENTS // 2)  # tickets still get created
         assert time.monotonic() - started < 30, "recording must not hang while Redis is down"
         time.sleep(2)
-        private_redis["proc"] = start_redis(private_redis["port"], private_redis["data"])
+        private_redis.start()
         # The beat sweep (every 5 s) publishes what the lost kicks left behind.
         assert wait_until(lambda: effect_counts(world) == (N_EVENTS, N_EVENTS, N_EVENTS), timeout=120), (
             effect_counts(world),
