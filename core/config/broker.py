@@ -8,8 +8,11 @@ acknowledgements, which RabbitMQ has natively.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 from urllib.parse import urlsplit
+
+from contracts.env import ConfigError
 
 BrokerEngine = Literal["redis", "amqp"]
 _SCHEMES: dict[str, BrokerEngine] = {
@@ -22,9 +25,19 @@ _SCHEMES: dict[str, BrokerEngine] = {
 }
 
 
-def default_queue(prefix: str) -> str:
-    """The queue tasks go to unless routed elsewhere; the prefix lets installations share a broker."""
-    return f"{prefix}celery"
+def queue_settings(prefix: str, purposes: Sequence[str], routes: Mapping[str, str]) -> dict[str, Any]:
+    """Celery's default queue, queues and routes for queues named by purpose (`default` first) and
+    task-name patterns routed to a purpose. The broker's queue names are `prefix` + purpose
+    (`scripts/serve.py worker --queues email` adds the same prefix)."""
+
+    def name(purpose: str) -> str:
+        return f"{prefix}{purpose}"
+
+    return {
+        "task_default_queue": name(purposes[0]),
+        "task_queues": {name(p): {"routing_key": name(p)} for p in purposes},
+        "task_routes": {pattern: {"queue": name(purpose)} for pattern, purpose in routes.items()},
+    }
 
 
 def broker_engine(url: str) -> BrokerEngine:
@@ -32,7 +45,7 @@ def broker_engine(url: str) -> BrokerEngine:
     scheme = urlsplit(url).scheme.lower()
     if scheme not in _SCHEMES:
         # Only the scheme is echoed: the URL may carry a password.
-        raise RuntimeError(
+        raise ConfigError(
             f"FRONTLINE_CELERY_BROKER_URL: unsupported broker scheme {scheme or '(none)'!r}; "
             "use redis://, rediss:// or amqp://, amqps://"
         )

@@ -18,7 +18,7 @@ from urllib.parse import quote
 
 from django.conf import settings
 
-from config.broker import broker_transport_options, default_queue
+from config.broker import broker_transport_options, queue_settings
 
 REPO = Path(settings.REPO_DIR)
 
@@ -94,13 +94,15 @@ def celery_broker(url: str, *, queue_prefix: str = "") -> Iterator[None]:
     from config.celery import app
 
     conf = app.conf
-    saved = {key: conf[key] for key in ("broker_url", "broker_transport_options", "task_default_queue")}
+    keys = ("broker_url", "broker_transport_options", "task_default_queue", "task_queues", "task_routes")
+    saved = {key: conf[key] for key in keys}
 
     def configure(values: dict[str, Any]) -> None:
         conf.update(values)
         app._pool = None  # kombu's pool registry keeps the old one for when the URL comes back
         app.__dict__.pop("amqp", None)  # its queues and producer pool follow the new conf
 
+    queues = queue_settings(queue_prefix, settings.CELERY_QUEUES_BY_PURPOSE, settings.FRONTLINE_TASK_PURPOSES)
     configure(
         {
             "broker_url": url,
@@ -109,7 +111,7 @@ def celery_broker(url: str, *, queue_prefix: str = "") -> Iterator[None]:
                 visibility_timeout=settings.CELERY_VISIBILITY_TIMEOUT,
                 restore_interval=settings.CELERY_RESTORE_INTERVAL,
             ),
-            "task_default_queue": default_queue(queue_prefix),
+            **queues,
         }
     )
     try:
