@@ -10,20 +10,40 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any, cast
 
 import redis
 
 from contracts.events import EventEnvelope, stream_key
 from contracts.samples import sample_payload
 from email_channel.models import OutboundEmail
+from events import registry
+from events.models import OutboxEvent
 from events.services import event_record
 from jobs.models import DeadLetter
 from notifications.models import Notification
 from tenancy.context import tenant_context
-from testing.factories import TenantWorld
+from testing.factories import TenantWorld, make_world
 from testing.http_receiver import Receiver
 from webhooks.models import DeliveryStatus, WebhookDelivery, WebhookSubscription
 from webhooks.services import subscription_create
+
+
+def effects_world(settings_override: Any, slug: str) -> TenantWorld:
+    """A tenant whose events reach every subscriber (webhooks to a local receiver allowed) and
+    whose stream starts empty (tenant ids restart after each committed test).
+    `settings_override` is pytest-django's `settings`."""
+    settings_override.FRONTLINE_WEBHOOKS_ALLOW_PRIVATE_TARGETS = True
+    registry.subscribers.cache_clear()
+    world = make_world(slug)
+    redis.Redis.from_url(settings_override.REDIS_URL).delete(stream_key(world.tenant.id))
+    return world
+
+
+def unpublished_count(world: TenantWorld) -> int:
+    """Outbox rows of the world's tenant the relay has not published yet."""
+    with tenant_context(world.tenant.id):
+        return OutboxEvent.objects.filter(published_at__isnull=True).count()
 
 
 def record_ticket_events(world: TenantWorld, count: int, start: int = 0) -> list[EventEnvelope]:
@@ -66,7 +86,9 @@ def mail_message_ids(mail_dir: Path) -> list[str]:
 
 def stream_event_ids(client: redis.Redis, tenant_id: int) -> list[str]:
     """The event ids of the tenant stream's ticket.created entries, in stream order."""
-    envelopes = [EventEnvelope.from_stream_fields(f) for _, f in client.xrange(stream_key(tenant_id))]
+    # redis-py types the reply for its sync and async clients at once; this one is sync.
+    entries = cast(list[tuple[bytes, dict[bytes, bytes]]], client.xrange(stream_key(tenant_id)))
+    envelopes = [EventEnvelope.from_stream_fields(fields) for _, fields in entries]
     return [str(e.id) for e in envelopes if e.type == "ticket.created"]
 
 

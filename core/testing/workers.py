@@ -99,7 +99,8 @@ def celery_broker(url: str, *, queue_prefix: str = "") -> Iterator[None]:
 
     def configure(values: dict[str, Any]) -> None:
         conf.update(values)
-        app._pool = None  # kombu's pool registry keeps the old one for when the URL comes back
+        # kombu's registry keeps the old pool for when the URL comes back.
+        app._pool = None  # type: ignore[attr-defined]  # Celery has no public pool reset
         app.__dict__.pop("amqp", None)  # its queues and producer pool follow the new conf
 
     queues = queue_settings(queue_prefix, settings.CELERY_QUEUES_BY_PURPOSE, settings.FRONTLINE_TASK_PURPOSES)

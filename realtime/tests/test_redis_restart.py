@@ -18,12 +18,10 @@ import redis
 
 from contracts.events import EventEnvelope, stream_key
 from events import registry
-from events.models import OutboxEvent
 from realtime.tests.support import GatewayProcess, events, open_socket, receive_until, token, ws_url
-from tenancy.context import tenant_context
 from testing import workers
 from testing.factories import make_world
-from testing.outbox_effects import record_ticket_events
+from testing.outbox_effects import record_ticket_events, unpublished_count
 from testing.workers import kill_group, start_worker, wait_until, worker_env
 
 pytestmark = [pytest.mark.usefixtures("committed"), pytest.mark.committed]
@@ -36,11 +34,6 @@ def _stream_ids(client: redis.Redis, tenant_id: int) -> list[str]:
         for raw, fields in client.xrange(stream_key(tenant_id))
         if fields[b"type"] == b"ticket.created"
     ]
-
-
-def _all_published(world) -> bool:
-    with tenant_context(world.tenant.id):
-        return not OutboxEvent.objects.filter(published_at__isnull=True).exists()
 
 
 def _event_ids(recorded: list[EventEnvelope]) -> list[str]:
@@ -87,7 +80,7 @@ def test_streams_survive_a_redis_restart_and_a_reconnect_resumes_without_gap_or_
             loop.run_until_complete(leaving.close())  # its agent goes offline
 
             # when Redis restarts (SIGTERM, started again on its directory) while tickets are created
-            assert wait_until(lambda: _all_published(world), timeout=10)
+            assert wait_until(lambda: unpublished_count(world) == 0, timeout=10)
             entries = [raw for raw, _ in client.xrange(stream_key(world.tenant.id))]  # members' events too
             server.stop()
             during = record_ticket_events(world, 3, start=4)
@@ -100,7 +93,7 @@ def test_streams_survive_a_redis_restart_and_a_reconnect_resumes_without_gap_or_
             assert wait_until(lambda: len(_stream_ids(client, world.tenant.id)) >= 10, timeout=40), (
                 tmp_path / "worker.log"
             ).read_text()[-3000:]
-            assert wait_until(lambda: _all_published(world), timeout=10)
+            assert wait_until(lambda: unpublished_count(world) == 0, timeout=10)
             stream = _stream_ids(client, world.tenant.id)
             assert stream[:4] == kept
             assert len(stream) == 10, "each event in the stream once"

@@ -25,18 +25,15 @@ import redis
 from kombu import Connection
 
 from config.celery import app as celery_app
-from contracts.events import stream_key
-from events import registry
-from events.models import OutboxEvent
-from tenancy.context import tenant_context
-from testing.factories import make_world
 from testing.http_receiver import start_receiver
 from testing.outbox_effects import (
     assert_effects_once,
     effect_counts,
+    effects_world,
     record_ticket_events,
     stream_event_ids,
     subscribe_webhook,
+    unpublished_count,
 )
 from testing.workers import celery_broker, kill_group, start_worker, wait_until, worker_env
 
@@ -87,16 +84,7 @@ def amqp_broker() -> Iterator[AmqpBroker]:
 
 @pytest.fixture
 def world(settings):
-    settings.FRONTLINE_WEBHOOKS_ALLOW_PRIVATE_TARGETS = True
-    registry.subscribers.cache_clear()
-    created = make_world("rabbit")
-    redis.Redis.from_url(settings.REDIS_URL).delete(stream_key(created.tenant.id))
-    return created
-
-
-def _unpublished(world) -> int:
-    with tenant_context(world.tenant.id):
-        return OutboxEvent.objects.filter(published_at__isnull=True).count()
+    return effects_world(settings, "rabbit")
 
 
 def test_outbox_on_rabbitmq_is_exact_and_survives_a_sigkilled_worker(amqp_broker, world, tmp_path, settings):
@@ -124,7 +112,7 @@ def test_outbox_on_rabbitmq_is_exact_and_survives_a_sigkilled_worker(amqp_broker
             (tmp_path / "worker1.log").read_text()[-3000:],
         )
         # then every row is published once and every stream entry is there once
-        assert _unpublished(world) == 0
+        assert unpublished_count(world) == 0
         assert Counter(stream_event_ids(stream, world.tenant.id)) == Counter(str(e.id) for e in calm)
         assert_effects_once(world, calm, receiver, mail_dir, stream)
 
@@ -143,7 +131,7 @@ def test_outbox_on_rabbitmq_is_exact_and_survives_a_sigkilled_worker(amqp_broker
             (tmp_path / "worker2.log").read_text()[-3000:],
         )
         time.sleep(1.0)  # anything still queued twice would show up now
-        assert _unpublished(world) == 0
+        assert unpublished_count(world) == 0
         assert_effects_once(world, calm + stormy, receiver, mail_dir, stream)
         assert amqp_broker.message_count() == 0, "nothing left behind in the queues"
     finally:

@@ -14,14 +14,12 @@ import pytest
 import redis
 
 from config.celery import app as celery_app
-from contracts.events import stream_key
-from events import registry
 from testing import workers
-from testing.factories import make_world
 from testing.http_receiver import start_receiver
 from testing.outbox_effects import (
     assert_effects_once,
     effect_counts,
+    effects_world,
     record_ticket_events,
     stream_event_ids,
     subscribe_webhook,
@@ -34,12 +32,7 @@ N_EVENTS = 12
 
 @pytest.fixture
 def world(settings):
-    settings.FRONTLINE_WEBHOOKS_ALLOW_PRIVATE_TARGETS = True
-    registry.subscribers.cache_clear()
-    created = make_world("faulty")
-    # Tenant ids restart after each committed test: start from an empty stream.
-    redis.Redis.from_url(settings.REDIS_URL).delete(stream_key(created.tenant.id))
-    return created
+    return effects_world(settings, "faulty")
 
 
 def test_sigkill_mid_batch_loses_nothing_and_repeats_no_side_effect(world, tmp_path, settings):
