@@ -81,27 +81,28 @@ class _Describer:
                     # The innermost statement wins: it starts last.
                     self.statement_start[line] = max(self.statement_start.get(line, 0), node.lineno)
 
+    def _block_above(self, line: int) -> str:
+        """The comment lines directly above `line` (a section rule ends the block)."""
+        block = []
+        current = line - 1
+        while current >= 1 and self.lines[current - 1].strip().startswith("#"):
+            comment = self.comments.get(current, "")
+            if _is_section_rule(comment):
+                break
+            block.append(comment)
+            current -= 1
+        return " ".join(reversed(block)).strip()
+
     def describe(self, line: int) -> str:
+        """The comment at the end of the line, else right above it, else right above its statement.
+
+        Inside a multi-line statement (a list of command arguments) a comment belongs to the
+        element below it, so only the lines directly above the read or its statement count.
+        """
         trailing = self.comments.get(line)
         if trailing and not self.lines[line - 1].lstrip().startswith("#"):
             return trailing
-        start = self.statement_start.get(line, line)
-        current = line - 1
-        while current >= 1:
-            stripped = self.lines[current - 1].strip()
-            if stripped.startswith("#"):
-                block = []
-                while current >= 1 and self.lines[current - 1].strip().startswith("#"):
-                    comment = self.comments.get(current, "")
-                    if _is_section_rule(comment):
-                        break
-                    block.append(comment)
-                    current -= 1
-                return " ".join(reversed(block)).strip()
-            if not stripped or current < start:
-                return ""
-            current -= 1
-        return ""
+        return self._block_above(line) or self._block_above(self.statement_start.get(line, line))
 
 
 def _show(node: ast.expr | None) -> str:
@@ -169,7 +170,56 @@ def _helper_default(call: ast.Call, function: ast.FunctionDef) -> ast.expr | Non
             return keyword.value
     if "default" in params and params.index("default") < len(call.args):
         return call.args[params.index("default")]
-    return call.args[1] if len(call.args) > 1 else None
+    if len(call.args) > 1:
+        return call.args[1]
+    # The helper's own default for its second parameter, e.g. env_value(name, default="").
+    defaults = function.args.defaults
+    first_defaulted = len(params) - len(defaults)
+    return defaults[1 - first_defaulted] if len(params) > 1 and first_defaulted <= 1 else None
+
+
+Helpers = dict[str, tuple[ast.FunctionDef, list[str]]]
+
+
+def _local_helpers(tree: ast.Module) -> Helpers:
+    return {
+        node.name: (node, suffixes)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.FunctionDef) and (suffixes := _helper_suffixes(node))
+    }
+
+
+def _module_file(module: str, repo: Path) -> Path | None:
+    """`contracts.env` -> contracts/env.py; core's apps are importable without the `core.` prefix."""
+    relative = Path(*module.split(".")).with_suffix(".py")
+    for base in (repo, repo / "core"):
+        if (base / relative).is_file():
+            return base / relative
+    return None
+
+
+def _helpers(tree: ast.Module, repo: Path) -> Helpers:
+    """This module's helpers, those it imports from the project (`from contracts.env import
+    env_value`), and module-level aliases of either (`_env_bool = env_bool`)."""
+    helpers = _local_helpers(tree)
+    for node in tree.body:
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            path = _module_file(node.module, repo)
+            if path is None:
+                continue
+            theirs = _local_helpers(ast.parse(path.read_text()))
+            for alias in node.names:
+                if alias.name in theirs:
+                    helpers[alias.asname or alias.name] = theirs[alias.name]
+    for node in tree.body:
+        if (
+            isinstance(node, ast.Assign)
+            and isinstance(node.value, ast.Name)
+            and node.value.id in helpers
+            and isinstance(node.targets[0], ast.Name)
+        ):
+            helpers[node.targets[0].id] = helpers[node.value.id]
+    return helpers
 
 
 def _settings_classes(tree: ast.Module) -> Iterator[tuple[str, ast.ClassDef]]:
@@ -237,23 +287,22 @@ def _targets(tree: ast.Module) -> dict[int, str]:
     return names
 
 
-def reads_in(path: Path, relative: str) -> list[Read]:
+def reads_in(path: Path, relative: str, repo: Path = REPO) -> list[Read]:
     text = path.read_text()
     tree = ast.parse(text)
     describer = _Describer(text, tree)
     targets = _targets(tree)
-    helpers = {
-        node.name: (node, suffixes)
-        for node in ast.walk(tree)
-        if isinstance(node, ast.FunctionDef) and (suffixes := _helper_suffixes(node))
-    }
+    helpers = _helpers(tree, repo)
     helper_nodes = {id(n) for fn, _ in helpers.values() for n in ast.walk(fn)}
     found: list[Read] = []
 
-    def add(name: str, default: ast.expr | None, node: ast.AST, target: str | None = None) -> None:
+    def add(
+        name: str, default: ast.expr | None, node: ast.AST, target: str = "", description: str = ""
+    ) -> None:
         line = getattr(node, "lineno", 0)
         target = target or targets.get(id(node), "")
-        found.append(Read(name, _show(default), relative, line, describer.describe(line), target))
+        description = description or describer.describe(line)
+        found.append(Read(name, _show(default), relative, line, description, target))
 
     for node in ast.walk(tree):
         if id(node) in helper_nodes:
@@ -267,16 +316,20 @@ def reads_in(path: Path, relative: str) -> list[Read]:
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in helpers:
             function, suffixes = helpers[node.func.id]
             if node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str):
+                base = node.args[0].value
                 for suffix in suffixes:
-                    default = _helper_default(node, function) if not suffix else None
-                    add(node.args[0].value + suffix, default, node)
+                    if suffix:
+                        description = f"Path of a file holding `{base}`, instead of the variable."
+                        add(base + suffix, None, node, description=description)
+                    else:
+                        add(base, _helper_default(node, function), node)
     for prefix, cls in _settings_classes(tree):
         for item in cls.body:
             if isinstance(item, ast.AnnAssign) and isinstance(item.target, ast.Name):
                 if item.target.id == "model_config":
                     continue
                 name = f"{prefix}{item.target.id}".upper()
-                add(name, _field_default(item.value), item, f"{cls.name}.{item.target.id}")
+                add(name, _field_default(item.value), item, target=f"{cls.name}.{item.target.id}")
     return found
 
 
@@ -286,7 +339,7 @@ def collect(repo: Path = REPO) -> list[Variable]:
         path = repo / relative
         if not path.exists():
             continue
-        for read in sorted(reads_in(path, relative), key=lambda r: r.line):
+        for read in sorted(reads_in(path, relative, repo), key=lambda r: r.line):
             variable = variables.setdefault(read.name, Variable(read.name))
             if read.default not in variable.defaults:
                 variable.defaults.append(read.default)
@@ -329,6 +382,11 @@ def render(variables: list[Variable]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _shown(path: Path) -> str:
+    resolved = path.resolve()
+    return str(resolved.relative_to(REPO)) if resolved.is_relative_to(REPO) else str(path)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Generate docs/operations/environment.md")
     parser.add_argument("--check", action="store_true", help="exit 1 if the page is stale")
@@ -338,15 +396,15 @@ def main(argv: list[str] | None = None) -> int:
     if args.check:
         if not args.output.exists() or args.output.read_text() != text:
             print(
-                f"{args.output.relative_to(REPO)} is stale: run `python scripts/env_reference.py`",
+                f"{_shown(args.output)} is stale: run `python scripts/env_reference.py`",
                 file=sys.stderr,
             )
             return 1
-        print(f"{args.output.relative_to(REPO)} is current")
+        print(f"{_shown(args.output)} is current")
         return 0
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(text)
-    print(f"wrote {args.output.relative_to(REPO)}")
+    print(f"wrote {_shown(args.output)}")
     return 0
 
 
