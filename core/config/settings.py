@@ -245,7 +245,7 @@ KB_EMBEDDING_MODEL = os.environ.get("FRONTLINE_KB_EMBEDDING_MODEL", "all-MiniLM-
 # -- realtime gateway ---------------------------------------------------------------
 # Core signs connection tokens with this key and the gateway checks them: both processes
 # must see the same value (the gateway derives it from FRONTLINE_SECRET_KEY the same way).
-REALTIME_SECRET = os.environ.get("FRONTLINE_REALTIME_SECRET") or derive_secret(SECRET_KEY)
+REALTIME_SECRET = env_value("FRONTLINE_REALTIME_SECRET") or derive_secret(SECRET_KEY)
 REALTIME_TOKEN_TTL_SECONDS = int(os.environ.get("FRONTLINE_REALTIME_TOKEN_TTL", DEFAULT_TOKEN_TTL_SECONDS))
 REALTIME_PUBLIC_URL = os.environ.get("FRONTLINE_REALTIME_URL", "")
 
