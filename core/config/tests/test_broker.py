@@ -61,7 +61,7 @@ def test_settings_take_the_broker_from_its_own_variable_else_redis():
     )
     assert amqp.stdout.split(" ", 2) == [
         "amqp://guest:guest@mq.example:5672//",
-        "site-a.celery",
+        "site-a.default",
         "['confirm_publish']\n",
     ]
     if not os.environ.get("FRONTLINE_CELERY_BROKER_URL"):  # this process: the fallback
