@@ -225,7 +225,6 @@ def worker_command(args: argparse.Namespace) -> list[str]:
         raise Refused(f"unknown queue(s) {', '.join(unknown)}; the queues are {', '.join(QUEUES)}")
     concurrency = args.concurrency or _int_env("FRONTLINE_WORKER_CONCURRENCY", cores())
     name = "+".join(queues)
-    prefix = os.environ.get("FRONTLINE_CELERY_QUEUE_PREFIX", "")
     return [
         PYTHON,
         "-m",
@@ -234,7 +233,8 @@ def worker_command(args: argparse.Namespace) -> list[str]:
         "config",
         "worker",
         "--queues",
-        ",".join(prefix + queue for queue in queues),
+        # The broker's names, as settings derive them (config/broker.py queue_name).
+        ",".join(os.environ.get("FRONTLINE_CELERY_QUEUE_PREFIX", "") + queue for queue in queues),
         "--concurrency",
         str(concurrency),
         "--hostname",
@@ -350,7 +350,7 @@ def run_all(args: argparse.Namespace) -> int:
     collect_static()
     # honcho kills what has not stopped after KILL_WAIT seconds; give gunicorn and Celery the
     # time their own graceful shutdown takes.
-    honcho.manager.KILL_WAIT = _int_env("FRONTLINE_STOP_GRACE_SECONDS", 30)  # type: ignore[attr-defined]
+    honcho.manager.KILL_WAIT = _int_env("FRONTLINE_STOP_GRACE_SECONDS", 30)
     manager = honcho.manager.Manager(Printer(sys.stdout))
     env = base_env()
     me = [PYTHON, str(Path(__file__).resolve())]

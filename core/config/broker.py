@@ -8,8 +8,11 @@ acknowledgements, which RabbitMQ has natively.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 from urllib.parse import urlsplit
+
+from contracts.env import ConfigError
 
 BrokerEngine = Literal["redis", "amqp"]
 _SCHEMES: dict[str, BrokerEngine] = {
@@ -22,43 +25,18 @@ _SCHEMES: dict[str, BrokerEngine] = {
 }
 
 
-# One queue per kind of work, so a 100k-row export or a retrain never waits in front of a
-# password-reset mail. `scripts/serve.py worker --queues email` consumes one; a worker started
-# without -Q (make run, the tests) consumes all of them.
-QUEUES_BY_PURPOSE = ("default", "email", "webhooks", "ai", "reports")
-# Task name patterns and the queue (purpose) they run on; everything else runs on `default`.
-ROUTES_BY_PURPOSE = {
-    "email_channel.tasks.*": "email",
-    "csat.tasks.*": "email",
-    "accounts.tasks.*": "email",
-    "notifications.tasks.*": "email",
-    "webhooks.tasks.*": "webhooks",
-    "triage.tasks.*": "ai",
-    "kb.tasks.*": "ai",
-    "reports.tasks.*": "reports",
-}
+def queue_settings(prefix: str, purposes: Sequence[str], routes: Mapping[str, str]) -> dict[str, Any]:
+    """Celery's default queue, queues and routes for queues named by purpose (`default` first) and
+    task-name patterns routed to a purpose. The broker's queue names are `prefix` + purpose
+    (`scripts/serve.py worker --queues email` adds the same prefix)."""
 
+    def name(purpose: str) -> str:
+        return f"{prefix}{purpose}"
 
-def queue_name(prefix: str, purpose: str) -> str:
-    """The broker's name of a queue; the prefix lets installations (or test runs) share a broker."""
-    return f"{prefix}{purpose}"
-
-
-def default_queue(prefix: str) -> str:
-    """The queue tasks go to unless routed elsewhere."""
-    return queue_name(prefix, "default")
-
-
-def queue_settings(prefix: str) -> dict[str, Any]:
-    """Celery's task_default_queue, task_queues and task_routes for the queue prefix."""
     return {
-        "task_default_queue": default_queue(prefix),
-        "task_queues": {
-            queue_name(prefix, p): {"routing_key": queue_name(prefix, p)} for p in QUEUES_BY_PURPOSE
-        },
-        "task_routes": {
-            pattern: {"queue": queue_name(prefix, p)} for pattern, p in ROUTES_BY_PURPOSE.items()
-        },
+        "task_default_queue": name(purposes[0]),
+        "task_queues": {name(p): {"routing_key": name(p)} for p in purposes},
+        "task_routes": {pattern: {"queue": name(purpose)} for pattern, purpose in routes.items()},
     }
 
 
@@ -67,7 +45,7 @@ def broker_engine(url: str) -> BrokerEngine:
     scheme = urlsplit(url).scheme.lower()
     if scheme not in _SCHEMES:
         # Only the scheme is echoed: the URL may carry a password.
-        raise RuntimeError(
+        raise ConfigError(
             f"FRONTLINE_CELERY_BROKER_URL: unsupported broker scheme {scheme or '(none)'!r}; "
             "use redis://, rediss:// or amqp://, amqps://"
         )

@@ -11,7 +11,7 @@ import os
 import secrets
 from pathlib import Path
 
-from config.broker import QUEUES_BY_PURPOSE, broker_transport_options, queue_settings
+from config.broker import broker_transport_options, queue_settings
 from config.database import APP_ROLE, database_settings
 from contracts.env import check_secret_key, env_bool, env_value
 from contracts.realtime import DEFAULT_TOKEN_TTL_SECONDS, derive_secret
@@ -318,15 +318,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 # -- Celery -----------------------------------------------------------------------
 # Redis by default; RabbitMQ (amqp://) where an installation runs one (config/broker.py).
-CELERY_BROKER_URL = os.environ.get("FRONTLINE_CELERY_BROKER_URL") or REDIS_URL
-# A prefix on the queue names lets several installations (or test runs) share one broker.
-FRONTLINE_CELERY_QUEUE_PREFIX = os.environ.get("FRONTLINE_CELERY_QUEUE_PREFIX", "")
-# Queues by purpose (default, email, webhooks, ai, reports) and which tasks run where: config/broker.py.
-_CELERY_QUEUES = queue_settings(FRONTLINE_CELERY_QUEUE_PREFIX)
-CELERY_QUEUES_BY_PURPOSE = QUEUES_BY_PURPOSE
-CELERY_TASK_DEFAULT_QUEUE = _CELERY_QUEUES["task_default_queue"]
-CELERY_TASK_QUEUES = _CELERY_QUEUES["task_queues"]
-CELERY_TASK_ROUTES = _CELERY_QUEUES["task_routes"]
+# The URL may carry the broker password, so it may come from a file (..._FILE).
+CELERY_BROKER_URL = env_value("FRONTLINE_CELERY_BROKER_URL") or REDIS_URL
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -359,6 +352,26 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
 CELERY_TASK_TRACK_STARTED = False
 CELERY_TASK_ALWAYS_EAGER = False
+# One queue per kind of work, so a 100k-row export or a retrain never waits in front of a
+# password-reset mail. `scripts/serve.py worker --queues email` consumes one; a worker started
+# without -Q (make run, the tests) consumes all of them.
+CELERY_QUEUES_BY_PURPOSE = ("default", "email", "webhooks", "ai", "reports")
+FRONTLINE_TASK_PURPOSES = {
+    "email_channel.tasks.*": "email",
+    "csat.tasks.*": "email",
+    "accounts.tasks.*": "email",
+    "notifications.tasks.*": "email",
+    "webhooks.tasks.*": "webhooks",
+    "triage.tasks.*": "ai",
+    "kb.tasks.*": "ai",
+    "reports.tasks.*": "reports",
+}
+# A prefix on every queue name lets several installations (or test runs) share one broker.
+FRONTLINE_CELERY_QUEUE_PREFIX = os.environ.get("FRONTLINE_CELERY_QUEUE_PREFIX", "")
+_queues = queue_settings(FRONTLINE_CELERY_QUEUE_PREFIX, CELERY_QUEUES_BY_PURPOSE, FRONTLINE_TASK_PURPOSES)
+CELERY_TASK_DEFAULT_QUEUE = _queues["task_default_queue"]
+CELERY_TASK_QUEUES = _queues["task_queues"]
+CELERY_TASK_ROUTES = _queues["task_routes"]
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "health.tasks.heartbeat", "schedule": 15.0},

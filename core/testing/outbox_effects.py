@@ -66,7 +66,8 @@ def mail_message_ids(mail_dir: Path) -> list[str]:
 
 def stream_event_ids(client: redis.Redis, tenant_id: int) -> list[str]:
     """The event ids of the tenant stream's ticket.created entries, in stream order."""
-    envelopes = [EventEnvelope.from_stream_fields(f) for _, f in client.xrange(stream_key(tenant_id))]
+    entries: list[tuple[bytes, dict[bytes, bytes]]] = client.xrange(stream_key(tenant_id))  # type: ignore[assignment]
+    envelopes = [EventEnvelope.from_stream_fields(fields) for _, fields in entries]
     return [str(e.id) for e in envelopes if e.type == "ticket.created"]
 
 

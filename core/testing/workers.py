@@ -99,9 +99,10 @@ def celery_broker(url: str, *, queue_prefix: str = "") -> Iterator[None]:
 
     def configure(values: dict[str, Any]) -> None:
         conf.update(values)
-        app._pool = None  # kombu's pool registry keeps the old one for when the URL comes back
+        app._pool = None  # type: ignore[attr-defined]  # kombu's pool registry keeps the old one for when the URL comes back
         app.__dict__.pop("amqp", None)  # its queues and producer pool follow the new conf
 
+    queues = queue_settings(queue_prefix, settings.CELERY_QUEUES_BY_PURPOSE, settings.FRONTLINE_TASK_PURPOSES)
     configure(
         {
             "broker_url": url,
@@ -110,7 +111,7 @@ def celery_broker(url: str, *, queue_prefix: str = "") -> Iterator[None]:
                 visibility_timeout=settings.CELERY_VISIBILITY_TIMEOUT,
                 restore_interval=settings.CELERY_RESTORE_INTERVAL,
             ),
-            **queue_settings(queue_prefix),
+            **queues,
         }
     )
     try:

@@ -1,5 +1,6 @@
 """The broker URL picks the engine and its transport options; an unknown one refuses to start."""
 
+import json
 import os
 import subprocess
 import sys
@@ -8,6 +9,7 @@ import pytest
 from django.conf import settings
 
 from config.broker import broker_engine, broker_transport_options
+from contracts.env import ConfigError
 
 TIMEOUTS = {"visibility_timeout": 60, "restore_interval": 5}
 
@@ -34,15 +36,17 @@ def test_redis_acknowledgement_emulation_options_are_for_redis_only():
 
 
 def test_an_unsupported_broker_fails_with_one_line_that_hides_the_password():
-    with pytest.raises(RuntimeError, match="unsupported broker scheme 'sqs'") as error:
+    with pytest.raises(ConfigError, match="unsupported broker scheme 'sqs'") as error:
         broker_engine("sqs://key:hunter2@queue.example")
     assert "hunter2" not in str(error.value)
 
 
 def _settings_in_a_fresh_process(**env: str) -> subprocess.CompletedProcess[str]:
+    names = ["CELERY_BROKER_URL", "CELERY_BROKER_TRANSPORT_OPTIONS", "CELERY_TASK_DEFAULT_QUEUE"]
+    names += ["CELERY_TASK_QUEUES", "CELERY_TASK_ROUTES"]
     code = (
-        "import django; django.setup(); from django.conf import settings as s; "
-        "print(s.CELERY_BROKER_URL, s.CELERY_TASK_DEFAULT_QUEUE, sorted(s.CELERY_BROKER_TRANSPORT_OPTIONS))"
+        "import json, django; django.setup(); from django.conf import settings; "
+        f"print(json.dumps({{name: getattr(settings, name) for name in {names!r}}}))"
     )
     return subprocess.run(
         [sys.executable, "-c", code],
@@ -54,18 +58,37 @@ def _settings_in_a_fresh_process(**env: str) -> subprocess.CompletedProcess[str]
     )
 
 
-def test_settings_take_the_broker_from_its_own_variable_else_redis():
-    amqp = _settings_in_a_fresh_process(
+def test_settings_take_the_broker_and_queue_prefix_from_the_environment():
+    run = _settings_in_a_fresh_process(
         FRONTLINE_CELERY_BROKER_URL="amqp://guest:guest@mq.example:5672//",
         FRONTLINE_CELERY_QUEUE_PREFIX="site-a.",
     )
-    assert amqp.stdout.split(" ", 2) == [
-        "amqp://guest:guest@mq.example:5672//",
-        "site-a.default",
-        "['confirm_publish']\n",
+    assert run.returncode == 0, run.stderr
+    amqp = json.loads(run.stdout)
+    assert amqp["CELERY_BROKER_URL"] == "amqp://guest:guest@mq.example:5672//"
+    assert amqp["CELERY_BROKER_TRANSPORT_OPTIONS"] == {"confirm_publish": True}
+    assert amqp["CELERY_TASK_DEFAULT_QUEUE"] == "site-a.default"
+    assert sorted(amqp["CELERY_TASK_QUEUES"]) == [
+        f"site-a.{q}" for q in sorted(settings.CELERY_QUEUES_BY_PURPOSE)
     ]
+    assert amqp["CELERY_TASK_ROUTES"]["webhooks.tasks.*"] == {"queue": "site-a.webhooks"}
     if not os.environ.get("FRONTLINE_CELERY_BROKER_URL"):  # this process: the fallback
         assert settings.CELERY_BROKER_URL == settings.REDIS_URL
     bad = _settings_in_a_fresh_process(FRONTLINE_CELERY_BROKER_URL="kafka://broker:9092")
     assert bad.returncode != 0
     assert "FRONTLINE_CELERY_BROKER_URL: unsupported broker scheme 'kafka'" in bad.stderr
+
+
+def test_serve_worker_consumes_the_prefixed_queues(monkeypatch):
+    import argparse
+    import importlib.util
+
+    from testing.serve import SERVE
+
+    spec = importlib.util.spec_from_file_location("frontline_serve_for_broker_test", SERVE)
+    assert spec is not None and spec.loader is not None
+    serve = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(serve)
+    monkeypatch.setenv("FRONTLINE_CELERY_QUEUE_PREFIX", "site-a.")
+    command = serve.worker_command(argparse.Namespace(queues="email,webhooks", concurrency=1))
+    assert command[command.index("--queues") + 1] == "site-a.email,site-a.webhooks"

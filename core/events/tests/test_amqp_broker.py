@@ -24,7 +24,6 @@ import pytest
 import redis
 from kombu import Connection
 
-from config.broker import queue_settings
 from config.celery import app as celery_app
 from contracts.events import stream_key
 from events import registry
@@ -52,12 +51,13 @@ class AmqpBroker:
     queue_prefix: str
 
     @property
-    def queue(self) -> str:
-        return celery_app.conf.task_default_queue
+    def queues(self) -> list[str]:
+        return list(celery_app.conf.task_queues)  # this run's names, as the workers see them too
 
     def message_count(self) -> int:
         with Connection(self.url, connect_timeout=2) as conn:
-            return int(conn.default_channel.queue_declare(self.queue, passive=True).message_count)
+            channel = conn.default_channel
+            return sum(int(channel.queue_declare(q, passive=True).message_count) for q in self.queues)
 
 
 def _where(url: str) -> str:
@@ -77,12 +77,12 @@ def amqp_broker() -> Iterator[AmqpBroker]:
         try:
             yield broker
         finally:
-            # The run's queues and exchanges (Celery declares both, named after the queue).
+            # The run's queues and their exchange (named after the default queue).
             with Connection(AMQP_URL, connect_timeout=2) as conn:
                 channel = conn.default_channel
-                for queue in queue_settings(broker.queue_prefix)["task_queues"]:
+                for queue in broker.queues:
                     channel.queue_delete(queue)
-                    channel.exchange_delete(queue)
+                channel.exchange_delete(celery_app.conf.task_default_queue)
 
 
 @pytest.fixture
@@ -145,7 +145,7 @@ def test_outbox_on_rabbitmq_is_exact_and_survives_a_sigkilled_worker(amqp_broker
         time.sleep(1.0)  # anything still queued twice would show up now
         assert _unpublished(world) == 0
         assert_effects_once(world, calm + stormy, receiver, mail_dir, stream)
-        assert amqp_broker.message_count() == 0, "nothing left behind in the queue"
+        assert amqp_broker.message_count() == 0, "nothing left behind in the queues"
     finally:
         kill_group(first)
         if second is not None:
