@@ -225,6 +225,7 @@ def worker_command(args: argparse.Namespace) -> list[str]:
         raise Refused(f"unknown queue(s) {', '.join(unknown)}; the queues are {', '.join(QUEUES)}")
     concurrency = args.concurrency or _int_env("FRONTLINE_WORKER_CONCURRENCY", cores())
     name = "+".join(queues)
+    prefix = os.environ.get("FRONTLINE_CELERY_QUEUE_PREFIX", "")
     return [
         PYTHON,
         "-m",
@@ -233,7 +234,7 @@ def worker_command(args: argparse.Namespace) -> list[str]:
         "config",
         "worker",
         "--queues",
-        ",".join(queues),
+        ",".join(prefix + queue for queue in queues),
         "--concurrency",
         str(concurrency),
         "--hostname",

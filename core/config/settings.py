@@ -11,6 +11,7 @@ import os
 import secrets
 from pathlib import Path
 
+from config.broker import QUEUES_BY_PURPOSE, broker_transport_options, queue_settings
 from config.database import APP_ROLE, database_settings
 from contracts.env import check_secret_key, env_bool, env_value
 from contracts.realtime import DEFAULT_TOKEN_TTL_SECONDS, derive_secret
@@ -316,7 +317,16 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("FRONTLINE_MAX_BODY_BYTES", str
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 # -- Celery -----------------------------------------------------------------------
-CELERY_BROKER_URL = REDIS_URL
+# Redis by default; RabbitMQ (amqp://) where an installation runs one (config/broker.py).
+CELERY_BROKER_URL = os.environ.get("FRONTLINE_CELERY_BROKER_URL") or REDIS_URL
+# A prefix on the queue names lets several installations (or test runs) share one broker.
+FRONTLINE_CELERY_QUEUE_PREFIX = os.environ.get("FRONTLINE_CELERY_QUEUE_PREFIX", "")
+# Queues by purpose (default, email, webhooks, ai, reports) and which tasks run where: config/broker.py.
+_CELERY_QUEUES = queue_settings(FRONTLINE_CELERY_QUEUE_PREFIX)
+CELERY_QUEUES_BY_PURPOSE = QUEUES_BY_PURPOSE
+CELERY_TASK_DEFAULT_QUEUE = _CELERY_QUEUES["task_default_queue"]
+CELERY_TASK_QUEUES = _CELERY_QUEUES["task_queues"]
+CELERY_TASK_ROUTES = _CELERY_QUEUES["task_routes"]
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -329,13 +339,9 @@ CELERY_VISIBILITY_TIMEOUT = int(os.environ.get("FRONTLINE_CELERY_VISIBILITY_TIME
 # so a killed worker's task could wait ~100 s beyond the visibility timeout): scan every
 # interval instead.
 CELERY_RESTORE_INTERVAL = int(os.environ.get("FRONTLINE_CELERY_RESTORE_INTERVAL", "30"))
-CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
-    "unacked_restore_interval": CELERY_RESTORE_INTERVAL,
-    "unacked_restore_throttle": 1,
-    "socket_connect_timeout": 2,
-    "socket_timeout": 10,
-}
+CELERY_BROKER_TRANSPORT_OPTIONS = broker_transport_options(
+    CELERY_BROKER_URL, visibility_timeout=CELERY_VISIBILITY_TIMEOUT, restore_interval=CELERY_RESTORE_INTERVAL
+)
 # A request that records an event must not hang while Redis is down: the kick gives up
 # quickly and the beat sweep publishes the outbox row once Redis is back.
 CELERY_TASK_PUBLISH_RETRY_POLICY = {
@@ -353,22 +359,6 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
 CELERY_TASK_TRACK_STARTED = False
 CELERY_TASK_ALWAYS_EAGER = False
-# One queue per kind of work, so a 100k-row export or a retrain never waits in front of a
-# password-reset mail. `scripts/serve.py worker --queues email` consumes one; a worker started
-# without -Q (make run, the tests) consumes all of them.
-CELERY_QUEUES_BY_PURPOSE = ("default", "email", "webhooks", "ai", "reports")
-CELERY_TASK_DEFAULT_QUEUE = "default"
-CELERY_TASK_QUEUES = {name: {"routing_key": name} for name in CELERY_QUEUES_BY_PURPOSE}
-CELERY_TASK_ROUTES = {
-    "email_channel.tasks.*": {"queue": "email"},
-    "csat.tasks.*": {"queue": "email"},
-    "accounts.tasks.*": {"queue": "email"},
-    "notifications.tasks.*": {"queue": "email"},
-    "webhooks.tasks.*": {"queue": "webhooks"},
-    "triage.tasks.*": {"queue": "ai"},
-    "kb.tasks.*": {"queue": "ai"},
-    "reports.tasks.*": {"queue": "reports"},
-}
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "health.tasks.heartbeat", "schedule": 15.0},
