@@ -8,11 +8,14 @@ mount namespace (unshare), where only the data folder and /tmp stay writable.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
 import shlex
 import shutil
+import subprocess
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -89,8 +92,32 @@ def exec_form(args: str) -> list[str]:
     return value
 
 
-def read_only_root(argv: list[str], *, writable: list[Path], uid: int | None) -> list[str]:
+@functools.cache
+def _reach_interpreter(uid: int) -> str:
+    """setpriv options that let `uid` run this checkout's Python.
+
+    The image has its interpreter in /usr/local; this machine's may sit under /root (0700,
+    pyenv), which the image's user cannot enter. Then it gets CAP_DAC_READ_SEARCH alone: it may
+    read and search anything, but still writes only where its uid may, so the test of writes
+    stays honest.
+    """
+    # Found through PATH, as the ENTRYPOINT's `python` is, and asked whether it is the venv's
+    # interpreter with its libraries (a python that cannot read its home falls back to /usr).
+    drop = ["setpriv", "--reuid", str(uid), "--regid", str(uid), "--clear-groups", "--"]
+    probe = [*drop, "python", "-c", "import sys, django; sys.exit(sys.prefix == sys.base_prefix)"]
+    path = os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
+    if subprocess.run(probe, env={"PATH": path}, capture_output=True, check=False).returncode == 0:
+        return "--inh-caps=-all "
+    return "--inh-caps=-all,+dac_read_search --ambient-caps=+dac_read_search "
+
+
+def read_only_root(
+    argv: list[str], *, writable: list[Path], uid: int | None, read_only: tuple[Path, ...] = ()
+) -> list[str]:
     """`argv` wrapped to run with / read-only except `writable` (bind-mounted onto themselves).
+
+    `read_only` folders inside a writable one (the image's own files placed under /tmp here)
+    are made read-only again.
 
     As root the command also drops to `uid` (the image's USER). A non-root user gets a user
     namespace for the mounts and stays who it is, which is already not root.
@@ -98,11 +125,13 @@ def read_only_root(argv: list[str], *, writable: list[Path], uid: int | None) ->
     for tool in ("unshare", "setpriv"):
         if not shutil.which(tool):
             raise RuntimeError(f"{tool} (util-linux) is needed to rehearse the image's read-only root")
-    binds = " && ".join(f"mount --bind {shlex.quote(str(p))} {shlex.quote(str(p))}" for p in writable)
+    steps = [f"mount --bind {shlex.quote(str(p))} {shlex.quote(str(p))}" for p in (*writable, *read_only)]
+    steps += [f"mount -o remount,bind,ro {shlex.quote(str(p))}" for p in read_only]
+    steps.append("mount -o remount,bind,ro /")
     drop = ""
     if os.geteuid() == 0 and uid is not None:
-        drop = f"setpriv --reuid {uid} --regid {uid} --clear-groups --inh-caps=-all -- "
-    script = f"{binds} && mount -o remount,bind,ro / && exec {drop}{shlex.join(argv)}"
+        drop = f"setpriv --reuid {uid} --regid {uid} --clear-groups {_reach_interpreter(uid)}-- "
+    script = " && ".join(steps) + f" && exec {drop}{shlex.join(argv)}"
     namespace = ["unshare", "--mount", "--propagation", "private"]
     if os.geteuid() != 0:
         namespace[1:1] = ["--user", "--map-root-user"]

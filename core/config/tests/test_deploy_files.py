@@ -11,18 +11,22 @@ import configparser
 import importlib.util
 import os
 import shutil
+import signal
 import subprocess
 import sys
+import tempfile
+from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 from typing import Any
 
+import psycopg
 import pytest
 import yaml
 from django.conf import settings
 
 from testing import image
-from testing.workers import REPO
+from testing.workers import REPO, free_port, kill_group, wait_until
 
 DEPLOY = REPO / "deploy"
 APP_IMAGE = "${FRONTLINE_IMAGE:-localhost/frontline:latest}"
@@ -350,3 +354,81 @@ def test_environment_reference_check_fails_on_a_stale_page(tmp_path):
     assert reference.main(["--check", "--output", str(page)]) == 1
     page.write_text(current)
     assert reference.main(["--check", "--output", str(page)]) == 0
+
+
+# -- PgBouncer ----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def pgbouncer_dir() -> Iterator[Path]:
+    # Readable by `nobody`, whom PgBouncer becomes when started as root (it refuses to run as root).
+    path = Path(tempfile.mkdtemp(prefix="frontline-pgbouncer-"))
+    path.chmod(0o755)
+    yield path
+    shutil.rmtree(path, ignore_errors=True)
+
+
+def test_pgbouncer_ini_pools_the_app_role_per_transaction(pgbouncer_dir, django_db_setup):
+    """deploy/pgbouncer/pgbouncer.ini under Debian's PgBouncer, pointed at the test database."""
+    binary = "/usr/sbin/pgbouncer"
+    if not os.access(binary, os.X_OK):
+        pytest.fail("PgBouncer is not installed (/usr/sbin/pgbouncer): apt-get install -y pgbouncer")
+    app = settings.DATABASES["default"]
+    port = free_port()
+    ini = configparser.ConfigParser()
+    ini.read_string((DEPLOY / "pgbouncer" / "pgbouncer.ini").read_text())
+    ini["databases"] = {
+        "frontline": f"host={app.get('HOST') or '127.0.0.1'} port={app.get('PORT') or 5432} dbname={app['NAME']}"
+    }
+    # One server connection, so the second client surely gets the first one's.
+    ini["pgbouncer"].update(
+        listen_addr="127.0.0.1",
+        listen_port=str(port),
+        auth_file=str(pgbouncer_dir / "userlist"),
+        default_pool_size="1",
+        reserve_pool_size="0",
+        # Session pooling would keep the second client waiting for the first one's connection.
+        query_wait_timeout="5",
+    )
+    with open(pgbouncer_dir / "pgbouncer.ini", "w") as handle:
+        ini.write(handle)
+    (pgbouncer_dir / "userlist").write_text(f'"{app["USER"]}" "{app["PASSWORD"]}"\n')
+    for path in pgbouncer_dir.iterdir():
+        path.chmod(0o644)
+    user = ["-u", "nobody"] if os.geteuid() == 0 else []
+    proc = subprocess.Popen(
+        [binary, *user, str(pgbouncer_dir / "pgbouncer.ini")],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        conninfo = psycopg.conninfo.make_conninfo(
+            host="127.0.0.1", port=port, user=app["USER"], password=app["PASSWORD"], dbname="frontline"
+        )
+
+        def connect() -> psycopg.Connection[Any]:
+            return psycopg.connect(conninfo, connect_timeout=2, prepare_threshold=None)
+
+        assert wait_until(lambda: _answers(connect), timeout=10), "PgBouncer did not accept the app role"
+        with connect() as first, connect() as second:
+            with first.transaction():
+                first.execute("SELECT set_config('app.tenant_id', '42', true)")
+                assert first.execute("SELECT current_setting('app.tenant_id', true)").fetchone() == ("42",)
+            # The same server connection, now the other client's: the tenant ended with the transaction.
+            with second.transaction():
+                assert second.execute("SELECT current_setting('app.tenant_id', true)").fetchone()[0] in (
+                    None,
+                    "",
+                )
+                assert second.execute("SELECT current_user").fetchone() == (app["USER"],)
+    finally:
+        kill_group(proc, signal.SIGTERM)
+
+
+def _answers(connect: Any) -> bool:
+    try:
+        with connect() as conn:
+            return conn.execute("SELECT 1").fetchone() == (1,)
+    except psycopg.OperationalError:
+        return False
