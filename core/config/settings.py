@@ -119,6 +119,7 @@ INSTALLED_APPS = [
     "csat",
     "reports",
     "workspace",
+    "operations",
 ]
 
 MIDDLEWARE = [
