@@ -94,8 +94,10 @@ def open_archive(path: Path, *, kind: str) -> Iterator[tuple[dict[str, Any], Pat
             with tarfile.open(path, "r:*") as tar:
                 # The "data" filter refuses absolute names, "..", devices and links leading out.
                 tar.extractall(root, filter="data")
+        except tarfile.ReadError as exc:
+            raise OperationError(f"{path} is not a readable archive (not a tar file, or cut short).") from exc
         except (tarfile.TarError, EOFError, OSError) as exc:
-            raise OperationError(f"{path} is not a readable archive: {exc}") from exc
+            raise OperationError(f"{path} could not be unpacked: {str(exc).splitlines()[0]}") from exc
         manifest = _load_manifest(root, path, kind)
         for name, part in manifest["parts"].items():
             _check_part(root, path, name, part)

@@ -139,6 +139,11 @@ def count_rows(conn: psycopg.Connection[Any]) -> tuple[dict[int, dict[str, int]]
 
 def migration_heads(conn: psycopg.Connection[Any]) -> dict[str, list[str]]:
     """Per app, its applied migrations that no other applied migration of the app follows."""
+    row = conn.execute("SELECT to_regclass('django_migrations') IS NOT NULL, current_database()").fetchone()
+    if row is None or not row[0]:
+        raise OperationError(
+            f"Database {row[1] if row else '?'} has no Frontline schema: run `migrate` first."
+        )
     applied = {(app, name) for app, name in conn.execute("SELECT app, name FROM django_migrations")}
     graph = MigrationLoader(None, ignore_no_migrations=True).graph
     heads: dict[str, list[str]] = {}

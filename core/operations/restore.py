@@ -67,6 +67,7 @@ def backup_restore(
                 "replace what the archive holds. Nothing was changed."
             )
         media_root = _media_target(manifest, media_dir, force)
+        files = 0
         pg_restore = find_tool(
             "pg_restore",
             min_major=max(server // 10000, int(manifest["postgres"]["pg_dump_major"])),

@@ -3,13 +3,13 @@
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandParser
 
 from operations.backup import backup_create
-from operations.errors import OperationError
+from operations.command import OperationCommand
 
 
-class Command(BaseCommand):
+class Command(OperationCommand):
     help = "Back up the database (pg_dump, as the owner role) and the attachments into one archive."
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -23,13 +23,10 @@ class Command(BaseCommand):
             "--no-media", action="store_true", help="Leave the attachments out (kept in object storage)."
         )
 
-    def handle(self, *args: Any, **options: Any) -> None:
-        try:
-            backup_create(
-                output=Path(options["output"]),
-                database_url=options["database_url"],
-                include_media=not options["no_media"],
-                say=self.stdout.write,
-            )
-        except OperationError as exc:
-            raise CommandError(str(exc)) from exc
+    def run(self, **options: Any) -> None:
+        backup_create(
+            output=Path(options["output"]),
+            database_url=options["database_url"],
+            include_media=not options["no_media"],
+            say=self.stdout.write,
+        )

@@ -3,13 +3,13 @@
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandParser
 
-from operations.errors import OperationError
+from operations.command import OperationCommand
 from operations.tenant_export import tenant_export
 
 
-class Command(BaseCommand):
+class Command(OperationCommand):
     help = "Export one tenant (every tenant table's rows, its users, its files) for import_tenant elsewhere."
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -23,13 +23,10 @@ class Command(BaseCommand):
             help="Leave the files out (moved with the storage's own tools).",
         )
 
-    def handle(self, *args: Any, **options: Any) -> None:
-        try:
-            tenant_export(
-                slug=options["tenant"],
-                output=Path(options["output"]),
-                include_media=not options["no_media"],
-                say=self.stdout.write,
-            )
-        except OperationError as exc:
-            raise CommandError(str(exc)) from exc
+    def run(self, **options: Any) -> None:
+        tenant_export(
+            slug=options["tenant"],
+            output=Path(options["output"]),
+            include_media=not options["no_media"],
+            say=self.stdout.write,
+        )

@@ -4,13 +4,13 @@ from pathlib import Path
 from typing import Any
 
 from django.core.files.storage import FileSystemStorage, default_storage
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandParser
 
-from operations.errors import OperationError
+from operations.command import OperationCommand
 from operations.tenant_import import tenant_import
 
 
-class Command(BaseCommand):
+class Command(OperationCommand):
     help = (
         "Import a tenant that export_tenant wrote, in one transaction, keeping its ids; refuses a "
         "tenant that exists already."
@@ -24,18 +24,15 @@ class Command(BaseCommand):
         )
         parser.add_argument("--media-dir", type=Path, help="Write the files here instead of MEDIA_ROOT.")
 
-    def handle(self, *args: Any, **options: Any) -> None:
+    def run(self, **options: Any) -> None:
         storage = (
             FileSystemStorage(location=options["media_dir"]) if options["media_dir"] else default_storage
         )
-        try:
-            result = tenant_import(
-                archive=Path(options["input"]),
-                slug=options["slug"],
-                database_url=options["database_url"],
-                storage=storage,
-                say=self.stdout.write,
-            )
-        except OperationError as exc:
-            raise CommandError(str(exc)) from exc
+        result = tenant_import(
+            archive=Path(options["input"]),
+            slug=options["slug"],
+            database_url=options["database_url"],
+            storage=storage,
+            say=self.stdout.write,
+        )
         self.stdout.write(self.style.SUCCESS(f"Tenant {result.slug} (id {result.tenant_id}) is here now."))

@@ -3,14 +3,14 @@
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 
-from operations.errors import OperationError
+from operations.command import OperationCommand
 from operations.restore import backup_check, backup_restore
 from operations.verify import mismatch_table
 
 
-class Command(BaseCommand):
+class Command(OperationCommand):
     help = (
         "Restore a backup archive (database and attachments), then compare the row counts of every "
         "tenant with the archive's manifest; exits non-zero on any difference."
@@ -29,20 +29,17 @@ class Command(BaseCommand):
             "--check", action="store_true", help="Only check the archive's checksums; restore nothing."
         )
 
-    def handle(self, *args: Any, **options: Any) -> None:
-        try:
-            if options["check"]:
-                backup_check(archive=Path(options["input"]), say=self.stdout.write)
-                return
-            result = backup_restore(
-                archive=Path(options["input"]),
-                database_url=options["database_url"],
-                media_dir=Path(options["media_dir"]) if options["media_dir"] else None,
-                force=options["force"],
-                say=self.stdout.write,
-            )
-        except OperationError as exc:
-            raise CommandError(str(exc)) from exc
+    def run(self, **options: Any) -> None:
+        if options["check"]:
+            backup_check(archive=Path(options["input"]), say=self.stdout.write)
+            return
+        result = backup_restore(
+            archive=Path(options["input"]),
+            database_url=options["database_url"],
+            media_dir=Path(options["media_dir"]) if options["media_dir"] else None,
+            force=options["force"],
+            say=self.stdout.write,
+        )
         if result.pending_migrations:
             self.stdout.write(
                 self.style.WARNING("The backup's migrations differ from this code's: run `migrate` next.")
