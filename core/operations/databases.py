@@ -170,6 +170,7 @@ def frontline_version() -> dict[str, str | None]:
         version = tomllib.loads((repo / "pyproject.toml").read_text())["project"]["version"]
     except (OSError, KeyError, tomllib.TOMLDecodeError):
         version = None
+    # The code's git commit, written into backup manifests (an image has no .git to ask).
     commit = os.environ.get("FRONTLINE_GIT_COMMIT") or None
     if commit is None:
         try:

