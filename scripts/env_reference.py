@@ -30,6 +30,8 @@ SOURCES = [
     "realtime/config.py",
     "realtime/__main__.py",
     "scripts/serve.py",
+    "core/operations/pgtools.py",
+    "core/operations/databases.py",
 ]
 OUTPUT = REPO / "docs" / "operations" / "environment.md"
 NO_DEFAULT = "(none)"

@@ -124,6 +124,7 @@ INSTALLED_APPS = [
     "csat",
     "reports",
     "workspace",
+    "operations",
 ]
 
 MIDDLEWARE = [
