@@ -287,9 +287,16 @@ def collect_static() -> None:
     if os.environ.get("FRONTLINE_COLLECTSTATIC", "1") == "0":  # the image collected at build time
         return
     _django()
+    from django.conf import settings
     from django.core.management import call_command
 
-    call_command("collectstatic", interactive=False, verbosity=0)
+    try:
+        call_command("collectstatic", interactive=False, verbosity=0)
+    except OSError as exc:
+        raise Refused(
+            f"cannot collect static files into {settings.STATIC_ROOT} ({exc.strerror}); set "
+            "FRONTLINE_STATIC_ROOT to a writable folder, or FRONTLINE_COLLECTSTATIC=0 if they are collected"
+        ) from exc
 
 
 def migrate(wait: float) -> int:

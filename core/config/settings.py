@@ -129,6 +129,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # The client's address from the reverse proxy's X-Real-IP (only when the peer is trusted).
+    "config.client_ip.ClientAddressMiddleware",
     # 413 for oversized bodies before anything reads them (JSON and uploads have own limits).
     "api.limits.BodySizeLimitMiddleware",
     # Static files (the built portal's assets, admin CSS) without a separate web server.
@@ -276,6 +278,10 @@ CSP_POLICY = os.environ.get(
     "script-src 'self'; connect-src 'self' ws: wss:; frame-ancestors 'none'; "
     "base-uri 'self'; form-action 'self'",
 )
+# Peers whose X-Real-IP header names the client (our nginx); networks, comma-separated.
+FRONTLINE_TRUSTED_PROXIES = [
+    p.strip() for p in os.environ.get("FRONTLINE_TRUSTED_PROXIES", "127.0.0.1,::1").split(",") if p.strip()
+]
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("FRONTLINE_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 if IS_DEV:
     CSRF_TRUSTED_ORIGINS += [f"http://*.{BASE_DOMAIN}:{WEB_PORT}", f"http://{BASE_DOMAIN}:{WEB_PORT}"]
