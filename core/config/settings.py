@@ -183,7 +183,7 @@ DATABASES = database_settings(
     data_dir=DATA_DIR,
     pool=_env_bool("FRONTLINE_DB_POOL", True),
     prepare=_env_bool("FRONTLINE_DB_PREPARE", True),
-    pgbouncer=os.environ.get("FRONTLINE_DB_PGBOUNCER", ""),
+    pgbouncer=os.environ.get("FRONTLINE_DB_PGBOUNCER", ""),  # app URL via PgBouncer: 1, or prepared (1.22+)
 )
 DATABASE_ROUTERS = ["config.routers.OwnerMigratesRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

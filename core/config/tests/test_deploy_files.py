@@ -26,6 +26,7 @@ import pytest
 import yaml
 from django.conf import settings
 
+from config.database import pooler_mode
 from testing import image
 from testing.workers import REPO, free_port, kill_group, wait_until
 
@@ -208,7 +209,7 @@ def test_compose_engines_keep_data_and_pool_per_transaction():
     for name, service in app_services().items():
         if "DATABASE_APP_URL_FILE" in service["environment"]:
             # Debian's PgBouncer (1.18) keeps no prepared statements in transaction mode.
-            assert service["environment"]["FRONTLINE_DB_PREPARE"] == "0", name
+            assert pooler_mode(service["environment"]["FRONTLINE_DB_PGBOUNCER"]) == "transaction", name
     nginx = services["nginx"]
     assert "./nginx/frontline.conf:/etc/nginx/conf.d/default.conf:ro" in nginx["volumes"]
 
