@@ -88,7 +88,10 @@ def open_archive(path: Path, *, kind: str) -> Iterator[tuple[dict[str, Any], Pat
     path = path.expanduser().resolve()
     if not path.is_file():
         raise OperationError(f"{path}: no such archive.")
-    with tempfile.TemporaryDirectory(prefix="frontline-archive-") as tmp:
+    # Unpacked beside the archive when possible: the same disk, not a small /tmp (a tmpfs in
+    # the container).
+    beside = path.parent if os.access(path.parent, os.W_OK) else None
+    with tempfile.TemporaryDirectory(prefix=".frontline-archive-", dir=beside) as tmp:
         root = Path(tmp)
         try:
             with tarfile.open(path, "r:*") as tar:

@@ -13,11 +13,12 @@ from urllib.parse import quote
 import psycopg
 import pytest
 from django.conf import settings
+from django.core.management import call_command
 from django.db import connections
 from psycopg import sql
 
 from operations.databases import count_rows, tenant_tables
-from tenancy.context import CROSS_TENANT_SETTING, TENANT_SETTING, tenant_context
+from tenancy.context import TENANT_SETTING, tenant_context
 from testing.factories import TenantWorld, make_world
 from tickets.services.attachments import attachment_upload
 from tickets.services.messages import message_add
@@ -70,22 +71,30 @@ class ScratchDatabases:
         return name
 
     def migrated(self, suffix: str) -> str:
-        """A copy of the test database while it holds no data: what `migrate` makes, in 0.3 s, not 8 s."""
+        """A migrated database with no rows: a copy of the test database (0.3 s), or, while another
+        process holds a session on that, a new database migrated here (8 s)."""
         name = self._name(suffix)
         for alias in ("default", "owner"):  # a template must have no other sessions
             connections[alias].close()
             connections[alias].close_pool()  # type: ignore[attr-defined]
+        template = sql.Identifier(settings.DATABASES["owner"]["NAME"])
         with maintenance() as conn:
-            conn.execute(
-                sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
-                    sql.Identifier(name), sql.Identifier(settings.DATABASES["owner"]["NAME"])
-                )
-            )
+            try:
+                conn.execute(sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(sql.Identifier(name), template))
+                copied = True
+            except psycopg.errors.ObjectInUse:
+                conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+                copied = False
         self.made.append(name)
-        with connect_url(server_url(name)) as conn, conn.transaction():
-            conn.execute("SELECT set_config(%s, 'on', true)", [CROSS_TENANT_SETTING])
-            (tenants,) = conn.execute("SELECT count(*) FROM tenancy_tenant").fetchone()
-            assert tenants == 0, "the test database must be empty when it is copied"
+        if copied:
+            with connect_url(server_url(name)) as conn:
+                conn.execute(
+                    sql.SQL("TRUNCATE {} RESTART IDENTITY CASCADE").format(
+                        sql.SQL(", ").join(map(sql.Identifier, data_tables(conn)))
+                    )
+                )
+        else:
+            _migrate(name)
         return name
 
     def role(self, suffix: str, password: str) -> str:
@@ -108,6 +117,28 @@ class ScratchDatabases:
                 conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
             for role in self.roles:
                 conn.execute(sql.SQL("DROP ROLE IF EXISTS {}").format(sql.Identifier(role)))
+
+
+def data_tables(conn: psycopg.Connection[Any]) -> list[str]:
+    """Every table but what migrate itself fills (as `testing.database.truncate_all_tables`)."""
+    rows = conn.execute(
+        "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename NOT IN "
+        "('django_migrations', 'django_content_type', 'auth_permission')"
+    ).fetchall()
+    return [row[0] for row in rows]
+
+
+def _migrate(name: str) -> None:
+    """`migrate` (and its tenant security step) on database `name`, through the owner alias."""
+    owner = settings.DATABASES["owner"]
+    original = owner["NAME"]
+    connections["owner"].close()
+    owner["NAME"] = connections["owner"].settings_dict["NAME"] = name
+    try:
+        call_command("migrate", database="owner", verbosity=0, interactive=False)
+    finally:
+        connections["owner"].close()
+        owner["NAME"] = connections["owner"].settings_dict["NAME"] = original
 
 
 @pytest.fixture
