@@ -150,9 +150,15 @@ def main() -> int:
             ready_at = time.monotonic() - started
             time.sleep(3)  # let every role finish booting before reading memory
             memory = rss_by_role(proc.pid)
+            processes = descendants(proc.pid)
             stop_started = time.monotonic()
             os.killpg(proc.pid, signal.SIGTERM)
             proc.wait(timeout=120)
+            # make exits first; the drain is over when the last role process is gone.
+            while any(Path(f"/proc/{pid}").exists() for pid in processes):
+                if time.monotonic() - stop_started > 120:
+                    break
+                time.sleep(0.05)
             stopped_in = time.monotonic() - stop_started
         finally:
             if proc.poll() is None:
