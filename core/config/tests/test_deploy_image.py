@@ -159,7 +159,8 @@ def test_web_and_beat_run_from_the_image_read_only_as_its_user(tmp_path, volume,
 
 def test_read_only_root_really_refuses_writes(tmp_path, volume):
     """The rehearsal would prove nothing if the mounts did not hold: a write outside fails."""
-    outside = REPO / f".rehearsal-probe-{secrets.token_hex(4)}"
+    # Not under the checkout: a clone in /tmp sits under a writable mount (CI clones there).
+    outside = Path("/usr/local") / f".rehearsal-probe-{secrets.token_hex(4)}"
     script = f"touch {shlex.quote(str(volume / 'ok'))} && touch {shlex.quote(str(outside))}"
     argv = image.read_only_root(["sh", "-c", script], writable=[volume, Path("/tmp")], uid=image_uid())
     result = subprocess.run(argv, capture_output=True, text=True, timeout=30, check=False)
