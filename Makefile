@@ -13,14 +13,19 @@ PORTAL_BUILD := portal/dist/index.html
 PORTAL_SOURCES := $(shell find portal/src -type f 2>/dev/null) portal/index.html portal/vite.config.ts \
 	portal/tsconfig.json portal/package-lock.json
 CHROMIUM := /usr/bin/chromium
+# Real engines the tests put in front of / beside the app (Debian packages, like Chromium).
+ENGINE_PACKAGES := nginx pgbouncer
 # mypy/export only import the settings; no database is contacted.
 NO_DB_ENV := DATABASE_URL=postgres://lint@127.0.0.1/lint FRONTLINE_ENV=test
 
-.PHONY: run test lint format lock install stack-down docs help portal-install portal-build portal-api chromium
+.PHONY: run serve migrate test lint format lock install stack-down docs help portal-install portal-build portal-api \
+	chromium engines
 
 help:
 	@echo "make run    install what is missing, start every service with demo data"
 	@echo "make test   install what is missing, run every test"
+	@echo "make serve  the production process set (gunicorn, gateways, ai, a worker per queue, beat, smtp)"
+	@echo "make migrate   apply migrations once (refuses while another migrate runs)"
 	@echo "make lint   ruff, ruff format --check, mypy, ESLint, tsc --noEmit, API types staleness"
 	@echo "make docs   regenerate docs/architecture from the models and the database"
 	@echo "make portal-api   regenerate portal/openapi.json and the portal's TypeScript API types"
@@ -64,12 +69,34 @@ chromium:
 		fi; \
 	fi
 
+engines:
+	@missing=""; for pkg in $(ENGINE_PACKAGES); do test -x /usr/sbin/$$pkg || missing="$$missing $$pkg"; done; \
+	if [ -n "$$missing" ]; then \
+		if [ "$$(id -u)" = 0 ]; then \
+			echo "Installing Debian's$$missing for the tests (once) ..."; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+		else \
+			echo "The tests run real$$missing: run 'sudo apt-get install -y$$missing'."; \
+			exit 1; \
+		fi; \
+	fi
+
 run: install portal-build
 	@$(STACK) $(PY) scripts/run.py
 
-test: install portal-build chromium
+# Production: FRONTLINE_SECRET_KEY and FRONTLINE_AI_TOKEN (or their _FILE) must be set;
+# DATABASE_URL/REDIS_URL name your servers (unset: embedded ones, for a trial).
+serve: install portal-build
+	@$(STACK) sh -c '$(PY) scripts/serve.py migrate --wait 30 && exec $(PY) scripts/serve.py all'
+
+migrate: install
+	@$(STACK) $(PY) scripts/serve.py migrate
+
+test: install portal-build chromium engines
 	cd portal && npx vitest run
-	@FRONTLINE_ENV=test $(STACK) $(VENV)/bin/pytest $(PYTEST_ARGS)
+	@# Then the API suite's two-tenant tests again, the app role through a real PgBouncer in
+	@# transaction mode (scripts/test_pgbouncer.sh), on the same servers.
+	@FRONTLINE_ENV=test $(STACK) sh -c '$(VENV)/bin/pytest $(PYTEST_ARGS) && scripts/test_pgbouncer.sh'
 
 lint: install portal-install
 	@# mypy's Django plugin imports the settings; no database is contacted.

@@ -10,6 +10,8 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from contracts.env import env_value
+
 REPO_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -61,6 +63,8 @@ class Settings(BaseSettings):
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
     settings = Settings()
+    if not settings.token:
+        settings.token = env_value("FRONTLINE_AI_TOKEN")  # or FRONTLINE_AI_TOKEN_FILE
     if not settings.token:
         if os.environ.get("FRONTLINE_ENV", "production") not in {"dev", "test"}:
             raise RuntimeError("FRONTLINE_AI_TOKEN must be set outside dev/test")

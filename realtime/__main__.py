@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import signal
 import socket
+import sys
 
 import uvicorn
 
@@ -25,6 +27,12 @@ def main() -> None:
     parser.add_argument("--host", default=os.environ.get("FRONTLINE_BIND", "127.0.0.1"))
     parser.add_argument("--port", type=int, default=int(os.environ.get("FRONTLINE_REALTIME_PORT", "8002")))
     parser.add_argument("--log-level", default=os.environ.get("FRONTLINE_LOG_LEVEL", "info").lower())
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=int(os.environ.get("FRONTLINE_REALTIME_WORKERS", "1")),
+        help="gateway processes sharing the port; each reads every tenant stream it serves from Redis",
+    )
     args = parser.parse_args()
     logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(name)s %(levelname)s %(message)s")
     config = uvicorn.Config(
@@ -44,7 +52,61 @@ def main() -> None:
         backlog=4096,
         timeout_graceful_shutdown=10,
     )
-    DrainingServer(config).run()
+    if args.workers <= 1:
+        DrainingServer(config).run()
+        return
+    sys.exit(run_processes(config, args.workers))
+
+
+def run_processes(config: uvicorn.Config, workers: int) -> int:
+    """Several gateways on one listening socket (forked after it is bound).
+
+    uvicorn's own multi-worker supervisor builds plain `Server`s, which would drop the sockets
+    without the drain; so this small supervisor forks `DrainingServer`s, forwards SIGTERM/SIGINT
+    to them (each drains and exits) and restarts one that dies while we are not stopping.
+    The gateways share nothing but Redis, so any of them can serve any client.
+    """
+    sock = config.bind_socket()
+    children: set[int] = set()
+    stopping = False
+
+    def spawn() -> None:
+        pid = os.fork()
+        if pid == 0:  # the child: default signal handling, then serve until told to stop
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+            signal.signal(signal.SIGINT, signal.SIG_DFL)
+            DrainingServer(config).run(sockets=[sock])
+            os._exit(0)
+        children.add(pid)
+
+    def stop(signum: int, _frame: object) -> None:
+        nonlocal stopping
+        stopping = True
+        for pid in list(children):
+            try:
+                os.kill(pid, signal.SIGTERM)
+            except ProcessLookupError:
+                children.discard(pid)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    for _ in range(workers):
+        spawn()
+    while children:
+        try:
+            pid, status = os.wait()
+        except ChildProcessError:
+            break
+        except InterruptedError:
+            continue
+        children.discard(pid)
+        if not stopping:
+            logging.getLogger("realtime").warning(
+                "gateway process %s exited (%s); starting another", pid, status
+            )
+            spawn()
+    sock.close()
+    return 0
 
 
 if __name__ == "__main__":

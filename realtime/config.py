@@ -6,6 +6,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from contracts.env import env_value
 from contracts.realtime import derive_secret
 
 REPO_DIR = Path(__file__).resolve().parent.parent
@@ -13,10 +14,10 @@ REPO_DIR = Path(__file__).resolve().parent.parent
 
 def _secret() -> str:
     """The same key core uses: explicit, else derived from the Django secret key (dev: its file)."""
-    explicit = os.environ.get("FRONTLINE_REALTIME_SECRET")
+    explicit = env_value("FRONTLINE_REALTIME_SECRET")
     if explicit:
         return explicit
-    django_key = os.environ.get("FRONTLINE_SECRET_KEY")
+    django_key = env_value("FRONTLINE_SECRET_KEY")
     if django_key:
         return derive_secret(django_key)
     if os.environ.get("FRONTLINE_ENV", "production") in {"dev", "test"}:

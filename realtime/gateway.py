@@ -16,6 +16,9 @@ from typing import Any
 from urllib.parse import parse_qs
 
 import redis.asyncio as aioredis
+from redis.asyncio.retry import Retry
+from redis.backoff import NoBackoff
+from redis.exceptions import ConnectionError as RedisConnectionError
 
 from contracts.events import stream_key
 from contracts.realtime import (
@@ -91,6 +94,11 @@ class Gateway:
                 max_connections=settings.redis_pool_size,
                 timeout=10,
                 socket_timeout=10,
+                # A pooled connection that outlived a Redis restart fails its next command; without
+                # a retry on a fresh connection, each such one cost a socket joining after the
+                # restart a 1013 close. Reads and idempotent writes only, so retrying once is safe.
+                # (Not for the stream readers: their failure is how a reader learns of a restart.)
+                retry=Retry(NoBackoff(), 1, supported_errors=(RedisConnectionError,)),
                 **options,
             )
         )

@@ -11,7 +11,9 @@ import os
 import secrets
 from pathlib import Path
 
+from config.broker import broker_transport_options, queue_settings
 from config.database import APP_ROLE, database_settings
+from contracts.env import check_secret_key, env_bool, env_value
 from contracts.realtime import DEFAULT_TOKEN_TTL_SECONDS, derive_secret
 
 CORE_DIR = Path(__file__).resolve().parent.parent
@@ -23,17 +25,20 @@ IS_DEV = ENV in {"dev", "test"}
 DEBUG = ENV == "dev" and os.environ.get("FRONTLINE_DEBUG", "1") == "1"
 
 
-def _env_bool(name: str, default: bool) -> bool:
-    value = os.environ.get(name)
-    return default if value is None else value.lower() in {"1", "true", "yes", "on"}
+_env_bool = env_bool
 
 
 def _secret_key() -> str:
-    key = os.environ.get("FRONTLINE_SECRET_KEY")
+    # Secrets come from the environment or from a file named by <NAME>_FILE (contracts/env.py).
+    key = env_value("FRONTLINE_SECRET_KEY")
     if key:
+        if not IS_DEV:
+            check_secret_key(key)
         return key
     if not IS_DEV:
-        raise RuntimeError("FRONTLINE_SECRET_KEY must be set outside dev and test")
+        raise RuntimeError(
+            "FRONTLINE_SECRET_KEY (or FRONTLINE_SECRET_KEY_FILE) must be set outside dev and test"
+        )
     path = DATA_DIR / "secret-key"
     if not path.exists():
         DATA_DIR.mkdir(parents=True, exist_ok=True)
@@ -61,7 +66,7 @@ SMTP_PORT = int(os.environ.get("FRONTLINE_SMTP_PORT", "2525"))
 
 # -- AI service (ai/): core and workers call it with a shared service token ---------------
 def _ai_token() -> str:
-    token = os.environ.get("FRONTLINE_AI_TOKEN", "")
+    token = env_value("FRONTLINE_AI_TOKEN")
     if token or not IS_DEV:
         return token  # empty outside dev/test: AI triage is off until configured
     # Same file the ai process reads when it has no FRONTLINE_AI_TOKEN (ai/config.py).
@@ -119,10 +124,13 @@ INSTALLED_APPS = [
     "csat",
     "reports",
     "workspace",
+    "operations",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # The client's address from the reverse proxy's X-Real-IP (only when the peer is trusted).
+    "config.client_ip.ClientAddressMiddleware",
     # 413 for oversized bodies before anything reads them (JSON and uploads have own limits).
     "api.limits.BodySizeLimitMiddleware",
     # Static files (the built portal's assets, admin CSS) without a separate web server.
@@ -159,13 +167,13 @@ TEMPLATES = [
 ]
 
 # -- data -------------------------------------------------------------------------
-DATABASE_URL = os.environ.get("DATABASE_URL", "")
+DATABASE_URL = env_value("DATABASE_URL")
 if not DATABASE_URL:
     raise RuntimeError(
         "DATABASE_URL is not set. Use `make run` / `make test`, which start an embedded "
         "PostgreSQL, or set DATABASE_URL to your server (the owner role)."
     )
-DATABASE_APP_URL = os.environ.get("DATABASE_APP_URL") or None
+DATABASE_APP_URL = env_value("DATABASE_APP_URL") or None
 # True when set-up creates and manages the restricted role itself.
 MANAGE_APP_ROLE = DATABASE_APP_URL is None
 APP_DB_ROLE = APP_ROLE
@@ -175,6 +183,7 @@ DATABASES = database_settings(
     data_dir=DATA_DIR,
     pool=_env_bool("FRONTLINE_DB_POOL", True),
     prepare=_env_bool("FRONTLINE_DB_PREPARE", True),
+    pgbouncer=os.environ.get("FRONTLINE_DB_PGBOUNCER", ""),  # app URL via PgBouncer: 1, or prepared (1.22+)
 )
 DATABASE_ROUTERS = ["config.routers.OwnerMigratesRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -241,7 +250,7 @@ KB_EMBEDDING_MODEL = os.environ.get("FRONTLINE_KB_EMBEDDING_MODEL", "all-MiniLM-
 # -- realtime gateway ---------------------------------------------------------------
 # Core signs connection tokens with this key and the gateway checks them: both processes
 # must see the same value (the gateway derives it from FRONTLINE_SECRET_KEY the same way).
-REALTIME_SECRET = os.environ.get("FRONTLINE_REALTIME_SECRET") or derive_secret(SECRET_KEY)
+REALTIME_SECRET = env_value("FRONTLINE_REALTIME_SECRET") or derive_secret(SECRET_KEY)
 REALTIME_TOKEN_TTL_SECONDS = int(os.environ.get("FRONTLINE_REALTIME_TOKEN_TTL", DEFAULT_TOKEN_TTL_SECONDS))
 REALTIME_PUBLIC_URL = os.environ.get("FRONTLINE_REALTIME_URL", "")
 
@@ -257,14 +266,22 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_SSL_REDIRECT = _env_bool("FRONTLINE_SSL_REDIRECT", not IS_DEV)
 SECURE_HSTS_SECONDS = int(os.environ.get("FRONTLINE_HSTS_SECONDS", "0" if IS_DEV else "31536000"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not IS_DEV
+# Asks browsers' preload lists to pin HTTPS for the base domain (what `check --deploy` expects);
+# set to 0 before the domain is ready to be HTTPS-only for good.
+SECURE_HSTS_PRELOAD = _env_bool("FRONTLINE_HSTS_PRELOAD", not IS_DEV)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# Probes from the load balancer and the orchestrator speak plain HTTP on the private network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 CSP_POLICY = os.environ.get(
     "FRONTLINE_CSP",
     "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
     "script-src 'self'; connect-src 'self' ws: wss:; frame-ancestors 'none'; "
     "base-uri 'self'; form-action 'self'",
 )
+# Peers whose X-Real-IP header names the client (our nginx); networks, comma-separated.
+FRONTLINE_TRUSTED_PROXIES = [
+    p.strip() for p in os.environ.get("FRONTLINE_TRUSTED_PROXIES", "127.0.0.1,::1").split(",") if p.strip()
+]
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("FRONTLINE_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 if IS_DEV:
     CSRF_TRUSTED_ORIGINS += [f"http://*.{BASE_DOMAIN}:{WEB_PORT}", f"http://{BASE_DOMAIN}:{WEB_PORT}"]
@@ -275,15 +292,27 @@ TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
 STATIC_URL = "static/"
-STATIC_ROOT = DATA_DIR / "static"
+# `scripts/serve.py` (and the container build) run collectstatic into it once; a read-only
+# image keeps it outside the data volume (FRONTLINE_STATIC_ROOT).
+STATIC_ROOT = Path(os.environ.get("FRONTLINE_STATIC_ROOT", DATA_DIR / "static")).resolve()
 if IS_DEV:  # collectstatic fills it in production; whitenoise warns when it is missing
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 # The portal's production build (`npm run build` in portal/, done by `make run`/`make test`),
 # published at /static/portal/ (vite.config.ts sets that base).
 PORTAL_DIST_DIR = Path(os.environ.get("FRONTLINE_PORTAL_DIST", REPO_DIR / "portal" / "dist")).resolve()
 STATICFILES_DIRS = [("portal", PORTAL_DIST_DIR)] if PORTAL_DIST_DIR.is_dir() else []
-# Serve straight from the finders (no collectstatic step); Vite's hashed assets are immutable.
-WHITENOISE_USE_FINDERS = True
+# Dev serves straight from the finders (no collectstatic step); production serves what
+# collectstatic gathered, pre-compressed (gzip, and brotli when installed) once at collect time.
+WHITENOISE_USE_FINDERS = IS_DEV
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if IS_DEV
+        else "whitenoise.storage.CompressedStaticFilesStorage"
+    },
+}
+# Vite's hashed assets are immutable.
 WHITENOISE_IMMUTABLE_FILE_TEST = r"^.+/portal/assets/.+-[0-9A-Za-z_-]{8,}\.\w+$"
 
 # -- uploads ----------------------------------------------------------------------
@@ -296,7 +325,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("FRONTLINE_MAX_BODY_BYTES", str
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 # -- Celery -----------------------------------------------------------------------
-CELERY_BROKER_URL = REDIS_URL
+# Redis by default; RabbitMQ (amqp://) where an installation runs one (config/broker.py).
+# The URL may carry the broker password, so it may come from a file (..._FILE).
+CELERY_BROKER_URL = env_value("FRONTLINE_CELERY_BROKER_URL") or REDIS_URL
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -309,13 +340,9 @@ CELERY_VISIBILITY_TIMEOUT = int(os.environ.get("FRONTLINE_CELERY_VISIBILITY_TIME
 # so a killed worker's task could wait ~100 s beyond the visibility timeout): scan every
 # interval instead.
 CELERY_RESTORE_INTERVAL = int(os.environ.get("FRONTLINE_CELERY_RESTORE_INTERVAL", "30"))
-CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
-    "unacked_restore_interval": CELERY_RESTORE_INTERVAL,
-    "unacked_restore_throttle": 1,
-    "socket_connect_timeout": 2,
-    "socket_timeout": 10,
-}
+CELERY_BROKER_TRANSPORT_OPTIONS = broker_transport_options(
+    CELERY_BROKER_URL, visibility_timeout=CELERY_VISIBILITY_TIMEOUT, restore_interval=CELERY_RESTORE_INTERVAL
+)
 # A request that records an event must not hang while Redis is down: the kick gives up
 # quickly and the beat sweep publishes the outbox row once Redis is back.
 CELERY_TASK_PUBLISH_RETRY_POLICY = {
@@ -333,6 +360,26 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
 CELERY_TASK_TRACK_STARTED = False
 CELERY_TASK_ALWAYS_EAGER = False
+# One queue per kind of work, so a 100k-row export or a retrain never waits in front of a
+# password-reset mail. `scripts/serve.py worker --queues email` consumes one; a worker started
+# without -Q (make run, the tests) consumes all of them.
+CELERY_QUEUES_BY_PURPOSE = ("default", "email", "webhooks", "ai", "reports")
+FRONTLINE_TASK_PURPOSES = {
+    "email_channel.tasks.*": "email",
+    "csat.tasks.*": "email",
+    "accounts.tasks.*": "email",
+    "notifications.tasks.*": "email",
+    "webhooks.tasks.*": "webhooks",
+    "triage.tasks.*": "ai",
+    "kb.tasks.*": "ai",
+    "reports.tasks.*": "reports",
+}
+# A prefix on every queue name lets several installations (or test runs) share one broker.
+FRONTLINE_CELERY_QUEUE_PREFIX = os.environ.get("FRONTLINE_CELERY_QUEUE_PREFIX", "")
+_queues = queue_settings(FRONTLINE_CELERY_QUEUE_PREFIX, CELERY_QUEUES_BY_PURPOSE, FRONTLINE_TASK_PURPOSES)
+CELERY_TASK_DEFAULT_QUEUE = _queues["task_default_queue"]
+CELERY_TASK_QUEUES = _queues["task_queues"]
+CELERY_TASK_ROUTES = _queues["task_routes"]
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "health.tasks.heartbeat", "schedule": 15.0},
@@ -383,7 +430,7 @@ FRONTLINE_WEBHOOKS_DISABLE_AFTER = int(os.environ.get("FRONTLINE_WEBHOOKS_DISABL
 FRONTLINE_MAIL_DOMAIN = os.environ.get("FRONTLINE_MAIL_DOMAIN", f"mail.{BASE_DOMAIN}")
 FRONTLINE_EMAIL_MAX_BYTES = int(os.environ.get("FRONTLINE_EMAIL_MAX_BYTES", str(25 * 1024 * 1024)))
 FRONTLINE_EMAIL_MAX_PER_SENDER_PER_HOUR = int(os.environ.get("FRONTLINE_EMAIL_MAX_PER_SENDER_PER_HOUR", "60"))
-FRONTLINE_INBOUND_EMAIL_TOKEN = os.environ.get("FRONTLINE_INBOUND_EMAIL_TOKEN", "")
+FRONTLINE_INBOUND_EMAIL_TOKEN = env_value("FRONTLINE_INBOUND_EMAIL_TOKEN")
 # IMAP polling of tenants' own mailboxes (email_channel/imap.py): per poll at most
 # FRONTLINE_IMAP_BATCH messages; one poll of a mailbox at a time (a cache lock).
 FRONTLINE_IMAP_TIMEOUT_SECONDS = float(os.environ.get("FRONTLINE_IMAP_TIMEOUT_SECONDS", "20"))
@@ -397,7 +444,7 @@ if EMAIL_HOST:
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     EMAIL_PORT = int(os.environ.get("FRONTLINE_EMAIL_PORT", "587"))
     EMAIL_HOST_USER = os.environ.get("FRONTLINE_EMAIL_USER", "")
-    EMAIL_HOST_PASSWORD = os.environ.get("FRONTLINE_EMAIL_PASSWORD", "")
+    EMAIL_HOST_PASSWORD = env_value("FRONTLINE_EMAIL_PASSWORD")
     EMAIL_USE_TLS = _env_bool("FRONTLINE_EMAIL_TLS", True)
 elif IS_DEV or os.environ.get("FRONTLINE_MAIL_DIR"):
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
@@ -410,5 +457,5 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("FRONTLINE_LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": os.environ.get("FRONTLINE_LOG_LEVEL", "INFO").upper()},
 }

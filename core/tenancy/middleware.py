@@ -31,7 +31,7 @@ from tenancy.selectors import (
 )
 
 # Paths that never touch tenant data (and must answer when the database is down).
-EXEMPT_PREFIXES = ("/healthz", "/static/")
+EXEMPT_PREFIXES = ("/healthz", "/readyz", "/static/")
 
 
 def host_slug(host: str) -> str | None:

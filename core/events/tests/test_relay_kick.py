@@ -31,7 +31,8 @@ def _commit_one_event(tenant):
 
 def _queued_relays(broker) -> int:
     # Celery's Redis transport keeps the default queue as a list named after it.
-    return sum(b'"events.tasks.relay_outbox"' in message for message in broker.lrange("celery", 0, -1))
+    queue = settings.CELERY_TASK_DEFAULT_QUEUE
+    return sum(b'"events.tasks.relay_outbox"' in message for message in broker.lrange(queue, 0, -1))
 
 
 @pytest.mark.usefixtures("committed")
