@@ -63,6 +63,7 @@ class TenantReader:
         self.connections: set[Connection] = set()
         self.pos: StreamPos = (0, 0)
         self._ready: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._stopped = False
         self._task = asyncio.create_task(self._run(), name=f"stream-reader-{tenant_id}")
 
     async def ready(self) -> None:
@@ -70,6 +71,11 @@ class TenantReader:
         await asyncio.shield(self._ready)
 
     def stop(self) -> asyncio.Task[None]:
+        # The flag as well as the cancel: redis-py (8.1, like redis/redis-py#2028) sometimes
+        # swallows the cancellation of a blocking XREAD and returns its empty reply when the block
+        # ends. Cancelled alone, such a reader went on reading forever (it held its connection and
+        # hung the gateway's shutdown, seen in the nginx scale-out test); with the flag it ends then.
+        self._stopped = True
         self._task.cancel()
         if not self._ready.done():
             self._ready.set_exception(ConnectionError("reader stopped"))
@@ -79,11 +85,12 @@ class TenantReader:
     async def _run(self) -> None:
         backoff = Backoff(self.settings.redis_backoff_max_seconds)
         lost_redis = False
-        while True:
+        while not self._stopped:
             try:
                 if not self._ready.done():
                     self.pos = await stream_head(self.redis, self.tenant_id)
-                    self._ready.set_result(None)
+                    if not self._ready.done():  # stop() may have come (and been swallowed) meanwhile
+                        self._ready.set_result(None)
                 elif lost_redis:
                     await self._check_continuity()
                 lost_redis = False
@@ -200,4 +207,8 @@ class Hub:
         """Cancel every reader and wait for them, before their Redis connections are closed."""
         tasks = {reader.stop() for reader in self.readers.values()} | self._stopping
         self.readers.clear()
-        await asyncio.gather(*tasks, return_exceptions=True)
+        if tasks:
+            # A reader whose cancellation redis-py swallowed ends when its XREAD block does; one
+            # stuck on a silent Redis must not hold the shutdown beyond that (closing the pool
+            # then ends its read).
+            await asyncio.wait(tasks, timeout=BLOCK_MS / 1000 + 1)
