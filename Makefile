@@ -94,7 +94,9 @@ migrate: install
 
 test: install portal-build chromium engines
 	cd portal && npx vitest run
-	@FRONTLINE_ENV=test $(STACK) $(VENV)/bin/pytest $(PYTEST_ARGS)
+	@# Then the API suite's two-tenant tests again, the app role through a real PgBouncer in
+	@# transaction mode (scripts/test_pgbouncer.sh), on the same servers.
+	@FRONTLINE_ENV=test $(STACK) sh -c '$(VENV)/bin/pytest $(PYTEST_ARGS) && scripts/test_pgbouncer.sh'
 
 lint: install portal-install
 	@# mypy's Django plugin imports the settings; no database is contacted.

@@ -2,11 +2,43 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 from django.core.cache import cache
+
+# The API suite's tenant tests: every test using the `two_tenants` fixture in a module that
+# calls the API (an `/api/v1/` path or the shared `assert_other_tenant_gets_404` check), plus
+# modules that mark themselves. `scripts/test_pgbouncer.sh` runs them through PgBouncer.
+TENANT_ISOLATION = "tenant_isolation"
+_API_MARKS = ("/api/v1/", "assert_other_tenant_gets_404")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        f"{TENANT_ISOLATION}: an API two-tenant test, also run through PgBouncer (scripts/test_pgbouncer.sh)",
+    )
+
+
+@functools.cache
+def _calls_the_api(module_file: str) -> bool:
+    text = Path(module_file).read_text()
+    return any(mark in text for mark in _API_MARKS)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        module = getattr(item, "module", None)
+        if (
+            "two_tenants" in getattr(item, "fixturenames", ())
+            and module is not None
+            and _calls_the_api(str(module.__file__))
+        ):
+            item.add_marker(TENANT_ISOLATION)
 
 
 @pytest.fixture(scope="session")

@@ -287,9 +287,16 @@ def collect_static() -> None:
     if os.environ.get("FRONTLINE_COLLECTSTATIC", "1") == "0":  # the image collected at build time
         return
     _django()
+    from django.conf import settings
     from django.core.management import call_command
 
-    call_command("collectstatic", interactive=False, verbosity=0)
+    try:
+        call_command("collectstatic", interactive=False, verbosity=0)
+    except OSError as exc:
+        raise Refused(
+            f"cannot collect static files into {settings.STATIC_ROOT} ({exc.strerror}); set "
+            "FRONTLINE_STATIC_ROOT to a writable folder, or FRONTLINE_COLLECTSTATIC=0 if they are collected"
+        ) from exc
 
 
 def migrate(wait: float) -> int:
@@ -350,7 +357,7 @@ def run_all(args: argparse.Namespace) -> int:
     collect_static()
     # honcho kills what has not stopped after KILL_WAIT seconds; give gunicorn and Celery the
     # time their own graceful shutdown takes.
-    honcho.manager.KILL_WAIT = _int_env("FRONTLINE_STOP_GRACE_SECONDS", 30)  # type: ignore[attr-defined]
+    honcho.manager.KILL_WAIT = _int_env("FRONTLINE_STOP_GRACE_SECONDS", 30)
     manager = honcho.manager.Manager(Printer(sys.stdout))
     env = base_env()
     me = [PYTHON, str(Path(__file__).resolve())]

@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from tenancy.fields import TenantForeignKey
 from tenancy.models import Membership, TenantOwned
 
 
@@ -66,7 +67,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 class ApiToken(TenantOwned):
     """A personal API token, bound to one user in one tenant. Only its hash is stored."""
 
-    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="api_tokens")
+    membership = TenantForeignKey(Membership, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(max_length=100)
     prefix = models.CharField(max_length=16, help_text="The first characters, to recognise it.")
     token_hash = models.CharField(max_length=64)

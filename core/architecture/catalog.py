@@ -107,6 +107,23 @@ def _index_columns(definition: str) -> list[str]:
     return [c.strip().strip('"').split(" ")[0] for c in inside.split(",")]
 
 
+def _foreign_keys(table: Table) -> list[tuple[str, list[str], str]]:
+    return [(c, _fk_columns(d), _fk_target(d)) for c, kind, d in table.constraints if kind == "foreign key"]
+
+
+def reference_tables(tables: dict[str, Table]) -> list[str]:
+    """Global tables that tenant tables reference: Citus would copy them to every node."""
+    return sorted(
+        {
+            target
+            for t in tables.values()
+            if t.has_tenant_id
+            for _, _, target in _foreign_keys(t)
+            if target in tables and not tables[target].has_tenant_id
+        }
+    )
+
+
 def run_checks(tables: dict[str, Table]) -> dict[str, list[str]]:
     tenant_tables = {n for n, t in tables.items() if t.has_tenant_id}
     problems: dict[str, list[str]] = {
@@ -118,27 +135,26 @@ def run_checks(tables: dict[str, Table]) -> dict[str, list[str]]:
             for n in tenant_tables
             if not (tables[n].rls_enabled and tables[n].rls_forced and tables[n].policies)
         ),
-        "Unique keys on tenant tables without tenant_id": [],
+        "Primary and unique keys on tenant tables without tenant_id": [],
         "Foreign keys between tenant tables without tenant_id": [],
+        "Foreign keys from global tables into tenant tables": [],
         "Foreign keys without an index on their columns": [],
     }
     for name in sorted(tables):
         table = tables[name]
         if name in tenant_tables:
             for index, definition, unique in table.indexes:
-                if unique and not index.endswith("_pkey") and "tenant_id" not in _index_columns(definition):
-                    problems["Unique keys on tenant tables without tenant_id"].append(f"{name}.{index}")
-        fks = [
-            (c, _fk_columns(d), _fk_target(d)) for c, kind, d in table.constraints if kind == "foreign key"
-        ]
-        composite = {(target, tuple(cols)) for _, cols, target in fks if "tenant_id" in cols}
-        for constraint, cols, target in fks:
-            if name in tenant_tables and target in tenant_tables and "tenant_id" not in cols:
-                twin = (target, ("tenant_id", *cols))
-                if twin not in composite:
-                    problems["Foreign keys between tenant tables without tenant_id"].append(
-                        f"{name}.{constraint}"
+                if unique and "tenant_id" not in _index_columns(definition):
+                    problems["Primary and unique keys on tenant tables without tenant_id"].append(
+                        f"{name}.{index}"
                     )
+        for constraint, cols, target in _foreign_keys(table):
+            if name in tenant_tables and target in tenant_tables and "tenant_id" not in cols:
+                problems["Foreign keys between tenant tables without tenant_id"].append(
+                    f"{name}.{constraint}"
+                )
+            if name not in tenant_tables and target in tenant_tables:
+                problems["Foreign keys from global tables into tenant tables"].append(f"{name}.{constraint}")
             leading = [_index_columns(d)[: len(cols)] for _, d, _ in table.indexes]
             if cols not in leading:
                 problems["Foreign keys without an index on their columns"].append(f"{name}.{constraint}")
@@ -170,10 +186,12 @@ def render() -> str:
     ]
     for title, found in problems.items():
         out.append(f"- **{title}:** {', '.join(found) if found else 'none'}")
+    tenant_count = sum(1 for t in tables.values() if t.has_tenant_id)
     out += [
         "",
-        "A single-column foreign key between tenant tables (Django's own) is accepted when its",
-        "composite `(tenant_id, column)` twin exists: the twin is what stops cross-tenant links.",
+        "These are also Citus' co-location rules (`tenancy.colocation`): as it stands, each of the",
+        f"{tenant_count} tenant tables could be distributed by `tenant_id`, and the global tables they",
+        f"reference would be reference tables: {', '.join(f'`{n}`' for n in reference_tables(tables))}.",
         "",
         "## Summary",
         "",

@@ -99,7 +99,7 @@ def render() -> str:
         "A test fails when this file is stale.",
         "",
         "Every model marked *tenant-owned* has a non-null `tenant_id`, forced row-level security,",
-        "a `(tenant_id, id)` unique key and composite `(tenant_id, fk)` foreign keys to other",
+        "a `(tenant_id, id)` primary key and composite `(tenant_id, fk)` foreign keys to other",
         "tenant-owned tables. *Global* models have no tenant (the tenant itself, user identities,",
         "platform audit, Django internals).",
         "",

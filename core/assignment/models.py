@@ -7,6 +7,7 @@ from typing import ClassVar
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 
+from tenancy.fields import TenantForeignKey
 from tenancy.models import Membership, Team, TenantOwned
 
 
@@ -19,7 +20,7 @@ class Availability(models.TextChoices):
 class AgentProfile(TenantOwned):
     """An agent's routing state. Agents without a profile count as online with no capacity limit."""
 
-    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="+")
+    membership = TenantForeignKey(Membership, on_delete=models.CASCADE, related_name="+")
     availability = models.CharField(max_length=10, choices=Availability.choices, default=Availability.ONLINE)
     capacity = models.PositiveIntegerField(
         null=True, blank=True, help_text="Most open tickets assigned at once; empty means no limit."
@@ -43,7 +44,7 @@ class AssignmentConfig(TenantOwned):
     queue on it and the round-robin cursor and capacity checks stay exact.
     """
 
-    team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    team = TenantForeignKey(Team, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     strategy = models.CharField(max_length=40, help_text="A key of assignment.strategies.registry.")
     options = models.JSONField(default=dict, blank=True)
     enabled = models.BooleanField(default=True)

@@ -6,6 +6,7 @@ from typing import ClassVar
 
 from django.db import models
 
+from tenancy.fields import TenantForeignKey
 from tenancy.models import Membership, TenantOwned
 from tickets.models import Ticket
 
@@ -61,7 +62,7 @@ class RuleRun(TenantOwned):
 
     kind = models.CharField(max_length=10, choices=Kind.choices)
     rule_id = models.BigIntegerField()
-    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="+")
+    ticket = TenantForeignKey(Ticket, on_delete=models.CASCADE, related_name="+")
     event_id = models.UUIDField(null=True, blank=True)
     # For time rules: the instant the hours were counted from; a rule fires once per anchor.
     anchor = models.DateTimeField(null=True, blank=True)
@@ -97,7 +98,7 @@ class Delivery(TenantOwned):
         FAILED = "failed"
 
     kind = models.CharField(max_length=10, choices=Kind.choices)
-    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="+")
+    ticket = TenantForeignKey(Ticket, on_delete=models.CASCADE, related_name="+")
     rule = models.CharField(max_length=40, help_text="trigger:<id> or time_rule:<id>")
     target = models.TextField(help_text="Email address, membership ids or URL.")
     subject = models.CharField(max_length=250, blank=True)
@@ -120,7 +121,7 @@ class Macro(TenantOwned):
     """A named bundle of field changes and a reply with placeholders, applied by an agent in one call."""
 
     name = models.CharField(max_length=100)
-    owner = models.ForeignKey(
+    owner = TenantForeignKey(
         Membership,
         null=True,
         blank=True,

@@ -124,10 +124,13 @@ INSTALLED_APPS = [
     "csat",
     "reports",
     "workspace",
+    "operations",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # The client's address from the reverse proxy's X-Real-IP (only when the peer is trusted).
+    "config.client_ip.ClientAddressMiddleware",
     # 413 for oversized bodies before anything reads them (JSON and uploads have own limits).
     "api.limits.BodySizeLimitMiddleware",
     # Static files (the built portal's assets, admin CSS) without a separate web server.
@@ -180,6 +183,7 @@ DATABASES = database_settings(
     data_dir=DATA_DIR,
     pool=_env_bool("FRONTLINE_DB_POOL", True),
     prepare=_env_bool("FRONTLINE_DB_PREPARE", True),
+    pgbouncer=os.environ.get("FRONTLINE_DB_PGBOUNCER", ""),  # app URL via PgBouncer: 1, or prepared (1.22+)
 )
 DATABASE_ROUTERS = ["config.routers.OwnerMigratesRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -246,7 +250,7 @@ KB_EMBEDDING_MODEL = os.environ.get("FRONTLINE_KB_EMBEDDING_MODEL", "all-MiniLM-
 # -- realtime gateway ---------------------------------------------------------------
 # Core signs connection tokens with this key and the gateway checks them: both processes
 # must see the same value (the gateway derives it from FRONTLINE_SECRET_KEY the same way).
-REALTIME_SECRET = os.environ.get("FRONTLINE_REALTIME_SECRET") or derive_secret(SECRET_KEY)
+REALTIME_SECRET = env_value("FRONTLINE_REALTIME_SECRET") or derive_secret(SECRET_KEY)
 REALTIME_TOKEN_TTL_SECONDS = int(os.environ.get("FRONTLINE_REALTIME_TOKEN_TTL", DEFAULT_TOKEN_TTL_SECONDS))
 REALTIME_PUBLIC_URL = os.environ.get("FRONTLINE_REALTIME_URL", "")
 
@@ -274,6 +278,10 @@ CSP_POLICY = os.environ.get(
     "script-src 'self'; connect-src 'self' ws: wss:; frame-ancestors 'none'; "
     "base-uri 'self'; form-action 'self'",
 )
+# Peers whose X-Real-IP header names the client (our nginx); networks, comma-separated.
+FRONTLINE_TRUSTED_PROXIES = [
+    p.strip() for p in os.environ.get("FRONTLINE_TRUSTED_PROXIES", "127.0.0.1,::1").split(",") if p.strip()
+]
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("FRONTLINE_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 if IS_DEV:
     CSRF_TRUSTED_ORIGINS += [f"http://*.{BASE_DOMAIN}:{WEB_PORT}", f"http://{BASE_DOMAIN}:{WEB_PORT}"]

@@ -6,6 +6,7 @@ from typing import ClassVar
 
 from django.db import models
 
+from tenancy.fields import TenantForeignKey
 from tenancy.models import Membership, Team, TenantOwned
 from tickets.models import Ticket
 
@@ -34,10 +35,10 @@ class CsatSettings(TenantOwned):
 class CsatSurvey(TenantOwned):
     """The rating request of one ticket; agent and team are those who solved it (for reports)."""
 
-    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="+")
-    requester = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="+")
-    agent = models.ForeignKey(Membership, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    ticket = TenantForeignKey(Ticket, on_delete=models.CASCADE, related_name="+")
+    requester = TenantForeignKey(Membership, on_delete=models.CASCADE, related_name="+")
+    agent = TenantForeignKey(Membership, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    team = TenantForeignKey(Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     scale = models.CharField(max_length=10, choices=Scale.choices)
     # The link's token is an HMAC of (tenant, survey, nonce): nothing secret is stored.
     nonce = models.CharField(max_length=32)

@@ -9,6 +9,7 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 
+from tenancy.fields import TenantForeignKey
 from tenancy.models import Membership, TenantOwned
 
 
@@ -30,7 +31,7 @@ class Category(TenantOwned):
 
 
 class Section(TenantOwned):
-    category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="sections")
+    category = TenantForeignKey(Category, on_delete=models.CASCADE, related_name="sections")
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=100)
     description = models.TextField(blank=True)
@@ -70,14 +71,14 @@ class BodyFormat(models.TextChoices):
 class Article(TenantOwned):
     """One article; its words live in one translation per locale."""
 
-    section = models.ForeignKey(
+    section = TenantForeignKey(
         Section, null=True, blank=True, on_delete=models.SET_NULL, related_name="articles"
     )
     slug = models.SlugField(max_length=120)
     status = models.CharField(max_length=20, choices=ArticleStatus.choices, default=ArticleStatus.DRAFT)
     visibility = models.CharField(max_length=20, choices=Visibility.choices, default=Visibility.PUBLIC)
     tags = ArrayField(models.CharField(max_length=50), default=list, blank=True)
-    author = models.ForeignKey(Membership, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    author = TenantForeignKey(Membership, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     position = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -86,7 +87,7 @@ class Article(TenantOwned):
     helpful_yes = models.PositiveIntegerField(default=0)
     helpful_no = models.PositiveIntegerField(default=0)
     # The solved ticket an agent drafted this article from, if any.
-    source_ticket = models.ForeignKey(
+    source_ticket = TenantForeignKey(
         "tickets.Ticket", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
@@ -107,7 +108,7 @@ class Article(TenantOwned):
 class ArticleTranslation(TenantOwned):
     """The current words of an article in one locale; every save also writes an ArticleVersion."""
 
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="translations")
+    article = TenantForeignKey(Article, on_delete=models.CASCADE, related_name="translations")
     locale = models.CharField(max_length=16)
     title = models.CharField(max_length=300)
     body_format = models.CharField(max_length=10, choices=BodyFormat.choices, default=BodyFormat.MARKDOWN)
@@ -119,7 +120,7 @@ class ArticleTranslation(TenantOwned):
     search_vector = SearchVectorField(null=True, editable=False)
     version = models.PositiveIntegerField(default=1)
     updated_at = models.DateTimeField(auto_now=True)
-    updated_by = models.ForeignKey(
+    updated_by = TenantForeignKey(
         Membership, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
@@ -146,8 +147,8 @@ class ArticleSearchEntry(TenantOwned):
     services (translation save, status and visibility changes).
     """
 
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
-    translation = models.ForeignKey(ArticleTranslation, on_delete=models.CASCADE, related_name="+")
+    article = TenantForeignKey(Article, on_delete=models.CASCADE, related_name="+")
+    translation = TenantForeignKey(ArticleTranslation, on_delete=models.CASCADE, related_name="+")
     locale = models.CharField(max_length=16)
     status = models.CharField(max_length=20, choices=ArticleStatus.choices)
     visibility = models.CharField(max_length=20, choices=Visibility.choices)
@@ -165,13 +166,13 @@ class ArticleVersion(TenantOwned):
 
     append_only = True
 
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="versions")
+    article = TenantForeignKey(Article, on_delete=models.CASCADE, related_name="versions")
     locale = models.CharField(max_length=16)
     number = models.PositiveIntegerField()
     title = models.CharField(max_length=300)
     body_format = models.CharField(max_length=10, choices=BodyFormat.choices)
     body_source = models.TextField(blank=True)
-    created_by = models.ForeignKey(
+    created_by = TenantForeignKey(
         Membership, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
@@ -191,7 +192,7 @@ class ArticleVersion(TenantOwned):
 class ArticleView(TenantOwned):
     """One visitor's view of an article on one day (so a view counts once per visitor per day)."""
 
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
+    article = TenantForeignKey(Article, on_delete=models.CASCADE, related_name="+")
     visitor = models.CharField(max_length=64)
     day = models.DateField()
 
@@ -204,7 +205,7 @@ class ArticleView(TenantOwned):
 class ArticleVote(TenantOwned):
     """A "was this helpful?" answer, once per visitor per article per day."""
 
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
+    article = TenantForeignKey(Article, on_delete=models.CASCADE, related_name="+")
     visitor = models.CharField(max_length=64)
     day = models.DateField()
     helpful = models.BooleanField()
@@ -223,11 +224,11 @@ class DeflectionEvent(TenantOwned):
     are deflections (the customer found the answer and did not write in).
     """
 
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
+    article = TenantForeignKey(Article, on_delete=models.CASCADE, related_name="+")
     form_session = models.CharField(max_length=64)
     query = models.CharField(max_length=500, blank=True)
     visitor = models.CharField(max_length=64)
-    membership = models.ForeignKey(
+    membership = TenantForeignKey(
         Membership, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     opened_at = models.DateTimeField(auto_now_add=True)
@@ -243,13 +244,13 @@ class DeflectionEvent(TenantOwned):
 class ArticleAttachment(TenantOwned):
     """A file or image of an article, stored in the database (small, tenant-isolated by RLS)."""
 
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="attachments")
+    article = TenantForeignKey(Article, on_delete=models.CASCADE, related_name="attachments")
     filename = models.CharField(max_length=200)
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()
     sha256 = models.CharField(max_length=64)
     data = models.BinaryField()
-    uploaded_by = models.ForeignKey(
+    uploaded_by = TenantForeignKey(
         Membership, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
@@ -271,8 +272,8 @@ class ArticleEmbedding(TenantOwned):
     `updated_at` when it was read: a translation saved since then is embedded again.
     """
 
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
-    translation = models.ForeignKey(ArticleTranslation, on_delete=models.CASCADE, related_name="+")
+    article = TenantForeignKey(Article, on_delete=models.CASCADE, related_name="+")
+    translation = TenantForeignKey(ArticleTranslation, on_delete=models.CASCADE, related_name="+")
     locale = models.CharField(max_length=16)
     model = models.CharField(max_length=60)
     text_sha256 = models.CharField(max_length=64)

@@ -6,6 +6,7 @@ from typing import ClassVar
 
 from django.db import models
 
+from tenancy.fields import TenantForeignKey
 from tenancy.models import Membership, TenantOwned
 
 
@@ -21,7 +22,7 @@ class Mode(models.TextChoices):
 
 
 class Notification(TenantOwned):
-    recipient = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="+")
+    recipient = TenantForeignKey(Membership, on_delete=models.CASCADE, related_name="+")
     event_id = models.UUIDField()
     kind = models.CharField(max_length=60, help_text="The event type that caused it.")
     title = models.CharField(max_length=300)
@@ -54,7 +55,7 @@ class Notification(TenantOwned):
 class NotificationPreference(TenantOwned):
     """No row means immediate: members opt out or into digests per event type and channel."""
 
-    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="+")
+    membership = TenantForeignKey(Membership, on_delete=models.CASCADE, related_name="+")
     event_type = models.CharField(max_length=60)
     channel = models.CharField(max_length=10, choices=Channel.choices)
     mode = models.CharField(max_length=10, choices=Mode.choices, default=Mode.IMMEDIATE)

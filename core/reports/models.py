@@ -7,6 +7,7 @@ from typing import ClassVar
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 
+from tenancy.fields import TenantForeignKey
 from tenancy.models import TenantOwned
 
 # The slices a ticket is counted in: `all`, one per dimension (tag and field are
@@ -122,7 +123,7 @@ class ExportStatus(models.TextChoices):
 class ExportJob(TenantOwned):
     """A large CSV export written by a Celery worker to a file, downloaded through the API."""
 
-    requested_by = models.ForeignKey("tenancy.Membership", on_delete=models.CASCADE, related_name="+")
+    requested_by = TenantForeignKey("tenancy.Membership", on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=20, help_text="tickets (a filtered ticket list) or report.")
     params = models.JSONField(default=dict)
     status = models.CharField(max_length=10, choices=ExportStatus.choices, default=ExportStatus.QUEUED)

@@ -7,6 +7,7 @@ from typing import ClassVar
 from django.db import models
 from django.db.models import Q
 
+from tenancy.fields import TenantForeignKey
 from tenancy.models import TenantOwned
 from tickets.models import Ticket
 
@@ -46,7 +47,7 @@ class SlaPolicy(TenantOwned):
     business_hours = models.BooleanField(
         default=True, help_text="Count business minutes of the calendar; off counts calendar minutes."
     )
-    calendar = models.ForeignKey(
+    calendar = TenantForeignKey(
         BusinessCalendar, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     pause_statuses = models.JSONField(
@@ -82,11 +83,11 @@ _RUNNING_UNBREACHED = Q(running_since__isnull=False, breached_at__isnull=True)
 class SlaClock(TenantOwned):
     """One SLA metric of one ticket: its target, time used so far, and due/warning instants."""
 
-    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="sla_clocks")
-    policy = models.ForeignKey(SlaPolicy, null=True, on_delete=models.SET_NULL, related_name="+")
+    ticket = TenantForeignKey(Ticket, on_delete=models.CASCADE, related_name="sla_clocks")
+    policy = TenantForeignKey(SlaPolicy, null=True, on_delete=models.SET_NULL, related_name="+")
     metric = models.CharField(max_length=20, choices=Metric.choices)
     target_minutes = models.PositiveIntegerField()
-    calendar = models.ForeignKey(BusinessCalendar, null=True, on_delete=models.SET_NULL, related_name="+")
+    calendar = TenantForeignKey(BusinessCalendar, null=True, on_delete=models.SET_NULL, related_name="+")
     warning_fraction = models.FloatField(default=0.75)
     started_at = models.DateTimeField()
     running_since = models.DateTimeField(null=True, help_text="Start of the current running segment.")

@@ -10,6 +10,7 @@ class TenancyConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
+        from tenancy import checks  # noqa: F401 - registers the system checks
         from tenancy.security import apply_tenant_security_after_migrate
 
         post_migrate.connect(apply_tenant_security_after_migrate, sender=self)

@@ -9,6 +9,8 @@ from django.contrib.postgres.fields import ArrayField
 from django.core.validators import RegexValidator
 from django.db import models
 
+from tenancy.fields import TenantForeignKey
+
 
 class Tenant(models.Model):
     """A company using Frontline. The root of all tenant-owned data (it has no tenant_id)."""
@@ -35,8 +37,9 @@ class Tenant(models.Model):
 class TenantOwned(models.Model):
     """Base of every tenant-owned table.
 
-    Row-level security, the (tenant_id, id) unique key and composite foreign keys are
-    added for every subclass by `tenancy.security` after each migrate.
+    Row-level security, the (tenant_id, id) primary key and composite foreign keys are
+    added for every subclass by `tenancy.security` after each migrate. A foreign key to
+    another tenant model is a `TenantForeignKey` (`tenancy.checks` says so when not).
     """
 
     tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="+")
@@ -81,7 +84,7 @@ class Organization(TenantOwned):
 class Membership(TenantOwned):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.CUSTOMER)
-    organization = models.ForeignKey(
+    organization = TenantForeignKey(
         Organization,
         null=True,
         blank=True,
@@ -131,8 +134,8 @@ class Team(TenantOwned):
 
 
 class TeamMembership(TenantOwned):
-    team = models.ForeignKey(Team, on_delete=models.CASCADE)
-    membership = models.ForeignKey(Membership, on_delete=models.CASCADE)
+    team = TenantForeignKey(Team, on_delete=models.CASCADE)
+    membership = TenantForeignKey(Membership, on_delete=models.CASCADE)
 
     class Meta:
         constraints: ClassVar = [

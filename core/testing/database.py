@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 
 import psycopg
 from django.conf import settings
@@ -64,7 +64,13 @@ def test_database() -> Iterator[str]:
     _point_aliases_at(name)
     call_command("migrate", database="owner", verbosity=0, interactive=False)
     try:
-        yield name
+        with ExitStack() as stack:
+            if os.environ.get("FRONTLINE_TEST_PGBOUNCER") == "1":
+                # The app role through a real PgBouncer in transaction mode (scripts/test_pgbouncer.sh).
+                from testing.pgbouncer import app_through_pgbouncer
+
+                stack.enter_context(app_through_pgbouncer())
+            yield name
     finally:
         _close_all()
         if os.environ.get("FRONTLINE_KEEP_TEST_DB") != "1":

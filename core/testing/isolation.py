@@ -65,3 +65,48 @@ def assert_other_tenant_gets_404(
             f"{label}: {method.upper()} {path} answered {response.status_code}, expected 404: "
             f"{response.content[:300]!r}"
         )
+
+
+def assert_interleaved_requests_stay_apart(
+    *, slugs: tuple[str, str], requests: int = 80, threads: int = 6
+) -> None:
+    """Two tenants with three teams each; `requests` API calls alternating between them from
+    `threads` threads, each request on whatever pooled connection it is handed; every answer
+    lists exactly its own tenant's teams. Needs committed data (the `committed` fixture)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connection, connections
+
+    from tenancy.context import tenant_context
+    from tenancy.models import Team
+    from testing.factories import make_member, make_tenant
+
+    tenants = {slug: make_tenant(slug) for slug in slugs}
+    tokens = {}
+    for slug, tenant in tenants.items():
+        with tenant_context(tenant.id):
+            for i in range(3):
+                Team.objects.create(tenant=tenant, name=f"{slug}-team-{i}")
+        tokens[slug] = token_client(make_member(tenant, Role.AGENT))[1]
+    connections.close_all()
+
+    def fetch(slug: str) -> tuple[str, list[str]]:
+        client = Client(HTTP_HOST=host_for(tenants[slug]), HTTP_AUTHORIZATION=f"Bearer {tokens[slug]}")
+        response = client.get("/api/v1/teams")
+        names = (
+            [team["name"] for team in response.json()]
+            if response.status_code == 200
+            else [str(response.status_code)]
+        )
+        connections.close_all()  # back to the pool; the next request may get the other tenant's connection
+        return slug, names
+
+    with ThreadPoolExecutor(max_workers=threads) as pool:
+        results = list(pool.map(fetch, [slugs[i % 2] for i in range(requests)]))
+    for slug, names in results:
+        assert names == sorted(f"{slug}-team-{i}" for i in range(3)), (slug, names)
+
+    # The same connections, asked without any tenant: nothing.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM tenancy_team")
+        assert cursor.fetchone()[0] == 0

@@ -10,8 +10,9 @@
 the given loopback upstream ports, starts nginx in the foreground with its own prefix under
 `tmp_dir` (config, pid, logs, temp files), waits until it accepts connections and returns an
 `Nginx`. Plain HTTP by default; `tls=True` serves HTTPS with a self-signed certificate for
-localhost (`proxy.cert_path` to verify against). `stop()` (or leaving the `with`) ends it; a
-failed start raises with nginx's error log. `check_config(text)` runs `nginx -t` on a config.
+localhost (`proxy.cert_path` to verify against), and `http_redirect=True` adds the plain-HTTP
+listener that redirects to it (`proxy.http_port`). `stop()` (or leaving the `with`) ends it; a
+failed start raises with nginx's error log. `check_config(text, prefix)` runs `nginx -t`.
 """
 
 from __future__ import annotations
@@ -138,6 +139,7 @@ class Nginx:
     process: subprocess.Popen[bytes]
     scheme: str = "http"
     cert_path: Path | None = None
+    http_port: int | None = None
     config: str = field(default="", repr=False)
 
     def url(self, path: str = "/") -> str:
@@ -177,6 +179,7 @@ def start_nginx(
     web_ports: Sequence[Server],
     realtime_ports: Sequence[Server],
     tls: bool = False,
+    http_redirect: bool = False,
     port: int | None = None,
     timeout: float = 10.0,
 ) -> Nginx:
@@ -185,6 +188,7 @@ def start_nginx(
     prefix = tmp_dir / "nginx"
     prefix.mkdir(parents=True, exist_ok=True)
     listen_port = port or _free_port()
+    redirect_port = _free_port() if tls and http_redirect else None
     cert_path = key_path = None
     if tls:
         cert_path, key_path = write_self_signed_cert(prefix / "tls")
@@ -194,6 +198,7 @@ def start_nginx(
         listen_port,
         str(cert_path) if cert_path else None,
         str(key_path) if key_path else None,
+        http_port=redirect_port,
         listen_address="127.0.0.1",
     )
     conf = _prepare_prefix(prefix, site_text)
@@ -203,7 +208,8 @@ def start_nginx(
         stderr=subprocess.DEVNULL,
         start_new_session=True,
     )
-    proxy = Nginx(listen_port, prefix, process, "https" if tls else "http", cert_path, site_text)
+    scheme = "https" if tls else "http"
+    proxy = Nginx(listen_port, prefix, process, scheme, cert_path, redirect_port, site_text)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:

@@ -6,6 +6,7 @@ from typing import ClassVar
 
 from django.db import models
 
+from tenancy.fields import TenantForeignKey
 from tenancy.models import Membership, TenantOwned
 from tickets.models import Ticket
 
@@ -28,7 +29,7 @@ class Prediction(TenantOwned):
     One row per (ticket, field); a later agent decision overwrites the earlier one, so the row
     holds the final value. Accuracy reports count accepted against corrected and rejected."""
 
-    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="+")
+    ticket = TenantForeignKey(Ticket, on_delete=models.CASCADE, related_name="+")
     field = models.CharField(max_length=10, choices=Field.choices)
     label = models.CharField(max_length=100)
     confidence = models.FloatField(null=True, blank=True)
@@ -36,7 +37,7 @@ class Prediction(TenantOwned):
     applied = models.BooleanField(default=False, help_text="Set on the ticket by the AI (above threshold).")
     outcome = models.CharField(max_length=10, choices=Outcome.choices, default=Outcome.PENDING)
     final_value = models.CharField(max_length=100, blank=True)
-    decided_by = models.ForeignKey(
+    decided_by = TenantForeignKey(
         Membership, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     decided_at = models.DateTimeField(null=True, blank=True)
@@ -64,7 +65,7 @@ class TrainingJob(TenantOwned):
 
     kind = models.CharField(max_length=10, choices=Field.choices, default=Field.CATEGORY)
     trigger = models.CharField(max_length=20, help_text="admin, schedule or new-labels")
-    requested_by = models.ForeignKey(
+    requested_by = TenantForeignKey(
         Membership, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     status = models.CharField(max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED)

@@ -8,6 +8,7 @@ from typing import ClassVar
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 
+from tenancy.fields import TenantForeignKey
 from tenancy.models import TenantOwned
 
 
@@ -39,7 +40,7 @@ class WebhookDelivery(TenantOwned):
     uuid = models.UUIDField(
         default=uuid.uuid4, help_text="Sent as X-Frontline-Delivery; receivers dedupe on it."
     )
-    subscription = models.ForeignKey(WebhookSubscription, on_delete=models.CASCADE, related_name="deliveries")
+    subscription = TenantForeignKey(WebhookSubscription, on_delete=models.CASCADE, related_name="deliveries")
     event_id = models.UUIDField()
     event_type = models.CharField(max_length=60)
     payload = models.JSONField()
@@ -74,7 +75,7 @@ class WebhookDelivery(TenantOwned):
 class WebhookAttempt(TenantOwned):
     """The delivery log: one row per HTTP attempt, with the response code or the error."""
 
-    delivery = models.ForeignKey(WebhookDelivery, on_delete=models.CASCADE, related_name="attempt_log")
+    delivery = TenantForeignKey(WebhookDelivery, on_delete=models.CASCADE, related_name="attempt_log")
     status_code = models.PositiveSmallIntegerField(null=True, blank=True)
     error = models.CharField(max_length=500, blank=True)
     duration_ms = models.PositiveIntegerField(default=0)

@@ -6,13 +6,14 @@ from typing import ClassVar
 
 from django.db import models
 
+from tenancy.fields import TenantForeignKey
 from tenancy.models import Membership, TenantOwned
 
 
 class SavedView(TenantOwned):
     """Filters as the query parameters of `GET /api/v1/tickets` (status, assignee, tag, cf, ...)."""
 
-    owner = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="saved_views")
+    owner = TenantForeignKey(Membership, on_delete=models.CASCADE, related_name="saved_views")
     name = models.CharField(max_length=80)
     filters = models.JSONField(default=dict, blank=True)
     position = models.PositiveIntegerField(default=0)

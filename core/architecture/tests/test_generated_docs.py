@@ -19,6 +19,12 @@ def test_schema_checks_find_nothing():
 
 def test_checks_can_fail():
     tables = catalog.read_catalog()
-    tables["rogue_table"] = catalog.Table(name="rogue_table", columns=[("id", "bigint", False, "")])
+    tables["rogue_table"] = catalog.Table(
+        name="rogue_table",
+        columns=[("id", "bigint", False, ""), ("ticket_id", "bigint", False, "")],
+        constraints=[("rogue_fk", "foreign key", "FOREIGN KEY (ticket_id) REFERENCES tickets_ticket(id)")],
+    )
     problems = catalog.run_checks(tables)
     assert problems["Tables without tenant_id that are not declared global"] == ["rogue_table"]
+    assert problems["Foreign keys from global tables into tenant tables"] == ["rogue_table.rogue_fk"]
+    assert "rogue_table" not in catalog.reference_tables(tables)

@@ -6,6 +6,7 @@ from typing import ClassVar
 
 from django.db import models
 
+from tenancy.fields import TenantForeignKey
 from tenancy.models import Membership, TenantOwned
 from tickets.models.tickets import Ticket
 
@@ -14,8 +15,8 @@ class TicketChange(TenantOwned):
     append_only = True
 
     # PROTECT: history is kept forever (the app role may not update or delete it).
-    ticket = models.ForeignKey(Ticket, on_delete=models.PROTECT, related_name="changes")
-    actor = models.ForeignKey(Membership, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    ticket = TenantForeignKey(Ticket, on_delete=models.PROTECT, related_name="changes")
+    actor = TenantForeignKey(Membership, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     via = models.CharField(max_length=40, help_text="Channel or rule the change came through.")
     field = models.CharField(max_length=60)
     old = models.JSONField(null=True)

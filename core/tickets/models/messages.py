@@ -6,13 +6,14 @@ from typing import ClassVar
 
 from django.db import models
 
+from tenancy.fields import TenantForeignKey
 from tenancy.models import Membership, TenantOwned
 from tickets.models.tickets import Channel, Ticket
 
 
 class Message(TenantOwned):
-    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="messages")
-    author = models.ForeignKey(Membership, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    ticket = TenantForeignKey(Ticket, on_delete=models.CASCADE, related_name="messages")
+    author = TenantForeignKey(Membership, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     is_internal = models.BooleanField(default=False, help_text="Internal notes are never shown to customers.")
     channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.PORTAL)
     body_html = models.TextField(help_text="Sanitized with nh3 before it is stored.")
@@ -33,8 +34,8 @@ class MessageArticle(TenantOwned):
     article is later renamed or deleted (then `article` becomes null).
     """
 
-    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="article_links")
-    article = models.ForeignKey(
+    message = TenantForeignKey(Message, on_delete=models.CASCADE, related_name="article_links")
+    article = TenantForeignKey(
         "kb.Article", null=True, blank=True, on_delete=models.SET_NULL, related_name="message_links"
     )
     title = models.CharField(max_length=300)

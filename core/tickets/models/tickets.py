@@ -8,6 +8,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 
+from tenancy.fields import TenantForeignKey
 from tenancy.models import Membership, Team, TenantOwned
 from tickets.models.statuses import CustomStatus, StatusCategory
 
@@ -55,26 +56,26 @@ class Ticket(TenantOwned):
     number = models.BigIntegerField()
     subject = models.CharField(max_length=250)
     status = models.CharField(max_length=10, choices=StatusCategory.choices, default=StatusCategory.NEW)
-    custom_status = models.ForeignKey(
+    custom_status = TenantForeignKey(
         CustomStatus, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     priority = models.CharField(max_length=10, choices=Priority.choices, default=Priority.NORMAL)
     type = models.CharField(max_length=10, choices=TicketType.choices, default=TicketType.QUESTION)
     category = models.CharField(max_length=100, blank=True)
     channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.PORTAL)
-    requester = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="requested_tickets")
-    assignee = models.ForeignKey(
+    requester = TenantForeignKey(Membership, on_delete=models.PROTECT, related_name="requested_tickets")
+    assignee = TenantForeignKey(
         Membership,
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="assigned_tickets",
     )
-    team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="tickets")
+    team = TenantForeignKey(Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="tickets")
     tags = ArrayField(models.CharField(max_length=50), default=list, blank=True)
     custom_fields = models.JSONField(default=dict, blank=True)
     due_at = models.DateTimeField(null=True, blank=True)
-    merged_into = models.ForeignKey(
+    merged_into = TenantForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="merged_from"
     )
 
@@ -145,8 +146,8 @@ class Ticket(TenantOwned):
 class TicketFollower(TenantOwned):
     """Someone copied on a ticket's updates (a CC for a customer, a follower for an agent)."""
 
-    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="follower_links")
-    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="+")
+    ticket = TenantForeignKey(Ticket, on_delete=models.CASCADE, related_name="follower_links")
+    membership = TenantForeignKey(Membership, on_delete=models.CASCADE, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -167,8 +168,8 @@ class LinkKind(models.TextChoices):
 class TicketLink(TenantOwned):
     """`source` <kind> `target`: related to, duplicate of, parent of."""
 
-    source = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="links_out")
-    target = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="links_in")
+    source = TenantForeignKey(Ticket, on_delete=models.CASCADE, related_name="links_out")
+    target = TenantForeignKey(Ticket, on_delete=models.CASCADE, related_name="links_in")
     kind = models.CharField(max_length=20, choices=LinkKind.choices)
     created_at = models.DateTimeField(auto_now_add=True)
 
