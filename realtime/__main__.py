@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import re
 import signal
 import socket
 import sys
@@ -12,6 +13,20 @@ import sys
 import uvicorn
 
 from realtime.gateway import app
+
+
+class RedactTokens(logging.Filter):
+    """uvicorn logs each socket's path with its query string at info level; the query carries the
+    connection token, which must not end up in log files (it is a bearer credential until it expires)."""
+
+    _token = re.compile(r"(token=)[^&\s\"]+")
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.args and isinstance(record.args, tuple):
+            record.args = tuple(
+                self._token.sub(r"\1[redacted]", arg) if isinstance(arg, str) else arg for arg in record.args
+            )
+        return True
 
 
 class DrainingServer(uvicorn.Server):
@@ -35,6 +50,7 @@ def main() -> None:
     )
     args = parser.parse_args()
     logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    logging.getLogger("uvicorn.error").addFilter(RedactTokens())
     config = uvicorn.Config(
         app,
         host=args.host,
