@@ -10,13 +10,8 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from contracts.env import env_value
-
-REPO_DIR = Path(__file__).resolve().parent.parent
-
-
-def _data_dir() -> Path:
-    return Path(os.environ.get("FRONTLINE_DATA_DIR", REPO_DIR / ".data")).resolve()
+from contracts.env import data_dir as frontline_data_dir
+from contracts.env import env_value, is_dev_or_test
 
 
 def dev_service_token(data_dir: Path) -> str:
@@ -44,7 +39,7 @@ class Settings(BaseSettings):
     # Every endpoint but /healthz requires `Authorization: Bearer <token>`.
     token: str = ""
     # Model artifacts and per-tenant indexes live here (plain arrays + JSON, never pickle).
-    data_dir: Path = Field(default_factory=lambda: _data_dir() / "ai")
+    data_dir: Path = Field(default_factory=lambda: frontline_data_dir() / "ai")
     # A tenant needs this many labelled tickets (and two categories) before category prediction runs.
     min_labelled: int = 50
     min_per_category: int = 3
@@ -66,7 +61,7 @@ def get_settings() -> Settings:
     if not settings.token:
         settings.token = env_value("FRONTLINE_AI_TOKEN")  # or FRONTLINE_AI_TOKEN_FILE
     if not settings.token:
-        if os.environ.get("FRONTLINE_ENV", "production") not in {"dev", "test"}:
+        if not is_dev_or_test():
             raise RuntimeError("FRONTLINE_AI_TOKEN must be set outside dev/test")
-        settings.token = dev_service_token(_data_dir())
+        settings.token = dev_service_token(frontline_data_dir())
     return settings

@@ -12,6 +12,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+REPO_DIR = Path(__file__).resolve().parent.parent
+DEV_ENVIRONMENTS = frozenset({"dev", "test"})
+
 
 class ConfigError(RuntimeError):
     """A configuration value is missing, unreadable or unsafe; the message is one line for the operator."""
@@ -39,6 +42,32 @@ def env_value(name: str, default: str = "") -> str:
 def env_bool(name: str, default: bool) -> bool:
     value = os.environ.get(name)
     return default if value is None else value.lower() in {"1", "true", "yes", "on"}
+
+
+def env_number(name: str, default: float) -> float:
+    """A number from `$NAME`, refused in one line when it is not one."""
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    try:
+        return float(value)
+    except ValueError:
+        raise ConfigError(f"{name}={value!r} is not a number") from None
+
+
+def runtime_env() -> str:
+    """FRONTLINE_ENV: `production` unless a developer or the tests say `dev` or `test`."""
+    return os.environ.get("FRONTLINE_ENV", "production")
+
+
+def is_dev_or_test() -> bool:
+    """Dev and test may invent local secrets; production must be told every one."""
+    return runtime_env() in DEV_ENVIRONMENTS
+
+
+def data_dir() -> Path:
+    """Where every service keeps its local files (FRONTLINE_DATA_DIR, default `.data/` in the repo)."""
+    return Path(os.environ.get("FRONTLINE_DATA_DIR", REPO_DIR / ".data")).resolve()
 
 
 def check_secret_key(key: str) -> None:

@@ -4,12 +4,9 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from pathlib import Path
 
-from contracts.env import env_value
+from contracts.env import data_dir, env_number, env_value, is_dev_or_test
 from contracts.realtime import derive_secret
-
-REPO_DIR = Path(__file__).resolve().parent.parent
 
 
 def _secret() -> str:
@@ -20,15 +17,11 @@ def _secret() -> str:
     django_key = env_value("FRONTLINE_SECRET_KEY")
     if django_key:
         return derive_secret(django_key)
-    if os.environ.get("FRONTLINE_ENV", "production") in {"dev", "test"}:
-        path = Path(os.environ.get("FRONTLINE_DATA_DIR", REPO_DIR / ".data")) / "secret-key"
+    if is_dev_or_test():
+        path = data_dir() / "secret-key"
         if path.exists():
             return derive_secret(path.read_text().strip())
     raise RuntimeError("Set FRONTLINE_REALTIME_SECRET (or FRONTLINE_SECRET_KEY) for the realtime gateway")
-
-
-def _float(name: str, default: float) -> float:
-    return float(os.environ.get(name, default))
 
 
 @dataclass(frozen=True)
@@ -52,12 +45,12 @@ class Settings:
         return cls(
             redis_url=os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
             secret=_secret(),
-            heartbeat_seconds=_float("FRONTLINE_REALTIME_HEARTBEAT", 25.0),
-            idle_timeout_seconds=_float("FRONTLINE_REALTIME_IDLE_TIMEOUT", 60.0),
-            send_queue_size=int(os.environ.get("FRONTLINE_REALTIME_QUEUE", "256")),
-            presence_ttl_seconds=_float("FRONTLINE_REALTIME_PRESENCE_TTL", 30.0),
-            typing_ttl_seconds=_float("FRONTLINE_REALTIME_TYPING_TTL", 6.0),
-            presence_sweep_seconds=_float("FRONTLINE_REALTIME_PRESENCE_SWEEP", 2.0),
-            drain_seconds=_float("FRONTLINE_REALTIME_DRAIN", 5.0),
-            redis_pool_size=int(os.environ.get("FRONTLINE_REALTIME_REDIS_POOL", "64")),
+            heartbeat_seconds=env_number("FRONTLINE_REALTIME_HEARTBEAT", 25.0),
+            idle_timeout_seconds=env_number("FRONTLINE_REALTIME_IDLE_TIMEOUT", 60.0),
+            send_queue_size=int(env_number("FRONTLINE_REALTIME_QUEUE", 256)),
+            presence_ttl_seconds=env_number("FRONTLINE_REALTIME_PRESENCE_TTL", 30.0),
+            typing_ttl_seconds=env_number("FRONTLINE_REALTIME_TYPING_TTL", 6.0),
+            presence_sweep_seconds=env_number("FRONTLINE_REALTIME_PRESENCE_SWEEP", 2.0),
+            drain_seconds=env_number("FRONTLINE_REALTIME_DRAIN", 5.0),
+            redis_pool_size=int(env_number("FRONTLINE_REALTIME_REDIS_POOL", 64)),
         )

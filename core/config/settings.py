@@ -13,15 +13,15 @@ from pathlib import Path
 
 from config.broker import broker_transport_options, queue_settings
 from config.database import APP_ROLE, database_settings
-from contracts.env import check_secret_key, env_bool, env_value
+from contracts.env import check_secret_key, data_dir, env_bool, env_value, is_dev_or_test, runtime_env
 from contracts.realtime import DEFAULT_TOKEN_TTL_SECONDS, derive_secret
 
 CORE_DIR = Path(__file__).resolve().parent.parent
 REPO_DIR = CORE_DIR.parent
-DATA_DIR = Path(os.environ.get("FRONTLINE_DATA_DIR", REPO_DIR / ".data")).resolve()
+DATA_DIR = data_dir()
 
-ENV = os.environ.get("FRONTLINE_ENV", "production")
-IS_DEV = ENV in {"dev", "test"}
+ENV = runtime_env()
+IS_DEV = is_dev_or_test()
 DEBUG = ENV == "dev" and os.environ.get("FRONTLINE_DEBUG", "1") == "1"
 
 
