@@ -24,6 +24,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 SOURCES = [
+    "contracts/env.py",
     "core/config/settings.py",
     "core/config/database.py",
     "ai/config.py",
