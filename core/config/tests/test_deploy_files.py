@@ -334,6 +334,9 @@ def test_environment_reference_finds_reads_helpers_and_file_secrets(tmp_path):
     )
     found = {v.name: v for v in reference.collect(tmp_path)}
     assert set(found) == {
+        # read by the copied contracts/env.py itself (the runtime environment, the data folder)
+        "FRONTLINE_ENV",
+        "FRONTLINE_DATA_DIR",
         "FRONTLINE_WIDGETS",
         "FRONTLINE_WIDGET_TOKEN",
         "FRONTLINE_WIDGET_TOKEN_FILE",
