@@ -6,6 +6,7 @@ PY := $(VENV)/bin/python
 UV_VERSION := 0.13.9
 STACK := $(PY) scripts/devstack.py exec --
 MANAGE := $(PY) core/manage.py
+MKDOCS := $(VENV)/bin/mkdocs
 # The portal (React + TypeScript): npm deps from the committed lock, a production build
 # that core serves, and Debian's Chromium for the browser tests.
 PORTAL_INSTALLED := portal/node_modules/.package-lock.json
@@ -26,8 +27,8 @@ help:
 	@echo "make test   install what is missing, run every test"
 	@echo "make serve  the production process set (gunicorn, gateways, ai, a worker per queue, beat, smtp)"
 	@echo "make migrate   apply migrations once (refuses while another migrate runs)"
-	@echo "make lint   ruff, ruff format --check, mypy, ESLint, tsc --noEmit, API types staleness"
-	@echo "make docs   regenerate docs/architecture from the models and the database"
+	@echo "make lint   ruff, ruff format --check, mypy, the docs' links, ESLint, tsc --noEmit, API types staleness"
+	@echo "make docs   regenerate docs/architecture from the models and the database, build the site into site/"
 	@echo "make portal-api   regenerate portal/openapi.json and the portal's TypeScript API types"
 
 $(VENV)/.installed: requirements.lock
@@ -103,6 +104,8 @@ lint: install portal-install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(NO_DB_ENV) $(VENV)/bin/mypy
+	@# README.md at most 250 lines; every link in it and in docs/ leads to a file in the repository.
+	$(PY) scripts/check_docs.py
 	cd portal && npx eslint . && npx tsc --noEmit && npm run --silent api:check
 
 format: install
@@ -112,8 +115,11 @@ format: install
 lock:
 	$(VENV)/bin/uv pip compile --quiet --python-version 3.11 requirements.in -o requirements.lock
 
+# docs/architecture from the models and the database, then the MkDocs site (mkdocs.yml) into
+# site/; --strict fails on a broken link or anchor.
 docs: install
 	@FRONTLINE_ENV=$${FRONTLINE_ENV:-dev} $(STACK) sh -c '$(MANAGE) migrate --database owner --no-input -v 0 && $(MANAGE) generate_docs'
+	NO_MKDOCS_2_WARNING=1 $(MKDOCS) build --strict --site-dir site
 
 stack-down: install
 	$(PY) scripts/devstack.py down
