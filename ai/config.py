@@ -49,7 +49,7 @@ class Settings(BaseSettings):
     embeddings: bool = True
     # Category/priority models also read the ticket's MiniLM vector (needs `embeddings`): +2.7
     # points on BANKING77, but each classify pays for one encoding, 8 ms CPU p50 here, over the
-    # 5 ms p99 budget, and a retrain encodes every ticket. Off by default; README "AI" has figures.
+    # 5 ms p99 budget, and a retrain encodes every ticket. Off by default; docs/benchmarks/ai.md has figures.
     classify_embeddings: bool = False
     max_text_chars: int = 20_000
     max_batch: int = 256

@@ -1,7 +1,7 @@
 """A linear text classifier (TF-IDF word + char n-grams, linear SVM) that saves as plain arrays.
 
 Optionally a second linear SVM reads the ticket's MiniLM sentence vector; the two heads' decision
-scores are averaged (measured by bench/ai_eval.py; README "AI" has the figures). The heads
+scores are averaged (measured by bench/ai_eval.py; docs/benchmarks/ai.md has the figures). The heads
 are kept apart rather than stacked into one SVM, which scores the same, so a model trained with
 embeddings still answers from its TF-IDF head alone when the embedding model is not installed.
 

@@ -2,7 +2,7 @@
 
 Safe production defaults: DEBUG is off unless FRONTLINE_ENV=dev, cookies are secure,
 HSTS and a content security policy are sent, and only the base domain's hosts are
-allowed. See README.md ("Configuration") for every variable.
+allowed. See docs/operations/environment.md for every variable.
 """
 
 from __future__ import annotations
