@@ -12,16 +12,11 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import connections, transaction
 
-from tenancy.rows import fetch_pipelined
+from db.rows import fetch_pipelined
+from db.tenant_setting import CROSS_TENANT_SETTING, TENANT_SETTING
 
 if TYPE_CHECKING:
     from tenancy.models import Tenant
-
-TENANT_SETTING = "app.tenant_id"
-CROSS_TENANT_SETTING = "app.cross_tenant"
-# The transaction's tenant as SQL: what the row-level security policy compares with, and
-# what a statement pipelined after the one that set it can read.
-CURRENT_TENANT_SQL = f"nullif(current_setting('{TENANT_SETTING}', true), '')::bigint"
 
 
 def _swap_setting(using: str, name: str, value: str) -> str:

@@ -10,9 +10,9 @@ from django.db import connection
 from django.db.models import QuerySet
 
 from accounts.models import User
-from tenancy.context import CURRENT_TENANT_SQL, TENANT_SETTING
+from db.rows import column_count, model_from_row, select_columns
+from db.tenant_setting import CURRENT_TENANT_SQL, TENANT_SETTING
 from tenancy.models import Membership, Organization, Team, Tenant
-from tenancy.rows import column_count, model_from_row, select_columns
 
 
 def tenant_by_slug(*, slug: str) -> Tenant | None:
