@@ -8,8 +8,9 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.http import HttpRequest
 
-from accounts.models import ApiToken, AuditEvent, PlatformAuditEvent, User
+from accounts.models import ApiToken, AuditEvent, User
 from tenancy.admin import OperatorOnlyAdmin, TenantScopedAdmin, admin_site
+from tenancy.models import PlatformAuditEvent
 
 
 @admin.register(User, site=admin_site)

@@ -14,6 +14,7 @@ from django.db import connections, transaction
 
 from db.rows import fetch_pipelined
 from db.tenant_setting import CROSS_TENANT_SETTING, TENANT_SETTING
+from tenancy.audit import platform_audit_record
 
 if TYPE_CHECKING:
     from tenancy.models import Tenant
@@ -117,8 +118,6 @@ def cross_tenant_context(*, actor_id: int | None, reason: str, using: str = "def
 
     The one way past the tenant policies; each use is written to the platform audit log.
     """
-    from accounts.services import platform_audit_record
-
     with transaction.atomic(using=using):
         platform_audit_record(actor_id=actor_id, action="platform.cross_tenant", detail=reason)
         previous = _swap_setting(using, CROSS_TENANT_SETTING, "on")
