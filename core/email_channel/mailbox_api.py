@@ -10,7 +10,7 @@ from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import EmailStr, Field
 
-from api.auth import request_tenant, require_admin
+from api_kit.auth import request_tenant, require_admin
 from email_channel import mailboxes
 from email_channel.models import Mailbox
 from tenancy.models import Tenant

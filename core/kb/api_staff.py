@@ -6,7 +6,7 @@ from django.http import HttpRequest
 from ninja import File, Query, Router, Status, UploadedFile
 from ninja.errors import HttpError
 
-from api.auth import request_tenant, require_admin, require_staff
+from api_kit.auth import request_tenant, require_admin, require_staff
 from kb import content, from_ticket, selectors, services
 from kb.api_public import attachment_out
 from kb.files import MAX_ATTACHMENT_BYTES

@@ -6,7 +6,7 @@ from django.http import HttpRequest
 from ninja import Router, Status
 from ninja.errors import HttpError
 
-from api.auth import request_tenant, require_admin
+from api_kit.auth import request_tenant, require_admin
 from tenancy.models import Tenant
 from webhooks import selectors, services
 from webhooks.models import WebhookSubscription
