@@ -1,6 +1,8 @@
 """Writes to memberships that involve the user: joining a tenant, and the members an admin manages.
 
 Member changes are recorded as events (member.invited / member.updated) in their transaction.
+The member half of `tenancy.services`, here because it creates users and records events
+(tenant-queries: allowed, as in any services module).
 """
 
 from __future__ import annotations
