@@ -21,7 +21,7 @@ def manage(*args: str, env: dict[str, str]) -> None:
 
 def banner(env: dict[str, str]) -> str:
     sys.path[:0] = [str(ROOT / "core")]
-    from tenancy.demo_data import DEMO_OPERATOR, DEMO_PASSWORD, DEMO_TENANTS  # plain data, no Django
+    from demo.data import DEMO_OPERATOR, DEMO_PASSWORD, DEMO_TENANTS  # plain data, no Django
 
     port = env.get("FRONTLINE_WEB_PORT", "8000")
     base = env.get("FRONTLINE_BASE_DOMAIN", "localhost")

@@ -1,4 +1,4 @@
-"""Admin for accounts: users (operators only), API tokens and the audit logs (read-only)."""
+"""Admin for accounts: users (operators only), memberships, API tokens and the audit logs (read-only)."""
 
 from __future__ import annotations
 
@@ -6,10 +6,13 @@ from typing import Any
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db.models import ForeignKey
+from django.forms import ModelChoiceField
 from django.http import HttpRequest
 
-from accounts.models import ApiToken, AuditEvent, PlatformAuditEvent, User
-from tenancy.admin import OperatorOnlyAdmin, TenantScopedAdmin, admin_site
+from accounts.models import ApiToken, AuditEvent, User
+from tenancy.admin import OperatorOnlyAdmin, TenantScopedAdmin, admin_site, admin_tenant
+from tenancy.models import Membership, PlatformAuditEvent
 
 
 @admin.register(User, site=admin_site)
@@ -25,6 +28,23 @@ class UserAdmin(OperatorOnlyAdmin, DjangoUserAdmin):
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
     filter_horizontal = ()
     list_filter = ("is_staff", "is_superuser", "is_active")
+
+
+@admin.register(Membership, site=admin_site)
+class MembershipAdmin(TenantScopedAdmin):
+    list_display = ("user", "role", "organization", "created_at")
+    list_filter = ("role",)
+    search_fields = ("user__email", "user__full_name")
+    list_select_related = ("user", "organization")
+
+    def formfield_for_foreignkey(
+        self, db_field: ForeignKey, request: HttpRequest, **kwargs: Any
+    ) -> ModelChoiceField:
+        tenant = admin_tenant(request)
+        if tenant is not None and db_field.name == "user":
+            # Users are global: a tenant admin picks only among people already in the tenant.
+            kwargs["queryset"] = User.objects.filter(memberships__tenant=tenant)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.register(ApiToken, site=admin_site)

@@ -10,6 +10,7 @@ from ninja.errors import HttpError
 from ninja.utils import check_csrf
 
 from accounts import selectors, services
+from accounts.member_selectors import membership_for_user
 from accounts.models import ApiToken, User
 from accounts.schemas import (
     AuditEventOut,
@@ -20,8 +21,7 @@ from accounts.schemas import (
     TokenCreateIn,
     TokenOut,
 )
-from api.auth import request_tenant, require_admin, require_membership, session_only
-from tenancy.selectors import membership_for_user
+from api_kit.auth import request_tenant, require_admin, require_membership, session_only
 
 router = Router(tags=["accounts"])
 

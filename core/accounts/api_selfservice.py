@@ -12,7 +12,7 @@ from pydantic import Field
 
 from accounts.schemas import MeOut
 from accounts.selfservice import customer_signup, password_reset_confirm, password_reset_request, throttle_hit
-from api.auth import request_tenant
+from api_kit.auth import request_tenant
 
 router = Router(tags=["accounts"])
 EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+$"

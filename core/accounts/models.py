@@ -1,4 +1,4 @@
-"""Global user identities, per-tenant API tokens and the append-only audit logs."""
+"""Global user identities, per-tenant API tokens and the tenants' append-only audit log."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from tenancy.fields import TenantForeignKey
-from tenancy.models import Membership, TenantOwned
+from tenancy.models import AuditAction, Membership, TenantOwned
 
 
 class UserManager(BaseUserManager["User"]):
@@ -89,17 +89,6 @@ class ApiToken(TenantOwned):
         return self.revoked_at is None
 
 
-class AuditAction(models.TextChoices):
-    LOGIN = "auth.login"
-    LOGOUT = "auth.logout"
-    LOGIN_FAILED = "auth.login_failed"
-    LOCKED_OUT = "auth.locked_out"
-    TOKEN_CREATED = "token.created"
-    TOKEN_REVOKED = "token.revoked"
-    TOKEN_USED = "token.used"
-    CROSS_TENANT = "platform.cross_tenant"
-
-
 class AuditEvent(TenantOwned):
     """Security events inside a tenant. Append-only: the app role cannot update or delete."""
 
@@ -116,24 +105,6 @@ class AuditEvent(TenantOwned):
 
     class Meta:
         indexes: ClassVar = [models.Index(fields=["tenant", "-created_at"], name="audit_tenant_time_idx")]
-
-    def __str__(self) -> str:
-        return f"{self.created_at:%Y-%m-%d %H:%M:%S} {self.action}"
-
-
-class PlatformAuditEvent(models.Model):
-    """Security events outside any tenant (the platform host, cross-tenant work). Append-only."""
-
-    append_only = True
-
-    actor = models.ForeignKey(
-        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    action = models.CharField(max_length=40, choices=AuditAction.choices)
-    ip_address = models.GenericIPAddressField(null=True, blank=True)
-    user_agent = models.CharField(max_length=300, blank=True)
-    detail = models.JSONField(default=dict, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M:%S} {self.action}"

@@ -12,8 +12,8 @@ from django.db.models import QuerySet
 
 from accounts import tokens
 from accounts.models import ApiToken, AuditEvent, User
+from db.rows import column_count, model_from_row, select_columns
 from tenancy.models import Membership, Tenant
-from tenancy.rows import column_count, model_from_row, select_columns
 
 
 def user_by_email(*, email: str) -> User | None:

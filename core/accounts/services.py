@@ -12,10 +12,10 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from accounts import tokens
-from accounts.models import ApiToken, AuditAction, AuditEvent, PlatformAuditEvent, User
+from accounts.models import ApiToken, AuditEvent, User
 from accounts.selectors import api_token_lookup
 from tenancy.context import tenant_context
-from tenancy.models import Membership, Tenant
+from tenancy.models import AuditAction, Membership, PlatformAuditEvent, Tenant
 
 
 def _client_details(request: HttpRequest | None) -> dict[str, Any]:
@@ -42,10 +42,6 @@ def audit_record(
         return
     with tenant_context(tenant_id):
         AuditEvent.objects.create(tenant_id=tenant_id, **fields)
-
-
-def platform_audit_record(*, actor_id: int | None, action: str, detail: str) -> None:
-    PlatformAuditEvent.objects.create(actor_id=actor_id, action=action, detail={"reason": detail})
 
 
 def user_create(*, email: str, password: str | None, full_name: str = "", is_superuser: bool = False) -> User:

@@ -9,8 +9,9 @@ from django.dispatch import receiver
 from django.http import HttpRequest
 
 from accounts import throttle
-from accounts.models import AuditAction, User
+from accounts.models import User
 from accounts.services import audit_record
+from tenancy.models import AuditAction
 
 
 def _tenant_id(request: HttpRequest | None) -> int | None:

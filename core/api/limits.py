@@ -7,7 +7,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
-from api.problems import problem
+from api_kit.problems import problem
 
 MULTIPART_OVERHEAD = 64 * 1024  # boundaries and part headers around one file
 

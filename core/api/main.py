@@ -14,10 +14,11 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from accounts.api import router as accounts_router
 from accounts.api_selfservice import router as selfservice_router
+from accounts.api_tenant import router as tenant_router
 from accounts.throttle import RateLimited
-from api.auth import token_or_session
-from api.problems import problem, validation_errors_by_field
-from api.rendering import OrjsonRenderer
+from api_kit.auth import token_or_session
+from api_kit.problems import problem, validation_errors_by_field
+from api_kit.rendering import OrjsonRenderer
 from assignment.api import router as assignment_router
 from automations.api import router as automations_router
 from csat.api import router as csat_router
@@ -29,7 +30,6 @@ from notifications.api import router as notifications_router
 from realtime_auth.api import router as realtime_router
 from reports.api import router as reports_router
 from sla.api import router as sla_router
-from tenancy.api import router as tenancy_router
 from tickets.api.messages import router as ticket_messages_router
 from tickets.api.search import router as ticket_search_router
 from tickets.api.settings import router as ticket_settings_router
@@ -117,7 +117,7 @@ def file_too_large(request: HttpRequest, exc: FileTooLarge) -> HttpResponse:
 
 api.add_router("/", accounts_router)
 api.add_router("/", selfservice_router)
-api.add_router("/", tenancy_router)
+api.add_router("/", tenant_router)
 api.add_router("/", webhooks_router)
 api.add_router("/", notifications_router)
 api.add_router("/", email_router)

@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
-from api.auth import request_tenant, require_admin, require_staff
+from api_kit.auth import request_tenant, require_admin, require_staff
 from assignment.models import AgentProfile, AssignmentConfig
 from assignment.selectors import agent_profile_list, assignment_config_get, assignment_config_list
 from assignment.services import agent_profile_set, assignment_config_delete, assignment_config_save

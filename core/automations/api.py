@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
-from api.auth import request_tenant, require_admin, require_staff
+from api_kit.auth import request_tenant, require_admin, require_staff
 from automations.models import Macro, RuleRun, TimeRule, Trigger
 from automations.selectors import (
     macro_get,

@@ -96,7 +96,7 @@ def database_settings(
         # psycopg's pool: the same server connection serves many requests, which is why
         # the tenant is set with SET LOCAL per transaction and never per session.
         app["OPTIONS"]["pool"] = {"min_size": 1, "max_size": 8, "timeout": 10}
-    # Prepared statements for the hot paths' hand-written SQL (`tenancy.rows.hot_cursor`, the
+    # Prepared statements for the hot paths' hand-written SQL (`db.rows.hot_cursor`, the
     # only cursors that bind on the server; the ORM's cursors bind on the client and never
     # prepare): planning the list query cost more than running it. 0 = prepare on first use;
     # psycopg keeps the newest 100 per connection. None turns them off, for a pooler that

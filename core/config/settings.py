@@ -125,6 +125,7 @@ INSTALLED_APPS = [
     "reports",
     "workspace",
     "operations",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -142,7 +143,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Resolves the tenant (host or API token), opens the request's transaction with
     # the tenant set for row-level security, and checks the user's membership.
-    "tenancy.middleware.TenantMiddleware",
+    "api.middleware.TenantMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]

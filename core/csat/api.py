@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
-from api.auth import request_tenant, require_admin, require_membership, require_staff
+from api_kit.auth import request_tenant, require_admin, require_membership, require_staff
 from csat.models import CsatSettings, CsatSurvey
 from csat.selectors import csat_report, survey_for_ticket
 from csat.services import csat_rate, csat_settings_get, csat_settings_set, survey_by_token

@@ -10,12 +10,12 @@ from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import EmailStr, Field
 
-from api.auth import request_tenant, require_admin
+from api_kit.auth import admin_only, request_tenant
 from email_channel import mailboxes
 from email_channel.models import Mailbox
 from tenancy.models import Tenant
 
-router = Router(tags=["email"])
+router = Router(tags=["email"], auth=admin_only)
 Security = Literal["ssl", "starttls", "none"]
 
 
@@ -70,13 +70,11 @@ def _get(tenant: Tenant, mailbox_id: int) -> Mailbox:
 
 @router.get("/email/mailboxes", response=list[MailboxOut])
 def mailbox_list(request: HttpRequest) -> list[Mailbox]:
-    require_admin(request)
     return list(mailboxes.mailbox_list(tenant=request_tenant(request)))
 
 
 @router.post("/email/mailboxes", response={201: MailboxOut})
 def mailbox_create(request: HttpRequest, payload: MailboxIn) -> Status:
-    require_admin(request)
     values = payload.dict()
     password = values.pop("password")
     return Status(201, mailboxes.mailbox_create(tenant=request_tenant(request), password=password, **values))
@@ -84,13 +82,11 @@ def mailbox_create(request: HttpRequest, payload: MailboxIn) -> Status:
 
 @router.get("/email/mailboxes/{mailbox_id}", response=MailboxOut)
 def mailbox_detail(request: HttpRequest, mailbox_id: int) -> Mailbox:
-    require_admin(request)
     return _get(request_tenant(request), mailbox_id)
 
 
 @router.patch("/email/mailboxes/{mailbox_id}", response=MailboxOut)
 def mailbox_update(request: HttpRequest, mailbox_id: int, payload: MailboxPatch) -> Mailbox:
-    require_admin(request)
     tenant = request_tenant(request)
     changes = payload.dict(exclude_none=True)
     password = changes.pop("password", None)
@@ -101,7 +97,6 @@ def mailbox_update(request: HttpRequest, mailbox_id: int, payload: MailboxPatch)
 
 @router.delete("/email/mailboxes/{mailbox_id}", response={204: None})
 def mailbox_delete(request: HttpRequest, mailbox_id: int) -> Status:
-    require_admin(request)
     tenant = request_tenant(request)
     mailboxes.mailbox_delete(tenant=tenant, mailbox=_get(tenant, mailbox_id))
     return Status(204, None)

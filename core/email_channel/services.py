@@ -18,6 +18,8 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
+from accounts.member_selectors import membership_for_user
+from accounts.member_services import membership_set
 from accounts.selectors import user_by_email
 from accounts.services import user_create
 from email_channel import addresses, outbound, ticketing
@@ -26,8 +28,7 @@ from email_channel.models import InboundEmail, KnownMessageId, OutboundEmail, Qu
 from email_channel.parsing import ParsedEmail, auto_reply_reason, parse_message
 from tenancy.context import tenant_context
 from tenancy.models import Membership, Role, Tenant
-from tenancy.selectors import membership_for_user, tenant_by_slug
-from tenancy.services import membership_set
+from tenancy.selectors import tenant_by_slug
 
 
 def _from_address(tenant: Tenant) -> str:

@@ -22,7 +22,7 @@ from ninja.errors import HttpError
 from pydantic import BaseModel
 
 from accounts.throttle import rate_limit
-from api.auth import request_tenant
+from api_kit.auth import request_tenant
 from kb import cache, selectors, semantic, services
 from kb.locales import resolve_locale, tenant_default_locale, tenant_locales
 from kb.models import Article, ArticleAttachment, ArticleTranslation

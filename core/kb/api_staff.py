@@ -6,7 +6,7 @@ from django.http import HttpRequest
 from ninja import File, Query, Router, Status, UploadedFile
 from ninja.errors import HttpError
 
-from api.auth import request_tenant, require_admin, require_staff
+from api_kit.auth import admin_only, request_tenant, require_membership, staff_only
 from kb import content, from_ticket, selectors, services
 from kb.api_public import attachment_out
 from kb.files import MAX_ATTACHMENT_BYTES
@@ -35,7 +35,7 @@ from kb.schemas import (
 )
 from tenancy.models import Tenant
 
-router = Router(tags=["knowledge base: manage"])
+router = Router(tags=["knowledge base: manage"], auth=staff_only)
 
 
 def _category_out(category: Category) -> CategoryOut:
@@ -89,9 +89,8 @@ def _section(tenant: Tenant, section_id: int) -> Section:
 # -- locales and structure ----------------------------------------------------------------
 
 
-@router.put("/kb/manage/locales", response=LocalesOut)
+@router.put("/kb/manage/locales", response=LocalesOut, auth=admin_only)
 def locales_set(request: HttpRequest, payload: LocalesIn) -> LocalesOut:
-    require_admin(request)
     tenant = services.kb_locales_set(
         tenant=request_tenant(request), locales=payload.locales, default_locale=payload.default_locale
     )
@@ -100,14 +99,12 @@ def locales_set(request: HttpRequest, payload: LocalesIn) -> LocalesOut:
 
 @router.post("/kb/manage/categories", response={201: CategoryOut})
 def category_create(request: HttpRequest, payload: CategoryIn) -> Status[CategoryOut]:
-    require_staff(request)
     category = services.category_create(tenant=request_tenant(request), **payload.dict())
     return Status(201, _category_out(category))
 
 
 @router.patch("/kb/manage/categories/{category_id}", response=CategoryOut)
 def category_update(request: HttpRequest, category_id: int, payload: CategoryPatch) -> CategoryOut:
-    require_staff(request)
     tenant = request_tenant(request)
     category = selectors.category_get(tenant=tenant, category_id=category_id)
     if category is None:
@@ -118,7 +115,6 @@ def category_update(request: HttpRequest, category_id: int, payload: CategoryPat
 
 @router.post("/kb/manage/sections", response={201: SectionOut})
 def section_create(request: HttpRequest, payload: SectionIn) -> Status[SectionOut]:
-    require_staff(request)
     tenant = request_tenant(request)
     category = selectors.category_get(tenant=tenant, category_id=payload.category_id)
     if category is None:
@@ -130,7 +126,6 @@ def section_create(request: HttpRequest, payload: SectionIn) -> Status[SectionOu
 
 @router.patch("/kb/manage/sections/{section_id}", response=SectionOut)
 def section_update(request: HttpRequest, section_id: int, payload: SectionPatch) -> SectionOut:
-    require_staff(request)
     tenant = request_tenant(request)
     section = services.section_update(tenant=tenant, section=_section(tenant, section_id), **payload.dict())
     return SectionOut.from_orm(section)
@@ -147,7 +142,6 @@ def article_list(
     offset: int = Query(0, ge=0, le=100_000),
 ) -> list[ArticleStaffOut]:
     """Every article of the tenant, drafts and archived ones included, newest change first."""
-    require_staff(request)
     articles = selectors.article_list(
         tenant=request_tenant(request), status=status, limit=limit, offset=offset
     )
@@ -156,7 +150,7 @@ def article_list(
 
 @router.post("/kb/manage/articles", response={201: ArticleStaffOut})
 def article_create(request: HttpRequest, payload: ArticleCreateIn) -> Status[ArticleStaffOut]:
-    author = require_staff(request)
+    author = require_membership(request)
     tenant = request_tenant(request)
     section = _section(tenant, payload.section_id) if payload.section_id is not None else None
     article = services.article_create(
@@ -178,7 +172,7 @@ def article_create(request: HttpRequest, payload: ArticleCreateIn) -> Status[Art
 @router.post("/kb/manage/articles/from-text", response={201: ArticleStaffOut})
 def article_draft_from_text(request: HttpRequest, payload: DraftFromTextIn) -> Status[ArticleStaffOut]:
     """A draft from plain text, e.g. the answer that solved a ticket."""
-    author = require_staff(request)
+    author = require_membership(request)
     tenant = request_tenant(request)
     article = services.article_draft_from_text(
         tenant=tenant, author=author, title=payload.title, body=payload.body
@@ -191,7 +185,7 @@ def article_draft_from_ticket(request: HttpRequest, ticket_id: int) -> Status[Ar
     """A draft from a solved or closed ticket: subject as title, question and agent answer as body.
 
     Internal notes are never copied. The ticket's history records the draft."""
-    author = require_staff(request)
+    author = require_membership(request)
     tenant = request_tenant(request)
     article = from_ticket.article_draft_from_ticket(tenant=tenant, author=author, ticket_id=ticket_id)
     return Status(201, _article_out(_article(tenant, article.id)))
@@ -199,13 +193,11 @@ def article_draft_from_ticket(request: HttpRequest, ticket_id: int) -> Status[Ar
 
 @router.get("/kb/manage/articles/{article_id}", response=ArticleStaffOut)
 def article_detail(request: HttpRequest, article_id: int) -> ArticleStaffOut:
-    require_staff(request)
     return _article_out(_article(request_tenant(request), article_id))
 
 
 @router.patch("/kb/manage/articles/{article_id}", response=ArticleStaffOut)
 def article_update(request: HttpRequest, article_id: int, payload: ArticlePatchIn) -> ArticleStaffOut:
-    require_staff(request)
     tenant = request_tenant(request)
     article = _article(tenant, article_id)
     section = _section(tenant, payload.section_id) if payload.section_id else None
@@ -227,7 +219,7 @@ def translation_save(
     request: HttpRequest, article_id: int, locale: str, payload: TranslationIn
 ) -> TranslationOut:
     """Write the article in one locale; every save is kept as a version."""
-    editor = require_staff(request)
+    editor = require_membership(request)
     tenant = request_tenant(request)
     translation = services.article_translation_save(
         tenant=tenant,
@@ -245,7 +237,7 @@ def translation_save(
 @router.post("/kb/manage/articles/{article_id}/status", response=ArticleStaffOut)
 def article_status(request: HttpRequest, article_id: int, payload: ArticleStatusIn) -> ArticleStaffOut:
     """Publish, unpublish (draft) or archive."""
-    actor = require_staff(request)
+    actor = require_membership(request)
     tenant = request_tenant(request)
     services.article_set_status(
         tenant=tenant, article=_article(tenant, article_id), status=payload.status, actor=actor
@@ -258,7 +250,6 @@ def article_status(request: HttpRequest, article_id: int, payload: ArticleStatus
 
 @router.get("/kb/manage/articles/{article_id}/versions", response=list[VersionOut])
 def version_list(request: HttpRequest, article_id: int, locale: str | None = None) -> list[VersionOut]:
-    require_staff(request)
     tenant = request_tenant(request)
     versions = selectors.version_list(tenant=tenant, article=_article(tenant, article_id), locale=locale)
     return [VersionOut.from_orm(v) for v in versions]
@@ -273,7 +264,6 @@ def _version(tenant: Tenant, article: Article, locale: str, number: int) -> Arti
 
 @router.get("/kb/manage/articles/{article_id}/versions/{locale}/{number}", response=VersionDetailOut)
 def version_detail(request: HttpRequest, article_id: int, locale: str, number: int) -> VersionDetailOut:
-    require_staff(request)
     tenant = request_tenant(request)
     return VersionDetailOut.from_orm(_version(tenant, _article(tenant, article_id), locale, number))
 
@@ -287,7 +277,6 @@ def version_diff(
     against: int | None = Query(None, ge=1),
 ) -> DiffOut:
     """Unified diff of title and body from version `against` (default: the one before) to `number`."""
-    require_staff(request)
     tenant = request_tenant(request)
     article = _article(tenant, article_id)
     new = _version(tenant, article, locale, number)
@@ -302,7 +291,7 @@ def version_diff(
 @router.post("/kb/manage/articles/{article_id}/versions/{locale}/{number}/restore", response=TranslationOut)
 def version_restore(request: HttpRequest, article_id: int, locale: str, number: int) -> TranslationOut:
     """Make an old version current again (saved as a new version)."""
-    editor = require_staff(request)
+    editor = require_membership(request)
     tenant = request_tenant(request)
     article = _article(tenant, article_id)
     translation = services.article_version_restore(
@@ -319,7 +308,7 @@ def attachment_upload(
     request: HttpRequest, article_id: int, file: File[UploadedFile]
 ) -> Status[ArticleAttachmentOut]:
     """An image or PDF for the article (at most 5 MB; the type is read from the bytes)."""
-    uploader = require_staff(request)
+    uploader = require_membership(request)
     tenant = request_tenant(request)
     article = _article(tenant, article_id)
     if file.size is not None and file.size > MAX_ATTACHMENT_BYTES:

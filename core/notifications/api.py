@@ -6,7 +6,7 @@ from django.http import HttpRequest
 from ninja import Router
 from ninja.errors import HttpError
 
-from api.auth import request_tenant, require_membership
+from api_kit.auth import request_tenant, require_membership
 from notifications import selectors, services
 from notifications.models import Notification, NotificationPreference
 from notifications.schemas import (

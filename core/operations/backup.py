@@ -15,6 +15,7 @@ from typing import Any
 
 import psycopg
 
+from db.tenant_setting import CROSS_TENANT_SETTING
 from operations.archive import check_new_output, describe_part, human_bytes, staging_dir, write_archive
 from operations.databases import (
     alias_params,
@@ -28,7 +29,6 @@ from operations.databases import (
 )
 from operations.media import pack_media, storage_root
 from operations.pgtools import find_tool, libpq_env, run_tool
-from tenancy.context import CROSS_TENANT_SETTING
 
 BACKUP_FORMAT = "frontline-backup"
 DUMP_PART = "database.dump"

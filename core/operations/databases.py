@@ -23,10 +23,10 @@ from django.db import DatabaseError, connections
 from django.db.migrations.loader import MigrationLoader
 from psycopg import sql
 
-from accounts.models import AuditAction, PlatformAuditEvent
+from db.tenant_setting import CROSS_TENANT_SETTING
 from operations.errors import OperationError
 from operations.pgtools import libpq_params
-from tenancy.context import CROSS_TENANT_SETTING
+from tenancy.models import AuditAction, PlatformAuditEvent
 from tenancy.security import tenant_models
 
 # Django's own bookkeeping, rebuilt by migrate: not data to count.

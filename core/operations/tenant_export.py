@@ -17,12 +17,12 @@ import psycopg
 from django.core.files.storage import Storage, default_storage
 from psycopg import sql
 
+from db.tenant_setting import TENANT_SETTING
 from operations.archive import check_new_output, describe_part, human_bytes, staging_dir, write_archive
 from operations.backup import Say
 from operations.databases import connect, frontline_version, migration_heads, record_platform_audit
 from operations.errors import OperationError
 from operations.tenant_tables import TableSpec, tenant_spec, tenant_table_specs, user_spec
-from tenancy.context import TENANT_SETTING
 
 EXPORT_FORMAT = "frontline-tenant-export"
 

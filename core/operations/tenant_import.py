@@ -27,14 +27,13 @@ from django.core.files.storage import Storage, default_storage
 from django.db import connections, transaction
 from psycopg import sql
 
-from accounts.models import AuditAction, PlatformAuditEvent
 from operations.archive import open_archive
 from operations.backup import Say
 from operations.databases import allow_cross_tenant, django_connection, migration_heads, target_alias
 from operations.errors import OperationError
 from operations.tenant_export import EXPORT_FORMAT, media_part
 from operations.tenant_tables import TableSpec, tenant_spec, tenant_table_specs, user_spec
-from tenancy.models import Tenant
+from tenancy.models import AuditAction, PlatformAuditEvent, Tenant
 
 STAGE = "operations_import_stage"
 USER_STAGE = "operations_import_users"

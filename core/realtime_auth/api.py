@@ -8,7 +8,7 @@ from django.conf import settings
 from django.http import HttpRequest
 from ninja import Router, Schema
 
-from api.auth import request_tenant, require_membership
+from api_kit.auth import request_tenant, require_membership
 from realtime_auth.tokens import realtime_token_issue
 
 router = Router(tags=["realtime"])

@@ -9,7 +9,7 @@ from django.http import FileResponse, HttpRequest, StreamingHttpResponse
 from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
 
-from api.auth import request_tenant, require_membership
+from api_kit.auth import request_tenant, require_membership
 from reports.exports import streamed_csv
 from reports.models import FILTER_DIMENSIONS, ExportJob, ExportStatus
 from reports.selectors import (

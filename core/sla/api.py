@@ -10,7 +10,7 @@ from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
-from api.auth import request_tenant, require_admin, require_staff
+from api_kit.auth import request_tenant, require_admin, require_staff
 from sla.models import BusinessCalendar, SlaClock, SlaPolicy
 from sla.selectors import calendar_get, calendar_list, policy_get, policy_list, ticket_clocks
 from sla.services.clocks import elapsed

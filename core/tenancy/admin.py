@@ -13,15 +13,18 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.db.models import ForeignKey, QuerySet
 from django.forms import ModelChoiceField
 from django.http import HttpRequest
 from pydantic import ValidationError as PydanticValidationError
 
 from tenancy.models import ADMIN_ROLES, Membership, Organization, Team, TeamMembership, Tenant
+from tenancy.services import organization_clean_domains, organization_save
 
 
-def _tenant(request: HttpRequest) -> Tenant | None:
+def admin_tenant(request: HttpRequest) -> Tenant | None:
+    """The tenant of the admin page's host (None on the platform host)."""
     return getattr(request, "tenant", None)
 
 
@@ -38,7 +41,7 @@ class FrontlineAdminSite(admin.AdminSite):
         user = request.user
         if not (user.is_active and user.is_authenticated):
             return False
-        if _tenant(request) is None:
+        if admin_tenant(request) is None:
             return bool(user.is_superuser and user.is_staff)
         return bool(user.is_superuser) or is_tenant_admin(request)
 
@@ -70,15 +73,15 @@ class TenantScopedAdmin(_AllowedByOneRule):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         qs = super().get_queryset(request)
-        tenant = _tenant(request)
+        tenant = admin_tenant(request)
         return qs.filter(tenant=tenant) if tenant is not None else qs
 
     def get_exclude(self, request: HttpRequest, obj: Any = None) -> Any:
         excluded = list(super().get_exclude(request, obj) or [])
-        return [*excluded, "tenant"] if _tenant(request) is not None else excluded
+        return [*excluded, "tenant"] if admin_tenant(request) is not None else excluded
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
-        tenant = _tenant(request)
+        tenant = admin_tenant(request)
         if tenant is not None:
             obj.tenant = tenant
         super().save_model(request, obj, form, change)
@@ -86,7 +89,7 @@ class TenantScopedAdmin(_AllowedByOneRule):
     def formfield_for_foreignkey(
         self, db_field: ForeignKey, request: HttpRequest, **kwargs: Any
     ) -> ModelChoiceField:
-        tenant = _tenant(request)
+        tenant = admin_tenant(request)
         related = db_field.related_model
         if tenant is not None and related is not None and hasattr(related, "tenant_id"):
             kwargs["queryset"] = related._default_manager.filter(tenant=tenant)
@@ -100,7 +103,7 @@ class OperatorOnlyAdmin(_AllowedByOneRule):
     """Global tables: only platform operators, and only on the platform host."""
 
     def _allowed(self, request: HttpRequest) -> bool:
-        return _tenant(request) is None and bool(request.user.is_superuser)
+        return admin_tenant(request) is None and bool(request.user.is_superuser)
 
 
 admin_site = FrontlineAdminSite(name="admin")
@@ -136,7 +139,7 @@ class TeamMembershipInline(admin.TabularInline):
     def formfield_for_foreignkey(
         self, db_field: ForeignKey, request: HttpRequest, **kwargs: Any
     ) -> ModelChoiceField:
-        tenant = _tenant(request)
+        tenant = admin_tenant(request)
         if tenant is not None and db_field.name == "membership":
             kwargs["queryset"] = Membership.objects.filter(tenant=tenant).select_related("user")
         return super().formfield_for_foreignkey(db_field, request, **kwargs)  # type: ignore[return-value]
@@ -145,25 +148,6 @@ class TeamMembershipInline(admin.TabularInline):
         return bool(request.user.is_superuser) or is_tenant_admin(request)
 
     has_add_permission = has_change_permission = has_delete_permission = has_view_permission
-
-
-@admin.register(Membership, site=admin_site)
-class MembershipAdmin(TenantScopedAdmin):
-    list_display = ("user", "role", "organization", "created_at")
-    list_filter = ("role",)
-    search_fields = ("user__email", "user__full_name")
-    list_select_related = ("user", "organization")
-
-    def formfield_for_foreignkey(
-        self, db_field: ForeignKey, request: HttpRequest, **kwargs: Any
-    ) -> ModelChoiceField:
-        tenant = _tenant(request)
-        if tenant is not None and db_field.name == "user":
-            # Users are global: a tenant admin picks only among people already in the tenant.
-            from accounts.models import User
-
-            kwargs["queryset"] = User.objects.filter(memberships__tenant=tenant)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.register(Team, site=admin_site)
@@ -179,12 +163,8 @@ class OrganizationAdmin(TenantScopedAdmin):
     search_fields = ("name",)
 
     def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
-        from django.core.exceptions import ValidationError
-
-        from tenancy.services import organization_clean_domains
-
         base = super().get_form(request, obj, change=change, **kwargs)
-        tenant = _tenant(request)
+        tenant = admin_tenant(request)
 
         class DomainsChecked(base):  # type: ignore[misc,valid-type]  # a form class built by the admin
             def clean(self) -> dict[str, Any]:
@@ -203,9 +183,7 @@ class OrganizationAdmin(TenantScopedAdmin):
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         # Through the service, so domains are checked and customers of a new domain join.
-        from tenancy.services import organization_save
-
-        tenant = _tenant(request) or obj.tenant
+        tenant = admin_tenant(request) or obj.tenant
         obj.tenant = tenant
         organization_save(
             tenant=tenant,

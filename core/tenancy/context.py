@@ -8,20 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.db import connections, transaction
 
-from tenancy.rows import fetch_pipelined
-
-if TYPE_CHECKING:
-    from tenancy.models import Tenant
-
-TENANT_SETTING = "app.tenant_id"
-CROSS_TENANT_SETTING = "app.cross_tenant"
-# The transaction's tenant as SQL: what the row-level security policy compares with, and
-# what a statement pipelined after the one that set it can read.
-CURRENT_TENANT_SQL = f"nullif(current_setting('{TENANT_SETTING}', true), '')::bigint"
+from db.rows import fetch_pipelined
+from db.tenant_setting import CROSS_TENANT_SETTING, TENANT_SETTING
+from tenancy.audit import platform_audit_record
 
 
 def _swap_setting(using: str, name: str, value: str) -> str:
@@ -78,37 +71,6 @@ def tenant_context_query(
                 _swap_setting(using, TENANT_SETTING, previous)
 
 
-@contextmanager
-def host_tenant_context(
-    slug: str, query: tuple[str, Sequence[Any]] | None, *, using: str = "default"
-) -> Iterator[tuple[Tenant | None, list[tuple[Any, ...]]]]:
-    """`tenant_context` for the active tenant named by a host, yielding (tenant or None, the
-    rows of `query`).
-
-    In a new transaction, BEGIN, finding the tenant and setting it (one statement), and
-    `query` go to the server in one round trip: a browser request's tenant, membership and
-    user cost one round trip instead of four. Without a tenant nothing is set, so `query`
-    sees no tenant rows.
-    """
-    from tenancy.selectors import tenant_by_slug, tenant_by_slug_setting_query, tenant_from_setting_row
-
-    connection = connections[using]
-    if connection.in_atomic_block:  # inside a caller's transaction (tests): one step at a time
-        tenant = tenant_by_slug(slug=slug)
-        if tenant is None:
-            yield None, []
-            return
-        with tenant_context_query(tenant.id, query, using=using) as rows:
-            yield tenant, rows
-        return
-    with transaction.atomic(using=using):
-        statements = [tenant_by_slug_setting_query(slug=slug)] + ([query] if query is not None else [])
-        results = fetch_pipelined(statements, prepared=True, using=using)
-        found = results[0][0] if results[0] else None
-        tenant = tenant_from_setting_row(found) if found is not None else None
-        yield tenant, (results[1] if query is not None and tenant is not None else [])
-
-
 def current_tenant_id(*, using: str = "default") -> int | None:
     with connections[using].cursor() as cursor:
         cursor.execute("SELECT nullif(current_setting(%s, true), '')", [TENANT_SETTING])
@@ -122,8 +84,6 @@ def cross_tenant_context(*, actor_id: int | None, reason: str, using: str = "def
 
     The one way past the tenant policies; each use is written to the platform audit log.
     """
-    from accounts.services import platform_audit_record
-
     with transaction.atomic(using=using):
         platform_audit_record(actor_id=actor_id, action="platform.cross_tenant", detail=reason)
         previous = _swap_setting(using, CROSS_TENANT_SETTING, "on")

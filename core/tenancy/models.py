@@ -1,4 +1,4 @@
-"""Tenants, and what a user is inside one: memberships, roles and teams."""
+"""Tenants, and what a user is inside one: memberships, roles and teams; the platform's audit log."""
 
 from __future__ import annotations
 
@@ -144,3 +144,35 @@ class TeamMembership(TenantOwned):
 
     def __str__(self) -> str:
         return f"{self.membership} in {self.team}"
+
+
+class AuditAction(models.TextChoices):
+    LOGIN = "auth.login"
+    LOGOUT = "auth.logout"
+    LOGIN_FAILED = "auth.login_failed"
+    LOCKED_OUT = "auth.locked_out"
+    TOKEN_CREATED = "token.created"
+    TOKEN_REVOKED = "token.revoked"
+    TOKEN_USED = "token.used"
+    CROSS_TENANT = "platform.cross_tenant"
+
+
+class PlatformAuditEvent(models.Model):
+    """Security events outside any tenant (the platform host, cross-tenant work). Append-only."""
+
+    append_only = True
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    action = models.CharField(max_length=40, choices=AuditAction.choices)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+    detail = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        db_table = "accounts_platformauditevent"  # it began in accounts; the table kept its name
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M:%S} {self.action}"

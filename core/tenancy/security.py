@@ -29,7 +29,7 @@ from django.conf import settings
 from django.db import connections, models, transaction
 from psycopg import sql
 
-from tenancy.context import CROSS_TENANT_SETTING, CURRENT_TENANT_SQL
+from db.tenant_setting import CROSS_TENANT_SETTING, CURRENT_TENANT_SQL
 from tenancy.models import TenantOwned
 
 POLICY_NAME = "tenant_isolation"

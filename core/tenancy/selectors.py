@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-from functools import cache
 from typing import Any
 
 from django.conf import settings
-from django.db import connection
 from django.db.models import QuerySet
 
-from accounts.models import User
-from tenancy.context import CURRENT_TENANT_SQL, TENANT_SETTING
+from db.rows import model_from_row, select_columns
+from db.tenant_setting import TENANT_SETTING
 from tenancy.models import Membership, Organization, Team, Tenant
-from tenancy.rows import column_count, model_from_row, select_columns
 
 
 def tenant_by_slug(*, slug: str) -> Tenant | None:
@@ -35,28 +32,6 @@ def signup_allowed(tenant: Tenant) -> bool:
     return bool(isinstance(portal, dict) and portal.get("allow_signup") is True)
 
 
-# A user's active membership (a deactivated one counts as none).
-_ACTIVE_MEMBERSHIP_OF_USER = "m.user_id = %s AND m.deactivated_at IS NULL"
-
-
-@cache
-def _member_sql(condition: str, tenant: str = "%s") -> str:
-    # Hand-written: these run on every session request and in every ticket create; the ORM
-    # spent more CPU compiling the join than the database did answering it.
-    return (
-        f"SELECT {select_columns(Membership, 'm')}, {select_columns(User, 'u')} "  # noqa: S608
-        "FROM tenancy_membership m JOIN accounts_user u ON u.id = m.user_id "
-        f"WHERE m.tenant_id = {tenant} AND {condition} ORDER BY m.id LIMIT 1"
-    )
-
-
-def _member_with_user(condition: str, params: list[Any]) -> Membership | None:
-    with connection.cursor() as cursor:
-        cursor.execute(_member_sql(condition), params)
-        row = cursor.fetchone()
-    return None if row is None else membership_from_row(row)
-
-
 def tenant_by_slug_setting_query(*, slug: str) -> tuple[str, list[Any]]:
     """SQL finding the active tenant of a host and setting it as the transaction's tenant
     (`app.tenant_id`, see `tenancy.context`) in the same statement: no row, no tenant set.
@@ -70,29 +45,6 @@ def tenant_by_slug_setting_query(*, slug: str) -> tuple[str, list[Any]]:
 
 def tenant_from_setting_row(row: Any) -> Tenant:
     return model_from_row(Tenant, row)
-
-
-def membership_in_current_tenant_query(*, user_id: int) -> tuple[str, list[Any]]:
-    """SQL for the user's active membership (with the user) in the tenant the transaction is
-    set to, for a pipeline that sets it in an earlier statement. Read it with
-    `membership_from_row`."""
-    return _member_sql(_ACTIVE_MEMBERSHIP_OF_USER, tenant=CURRENT_TENANT_SQL), [user_id]
-
-
-def membership_from_row(row: Any) -> Membership:
-    membership = model_from_row(Membership, row)
-    membership.user = model_from_row(User, row[column_count(Membership) :])
-    return membership
-
-
-def membership_for_user(*, tenant: Tenant, user: User) -> Membership | None:
-    """The user's active membership (a deactivated one counts as none), with the user."""
-    return _member_with_user(_ACTIVE_MEMBERSHIP_OF_USER, [tenant.id, user.pk])
-
-
-def membership_with_user(*, tenant: Tenant, membership_id: int) -> Membership | None:
-    """A membership of the tenant (active or not) with its user."""
-    return _member_with_user("m.id = %s", [tenant.id, membership_id])
 
 
 def membership_list(*, tenant: Tenant, role: str | None = None) -> QuerySet[Membership]:

@@ -7,11 +7,12 @@ from dataclasses import dataclass, field
 
 from django.test import Client
 
+from accounts.member_services import membership_set
 from accounts.models import User
 from accounts.services import api_token_create
 from tenancy.context import tenant_context
 from tenancy.models import Membership, Role, Tenant
-from tenancy.services import membership_set, tenant_create
+from tenancy.services import tenant_create
 
 _sequence = itertools.count(1)
 

@@ -11,7 +11,7 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
-from api.auth import request_tenant, require_admin, require_staff
+from api_kit.auth import request_tenant, require_admin, require_staff
 from tickets.api.tickets import get_visible_ticket
 from triage.models import Prediction, TrainingJob
 from triage.selectors import (

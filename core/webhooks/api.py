@@ -6,7 +6,7 @@ from django.http import HttpRequest
 from ninja import Router, Status
 from ninja.errors import HttpError
 
-from api.auth import request_tenant, require_admin
+from api_kit.auth import admin_only, request_tenant
 from tenancy.models import Tenant
 from webhooks import selectors, services
 from webhooks.models import WebhookSubscription
@@ -18,7 +18,7 @@ from webhooks.schemas import (
     SubscriptionPatch,
 )
 
-router = Router(tags=["webhooks"])
+router = Router(tags=["webhooks"], auth=admin_only)
 
 
 def _get(tenant: Tenant, subscription_id: int) -> WebhookSubscription:
@@ -30,13 +30,11 @@ def _get(tenant: Tenant, subscription_id: int) -> WebhookSubscription:
 
 @router.get("/webhooks", response=list[SubscriptionOut])
 def webhook_list(request: HttpRequest) -> list[WebhookSubscription]:
-    require_admin(request)
     return list(selectors.subscription_list(tenant=request_tenant(request)))
 
 
 @router.post("/webhooks", response={201: SubscriptionCreated})
 def webhook_create(request: HttpRequest, payload: SubscriptionIn) -> Status:
-    require_admin(request)
     subscription = services.subscription_create(
         tenant=request_tenant(request),
         url=payload.url,
@@ -48,7 +46,6 @@ def webhook_create(request: HttpRequest, payload: SubscriptionIn) -> Status:
 
 @router.get("/webhooks/{subscription_id}", response=SubscriptionOut)
 def webhook_detail(request: HttpRequest, subscription_id: int) -> WebhookSubscription:
-    require_admin(request)
     return _get(request_tenant(request), subscription_id)
 
 
@@ -56,7 +53,6 @@ def webhook_detail(request: HttpRequest, subscription_id: int) -> WebhookSubscri
 def webhook_update(
     request: HttpRequest, subscription_id: int, payload: SubscriptionPatch
 ) -> WebhookSubscription:
-    require_admin(request)
     tenant = request_tenant(request)
     return services.subscription_update(
         tenant=tenant, subscription=_get(tenant, subscription_id), changes=payload.dict(exclude_none=True)
@@ -65,7 +61,6 @@ def webhook_update(
 
 @router.delete("/webhooks/{subscription_id}", response={204: None})
 def webhook_delete(request: HttpRequest, subscription_id: int) -> Status:
-    require_admin(request)
     tenant = request_tenant(request)
     services.subscription_delete(tenant=tenant, subscription=_get(tenant, subscription_id))
     return Status(204, None)
@@ -73,6 +68,5 @@ def webhook_delete(request: HttpRequest, subscription_id: int) -> Status:
 
 @router.get("/webhooks/{subscription_id}/deliveries", response=list[DeliveryOut])
 def webhook_deliveries(request: HttpRequest, subscription_id: int) -> list:
-    require_admin(request)
     tenant = request_tenant(request)
     return selectors.delivery_list(tenant=tenant, subscription=_get(tenant, subscription_id))

@@ -11,7 +11,7 @@ from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import BaseModel
 
-from api.auth import request_tenant, require_staff
+from api_kit.auth import request_tenant, require_staff
 from tickets.api.schemas import TicketOut
 from tickets.api.shaping import ticket_dict
 from workspace.models import SavedView

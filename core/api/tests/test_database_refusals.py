@@ -29,7 +29,7 @@ def test_a_value_postgresql_refuses_is_a_400_naming_why(two_tenants, path, reaso
 
 
 def test_the_ticket_list_takes_any_offset_pydantic_accepts(two_tenants):
-    """The list binds its values on the server (`tenancy.rows.hot_cursor`): psycopg sends the
+    """The list binds its values on the server (`db.rows.hot_cursor`): psycopg sends the
     instant, not the text PostgreSQL would refuse, so +16:00 is simply 16 hours earlier."""
     client, _ = token_client(two_tenants.a.admin)
     created = client.post(

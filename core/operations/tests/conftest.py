@@ -17,8 +17,9 @@ from django.core.management import call_command
 from django.db import connections
 from psycopg import sql
 
+from db.tenant_setting import TENANT_SETTING
 from operations.databases import count_rows, tenant_tables
-from tenancy.context import TENANT_SETTING, tenant_context
+from tenancy.context import tenant_context
 from testing.factories import TenantWorld, make_world
 from tickets.services.attachments import attachment_upload
 from tickets.services.messages import message_add

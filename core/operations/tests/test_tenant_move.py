@@ -7,6 +7,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connections, models
 
+from db.tenant_setting import CROSS_TENANT_SETTING
 from operations.tenant_tables import tenant_table_specs
 from operations.tests.conftest import (
     assert_isolated_for_the_app_role,
@@ -16,7 +17,6 @@ from operations.tests.conftest import (
     rewrite_archive,
     server_url,
 )
-from tenancy.context import CROSS_TENANT_SETTING
 from tenancy.security import tenant_models
 
 

@@ -60,7 +60,7 @@ def live_core(committed: None) -> Iterator[LiveCore]:
 def demo(committed: None) -> None:
     """The demo tenants (acme, globex), committed. Request it before `page`: Playwright's
     sync API runs an event loop, inside which Django refuses database calls."""
-    from tenancy.demo import seed_demo
+    from demo.seed import seed_demo
 
     seed_demo()
 

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from tenancy.demo import DEMO_PASSWORD
+from demo.data import DEMO_PASSWORD
 
 from .conftest import LiveCore
 

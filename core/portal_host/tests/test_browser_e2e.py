@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from tenancy.demo_data import DEMO_PASSWORD
+from demo.data import DEMO_PASSWORD
 
 from .stack import E2E_OUTPUT, Stack, running_stack
 
@@ -179,7 +179,7 @@ def test_request_to_rating_live_across_customer_and_two_agents(stack: Stack, chr
         rating = customer.get_by_role("form", name="Rate this request")
         expect(rating).to_be_visible()
         assert_not_reloaded(customer)
-        # The demo tenants ask on the 1-5 scale (automations/demo.py configures CSAT).
+        # The demo tenants ask on the 1-5 scale (demo/rules.py configures CSAT).
         rating.get_by_label("5", exact=True).check()
         rating.get_by_label("Comment (optional)").fill("Fixed in two minutes, thanks!")
         shot(customer, "07_customer_rating")

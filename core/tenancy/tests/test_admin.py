@@ -2,8 +2,8 @@
 
 import pytest
 
-from accounts.models import PlatformAuditEvent
 from tenancy.context import tenant_context
+from tenancy.models import PlatformAuditEvent
 from tenancy.services import team_create
 from testing.factories import make_user, session_client
 

@@ -4,10 +4,11 @@ import json
 
 import pytest
 
+from accounts.member_services import membership_set
 from tenancy.context import tenant_context
 from tenancy.models import Role
 from tenancy.selectors import membership_get
-from tenancy.services import membership_set, organization_save
+from tenancy.services import organization_save
 from testing.factories import make_user, session_client
 from testing.isolation import assert_other_tenant_gets_404
 

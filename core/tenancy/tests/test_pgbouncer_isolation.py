@@ -21,7 +21,8 @@ from django.conf import settings
 from django.db import DatabaseError, connections, transaction
 
 from config.database import apply_pooler_mode
-from tenancy.context import TENANT_SETTING, tenant_context
+from db.tenant_setting import TENANT_SETTING
+from tenancy.context import tenant_context
 from tenancy.models import Team, Tenant
 from testing.factories import make_tenant
 from testing.isolation import assert_interleaved_requests_stay_apart

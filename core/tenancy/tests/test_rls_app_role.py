@@ -79,7 +79,7 @@ def test_context_is_restored_and_ends_with_the_transaction(teams):
 
 
 def test_cross_tenant_context_sees_all_and_is_audited(teams):
-    from accounts.models import PlatformAuditEvent
+    from tenancy.models import PlatformAuditEvent
 
     with cross_tenant_context(actor_id=None, reason="nightly sweep"):
         assert Team.objects.count() == 2

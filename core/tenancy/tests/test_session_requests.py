@@ -1,6 +1,6 @@
 """Browser (session) requests as production runs them: no test transaction around them, so
 BEGIN, the host's tenant and the session user's membership go out in one round trip and
-Django's session check takes the user read there (`TenantMiddleware._host_request`)."""
+Django's session check takes the user read there (`api.middleware.TenantMiddleware._host_request`)."""
 
 import pytest
 from django.db import connection

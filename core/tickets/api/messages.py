@@ -9,7 +9,7 @@ from ninja import File, Router, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
-from api.auth import request_tenant, require_membership
+from api_kit.auth import request_tenant, require_membership
 from tickets.api.schemas import AttachmentOut, MessageIn, MessageOut
 from tickets.api.shaping import attachment_dict, message_dict
 from tickets.api.tickets import get_visible_ticket

@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router
 
-from api.auth import request_tenant, require_membership
-from api.rendering import json_response
+from api_kit.auth import request_tenant, require_membership
+from api_kit.rendering import json_response
 from tickets.api.schemas import SearchOut
 from tickets.api.shaping import ticket_dict
 from tickets.api.tickets import ListQuery, filters_from, hidden_fields_for

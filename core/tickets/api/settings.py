@@ -9,7 +9,7 @@ from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import Field
 
-from api.auth import request_tenant, require_admin, require_membership, require_staff
+from api_kit.auth import request_tenant, require_admin, require_membership, require_staff
 from tickets.api.schemas import (
     CustomFieldIn,
     CustomFieldOut,

@@ -14,8 +14,8 @@ from ninja.files import UploadedFile
 from pydantic import Field
 from pydantic import ValidationError as PydanticValidationError
 
-from api.auth import request_tenant, require_membership, require_staff
-from api.rendering import json_response
+from api_kit.auth import request_tenant, require_membership, require_staff
+from api_kit.rendering import json_response
 from tenancy.models import Membership, Tenant
 from tickets.api.schemas import (
     BulkUpdateIn,
@@ -136,7 +136,7 @@ def tickets_list(request: HttpRequest, query: Query[ListQuery]) -> HttpResponse:
         limit=query.limit,
     )
     staff, hidden = viewer.is_staff_role, hidden_fields_for(tenant, viewer)
-    # Straight to JSON: the shaping already leaves agent-only data out (see api.rendering).
+    # Straight to JSON: the shaping already leaves agent-only data out (see api_kit.rendering).
     return json_response(
         {
             "items": [ticket_dict(t, staff=staff, hidden_fields=hidden) for t in rows],

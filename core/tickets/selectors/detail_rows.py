@@ -12,8 +12,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
+from db.rows import fetch_pipelined
 from tenancy.models import Membership, Tenant
-from tenancy.rows import fetch_pipelined
 from tickets.selectors.ticket_rows import ROW_JOINS, ROW_SELECT, TicketRow, person_dict, ticket_row
 from tickets.selectors.ticket_sql import visibility_sql
 

@@ -14,8 +14,8 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 
+from db.rows import fetch_pipelined, hot_cursor
 from tenancy.models import Membership, Tenant
-from tenancy.rows import fetch_pipelined, hot_cursor
 from tickets.models import Ticket
 from tickets.search_config import search_config
 from tickets.selectors.ticket_rows import TicketRow, ticket_row, ticket_rows_by_ids_query

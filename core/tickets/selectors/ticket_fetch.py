@@ -15,8 +15,8 @@ from typing import Any, cast
 from django.db import connection
 
 from accounts.models import User
+from db.rows import models_from_row, select_columns
 from tenancy.models import Membership, Team, Tenant
-from tenancy.rows import models_from_row, select_columns
 from tickets.models import CustomStatus, Ticket
 from tickets.selectors.ticket_sql import visibility_sql
 

@@ -13,8 +13,8 @@ from typing import Any, NamedTuple
 
 import orjson
 
+from db.rows import hot_cursor
 from tenancy.models import Membership, Tenant
-from tenancy.rows import hot_cursor
 from tickets.selectors.ticket_sql import (
     TicketFilters,
     customer_visibility_arms,

@@ -179,7 +179,7 @@ def _in_choices(column: str, values: list[str], choices: list[str]) -> str:
     return f"{column} IN ({literals})"
 
 
-# Filters whose generic plan (see `tenancy.rows.hot_cursor`) walks the same index as a plan
+# Filters whose generic plan (see `db.rows.hot_cursor`) walks the same index as a plan
 # made for the values, in every tenant, measured at 1M tickets: the fixed-choice columns
 # (literals), and the assignee or team only within the active categories (their partial
 # indexes). The generic plan of `assignee=me` alone fetched the agent's 80k tickets of the

@@ -6,9 +6,9 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 
+from accounts.member_selectors import membership_with_user
 from contracts.events import Visibility
 from tenancy.models import Membership, Team, Tenant
-from tenancy.selectors import membership_with_user
 from tickets.events import actor_for, emit
 from tickets.models import CustomStatus, StatusCategory, Ticket, TicketChange, TicketFollower
 

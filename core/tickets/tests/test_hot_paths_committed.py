@@ -45,7 +45,7 @@ def test_token_requests_outside_a_transaction_keep_tenants_and_internal_notes_ap
 @pytest.mark.usefixtures("committed")
 def test_prepared_statements_on_their_generic_plan_still_keep_tenants_apart():
     """The inbox views, a customer's queue, the detail and the token lookup are prepared once
-    per connection (`tenancy.rows.hot_cursor`), and after five runs PostgreSQL executes them on
+    per connection (`db.rows.hot_cursor`), and after five runs PostgreSQL executes them on
     a generic plan. Row-level security must hold there too: the tenant is read at execution
     (`current_setting`), never planned in. Two tenants' requests alternate on one connection."""
     worlds = TwoTenants(a=make_world("prep-a"), b=make_world("prep-b"))

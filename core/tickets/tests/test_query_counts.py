@@ -51,7 +51,7 @@ def test_search_query_count_is_flat(two_tenants, django_assert_max_num_queries, 
 
 
 def test_hot_statements_are_logged_with_their_values(two_tenants):
-    """The list, detail and token lookup bind on the server (`tenancy.rows.hot_cursor`); the
+    """The list, detail and token lookup bind on the server (`db.rows.hot_cursor`); the
     query log still shows each statement as SQL with its values, not None or placeholders."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext

@@ -1091,13 +1091,13 @@ export interface paths {
             cookie?: never;
         };
         /** Member List */
-        get: operations["tenancy_api_member_list"];
+        get: operations["accounts_api_tenant_member_list"];
         put?: never;
         /**
          * Member Invite
          * @description Add a person with a role (admins; only owners add owners). A new email creates the user.
          */
-        post: operations["tenancy_api_member_invite"];
+        post: operations["accounts_api_tenant_member_invite"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1112,7 +1112,7 @@ export interface paths {
             cookie?: never;
         };
         /** Member Detail */
-        get: operations["tenancy_api_member_detail"];
+        get: operations["accounts_api_tenant_member_detail"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1123,7 +1123,7 @@ export interface paths {
          * @description Change the role and/or (de)activate (admins; owners only for owners; never yourself; a
          *     tenant keeps one active owner). A deactivated member cannot sign in or use their tokens.
          */
-        patch: operations["tenancy_api_member_update"];
+        patch: operations["accounts_api_tenant_member_update"];
         trace?: never;
     };
     "/api/v1/members/{member_id}/organization": {
@@ -1135,7 +1135,7 @@ export interface paths {
         };
         get?: never;
         /** Member Organization Set */
-        put: operations["tenancy_api_member_organization_set"];
+        put: operations["accounts_api_tenant_member_organization_set"];
         post?: never;
         delete?: never;
         options?: never;
@@ -1237,10 +1237,10 @@ export interface paths {
             cookie?: never;
         };
         /** Organization List */
-        get: operations["tenancy_api_organization_list"];
+        get: operations["accounts_api_tenant_organization_list"];
         put?: never;
         /** Organization Create */
-        post: operations["tenancy_api_organization_create"];
+        post: operations["accounts_api_tenant_organization_create"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1255,15 +1255,15 @@ export interface paths {
             cookie?: never;
         };
         /** Organization Detail */
-        get: operations["tenancy_api_organization_detail"];
+        get: operations["accounts_api_tenant_organization_detail"];
         put?: never;
         post?: never;
         /** Organization Delete */
-        delete: operations["tenancy_api_organization_delete"];
+        delete: operations["accounts_api_tenant_organization_delete"];
         options?: never;
         head?: never;
         /** Organization Update */
-        patch: operations["tenancy_api_organization_update"];
+        patch: operations["accounts_api_tenant_organization_update"];
         trace?: never;
     };
     "/api/v1/realtime/token": {
@@ -1609,10 +1609,10 @@ export interface paths {
             cookie?: never;
         };
         /** Team List */
-        get: operations["tenancy_api_team_list"];
+        get: operations["accounts_api_tenant_team_list"];
         put?: never;
         /** Team Create */
-        post: operations["tenancy_api_team_create"];
+        post: operations["accounts_api_tenant_team_create"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1627,7 +1627,7 @@ export interface paths {
             cookie?: never;
         };
         /** Team Detail */
-        get: operations["tenancy_api_team_detail"];
+        get: operations["accounts_api_tenant_team_detail"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1646,7 +1646,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Team Member Add */
-        post: operations["tenancy_api_team_member_add"];
+        post: operations["accounts_api_tenant_team_member_add"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1664,7 +1664,7 @@ export interface paths {
          * Tenant Detail
          * @description Public facts of the tenant behind this host (name and branding for the portal).
          */
-        get: operations["tenancy_api_tenant_detail"];
+        get: operations["accounts_api_tenant_tenant_detail"];
         put?: never;
         post?: never;
         delete?: never;
@@ -6715,7 +6715,7 @@ export interface operations {
             };
         };
     };
-    tenancy_api_member_list: {
+    accounts_api_tenant_member_list: {
         parameters: {
             query?: {
                 role?: string | null;
@@ -6737,7 +6737,7 @@ export interface operations {
             };
         };
     };
-    tenancy_api_member_invite: {
+    accounts_api_tenant_member_invite: {
         parameters: {
             query?: never;
             header?: never;
@@ -6761,7 +6761,7 @@ export interface operations {
             };
         };
     };
-    tenancy_api_member_detail: {
+    accounts_api_tenant_member_detail: {
         parameters: {
             query?: never;
             header?: never;
@@ -6783,7 +6783,7 @@ export interface operations {
             };
         };
     };
-    tenancy_api_member_update: {
+    accounts_api_tenant_member_update: {
         parameters: {
             query?: never;
             header?: never;
@@ -6809,7 +6809,7 @@ export interface operations {
             };
         };
     };
-    tenancy_api_member_organization_set: {
+    accounts_api_tenant_member_organization_set: {
         parameters: {
             query?: never;
             header?: never;
@@ -6964,7 +6964,7 @@ export interface operations {
             };
         };
     };
-    tenancy_api_organization_list: {
+    accounts_api_tenant_organization_list: {
         parameters: {
             query?: never;
             header?: never;
@@ -6984,7 +6984,7 @@ export interface operations {
             };
         };
     };
-    tenancy_api_organization_create: {
+    accounts_api_tenant_organization_create: {
         parameters: {
             query?: never;
             header?: never;
@@ -7008,7 +7008,7 @@ export interface operations {
             };
         };
     };
-    tenancy_api_organization_detail: {
+    accounts_api_tenant_organization_detail: {
         parameters: {
             query?: never;
             header?: never;
@@ -7030,7 +7030,7 @@ export interface operations {
             };
         };
     };
-    tenancy_api_organization_delete: {
+    accounts_api_tenant_organization_delete: {
         parameters: {
             query?: never;
             header?: never;
@@ -7050,7 +7050,7 @@ export interface operations {
             };
         };
     };
-    tenancy_api_organization_update: {
+    accounts_api_tenant_organization_update: {
         parameters: {
             query?: never;
             header?: never;
@@ -7674,7 +7674,7 @@ export interface operations {
             };
         };
     };
-    tenancy_api_team_list: {
+    accounts_api_tenant_team_list: {
         parameters: {
             query?: never;
             header?: never;
@@ -7694,7 +7694,7 @@ export interface operations {
             };
         };
     };
-    tenancy_api_team_create: {
+    accounts_api_tenant_team_create: {
         parameters: {
             query?: never;
             header?: never;
@@ -7718,7 +7718,7 @@ export interface operations {
             };
         };
     };
-    tenancy_api_team_detail: {
+    accounts_api_tenant_team_detail: {
         parameters: {
             query?: never;
             header?: never;
@@ -7740,7 +7740,7 @@ export interface operations {
             };
         };
     };
-    tenancy_api_team_member_add: {
+    accounts_api_tenant_team_member_add: {
         parameters: {
             query?: never;
             header?: never;
@@ -7763,7 +7763,7 @@ export interface operations {
             };
         };
     };
-    tenancy_api_tenant_detail: {
+    accounts_api_tenant_tenant_detail: {
         parameters: {
             query?: never;
             header?: never;

@@ -1,4 +1,4 @@
-"""Request and response shapes of the tenancy API."""
+"""Request and response shapes of the tenant API (`accounts.api_tenant`)."""
 
 from __future__ import annotations
 

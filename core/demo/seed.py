@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from django.db import transaction
 
+from accounts.member_selectors import membership_for_user
+from accounts.member_services import membership_set
 from accounts.selectors import user_by_email
 from accounts.services import user_create
-from automations.demo import seed_demo_workflow
+from demo.data import DEMO_OPERATOR, DEMO_PASSWORD, DEMO_TENANTS
+from demo.rules import seed_demo_workflow
+from demo.tickets import seed_demo_tickets
 from tenancy.context import tenant_context
-from tenancy.demo_data import DEMO_OPERATOR, DEMO_PASSWORD, DEMO_TENANTS
-from tenancy.selectors import membership_for_user, team_list
-from tenancy.services import membership_set, team_add_member, team_create, tenant_get_or_create
-from tickets.demo import seed_demo_tickets
+from tenancy.selectors import team_list
+from tenancy.services import team_add_member, team_create, tenant_get_or_create
 
 
 def seed_demo() -> list[tuple[str, str, str]]:

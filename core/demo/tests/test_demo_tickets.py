@@ -2,8 +2,8 @@
 
 import pytest
 
+from demo.seed import seed_demo
 from tenancy.context import tenant_context
-from tenancy.demo import seed_demo
 from tenancy.selectors import membership_list, tenant_by_slug
 from testing.factories import session_client
 from tickets.tests.helpers import call

@@ -7,7 +7,7 @@ import zoneinfo
 import pytest
 from django.core.serializers.json import DjangoJSONEncoder
 
-from api.rendering import dumps
+from api_kit.rendering import dumps
 
 UTC = dt.UTC
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")

@@ -4,8 +4,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from tenancy.demo import seed_demo
-from tenancy.demo_data import DEMO_PASSWORD
+from demo.data import DEMO_PASSWORD
+from demo.seed import seed_demo
 
 
 class Command(BaseCommand):

@@ -6,9 +6,9 @@ from assignment.selectors import assignment_config_list
 from automations.selectors import rule_runs
 from automations.tests.helpers import settle
 from csat.services import csat_settings_get
+from demo.seed import seed_demo
 from sla.selectors import calendar_list, policy_list, ticket_clocks
 from tenancy.context import tenant_context
-from tenancy.demo import seed_demo
 from tenancy.selectors import organization_list, tenant_by_slug
 from tickets.models import Ticket
 

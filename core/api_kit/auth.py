@@ -1,7 +1,8 @@
 """Authentication for the REST API: API tokens or the browser session (with CSRF).
 
 The tenant middleware has already resolved the tenant, checked the token and the
-membership; these classes only say which of the two a request used.
+membership; these classes say which of the two a request used and, on role-scoped routes
+(`staff_only`, `admin_only`), that the caller's membership holds the role.
 """
 
 from __future__ import annotations
@@ -16,23 +17,47 @@ from tenancy.models import ADMIN_ROLES, STAFF_ROLES, Membership, Tenant
 
 
 class ApiTokenAuth(HttpBearer):
+    """An API token the middleware accepted; with `roles`, its member must hold one of them."""
+
+    def __init__(self, roles: frozenset[str] | None = None) -> None:
+        super().__init__()
+        self.roles = roles
+
     def authenticate(self, request: HttpRequest, token: str) -> Any:
-        return getattr(request, "api_token", None)
+        api_token = getattr(request, "api_token", None)
+        if api_token is not None and self.roles is not None:
+            require_membership(request, self.roles)
+        return api_token
 
 
 class TenantSessionAuth(SessionAuth):
-    """A signed-in browser session on a tenant host (CSRF checked on unsafe methods)."""
+    """A signed-in browser session on a tenant host (CSRF checked on unsafe methods); with
+    `roles`, the user's membership must hold one of them."""
+
+    def __init__(self, roles: frozenset[str] | None = None) -> None:
+        super().__init__()
+        self.roles = roles
 
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:
         if getattr(request, "api_token", None) is not None:
             return None
         if getattr(request, "tenant", None) is None or not request.user.is_authenticated:
             return None
+        if self.roles is not None:
+            require_membership(request, self.roles)
         return request.user
 
 
-token_or_session = [ApiTokenAuth(), TenantSessionAuth()]
+def _token_or_session(roles: frozenset[str] | None) -> list[HttpBearer | SessionAuth]:
+    return [ApiTokenAuth(roles), TenantSessionAuth(roles)]
+
+
+token_or_session = _token_or_session(None)
 session_only = [TenantSessionAuth()]
+# Role-scoped: who is not signed in gets 401 as above; a caller without the role, 403 (the
+# messages of `require_membership`), before the handler or its input is looked at.
+staff_only = _token_or_session(STAFF_ROLES)
+admin_only = _token_or_session(ADMIN_ROLES)
 
 
 def require_membership(request: HttpRequest, roles: frozenset[str] | None = None) -> Membership:

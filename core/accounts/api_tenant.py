@@ -1,4 +1,8 @@
-"""Tenancy API: the current tenant, its members, its teams and its customer organizations."""
+"""Tenant API: the current tenant, its members, its teams and its customer organizations.
+
+In accounts, above tenancy: inviting a member creates their user, and the routes are
+built from the API kit, which knows tenancy's roles.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +10,8 @@ from django.http import HttpRequest
 from ninja import Router, Status
 from ninja.errors import HttpError
 
-from api.auth import request_tenant, require_admin, require_staff
-from tenancy import selectors, services
-from tenancy.models import Membership, Organization, Team, Tenant
-from tenancy.schemas import (
+from accounts import member_services
+from accounts.schemas_tenant import (
     MemberInviteIn,
     MemberOrganizationIn,
     MemberOut,
@@ -21,6 +23,9 @@ from tenancy.schemas import (
     TeamOut,
     TenantOut,
 )
+from api_kit.auth import admin_only, request_tenant, require_membership, staff_only
+from tenancy import selectors, services
+from tenancy.models import Membership, Organization, Team, Tenant
 
 router = Router(tags=["tenancy"])
 
@@ -55,26 +60,24 @@ def _member_out(membership: Membership) -> MemberOut:
     )
 
 
-@router.get("/members", response=list[MemberOut])
+@router.get("/members", response=list[MemberOut], auth=staff_only)
 def member_list(request: HttpRequest, role: str | None = None) -> list[MemberOut]:
-    require_staff(request)
     return [_member_out(m) for m in selectors.membership_list(tenant=request_tenant(request), role=role)]
 
 
-@router.get("/members/{member_id}", response=MemberOut)
+@router.get("/members/{member_id}", response=MemberOut, auth=staff_only)
 def member_detail(request: HttpRequest, member_id: int) -> MemberOut:
-    require_staff(request)
     membership = selectors.membership_get(tenant=request_tenant(request), membership_id=member_id)
     if membership is None:
         raise HttpError(404, "Not Found")
     return _member_out(membership)
 
 
-@router.post("/members", response={201: MemberOut})
+@router.post("/members", response={201: MemberOut}, auth=admin_only)
 def member_invite(request: HttpRequest, payload: MemberInviteIn) -> Status[MemberOut]:
     """Add a person with a role (admins; only owners add owners). A new email creates the user."""
-    actor = require_admin(request)
-    membership = services.member_invite(
+    actor = require_membership(request)
+    membership = member_services.member_invite(
         tenant=request_tenant(request),
         actor=actor,
         email=payload.email,
@@ -85,19 +88,21 @@ def member_invite(request: HttpRequest, payload: MemberInviteIn) -> Status[Membe
     return Status(201, _member_out(membership))
 
 
-@router.patch("/members/{member_id}", response=MemberOut)
+@router.patch("/members/{member_id}", response=MemberOut, auth=admin_only)
 def member_update(request: HttpRequest, member_id: int, payload: MemberUpdateIn) -> MemberOut:
     """Change the role and/or (de)activate (admins; owners only for owners; never yourself; a
     tenant keeps one active owner). A deactivated member cannot sign in or use their tokens."""
-    actor = require_admin(request)
+    actor = require_membership(request)
     tenant = request_tenant(request)
     membership = selectors.membership_get(tenant=tenant, membership_id=member_id)
     if membership is None:
         raise HttpError(404, "Not Found")
     if payload.role is not None and payload.role != membership.role:
-        services.member_set_role(tenant=tenant, actor=actor, membership=membership, role=payload.role)
+        member_services.member_set_role(tenant=tenant, actor=actor, membership=membership, role=payload.role)
     if payload.active is not None and payload.active != membership.is_active:
-        services.member_set_active(tenant=tenant, actor=actor, membership=membership, active=payload.active)
+        member_services.member_set_active(
+            tenant=tenant, actor=actor, membership=membership, active=payload.active
+        )
     return _member_out(membership)
 
 
@@ -110,16 +115,14 @@ def _team_out(team: Team) -> TeamOut:
     )
 
 
-@router.get("/teams", response=list[TeamOut])
+@router.get("/teams", response=list[TeamOut], auth=staff_only)
 def team_list(request: HttpRequest) -> list[TeamOut]:
-    require_staff(request)
     tenant = request_tenant(request)
     return [_team_out(t) for t in selectors.team_list(tenant=tenant)]
 
 
-@router.get("/teams/{team_id}", response=TeamOut)
+@router.get("/teams/{team_id}", response=TeamOut, auth=staff_only)
 def team_detail(request: HttpRequest, team_id: int) -> TeamOut:
-    require_staff(request)
     tenant = request_tenant(request)
     team = selectors.team_get(tenant=tenant, team_id=team_id)
     if team is None:
@@ -127,17 +130,15 @@ def team_detail(request: HttpRequest, team_id: int) -> TeamOut:
     return _team_out(team)
 
 
-@router.post("/teams", response={201: TeamOut})
+@router.post("/teams", response={201: TeamOut}, auth=admin_only)
 def team_create(request: HttpRequest, payload: TeamIn) -> Status[TeamOut]:
-    require_admin(request)
     tenant = request_tenant(request)
     team = services.team_create(tenant=tenant, name=payload.name, description=payload.description)
     return Status(201, _team_out(team))
 
 
-@router.post("/teams/{team_id}/members/{member_id}", response=TeamOut)
+@router.post("/teams/{team_id}/members/{member_id}", response=TeamOut, auth=admin_only)
 def team_member_add(request: HttpRequest, team_id: int, member_id: int) -> TeamOut:
-    require_admin(request)
     tenant = request_tenant(request)
     team = selectors.team_get(tenant=tenant, team_id=team_id)
     membership = selectors.membership_get(tenant=tenant, membership_id=member_id)
@@ -154,46 +155,40 @@ def _organization(tenant: Tenant, organization_id: int) -> Organization:
     return org
 
 
-@router.get("/organizations", response=list[OrganizationOut])
+@router.get("/organizations", response=list[OrganizationOut], auth=admin_only)
 def organization_list(request: HttpRequest) -> list[Organization]:
-    require_admin(request)
     return list(selectors.organization_list(tenant=request_tenant(request)))
 
 
-@router.post("/organizations", response={201: OrganizationOut})
+@router.post("/organizations", response={201: OrganizationOut}, auth=admin_only)
 def organization_create(request: HttpRequest, payload: OrganizationIn) -> Status[Organization]:
-    require_admin(request)
     org = services.organization_save(tenant=request_tenant(request), **payload.dict())
     return Status(201, org)
 
 
-@router.get("/organizations/{organization_id}", response=OrganizationOut)
+@router.get("/organizations/{organization_id}", response=OrganizationOut, auth=admin_only)
 def organization_detail(request: HttpRequest, organization_id: int) -> Organization:
-    require_admin(request)
     return _organization(request_tenant(request), organization_id)
 
 
-@router.patch("/organizations/{organization_id}", response=OrganizationOut)
+@router.patch("/organizations/{organization_id}", response=OrganizationOut, auth=admin_only)
 def organization_update(
     request: HttpRequest, organization_id: int, payload: OrganizationPatch
 ) -> Organization:
-    require_admin(request)
     tenant = request_tenant(request)
     org = _organization(tenant, organization_id)
     return services.organization_save(tenant=tenant, organization=org, **payload.dict(exclude_unset=True))
 
 
-@router.delete("/organizations/{organization_id}", response={204: None})
+@router.delete("/organizations/{organization_id}", response={204: None}, auth=admin_only)
 def organization_delete(request: HttpRequest, organization_id: int) -> Status[None]:
-    require_admin(request)
     tenant = request_tenant(request)
     services.organization_delete(tenant=tenant, organization=_organization(tenant, organization_id))
     return Status(204, None)
 
 
-@router.put("/members/{member_id}/organization", response=MemberOut)
+@router.put("/members/{member_id}/organization", response=MemberOut, auth=admin_only)
 def member_organization_set(request: HttpRequest, member_id: int, payload: MemberOrganizationIn) -> MemberOut:
-    require_admin(request)
     tenant = request_tenant(request)
     membership = selectors.membership_get(tenant=tenant, membership_id=member_id)
     if membership is None:
