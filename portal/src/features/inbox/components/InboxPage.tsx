@@ -9,6 +9,7 @@ import { Loading } from "@/components/Loading";
 import { StatusBadge } from "@/components/StatusBadge";
 import { formatDateTime } from "@/lib/format";
 import { useShortcuts } from "@/lib/shortcuts";
+import { remainingText } from "@/features/sla";
 
 import {
   VIEWS,
@@ -25,7 +26,6 @@ import {
 import { useDeleteSavedView, useSavedViews, type SavedView } from "../api/savedViews";
 import { BulkBar } from "./BulkBar";
 import { SavedViewForm } from "./SavedViewForm";
-import { remainingText } from "./slaText";
 
 const EMPTY_TEXT: Record<InboxView, string> = {
   mine: "Nothing is assigned to you. Pick one from Unassigned.",

@@ -1,4 +1,4 @@
-// Composer add-on: pick knowledge base articles to link in a reply; and the "draft an article" action.
+// The workspace's knowledge base actions: a picker of articles to link in a reply, and "create an article from this ticket".
 import { useState, type FormEvent } from "react";
 
 import { ErrorMessage } from "@/components/ErrorMessage";

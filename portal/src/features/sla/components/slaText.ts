@@ -31,8 +31,3 @@ export function remainingText(minutes: number): string {
     days > 0 ? `${days} d ${hours} h` : hours > 0 ? `${hours} h ${String(mins).padStart(2, "0")} min` : `${mins} min`;
   return overdue ? `${text} overdue` : `${text} left`;
 }
-
-/** A confidence 0..1 as a whole percentage, or "—" when the model gave none. */
-export function confidenceText(value: number | null | undefined): string {
-  return typeof value === "number" && Number.isFinite(value) ? `${Math.round(value * 100)}%` : "—";
-}

@@ -4,7 +4,7 @@ import { ErrorMessage } from "@/components/ErrorMessage";
 import { Loading } from "@/components/Loading";
 import { formatDateTime } from "@/lib/format";
 
-import { useSla } from "../api/panels";
+import { useSla } from "../api/sla";
 import { METRIC_LABELS, remainingText, stateLabel } from "./slaText";
 
 export function SlaPanel({ ticketId }: { ticketId: number }) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { confidenceText, remainingText, stateLabel } from "./slaText";
+import { remainingText, stateLabel } from "./slaText";
 
 describe("SLA texts", () => {
   it("says time left and overdue", () => {
@@ -9,10 +9,8 @@ describe("SLA texts", () => {
     expect(remainingText(-90)).toBe("1 h 30 min overdue");
     expect(remainingText(3 * 1440 + 120)).toBe("3 d 2 h left");
   });
-  it("labels states and confidences", () => {
+  it("labels states", () => {
     expect(stateLabel("warning")).toBe("At risk");
     expect(stateLabel("odd")).toBe("odd");
-    expect(confidenceText(0.876)).toBe("88%");
-    expect(confidenceText(null)).toBe("—");
   });
 });
