@@ -1,3 +1,2 @@
-// The SLA feature's public face: the ticket view's SLA panel and the time-left wording the inbox shows.
+// The SLA feature's public face: the ticket view's SLA panel.
 export { SlaPanel } from "./components/SlaPanel";
-export { remainingText } from "./components/slaText";

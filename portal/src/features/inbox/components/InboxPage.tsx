@@ -7,9 +7,8 @@ import { EmptyState } from "@/components/EmptyState";
 import { ErrorMessage } from "@/components/ErrorMessage";
 import { Loading } from "@/components/Loading";
 import { StatusBadge } from "@/components/StatusBadge";
-import { formatDateTime } from "@/lib/format";
+import { formatDateTime, remainingText } from "@/lib/format";
 import { useShortcuts } from "@/lib/shortcuts";
-import { remainingText } from "@/features/sla";
 
 import {
   VIEWS,
