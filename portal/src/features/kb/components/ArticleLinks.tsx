@@ -1,4 +1,4 @@
-// The workspace's knowledge base actions: a picker of articles to link in a reply, and "create an article from this ticket".
+// The workspace's knowledge base actions: link articles in a reply, draft one from a solved ticket.
 import { useState, type FormEvent } from "react";
 
 import { ErrorMessage } from "@/components/ErrorMessage";
