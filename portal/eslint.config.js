@@ -1,5 +1,5 @@
-// ESLint: TypeScript rules, React hooks, and the feature-folder boundaries
-// (features never import each other; shared code never imports features or the app).
+// ESLint: TypeScript rules, React hooks, and the feature-folder boundaries (a feature reaches
+// another only through its index.ts; shared code never imports features or the app; no import cycles).
 import js from "@eslint/js";
 import importPlugin from "eslint-plugin-import";
 import reactHooks from "eslint-plugin-react-hooks";
@@ -21,6 +21,7 @@ export default tseslint.config(
     plugins: { "react-hooks": reactHooks, import: importPlugin },
     settings: {
       "import/resolver": { typescript: { project: "./tsconfig.json" } },
+      "import/parsers": { "@typescript-eslint/parser": [".ts", ".tsx"] },
     },
     rules: {
       ...reactHooks.configs.recommended.rules,
@@ -31,8 +32,9 @@ export default tseslint.config(
             ...features.map((feature) => ({
               target: `./src/features/${feature}`,
               from: "./src/features",
-              except: [`./${feature}`],
-              message: "Features do not import each other; compose them in src/app or share code in src/components or src/lib.",
+              except: [`./${feature}`, ...features.filter((other) => other !== feature).map((other) => `./${other}/index.ts`)],
+              message:
+                "A feature uses another only through its index (`@/features/<name>`), never its api/ or components/; share code in src/components or src/lib.",
             })),
             {
               target: ["./src/features", "./src/components", "./src/lib", "./src/api"],
@@ -47,6 +49,8 @@ export default tseslint.config(
           ],
         },
       ],
+      // With features using each other's index, a cycle (inbox -> sla -> inbox) is one import away.
+      "import/no-cycle": "error",
     },
   },
   { files: ["*.config.{js,ts}", "scripts/**"], languageOptions: { globals: { ...globals.node } } },

@@ -1,9 +1,10 @@
 """FRONTEND_ARCHITECTURE.md: the portal's routes and feature folders, read from its source.
 
-The route table comes from `portal/src/app/App.tsx` (React Router `<Route>` elements,
-nested paths joined, index routes shown as the parent path); the feature list from
-`portal/src/features/*/{api,components}`. The prose sections are kept here, beside the
-generator, so the whole file stays generated and the staleness test covers it.
+The route table comes from `portal/src/app/router.tsx` (React Router `<Route>` elements,
+nested paths joined, index routes shown as the parent path); the route modules from
+`portal/src/app/routes`; the feature list from `portal/src/features/*/{api,components}` and
+each feature's `index.ts`. The prose sections are kept here, beside the generator, so the
+whole file stays generated and the staleness test covers it.
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ from pathlib import Path
 from django.conf import settings
 
 PORTAL = Path(settings.REPO_DIR) / "portal"
-APP_FILE = PORTAL / "src" / "app" / "App.tsx"
+ROUTER_FILE = PORTAL / "src" / "app" / "router.tsx"
+ROUTES_DIR = PORTAL / "src" / "app" / "routes"
 
 
 @dataclass
@@ -39,7 +41,7 @@ def _tag_end(text: str, start: int) -> tuple[int, bool]:
         elif depth == 0 and ch == ">":
             return i + 1, False
         i += 1
-    raise ValueError("unterminated <Route> tag in App.tsx")
+    raise ValueError("unterminated <Route> tag in router.tsx")
 
 
 def _access(tag: str) -> str:
@@ -65,7 +67,7 @@ def _element(tag: str) -> str:
 
 
 def routes() -> list[RouteRow]:
-    text = APP_FILE.read_text()
+    text = ROUTER_FILE.read_text()
     rows: list[RouteRow] = []
     stack: list[str] = []
     pattern = re.compile(r"<Route\b|</Route>")
@@ -92,14 +94,29 @@ def routes() -> list[RouteRow]:
     return rows
 
 
-def features() -> list[tuple[str, list[str], list[str]]]:
+def route_modules() -> list[str]:
+    modules = (p for p in ROUTES_DIR.rglob("*.ts*") if ".test." not in p.name)
+    return sorted(p.relative_to(ROUTES_DIR).with_suffix("").as_posix() for p in modules)
+
+
+def public_names(index: Path) -> list[str]:
+    """What a feature's index.ts exports (`export { A, type B } from ...`): all other features may use."""
+    if not index.is_file():
+        return []
+    names = []
+    for group in re.findall(r"export\s*\{([^}]*)\}", index.read_text()):
+        names += [n.strip().removeprefix("type ").strip() for n in group.split(",") if n.strip()]
+    return sorted(names)
+
+
+def features() -> list[tuple[str, list[str], list[str], list[str]]]:
     found = []
     for folder in sorted((PORTAL / "src" / "features").iterdir()):
         if not folder.is_dir():
             continue
         api = sorted(p.stem for p in (folder / "api").glob("*.ts*") if ".test." not in p.name)
         components = sorted(p.stem for p in (folder / "components").glob("*.tsx") if ".test." not in p.name)
-        found.append((folder.name, api, components))
+        found.append((folder.name, api, components, public_names(folder / "index.ts")))
     return found
 
 
@@ -121,10 +138,36 @@ PROSE = """
   `make lint` fails when it is stale, and a core test fails when `portal/openapi.json` differs
   from the live API.
 
+## App shape (`src/app`)
+
+- `src/main.tsx` renders `<AppProvider><AppRouter /></AppProvider>`.
+- `provider.tsx` holds what every page runs inside, outside the router: an error boundary
+  (a blank page becomes a message with a reload), the TanStack Query client, the session
+  (who is signed in, asked at once) with that person's realtime socket, whose events become
+  query invalidations (`liveUpdates.ts`), and the tenant gate (`tenant.tsx`: branding fetched
+  and applied before any page, read by pages with `useTenant()`).
+- `router.tsx` is the route table above: `BrowserRouter` with route objects made from
+  `<Route>` elements, all pages inside the frame (`Shell.tsx`), the role guards
+  (`RequireRole.tsx`) on each, and a per-page error boundary (`routes/error.tsx`) that keeps
+  the frame and resets on another address.
+- `routes/*` has one module per page group (auth, portal, help, agent/inbox, agent/ticket,
+  ...). A route module re-exports a feature's page as it is, or composes features into it:
+  those are named `...Route` (e.g. `NewTicketRoute` puts the KB's suggestions into the new
+  ticket form). The ticket view and the reports dashboard are lazy chunks
+  (`routes/agent/lazy.ts`); the inbox prefetches the ticket view's.
+
 ## Boundaries
 
-- Features do not import each other (ESLint `import/no-restricted-paths`); shared UI lives in
-  `src/components`, shared helpers in `src/lib`, and `src/app` composes features into routes.
+- A feature (`src/features/<name>/{api,components}`) reaches another only through its
+  `index.ts` (`@/features/sla`), never its `api/` or `components/`; ESLint
+  `import/no-restricted-paths` enforces it, and `import/no-cycle` keeps features from
+  importing each other in a circle. The inbox composes the sla, macros, triage and kb
+  features this way. Keep an index to what other features need: whatever the first chunk
+  imports through an index comes with everything that index exports.
+- Shared UI lives in `src/components`, shared helpers and hooks in `src/lib` (such as
+  `lib/ticket.ts`: priorities, query keys and the refreshing mutation of a workspace ticket);
+  neither imports a feature or the app. `src/app` imports any feature's files directly and
+  composes them into routes.
 - The API client sends the CSRF token from the cookie on unsafe requests; the session cookie
   is host-only, so each tenant host is its own sign-in.
 
@@ -162,10 +205,12 @@ def render() -> str:
         "|---|---|---|",
     ]
     out += [f"| `{r.path}` | {r.element} | {r.access} |" for r in routes()]
-    out += ["", "## Feature folders (`src/features/<feature>/{api,components}`)", ""]
-    out += ["| feature | api modules | components |", "|---|---|---|"]
-    for name, api, components in features():
-        out.append(f"| `{name}` | {', '.join(api) or '-'} | {', '.join(components) or '-'} |")
+    out += ["", f"Route modules (`src/app/routes`): {', '.join(route_modules())}."]
+    out += ["", "## Feature folders (`src/features/<feature>/{api,components,index.ts}`)", ""]
+    out += ["| feature | api modules | components | index (for other features) |", "|---|---|---|---|"]
+    for name, api, components, public in features():
+        cells = [f"`{name}`", *(", ".join(names) or "-" for names in (api, components, public))]
+        out.append(f"| {' | '.join(cells)} |")
     out += ["", f"Shared components (`src/components`): {', '.join(shared_components())}."]
     out.append(PROSE.rstrip())
     return "\n".join(out).rstrip() + "\n"

@@ -1,14 +1,17 @@
-// Entry point of the portal bundle.
+// Entry point of the portal bundle: the providers around the router.
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 
-import { App } from "./app/App";
+import { AppProvider } from "./app/provider";
+import { AppRouter } from "./app/router";
 import "./styles.css";
 
 const root = document.getElementById("root");
 if (!root) throw new Error("index.html has no #root element");
 createRoot(root).render(
   <StrictMode>
-    <App />
+    <AppProvider>
+      <AppRouter />
+    </AppProvider>
   </StrictMode>,
 );

@@ -4,13 +4,15 @@ import { NavLink, Outlet } from "react-router";
 import { ShortcutHelp } from "@/components/ShortcutHelp";
 
 import { LogoutButton } from "@/features/auth/components/LogoutButton";
-import type { Branding } from "@/features/branding/api/tenant";
 import { BrandMark } from "@/features/branding/components/BrandMark";
 import { TicketSearchBox } from "@/features/inbox/components/TicketSearchBox";
 import { NotificationsLink } from "@/features/notifications/components/NotificationsLink";
 import { homePath, isStaff, useMe } from "@/lib/session";
 
-export function Shell({ branding }: { branding: Branding }) {
+import { useTenant } from "./tenant";
+
+export function Shell() {
+  const branding = useTenant();
   const me = useMe().data ?? null;
   const staff = isStaff(me);
   return (

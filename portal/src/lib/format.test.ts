@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { formatBytes, formatDateTime, statusLabel } from "./format";
+import { formatBytes, formatDateTime, remainingText, statusLabel } from "./format";
 
 describe("statusLabel", () => {
   it("words the status categories for customers", () => {
@@ -24,5 +24,14 @@ describe("formatBytes", () => {
     expect(formatBytes(512)).toBe("512 B");
     expect(formatBytes(2500)).toBe("2.4 KB");
     expect(formatBytes(25 * 1024 * 1024)).toBe("25 MB");
+  });
+});
+
+describe("remainingText", () => {
+  it("says time left and overdue", () => {
+    expect(remainingText(25)).toBe("25 min left");
+    expect(remainingText(65)).toBe("1 h 05 min left");
+    expect(remainingText(-90)).toBe("1 h 30 min overdue");
+    expect(remainingText(3 * 1440 + 120)).toBe("3 d 2 h left");
   });
 });

@@ -35,3 +35,16 @@ export function formatBytes(bytes: number): string {
   }
   return `${value >= 10 ? Math.round(value) : value.toFixed(1)} ${units[unit]}`;
 }
+
+/** "1 h 05 min left", "25 min overdue", "2 d 3 h left" from signed minutes remaining. */
+export function remainingText(minutes: number): string {
+  const overdue = minutes < 0;
+  let left = Math.round(Math.abs(minutes));
+  const days = Math.floor(left / 1440);
+  left -= days * 1440;
+  const hours = Math.floor(left / 60);
+  const mins = left - hours * 60;
+  const text =
+    days > 0 ? `${days} d ${hours} h` : hours > 0 ? `${hours} h ${String(mins).padStart(2, "0")} min` : `${mins} min`;
+  return overdue ? `${text} overdue` : `${text} left`;
+}

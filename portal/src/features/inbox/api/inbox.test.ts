@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 
 import { BULK_LIMIT, EMPTY_BULK_FORM, VIEWS, bulkChanges, isInboxView, parseViewRef, savedQuery, toggleAll, toggleSelected } from "./inbox";
-import { similarQuery } from "./panels";
 
 describe("inbox views", () => {
   it("recognises only known views", () => {
@@ -54,12 +53,5 @@ describe("bulkChanges", () => {
       team_id: 7,
       add_tags: ["vip", "billing"],
     });
-  });
-});
-
-describe("similarQuery", () => {
-  it("ors the subject's longer words", () => {
-    expect(similarQuery("Printer on fire, printer!")).toBe("printer or fire");
-    expect(similarQuery("a b")).toBe("");
   });
 });

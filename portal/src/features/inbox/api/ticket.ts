@@ -2,15 +2,9 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 
 import { api, unwrap, type Schemas } from "@/api/client";
+import { ticketQueryKey, type AgentTicketDetail } from "@/lib/ticket";
 
-export type AgentTicketDetail = Schemas["TicketDetailOut"];
 export type TicketChanges = Schemas["TicketUpdateIn"];
-
-export const PRIORITIES = ["low", "normal", "high", "urgent"] as const;
-
-export function ticketQueryKey(ticketId: number) {
-  return ["workspace-ticket", ticketId] as const;
-}
 
 export function useAgentTicket(ticketId: number) {
   return useQuery({
@@ -34,7 +28,7 @@ export function useUpdateTicket(ticketId: number) {
       ) as AgentTicketDetail,
     onSuccess: (ticket) => {
       queryClient.setQueryData(ticketQueryKey(ticketId), ticket);
-      // A changed category or priority is feedback on the AI's prediction (see api/ai).
+      // A changed category or priority is feedback on the AI's prediction (see the triage feature).
       void queryClient.invalidateQueries({ queryKey: [...ticketQueryKey(ticketId), "ai"] });
       void queryClient.invalidateQueries({ queryKey: ["inbox"] });
     },

@@ -2,9 +2,10 @@
 import { useState, type FormEvent } from "react";
 
 import { ErrorMessage } from "@/components/ErrorMessage";
+import { PRIORITIES } from "@/lib/ticket";
 
 import { BULK_LIMIT, EMPTY_BULK_FORM, bulkChanges, useBulkUpdate, useTeams, type BulkForm } from "../api/inbox";
-import { PRIORITIES, useAssignableStaff, useStatuses } from "../api/ticket";
+import { useAssignableStaff, useStatuses } from "../api/ticket";
 
 export function BulkBar({ selected, onDone }: { selected: number[]; onDone: () => void }) {
   const bulk = useBulkUpdate();

@@ -6,10 +6,10 @@ import { AttachmentPicker, useAttachmentDraft } from "@/components/AttachmentPic
 import { ErrorMessage } from "@/components/ErrorMessage";
 import { useTypingSignal } from "@/lib/realtime/RealtimeProvider";
 import { useShortcuts } from "@/lib/shortcuts";
+import { ArticleLinkPicker, type LinkedArticle } from "@/features/kb";
+import { MacroPicker } from "@/features/macros";
 
 import { useAddMessage } from "../api/ticket";
-import { ArticleLinkPicker, type LinkedArticle } from "./ArticleLinks";
-import { MacroPicker } from "./MacroPicker";
 
 export function Composer({ ticketId }: { ticketId: number }) {
   const add = useAddMessage(ticketId);

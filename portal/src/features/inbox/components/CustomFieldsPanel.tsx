@@ -11,8 +11,9 @@ import {
   validateCustomValues,
   type CustomValues,
 } from "@/lib/customFields";
+import type { AgentTicketDetail } from "@/lib/ticket";
 
-import { useUpdateTicket, type AgentTicketDetail } from "../api/ticket";
+import { useUpdateTicket } from "../api/ticket";
 
 export function CustomFieldsPanel({ ticket }: { ticket: AgentTicketDetail }) {
   const fields = useCustomFields();

@@ -7,7 +7,7 @@ import { EmptyState } from "@/components/EmptyState";
 import { ErrorMessage } from "@/components/ErrorMessage";
 import { Loading } from "@/components/Loading";
 import { StatusBadge } from "@/components/StatusBadge";
-import { formatDateTime } from "@/lib/format";
+import { formatDateTime, remainingText } from "@/lib/format";
 import { useShortcuts } from "@/lib/shortcuts";
 
 import {
@@ -25,7 +25,6 @@ import {
 import { useDeleteSavedView, useSavedViews, type SavedView } from "../api/savedViews";
 import { BulkBar } from "./BulkBar";
 import { SavedViewForm } from "./SavedViewForm";
-import { remainingText } from "./slaText";
 
 const EMPTY_TEXT: Record<InboxView, string> = {
   mine: "Nothing is assigned to you. Pick one from Unassigned.",

@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { agentTicket, listedTicket } from "@/testing/fixtures";
 import { calls, renderWithCore, serve } from "@/testing/fakeCore";
 
-import { typedNumber } from "../api/panels";
+import { typedNumber } from "../api/related";
 import { LinksPanel, mergedIntoNumber } from "./RelatedPanels";
 
 const other = listedTicket(12, 1042, "Toner smells");

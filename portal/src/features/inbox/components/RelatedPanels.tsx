@@ -5,9 +5,9 @@ import { Link, useNavigate } from "react-router";
 import { ErrorMessage } from "@/components/ErrorMessage";
 import { Loading } from "@/components/Loading";
 import { formatDateTime } from "@/lib/format";
+import type { AgentTicketDetail } from "@/lib/ticket";
 
-import { useHistory, useLinkTicket, useMergeTicket, useUnlinkTicket, type Change, type TicketPick } from "../api/panels";
-import type { AgentTicketDetail } from "../api/ticket";
+import { useHistory, useLinkTicket, useMergeTicket, useUnlinkTicket, type Change, type TicketPick } from "../api/related";
 import { TicketPicker } from "./TicketPicker";
 
 function show(value: unknown): string {

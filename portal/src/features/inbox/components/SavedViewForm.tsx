@@ -5,6 +5,7 @@ import { useState, type FormEvent } from "react";
 import { useNavigate } from "react-router";
 
 import { ErrorMessage } from "@/components/ErrorMessage";
+import { PRIORITIES } from "@/lib/ticket";
 
 import { useTeams } from "../api/inbox";
 import {
@@ -15,7 +16,7 @@ import {
   type SavedView,
   type ViewForm,
 } from "../api/savedViews";
-import { PRIORITIES, useAssignableStaff } from "../api/ticket";
+import { useAssignableStaff } from "../api/ticket";
 
 type SavedViewFormProps = {
   /** The view to change; without one the form creates a view. */

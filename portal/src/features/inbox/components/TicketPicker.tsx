@@ -4,7 +4,7 @@ import { useId, useState, type KeyboardEvent } from "react";
 
 import { useDebounced } from "@/lib/useDebounced";
 
-import { typedNumber, useTicketLookup, type TicketPick } from "../api/panels";
+import { typedNumber, useTicketLookup, type TicketPick } from "../api/related";
 
 type TicketPickerProps = {
   label: string;

@@ -10,22 +10,16 @@ import { ErrorMessage } from "@/components/ErrorMessage";
 import { Loading } from "@/components/Loading";
 import { MessageBody } from "@/components/MessageBody";
 import { formatDateTime } from "@/lib/format";
+import { PRIORITIES, type AgentTicketDetail } from "@/lib/ticket";
+import { DraftArticleButton } from "@/features/kb";
+import { SlaPanel } from "@/features/sla";
+import { AiPanel } from "@/features/triage";
 
-import {
-  PRIORITIES,
-  useAgentTicket,
-  useAssignableStaff,
-  useStatuses,
-  useUpdateTicket,
-  type AgentTicketDetail,
-} from "../api/ticket";
+import { useAgentTicket, useAssignableStaff, useStatuses, useUpdateTicket } from "../api/ticket";
 import { useTeams } from "../api/inbox";
 import { Composer } from "./Composer";
 import { CustomFieldsPanel } from "./CustomFieldsPanel";
-import { AiPanel } from "./AiPanel";
-import { SlaPanel } from "./SlaPanel";
 import { HistoryPanel, LinksPanel } from "./RelatedPanels";
-import { DraftArticleButton } from "./ArticleLinks";
 
 function TagsEditor({ ticket }: { ticket: AgentTicketDetail }) {
   const update = useUpdateTicket(ticket.id);

@@ -1,4 +1,4 @@
-// Composer add-on: pick knowledge base articles to link in a reply; and the "draft an article" action.
+// The workspace's knowledge base actions: link articles in a reply, draft one from a solved ticket.
 import { useState, type FormEvent } from "react";
 
 import { ErrorMessage } from "@/components/ErrorMessage";

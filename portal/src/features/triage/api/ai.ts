@@ -3,8 +3,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 
 import { api, unwrap, type Schemas } from "@/api/client";
-
-import { ticketQueryKey } from "./ticket";
+import { ticketHistoryKey, ticketQueryKey } from "@/lib/ticket";
 
 export type TicketAi = Schemas["TicketAIOut"];
 export type Prediction = Schemas["PredictionOut"];
@@ -37,7 +36,7 @@ export function useAiFeedback(ticketId: number) {
     onSuccess: () => {
       // The decision may change the ticket's own field, and shows in its history.
       void queryClient.invalidateQueries({ queryKey: ticketQueryKey(ticketId) }); // and its "ai" key
-      void queryClient.invalidateQueries({ queryKey: ["workspace-history", ticketId] });
+      void queryClient.invalidateQueries({ queryKey: ticketHistoryKey(ticketId) });
       void queryClient.invalidateQueries({ queryKey: ["inbox"] });
     },
   });
@@ -55,4 +54,9 @@ export function outcomeText(p: Prediction): string {
     default:
       return p.applied ? "applied by the AI, not reviewed" : "not reviewed";
   }
+}
+
+/** A confidence 0..1 as a whole percentage, or "—" when the model gave none. */
+export function confidenceText(value: number | null | undefined): string {
+  return typeof value === "number" && Number.isFinite(value) ? `${Math.round(value * 100)}%` : "—";
 }

@@ -2,7 +2,7 @@
 import { ReportsDashboard } from "@/features/reports/components/ReportsDashboard";
 import { useMembers, useTeams } from "@/features/workspace/api/people";
 
-export function ReportsPage() {
+export function ReportsRoute() {
   const teams = useTeams();
   const members = useMembers();
   return (

@@ -2,10 +2,10 @@
 
 import { ErrorMessage } from "@/components/ErrorMessage";
 import { Loading } from "@/components/Loading";
-import { formatDateTime } from "@/lib/format";
+import { formatDateTime, remainingText } from "@/lib/format";
 
-import { useSla } from "../api/panels";
-import { METRIC_LABELS, remainingText, stateLabel } from "./slaText";
+import { useSla } from "../api/sla";
+import { METRIC_LABELS, stateLabel } from "./slaText";
 
 export function SlaPanel({ ticketId }: { ticketId: number }) {
   const sla = useSla(ticketId);

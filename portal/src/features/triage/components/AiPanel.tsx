@@ -7,11 +7,18 @@ import { Link } from "react-router";
 
 import { ErrorMessage } from "@/components/ErrorMessage";
 import { Loading } from "@/components/Loading";
+import { PRIORITIES, type AgentTicketDetail } from "@/lib/ticket";
 
-import { outcomeText, useAiFeedback, useTicketAi, type AiFeedback, type AiField, type Prediction } from "../api/ai";
-import { useSimilarTickets, useSuggestedArticles } from "../api/panels";
-import { PRIORITIES, type AgentTicketDetail } from "../api/ticket";
-import { confidenceText } from "./slaText";
+import {
+  confidenceText,
+  outcomeText,
+  useAiFeedback,
+  useTicketAi,
+  type AiFeedback,
+  type AiField,
+  type Prediction,
+} from "../api/ai";
+import { useSimilarTickets, useSuggestedArticles } from "../api/suggestions";
 
 const FIELD_LABELS: Record<AiField, string> = { category: "Category", priority: "Priority" };
 

@@ -4,7 +4,7 @@ import { useState } from "react";
 import { ErrorMessage } from "@/components/ErrorMessage";
 import { Loading } from "@/components/Loading";
 
-import { useApplyMacro, useMacroPreview, useMacros } from "../api/panels";
+import { useApplyMacro, useMacroPreview, useMacros } from "../api/macros";
 
 export function MacroPicker({ ticketId }: { ticketId: number }) {
   const macros = useMacros();

@@ -1,0 +1,2 @@
+// The workspace's teams and who is in them.
+export { TeamOverview } from "@/features/workspace/components/TeamOverview";

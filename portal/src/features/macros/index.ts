@@ -1,0 +1,2 @@
+// The macros feature's public face: the composer's macro picker.
+export { MacroPicker } from "./components/MacroPicker";
