@@ -180,11 +180,13 @@ PROSE = """
 
 ## Realtime integration
 
-- The realtime gateway (`realtime/`, ws on port 8002) and its token endpoint
-  (`POST /api/v1/realtime/token`) are in place; the portal does not connect to it yet.
-  The unread notification count is polled every minute meanwhile. The plan: one socket per
-  tab, subscribed to `inbox` and the open `ticket:<id>`, turning events into TanStack Query
-  invalidations, and resuming from the last stream id after a reconnect.
+- One socket per signed-in tab: `app/provider.tsx` mounts `RealtimeProvider`
+  (`lib/realtime/`), which fetches a short-lived token from `POST /api/v1/realtime/token`,
+  connects to the gateway (`realtime/`, ws on port 8002), joins the open ticket's topic
+  (`ticket:<id>`) for presence and typing, and resumes from the last stream id after a
+  reconnect.
+- `app/liveUpdates.ts` turns each event into TanStack Query invalidations of the views it
+  touches, so pages refetch what changed instead of carrying their own socket code.
 """
 
 
