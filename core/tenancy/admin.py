@@ -13,6 +13,8 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.db.models import ForeignKey, QuerySet
 from django.forms import ModelChoiceField
@@ -33,9 +35,28 @@ def is_tenant_admin(request: HttpRequest) -> bool:
     return membership is not None and membership.role in ADMIN_ROLES
 
 
+def _admin_member_of(tenant: Tenant, user_id: int) -> bool:
+    return Membership.objects.filter(
+        tenant=tenant, user_id=user_id, role__in=ADMIN_ROLES, deactivated_at__isnull=True
+    ).exists()
+
+
+class TenantAdminAuthenticationForm(AdminAuthenticationForm):
+    """Django's admin login takes only `is_staff` users; on a tenant host an active owner or
+    admin of that tenant may sign in too (the same rule as `has_permission`)."""
+
+    def confirm_login_allowed(self, user: Any) -> None:
+        tenant = admin_tenant(self.request) if self.request is not None else None
+        if tenant is not None and _admin_member_of(tenant, user.pk):
+            AuthenticationForm.confirm_login_allowed(self, user)  # still refuses inactive users
+            return
+        super().confirm_login_allowed(user)
+
+
 class FrontlineAdminSite(admin.AdminSite):
     site_header = "Frontline administration"
     site_title = "Frontline admin"
+    login_form = TenantAdminAuthenticationForm
 
     def has_permission(self, request: HttpRequest) -> bool:
         user = request.user

@@ -1,6 +1,7 @@
 """Django admin: a tenant's admin sees only their tenant; operators see all, via the platform host."""
 
 import pytest
+from django.test import Client
 
 from tenancy.context import tenant_context
 from tenancy.models import PlatformAuditEvent
@@ -49,3 +50,27 @@ def test_operator_on_platform_host_sees_every_tenant_and_is_audited(teams, clien
 
 def test_admin_login_page_works_on_a_tenant_host(teams, client):
     assert client.get("/admin/login/", HTTP_HOST="acme.localhost").status_code == 200
+
+
+def _admin_login(client, host: str, email: str):
+    return client.post(
+        "/admin/login/?next=/admin/", {"username": email, "password": "pw-Admin-2026!"}, HTTP_HOST=host
+    )
+
+
+def test_a_tenant_admin_signs_in_through_the_admin_login_form(teams, client):
+    teams.a.admin.user.set_password("pw-Admin-2026!")
+    teams.a.admin.user.save()
+    response = _admin_login(client, "acme.localhost", teams.a.admin.user.email)
+    assert response.status_code == 302 and response["Location"] == "/admin/"
+    assert client.get("/admin/", HTTP_HOST="acme.localhost").status_code == 200
+
+
+def test_the_admin_login_form_refuses_agents_and_other_tenants_admins(teams):
+    for member, host in ((teams.a.agent, "acme.localhost"), (teams.b.admin, "acme.localhost")):
+        member.user.set_password("pw-Admin-2026!")
+        member.user.save()
+        client = Client()
+        response = _admin_login(client, host, member.user.email)
+        assert response.status_code == 200  # the form again, with its error
+        assert client.get("/admin/", HTTP_HOST=host).status_code == 302
