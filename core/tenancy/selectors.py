@@ -95,6 +95,12 @@ def membership_with_user(*, tenant: Tenant, membership_id: int) -> Membership | 
     return _member_with_user("m.id = %s", [tenant.id, membership_id])
 
 
+def membership_of_user(*, tenant: Tenant, user_id: int) -> Membership | None:
+    """The user's membership of the tenant (active or not) with the user: who an event's
+    actor was."""
+    return _member_with_user("m.user_id = %s", [tenant.id, user_id])
+
+
 def membership_list(*, tenant: Tenant, role: str | None = None) -> QuerySet[Membership]:
     qs = Membership.objects.filter(tenant=tenant).select_related("user").order_by("id")
     if role:

@@ -335,10 +335,6 @@ def ticket_update(
 
         reindex_ticket(tenant=tenant, ticket=locked)
     record_changes(ticket=locked, actor=actor, via=via, changes=diff)
-    if {"category", "priority", "status"} & set(diff):
-        from triage.services.feedback import predictions_feedback_on_change
-
-        predictions_feedback_on_change(tenant=tenant, ticket=locked, actor=actor, diff=diff)
     _emit_update_events(locked, actor, via, diff)
     return locked
 
@@ -375,6 +371,7 @@ def _emit_update_events(ticket: Ticket, actor: Membership | None, via: str, diff
             via=via,
             visibility=Visibility.PUBLIC if public else Visibility.INTERNAL,
             changed_fields=other,
+            agent_only={"changes": {name: {"old": diff[name][0], "new": diff[name][1]} for name in other}},
         )
 
 
