@@ -54,7 +54,7 @@ def _notify(tenant: Tenant, delivery: Delivery) -> None:
 
 
 def _email(tenant: Tenant, delivery: Delivery) -> None:
-    from email_channel.services import outbound_email_queue
+    from email_channel.outbound import outbound_email_queue
 
     outbound_email_queue(
         tenant=tenant,

@@ -82,10 +82,12 @@ def tickets_list(request: HttpRequest, query: Query[ListQuery]) -> HttpResponse:
 def tickets_create(request: HttpRequest, payload: TicketCreateIn) -> Status[dict[str, Any]]:
     """Open a ticket with its first message. Customers file for themselves (portal channel)."""
     tenant, viewer = request_tenant(request), require_membership(request)
-    ticket = ticket_create(tenant=tenant, actor=viewer, **payload.dict())
+    created = ticket_create(tenant=tenant, actor=viewer, **payload.dict())
     # Built from what the service just wrote: a new ticket has one message and nothing else.
-    data = ticket_dict(ticket, staff=viewer.is_staff_role, hidden_fields=hidden_fields_for(tenant, viewer))
-    data["messages"] = [message_dict(ticket.first_message, attachments=[], articles=[])]  # type: ignore[attr-defined]
+    data = ticket_dict(
+        created.ticket, staff=viewer.is_staff_role, hidden_fields=hidden_fields_for(tenant, viewer)
+    )
+    data["messages"] = [message_dict(created.message, attachments=[], articles=[])]
     if viewer.is_staff_role:
         data.update(follower_ids=[], links=[])
     return Status(201, data)
@@ -106,13 +108,11 @@ def tickets_create_multipart(
     except PydanticValidationError as exc:
         raise NinjaValidationError([{**e, "loc": ("data", *e["loc"])} for e in exc.errors()]) from exc
     uploads = [(f.file, f.name or "", f.size or 0) for f in files if f.file is not None]
-    ticket = ticket_create_with_attachments(tenant=tenant, actor=viewer, files=uploads, **payload.dict())
+    created = ticket_create_with_attachments(tenant=tenant, actor=viewer, files=uploads, **payload.dict())
     data_out = ticket_dict(
-        ticket, staff=viewer.is_staff_role, hidden_fields=hidden_fields_for(tenant, viewer)
+        created.ticket, staff=viewer.is_staff_role, hidden_fields=hidden_fields_for(tenant, viewer)
     )
-    data_out["messages"] = [
-        message_dict(ticket.first_message, attachments=ticket.first_attachments)  # type: ignore[attr-defined]
-    ]
+    data_out["messages"] = [message_dict(created.message, attachments=list(created.attachments))]
     if viewer.is_staff_role:
         data_out.update(follower_ids=[], links=[])
     return Status(201, data_out)

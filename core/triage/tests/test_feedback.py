@@ -44,7 +44,7 @@ def _triaged(world, result=None) -> Ticket:
             subject="Refund",
             body_text="charged twice",
             channel="api",
-        )
+        ).ticket
     ticket_triage_apply(tenant=world.tenant, ticket_id=ticket.id, result=result or _result())
     return ticket
 
