@@ -18,6 +18,7 @@ from tenancy.models import Membership, Tenant
 from tickets.models import Ticket
 from tickets.models.statuses import StatusCategory
 from tickets.models.tickets import Priority
+from tickets.services.tickets import ticket_update
 from triage.models import Field, Outcome, Prediction
 
 DONE_STATUSES = {StatusCategory.SOLVED, StatusCategory.CLOSED}
@@ -63,8 +64,6 @@ def prediction_for_update(*, tenant: Tenant, ticket: Ticket, field: str) -> Pred
 
 
 def _set_field(tenant: Tenant, ticket: Ticket, actor: Membership, field: str, value: str) -> None:
-    from tickets.services.tickets import ticket_update
-
     ticket_update(tenant=tenant, ticket=ticket, actor=actor, changes={field: value}, via="ai-suggestion")
 
 
