@@ -37,9 +37,9 @@ from django.db import transaction  # noqa: E402
 from contracts.events import stream_key  # noqa: E402
 from contracts.samples import sample_payload  # noqa: E402
 from email_channel.imap import mailbox_poll  # noqa: E402
+from email_channel.inbound import email_ingest  # noqa: E402
 from email_channel.mailboxes import mailbox_create  # noqa: E402
 from email_channel.receiver import make_controller  # noqa: E402
-from email_channel.services import email_ingest  # noqa: E402
 from events import registry  # noqa: E402
 from events.relay import redis_client, relay_all  # noqa: E402
 from events.services import event_record  # noqa: E402

@@ -38,8 +38,27 @@ class TicketCreatedV1(TicketPayload):
     priority: str = ""
 
 
+class FieldChange(BaseModel):
+    """One changed field's value before and after (as JSON: ids, keys, lists, ISO dates)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    old: Any = None
+    new: Any = None
+
+
+class TicketChangesAgentOnly(Payload):
+    """Staff-only part of `ticket.updated`: values can be agent-only (category, tags, custom
+    fields), so they travel under `agent_only`, which the gateway strips for customers."""
+
+    changes: dict[str, FieldChange] = Field(
+        default_factory=dict, description="Each of `changed_fields` with its old and new value."
+    )
+
+
 class TicketUpdatedV1(TicketPayload):
     changed_fields: list[str] = Field(default_factory=list)
+    agent_only: TicketChangesAgentOnly | None = None
 
 
 class TicketAssignedV1(TicketPayload):

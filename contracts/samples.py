@@ -15,7 +15,10 @@ _TICKET: dict[str, Any] = {
 
 _EXTRA: dict[str, dict[str, Any]] = {
     "ticket.created": {"subject": "Printer on fire", "channel": "email", "priority": "high"},
-    "ticket.updated": {"changed_fields": ["priority"]},
+    "ticket.updated": {
+        "changed_fields": ["priority"],
+        "agent_only": {"changes": {"priority": {"old": "normal", "new": "high"}}},
+    },
     "ticket.assigned": {"previous_assignee_membership_id": None},
     "ticket.status_changed": {"previous_status": "new"},
     "ticket.merged": {"merged_into_ticket_id": 41},

@@ -55,3 +55,9 @@ def membership_for_user(*, tenant: Tenant, user: User) -> Membership | None:
 def membership_with_user(*, tenant: Tenant, membership_id: int) -> Membership | None:
     """A membership of the tenant (active or not) with its user."""
     return _member_with_user("m.id = %s", [tenant.id, membership_id])
+
+
+def membership_of_user(*, tenant: Tenant, user_id: int) -> Membership | None:
+    """The user's membership of the tenant (active or not) with the user: who an event's
+    actor was."""
+    return _member_with_user("m.user_id = %s", [tenant.id, user_id])

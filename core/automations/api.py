@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
-from api_kit.auth import request_tenant, require_admin, require_staff
+from api_kit.auth import request_tenant, require_admin, require_membership, require_staff
 from automations.models import Macro, RuleRun, TimeRule, Trigger
 from automations.selectors import (
     macro_get,
@@ -22,7 +22,7 @@ from automations.selectors import (
 from automations.services.config import macro_save, rule_delete, time_rule_save, trigger_save
 from automations.services.macros import macro_apply, macro_preview
 from tenancy.models import ADMIN_ROLES
-from tickets.api.tickets import get_visible_ticket
+from tickets.selectors.tickets import ticket_visible_or_404
 
 router = Router(tags=["automations"])
 
@@ -248,7 +248,8 @@ def macros_delete(request: HttpRequest, macro_id: int) -> Status[None]:
 def macros_preview(request: HttpRequest, ticket_id: int, macro_id: int) -> dict[str, Any]:
     """What the macro would change and the reply it would send, with placeholders filled in."""
     macro = _macro(request, macro_id)
-    tenant, viewer, ticket = get_visible_ticket(request, ticket_id)
+    tenant, viewer = request_tenant(request), require_membership(request)
+    ticket = ticket_visible_or_404(tenant=tenant, viewer=viewer, ticket_id=ticket_id)
     return macro_preview(tenant=tenant, macro=macro, ticket=ticket, agent=viewer)
 
 
@@ -256,7 +257,8 @@ def macros_preview(request: HttpRequest, ticket_id: int, macro_id: int) -> dict[
 def macros_apply(request: HttpRequest, ticket_id: int, macro_id: int) -> dict[str, Any]:
     """Apply the macro as the caller: its field changes, then its reply. Answers what was applied."""
     macro = _macro(request, macro_id)
-    tenant, viewer, ticket = get_visible_ticket(request, ticket_id)
+    tenant, viewer = request_tenant(request), require_membership(request)
+    ticket = ticket_visible_or_404(tenant=tenant, viewer=viewer, ticket_id=ticket_id)
     preview = macro_preview(tenant=tenant, macro=macro, ticket=ticket, agent=viewer)
     macro_apply(tenant=tenant, macro=macro, ticket=ticket, agent=viewer)
     return preview
@@ -266,5 +268,6 @@ def macros_apply(request: HttpRequest, ticket_id: int, macro_id: int) -> dict[st
 def tickets_rule_runs(request: HttpRequest, ticket_id: int) -> list[RuleRun]:
     """Which triggers and time rules ran on the ticket, with their outcome. Staff only."""
     require_staff(request)
-    tenant, _, ticket = get_visible_ticket(request, ticket_id)
+    tenant = request_tenant(request)
+    ticket = ticket_visible_or_404(tenant=tenant, viewer=require_membership(request), ticket_id=ticket_id)
     return list(rule_runs(tenant=tenant, ticket=ticket))

@@ -411,6 +411,7 @@ FRONTLINE_EVENT_SUBSCRIBERS: list[str] = [
     "automations.subscribers.on_event",
     "csat.subscribers.on_status_changed",
     "triage.subscribers.handle",
+    "triage.subscribers.on_ticket_changed",
     "kb.subscribers.handle",
     "accounts.subscribers.handle",
     "reports.subscriber.handle",

@@ -22,7 +22,7 @@ LAZY_REQUEST_MODULES = (
     "tickets.sanitize",
     "kb.links",
     "notifications.services",
-    "email_channel.services",
+    "email_channel.outbound",
     "events.relay",
 )
 

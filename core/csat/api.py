@@ -13,7 +13,7 @@ from api_kit.auth import request_tenant, require_admin, require_membership, requ
 from csat.models import CsatSettings, CsatSurvey
 from csat.selectors import csat_report, survey_for_ticket
 from csat.services import csat_rate, csat_settings_get, csat_settings_set, survey_by_token
-from tickets.api.tickets import get_visible_ticket
+from tickets.selectors.tickets import ticket_visible_or_404
 
 router = Router(tags=["csat"])
 
@@ -108,7 +108,8 @@ def survey_answer(request: HttpRequest, token: str, payload: RatingIn) -> dict[s
 
 
 def _ticket_survey(request: HttpRequest, ticket_id: int) -> CsatSurvey:
-    tenant, _, ticket = get_visible_ticket(request, ticket_id)
+    tenant = request_tenant(request)
+    ticket = ticket_visible_or_404(tenant=tenant, viewer=require_membership(request), ticket_id=ticket_id)
     survey = survey_for_ticket(tenant=tenant, ticket=ticket)
     if survey is None:
         raise HttpError(404, "This ticket has no rating request.")

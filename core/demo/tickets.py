@@ -35,7 +35,7 @@ def seed_demo_tickets(*, tenant: Tenant) -> int:
     if existing:
         return 0
     for i, (subject, body, priority) in enumerate(DEMO_TICKETS):
-        ticket = ticket_create(tenant=tenant, actor=customer, subject=subject, body_text=body)
+        ticket = ticket_create(tenant=tenant, actor=customer, subject=subject, body_text=body).ticket
         ticket_update(
             tenant=tenant, ticket=ticket, actor=agent, changes={"priority": priority, "tags": ["demo"]}
         )

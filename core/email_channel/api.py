@@ -16,7 +16,7 @@ from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.security import APIKeyHeader
 
-from email_channel.services import email_ingest
+from email_channel.inbound import email_ingest
 
 router = Router(tags=["email"])
 

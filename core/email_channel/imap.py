@@ -30,9 +30,10 @@ from django.db.models import F
 from django.utils import timezone
 
 from email_channel import secrets
+from email_channel.imap_hosts import HostRefusedError, vet_host
+from email_channel.inbound import email_ingest
 from email_channel.models import Mailbox
 from tenancy.context import tenant_context
-from webhooks.ssrf import is_public_address
 
 logger = logging.getLogger(__name__)
 UID_RE = re.compile(rb"UID (\d+)")
@@ -74,17 +75,6 @@ class _PinnedIMAP4SSL(imaplib.IMAP4_SSL):
         return self.ssl_context.wrap_socket(sock, server_hostname=self.host)
 
 
-def vet_host(host: str, port: int) -> str:
-    """The address to connect to; PollError if the host resolves to a non-public one (SSRF)."""
-    infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    found = [str(info[4][0]) for info in infos]
-    if not settings.FRONTLINE_IMAP_ALLOW_PRIVATE_HOSTS:
-        refused = [a for a in found if not is_public_address(a)]
-        if refused:
-            raise PollError(f"refused: {host} resolves to a non-public address ({refused[0]})")
-    return found[0]
-
-
 def _connect(mailbox: Mailbox) -> imaplib.IMAP4:
     timeout = settings.FRONTLINE_IMAP_TIMEOUT_SECONDS
     address = vet_host(mailbox.host, mailbox.port)
@@ -119,8 +109,6 @@ def _mark_processed(conn: imaplib.IMAP4, mailbox: Mailbox, uid: int) -> None:
 
 
 def _poll_open(conn: imaplib.IMAP4, mailbox: Mailbox, password: str) -> int:
-    from email_channel.services import email_ingest
-
     _check(*conn.login(mailbox.username, password), what="LOGIN")
     _check(*conn.select(_quote(mailbox.folder)), what=f"SELECT {mailbox.folder}")
     _, validity = conn.response("UIDVALIDITY")
@@ -166,7 +154,13 @@ def mailbox_poll(*, tenant_id: int, mailbox_id: int) -> PollResult:
                 password = secrets.decrypt(mailbox.password_encrypted)
                 conn = _connect(mailbox)
                 ingested = _poll_open(conn, mailbox, password)
-            except (OSError, imaplib.IMAP4.error, PollError, secrets.SecretUnreadableError) as exc:
+            except (
+                OSError,
+                imaplib.IMAP4.error,
+                PollError,
+                HostRefusedError,
+                secrets.SecretUnreadableError,
+            ) as exc:
                 error = _describe(exc)
                 logger.warning("IMAP poll of mailbox %s failed: %s", mailbox_id, error)
             finally:

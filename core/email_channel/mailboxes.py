@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 
 from email_channel import addresses, secrets
+from email_channel.imap_hosts import HostRefusedError, vet_host
 from email_channel.models import Mailbox
 from tenancy.models import Tenant
 
@@ -43,11 +44,9 @@ def is_own_address(tenant: Tenant, address: str, own: set[str]) -> bool:
 
 
 def _check_host(host: str, port: int) -> None:
-    from email_channel.imap import PollError, vet_host
-
     try:
         vet_host(host, port)
-    except PollError as exc:
+    except HostRefusedError as exc:
         raise ValidationError({"host": str(exc)}) from exc
     except (OSError, UnicodeError):
         pass  # does not resolve now: the poll records that on the mailbox

@@ -1,15 +1,77 @@
-"""Queue and send outbound mail through Django's email backend, threaded per ticket.
-tenant-queries: allowed (the outbound mail outbox is written only here and in services).
+"""Outbound mail: queue it (threaded per ticket) and send it through Django's email backend.
+tenant-queries: allowed (the outbound mail outbox is written only here).
 """
 
 from __future__ import annotations
 
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from email_channel import addresses
 from email_channel.models import KnownMessageId, OutboundEmail
 from tenancy.context import tenant_context
+from tenancy.models import Tenant
+
+
+def _from_address(tenant: Tenant) -> str:
+    custom = tenant.settings.get("email", {}).get("from_address")
+    return custom or f"{tenant.name} <{addresses.support_address(tenant.slug)}>"
+
+
+def outbound_email_queue(
+    *,
+    tenant: Tenant,
+    dedupe_key: str,
+    to_address: str,
+    subject: str,
+    body_text: str,
+    body_html: str = "",
+    ticket_id: int | None = None,
+    reply_to_ticket: bool = False,
+) -> OutboundEmail | None:
+    """Queue one email (sent after commit); None if this dedupe key was queued before.
+
+    Mail about a ticket threads: In-Reply-To/References name the ticket's known
+    Message-IDs, and a customer's copy carries the signed reply token in Reply-To and
+    subject, so answering it continues the ticket.
+    """
+    if OutboundEmail.objects.filter(tenant=tenant, dedupe_key=dedupe_key).exists():
+        return None
+    in_reply_to, references = "", ""
+    reply_to = ""
+    if ticket_id is not None:
+        known = list(
+            KnownMessageId.objects.filter(tenant=tenant, ticket_id=ticket_id)
+            .order_by("id")
+            .values_list("message_id", flat=True)[:20]
+        )
+        if known:
+            in_reply_to, references = known[-1], " ".join(known)
+        if reply_to_ticket:
+            reply_to = addresses.reply_address(tenant.slug, tenant.id, ticket_id)
+            tag = addresses.subject_tag(tenant.id, ticket_id)
+            subject = subject if tag in subject else f"{subject} {tag}"
+    try:
+        with transaction.atomic():
+            email = OutboundEmail.objects.create(
+                tenant=tenant,
+                dedupe_key=dedupe_key,
+                to_address=to_address,
+                from_address=_from_address(tenant),
+                reply_to=reply_to,
+                subject=subject[:300],
+                body_text=body_text,
+                body_html=body_html,
+                message_id=addresses.new_message_id(tenant.slug),
+                in_reply_to=in_reply_to,
+                references=references,
+                ticket_id=ticket_id,
+            )
+    except IntegrityError:
+        return None
+    enqueue_after_commit(tenant.id, email.id)
+    return email
 
 
 def send_now(*, tenant_id: int, email_id: int) -> bool:

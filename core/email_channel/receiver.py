@@ -19,13 +19,12 @@ from django.conf import settings
 from django.db import close_old_connections
 
 from email_channel.addresses import slug_for_recipient
+from email_channel.inbound import email_ingest
 
 logger = logging.getLogger(__name__)
 
 
 def _ingest(raw: bytes, mail_from: str, rcpt: list[str]) -> str:
-    from email_channel.services import email_ingest
-
     close_old_connections()
     try:
         return email_ingest(raw=raw, mail_from=mail_from, rcpt_to=rcpt).status

@@ -7,3 +7,10 @@ class KbConfig(AppConfig):
     name = "kb"
     verbose_name = "Knowledge base"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from kb.links import articles_for_message
+        from tickets.services.article_links import article_resolver_register
+
+        # Messages link articles through this: tickets never import kb.
+        article_resolver_register(articles_for_message)

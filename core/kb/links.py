@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from django.core.exceptions import ValidationError
 from django.http import Http404
 
@@ -12,17 +10,11 @@ from kb.models import ArticleStatus, Visibility
 from kb.selectors import articles_by_ids, pick_translation
 from tenancy.models import Tenant
 from tenancy.selectors import tenant_base_url
+from tickets.services.article_links import LinkedArticle
 
 MAX_LINKED_ARTICLES = 10
 # What a customer may be sent: never an agents-only article (nor, by status, a draft).
 CUSTOMER_VISIBLE = (Visibility.PUBLIC, Visibility.CUSTOMERS)
-
-
-@dataclass(frozen=True)
-class LinkedArticle:
-    id: int
-    title: str
-    url: str
 
 
 def article_portal_url(tenant: Tenant, slug: str) -> str:

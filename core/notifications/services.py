@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from contracts.events import Actor, EventEnvelope, Visibility
 from contracts.payloads import validate_payload
-from email_channel.services import outbound_email_queue
+from email_channel.outbound import outbound_email_queue
 from events.services import event_record
 from notifications import audience, selectors
 from notifications import templates_default as defaults

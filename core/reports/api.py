@@ -26,7 +26,7 @@ from reports.selectors import (
 from reports.services import export_job_create
 from reports.services.exports import export_dir
 from tenancy.models import ADMIN_ROLES, STAFF_ROLES, Membership, Tenant
-from tickets.api.tickets import ListQuery, filters_from
+from tickets.filters import ListQuery, filters_from
 
 router = Router(tags=["reports"])
 # Tenant setting that lets agents (not only admins) read reports.

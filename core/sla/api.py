@@ -10,12 +10,12 @@ from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
-from api_kit.auth import request_tenant, require_admin, require_staff
+from api_kit.auth import request_tenant, require_admin, require_membership, require_staff
 from sla.models import BusinessCalendar, SlaClock, SlaPolicy
 from sla.selectors import calendar_get, calendar_list, policy_get, policy_list, ticket_clocks
 from sla.services.clocks import elapsed
 from sla.services.config import calendar_delete, calendar_save, policy_delete, policy_save
-from tickets.api.tickets import get_visible_ticket
+from tickets.selectors.tickets import ticket_visible_or_404
 
 router = Router(tags=["sla"])
 
@@ -215,6 +215,7 @@ def policies_delete(request: HttpRequest, policy_id: int) -> Status[None]:
 def ticket_sla(request: HttpRequest, ticket_id: int) -> list[dict[str, Any]]:
     """The ticket's SLA clocks: policy, target, time used and left, due time and state. Staff only."""
     require_staff(request)
-    tenant, _, ticket = get_visible_ticket(request, ticket_id)
+    tenant = request_tenant(request)
+    ticket = ticket_visible_or_404(tenant=tenant, viewer=require_membership(request), ticket_id=ticket_id)
     now = timezone.now()
     return [clock_dict(c, now) for c in ticket_clocks(tenant=tenant, ticket=ticket)]

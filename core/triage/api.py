@@ -11,8 +11,8 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
-from api_kit.auth import request_tenant, require_admin, require_staff
-from tickets.api.tickets import get_visible_ticket
+from api_kit.auth import request_tenant, require_admin, require_membership, require_staff
+from tickets.selectors.tickets import ticket_visible_or_404
 from triage.models import Prediction, TrainingJob
 from triage.selectors import (
     accuracy_report,
@@ -108,7 +108,8 @@ class JobOut(Schema):
 def ticket_ai(request: HttpRequest, ticket_id: int) -> dict[str, Any]:
     """The AI's predictions for a ticket and what agents made of them (staff only)."""
     require_staff(request)
-    tenant, _, ticket = get_visible_ticket(request, ticket_id)
+    tenant = request_tenant(request)
+    ticket = ticket_visible_or_404(tenant=tenant, viewer=require_membership(request), ticket_id=ticket_id)
     rows = {p.field: p for p in ticket_predictions(tenant=tenant, ticket=ticket)}
     category = rows.get("category")
     reason = ""
@@ -141,7 +142,8 @@ def _found(row: Prediction | None) -> Prediction:
 def accept(request: HttpRequest, ticket_id: int, field: FieldName) -> Prediction:
     """Accept the AI's suggestion: the ticket gets the predicted value, the prediction counts right."""
     actor = require_staff(request)
-    tenant, _, ticket = get_visible_ticket(request, ticket_id)
+    tenant = request_tenant(request)
+    ticket = ticket_visible_or_404(tenant=tenant, viewer=require_membership(request), ticket_id=ticket_id)
     return _found(prediction_accept(tenant=tenant, ticket=ticket, actor=actor, field=field))
 
 
@@ -149,7 +151,8 @@ def accept(request: HttpRequest, ticket_id: int, field: FieldName) -> Prediction
 def correct(request: HttpRequest, ticket_id: int, field: FieldName, payload: CorrectIn) -> Prediction:
     """Set the right value instead of the AI's; recorded as a correction (a training label)."""
     actor = require_staff(request)
-    tenant, _, ticket = get_visible_ticket(request, ticket_id)
+    tenant = request_tenant(request)
+    ticket = ticket_visible_or_404(tenant=tenant, viewer=require_membership(request), ticket_id=ticket_id)
     return _found(
         prediction_correct(tenant=tenant, ticket=ticket, actor=actor, field=field, value=payload.value)
     )
@@ -159,7 +162,8 @@ def correct(request: HttpRequest, ticket_id: int, field: FieldName, payload: Cor
 def reject(request: HttpRequest, ticket_id: int, field: FieldName) -> Prediction:
     """The suggestion is wrong; a value the AI applied itself is taken off the ticket."""
     actor = require_staff(request)
-    tenant, _, ticket = get_visible_ticket(request, ticket_id)
+    tenant = request_tenant(request)
+    ticket = ticket_visible_or_404(tenant=tenant, viewer=require_membership(request), ticket_id=ticket_id)
     return _found(prediction_reject(tenant=tenant, ticket=ticket, actor=actor, field=field))
 
 

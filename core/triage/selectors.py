@@ -20,6 +20,10 @@ def ticket_predictions(*, tenant: Tenant, ticket: Ticket) -> list[Prediction]:
     return list(Prediction.objects.filter(tenant=tenant, ticket=ticket).order_by("field"))
 
 
+def ticket_for_feedback(*, tenant: Tenant, ticket_id: int) -> Ticket | None:
+    return Ticket.objects.filter(tenant=tenant, id=ticket_id).first()
+
+
 def accuracy_report(
     *,
     tenant: Tenant,

@@ -35,7 +35,7 @@ def test_hundred_parallel_creates_split_evenly_over_five_agents():
         with tenant_context(world.tenant.id):
             return ticket_create(
                 tenant=world.tenant, actor=world.agent, subject=f"t{n}", body_text="b", team_id=team.id
-            ).id
+            ).ticket.id
 
     with ThreadPoolExecutor(max_workers=10) as pool:
         ids = list(pool.map(create, range(100)))

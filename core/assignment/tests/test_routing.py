@@ -23,7 +23,7 @@ def create(world, team=None, **kw):
             team_id=team.id if team else None,
             requester_id=world.customer.id,
             **kw,
-        )
+        ).ticket
     relay_all()
     with tenant_context(world.tenant.id):
         return Ticket.objects.get(tenant=world.tenant, id=ticket.id)
@@ -107,5 +107,5 @@ def test_already_assigned_or_solved_tickets_are_left_alone(two_tenants):
             body_text="y",
             team_id=team.id,
             assignee_id=acme.agent.id,
-        )
+        ).ticket
         assert ticket_auto_assign(tenant=acme.tenant, ticket_id=ticket.id) is None

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from typing import Any
 
 from automations.models import Delivery
 from tenancy.context import tenant_context
@@ -21,7 +22,7 @@ MAX_ATTEMPTS = 5
 _KEY_NAMESPACE = uuid.UUID("7d3c0a52-4a7e-4f54-9a55-3c4f0b8e2d11")
 
 
-def _ticket_data(delivery: Delivery, **extra: str) -> dict:
+def _ticket_data(delivery: Delivery, **extra: Any) -> dict:
     from tickets.services.common import ticket_event_data
 
     ticket = delivery.ticket
@@ -54,7 +55,7 @@ def _notify(tenant: Tenant, delivery: Delivery) -> None:
 
 
 def _email(tenant: Tenant, delivery: Delivery) -> None:
-    from email_channel.services import outbound_email_queue
+    from email_channel.outbound import outbound_email_queue
 
     outbound_email_queue(
         tenant=tenant,

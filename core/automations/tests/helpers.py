@@ -39,7 +39,7 @@ def create(world: Any, **kw: Any) -> Any:
     kw.setdefault("subject", "Help")
     kw.setdefault("body_text", "please")
     with tenant_context(world.tenant.id):
-        ticket = ticket_create(tenant=world.tenant, actor=world.customer, **kw)
+        ticket = ticket_create(tenant=world.tenant, actor=world.customer, **kw).ticket
     settle()
     return fresh(world, ticket)
 

@@ -25,7 +25,9 @@ pytestmark = pytest.mark.django_db
 def solved_ticket(world, agent=None, team=None, subject="Help"):
     agent = agent or world.agent
     with tenant_context(world.tenant.id):
-        ticket = ticket_create(tenant=world.tenant, actor=world.customer, subject=subject, body_text="please")
+        ticket = ticket_create(
+            tenant=world.tenant, actor=world.customer, subject=subject, body_text="please"
+        ).ticket
         ticket_update(
             tenant=world.tenant,
             ticket=ticket,

@@ -5,10 +5,10 @@ import smtplib
 import pytest
 
 from email_channel import addresses
+from email_channel.inbound import _thread, email_ingest
 from email_channel.models import KnownMessageId, QuarantinedEmail
 from email_channel.parsing import auto_reply_reason, parse_message
 from email_channel.receiver import make_controller
-from email_channel.services import _thread, email_ingest
 from tenancy.context import tenant_context
 from testing.workers import free_port
 

@@ -7,8 +7,8 @@ import hashlib
 
 import pytest
 
+from email_channel.inbound import email_ingest
 from email_channel.models import InboundEmail
-from email_channel.services import email_ingest
 from tenancy.context import tenant_context
 
 pytestmark = pytest.mark.django_db

@@ -48,7 +48,7 @@ def test_triage_backfill_queues_an_untriaged_ticket_once_per_window(two_tenants)
     with tenant_context(tenant.id):
         ticket = ticket_create(
             tenant=tenant, actor=customer, subject="Printer", body_text="jammed", channel="api"
-        )
+        ).ticket
     assert backfill.apply().get() == 1  # no prediction yet: queued
     assert backfill.apply().get() == 0  # its task may just be waiting in the queue: not again
     cache.delete(f"sweep-requeued:triage:{ticket.id}")

@@ -163,7 +163,9 @@ def _populate(world: TenantWorld, tickets: int) -> TenantWithFiles:
     content = f"report of {tenant.slug}\n".encode() * 50
     with tenant_context(tenant.id):
         for n in range(tickets):
-            ticket = ticket_create(tenant=tenant, actor=customer, subject=f"Help {n}", body_text="It broke.")
+            ticket = ticket_create(
+                tenant=tenant, actor=customer, subject=f"Help {n}", body_text="It broke."
+            ).ticket
             message_add(tenant=tenant, ticket=ticket, author=agent, body_text="On it.")
         attachment = attachment_upload(
             tenant=tenant,

@@ -101,10 +101,10 @@ def printer_pair(demo: None) -> Pair:
         customer = membership_list(tenant=acme, role=Role.CUSTOMER).first()
         first = ticket_create(
             tenant=acme, actor=customer, subject="Toner smudges every page", body_text="Grey stripes."
-        )
+        ).ticket
         second = ticket_create(
             tenant=acme, actor=customer, subject="Printer on floor 3 prints stripes", body_text="Same?"
-        )
+        ).ticket
     ticket_triage_apply(
         tenant=acme,
         ticket_id=first.id,

@@ -17,6 +17,7 @@ from reports.exports import csv_cell
 from reports.models import ExportJob, ExportStatus
 from tenancy.context import tenant_context
 from tenancy.models import Membership, Tenant
+from tickets.filters import ListQuery, filters_from
 
 EXPORT_KINDS = ("tickets",)
 JOB_CHUNK = 2000
@@ -45,7 +46,6 @@ def export_job_create(*, tenant: Tenant, member: Membership, kind: str, params: 
 
 def _ticket_rows(tenant: Tenant, member: Membership, params: dict[str, Any]) -> Any:
     from reports.selectors import ticket_export_queryset
-    from tickets.api.tickets import ListQuery, filters_from
 
     try:
         query = ListQuery(**params)

@@ -110,7 +110,7 @@ def _generate(world: Any, clock: Clock, *, relay: bool) -> None:
                     team_id=rng.choice([None, teams[0].id, teams[1].id]),
                     tags=rng.choice([[], ["vip"], ["vip", "refund"], ["refund"]]),
                     custom_fields=rng.choice([{}, {"plan": "free"}, {"plan": "pro"}]),
-                )
+                ).ticket
                 tickets.append(ticket)
                 if not ticket.category and rng.random() < 0.7:
                     label = rng.choice(["billing", "login"])

@@ -82,9 +82,9 @@ def _fire(tenant_id: int, now: dt.datetime, batch: int) -> tuple[int, int]:
             assignee_id=assignee_id,
             team_id=team_id,
         )
-        ticket._event_follower_ids = sorted(followers)  # type: ignore[attr-defined]  # read by the payload
         data = ticket_event_data(
             ticket,
+            follower_ids=sorted(followers),
             **sla_event_fields(metric=metric, due_at=due_at, policy_id=policy_id, target_minutes=target),
         )
         by_kind[kind].append((ticket_id, data))

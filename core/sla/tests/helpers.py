@@ -35,7 +35,7 @@ def new_ticket(world: Any, **kw: Any) -> Any:
     kw.setdefault("priority", "urgent")
     kw.setdefault("requester_id", world.customer.id)
     with tenant_context(world.tenant.id):
-        ticket = ticket_create(tenant=world.tenant, actor=world.agent, **kw)
+        ticket = ticket_create(tenant=world.tenant, actor=world.agent, **kw).ticket
     relay_all()
     return ticket
 

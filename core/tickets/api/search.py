@@ -9,7 +9,8 @@ from api_kit.auth import request_tenant, require_membership
 from api_kit.rendering import json_response
 from tickets.api.schemas import SearchOut
 from tickets.api.shaping import ticket_dict
-from tickets.api.tickets import ListQuery, filters_from, hidden_fields_for
+from tickets.api.tickets import hidden_fields_for
+from tickets.filters import ListQuery, filters_from
 from tickets.selectors.search import ticket_search
 
 router = Router(tags=["search"])

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import json
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from ninja import File, Form, Query, Router, Schema, Status
+from ninja import File, Form, Query, Router, Status
 from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.files import UploadedFile
-from pydantic import Field
 from pydantic import ValidationError as PydanticValidationError
 
 from api_kit.auth import request_tenant, require_membership, require_staff
@@ -31,14 +28,15 @@ from tickets.api.schemas import (
     TicketUpdateIn,
 )
 from tickets.api.shaping import change_dict, link_dict, message_dict, ticket_dict
+from tickets.filters import ListQuery, filters_from
 from tickets.models import Ticket
 from tickets.selectors.detail_rows import ticket_detail_rows
 from tickets.selectors.misc import agent_only_field_keys, ticket_history
 from tickets.selectors.tickets import (
-    TicketFilters,
     ticket_get,
     ticket_link_get,
     ticket_list,
+    ticket_visible_or_404,
     tickets_by_ids,
 )
 from tickets.services.attachments import ticket_create_with_attachments
@@ -53,73 +51,8 @@ def hidden_fields_for(tenant: Tenant, viewer: Membership) -> frozenset[str]:
 
 
 def get_visible_ticket(request: HttpRequest, ticket_id: int) -> tuple[Tenant, Membership, Ticket]:
-    """The ticket if the caller may see it; another tenant's, or a customer's view of
-    someone else's ticket, is 404 exactly like a missing one."""
-    tenant = request_tenant(request)
-    viewer = require_membership(request)
-    ticket = ticket_get(tenant=tenant, viewer=viewer, ticket_id=ticket_id)
-    if ticket is None:
-        raise HttpError(404, "Not Found")
-    return tenant, viewer, ticket
-
-
-def _parse_custom_filters(raw: list[str]) -> dict[str, Any]:
-    result: dict[str, Any] = {}
-    for item in raw:
-        key, sep, value = item.partition(":")
-        if not sep or not key:
-            raise HttpError(422, "Custom field filters look like cf=key:value.")
-        try:
-            result[key] = json.loads(value)  # numbers and true/false compare as such
-        except json.JSONDecodeError:
-            result[key] = value
-    return result
-
-
-class ListQuery(Schema):
-    status: list[str] = []
-    status_category: list[str] = []
-    priority: list[str] = []
-    type: list[str] = []
-    channel: list[str] = []
-    assignee: str | None = None
-    team: str | None = None
-    requester: int | None = None
-    number: list[int] = Field(
-        default=[], max_length=50, description="Ticket numbers, as shown: #1042 is 1042."
-    )
-    tag: list[str] = []
-    cf: list[str] = []
-    created_after: dt.datetime | None = None
-    created_before: dt.datetime | None = None
-    updated_after: dt.datetime | None = None
-    updated_before: dt.datetime | None = None
-    sort: str = "-updated_at"
-    cursor: str | None = None
-    limit: int = 25
-
-
-def filters_from(query: Any, viewer: Membership) -> TicketFilters:
-    filters = TicketFilters(
-        status=query.status,
-        status_category=query.status_category,
-        priority=query.priority,
-        type=query.type,
-        channel=query.channel,
-        assignee=query.assignee,
-        team=query.team,
-        requester=query.requester,
-        numbers=query.number,
-        tags=query.tag,
-        custom_fields=_parse_custom_filters(query.cf),
-        created_after=query.created_after,
-        created_before=query.created_before,
-        updated_after=query.updated_after,
-        updated_before=query.updated_before,
-    )
-    if not viewer.is_staff_role:
-        filters.assignee = filters.team = None  # agent-only fields are not filterable by customers
-    return filters
+    tenant, viewer = request_tenant(request), require_membership(request)
+    return tenant, viewer, ticket_visible_or_404(tenant=tenant, viewer=viewer, ticket_id=ticket_id)
 
 
 @router.get("/tickets", response=TicketPage)
@@ -149,10 +82,12 @@ def tickets_list(request: HttpRequest, query: Query[ListQuery]) -> HttpResponse:
 def tickets_create(request: HttpRequest, payload: TicketCreateIn) -> Status[dict[str, Any]]:
     """Open a ticket with its first message. Customers file for themselves (portal channel)."""
     tenant, viewer = request_tenant(request), require_membership(request)
-    ticket = ticket_create(tenant=tenant, actor=viewer, **payload.dict())
+    created = ticket_create(tenant=tenant, actor=viewer, **payload.dict())
     # Built from what the service just wrote: a new ticket has one message and nothing else.
-    data = ticket_dict(ticket, staff=viewer.is_staff_role, hidden_fields=hidden_fields_for(tenant, viewer))
-    data["messages"] = [message_dict(ticket.first_message, attachments=[], articles=[])]  # type: ignore[attr-defined]
+    data = ticket_dict(
+        created.ticket, staff=viewer.is_staff_role, hidden_fields=hidden_fields_for(tenant, viewer)
+    )
+    data["messages"] = [message_dict(created.message, attachments=[], articles=[])]
     if viewer.is_staff_role:
         data.update(follower_ids=[], links=[])
     return Status(201, data)
@@ -173,13 +108,11 @@ def tickets_create_multipart(
     except PydanticValidationError as exc:
         raise NinjaValidationError([{**e, "loc": ("data", *e["loc"])} for e in exc.errors()]) from exc
     uploads = [(f.file, f.name or "", f.size or 0) for f in files if f.file is not None]
-    ticket = ticket_create_with_attachments(tenant=tenant, actor=viewer, files=uploads, **payload.dict())
+    created = ticket_create_with_attachments(tenant=tenant, actor=viewer, files=uploads, **payload.dict())
     data_out = ticket_dict(
-        ticket, staff=viewer.is_staff_role, hidden_fields=hidden_fields_for(tenant, viewer)
+        created.ticket, staff=viewer.is_staff_role, hidden_fields=hidden_fields_for(tenant, viewer)
     )
-    data_out["messages"] = [
-        message_dict(ticket.first_message, attachments=ticket.first_attachments)  # type: ignore[attr-defined]
-    ]
+    data_out["messages"] = [message_dict(created.message, attachments=list(created.attachments))]
     if viewer.is_staff_role:
         data_out.update(follower_ids=[], links=[])
     return Status(201, data_out)

@@ -10,6 +10,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db.models import BooleanField, Prefetch, QuerySet
 from django.db.models.expressions import RawSQL
+from django.http import Http404
 
 from tenancy.models import Membership, Tenant
 from tickets.models import (
@@ -108,6 +109,15 @@ def ticket_get(*, tenant: Tenant, viewer: Membership, ticket_id: int) -> Ticket 
     """The ticket (with custom status, requester, assignee, team, merged-into) if the viewer
     may see it; one hand-written query (`ticket_fetch`)."""
     return ticket_fetch(tenant=tenant, viewer=viewer, ticket_id=ticket_id)
+
+
+def ticket_visible_or_404(*, tenant: Tenant, viewer: Membership, ticket_id: int) -> Ticket:
+    """`ticket_get` for an API: another tenant's ticket, or a customer's view of someone
+    else's, is 404 exactly like a missing one."""
+    ticket = ticket_get(tenant=tenant, viewer=viewer, ticket_id=ticket_id)
+    if ticket is None:
+        raise Http404("Not Found")
+    return ticket
 
 
 def message_queryset(*, tenant: Tenant, viewer: Membership, ticket: Ticket) -> QuerySet[Message]:

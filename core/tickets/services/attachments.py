@@ -15,6 +15,8 @@ from django.db import transaction
 
 from tenancy.models import Membership, Tenant
 from tickets.models import Attachment, Message, Ticket
+from tickets.services.results import TicketCreated
+from tickets.services.tickets import ticket_create
 
 # Never accepted, whatever the name says: programs and scripts a browser or OS would run.
 BLOCKED_TYPES = frozenset(
@@ -128,26 +130,24 @@ MAX_FILES_PER_CREATE = 10
 
 def ticket_create_with_attachments(
     *, tenant: Tenant, actor: Membership, files: list[tuple[IO[bytes], str, int]], **fields: Any
-) -> Ticket:
+) -> TicketCreated:
     """`ticket_create` with files on its first message, all or nothing.
 
     `files` are (stream, filename, size). A refused file (too large, a program, a disguise)
     undoes the ticket too: no number is used up, no event leaves the outbox, and the files
     already stored are deleted again.
     """
-    from tickets.services.tickets import ticket_create
-
     if len(files) > MAX_FILES_PER_CREATE:
         raise ValidationError({"files": f"At most {MAX_FILES_PER_CREATE} files per ticket."})
     stored: list[Attachment] = []
     try:
         with transaction.atomic():
-            ticket = ticket_create(tenant=tenant, actor=actor, **fields)
+            created = ticket_create(tenant=tenant, actor=actor, **fields)
             for upload, filename, size in files:
                 stored.append(
                     attachment_upload(
                         tenant=tenant,
-                        ticket=ticket,
+                        ticket=created.ticket,
                         uploader=actor,
                         upload=upload,
                         filename=filename,
@@ -155,13 +155,12 @@ def ticket_create_with_attachments(
                     )
                 )
             Attachment.objects.filter(tenant=tenant, id__in=[a.id for a in stored]).update(
-                message=ticket.first_message  # type: ignore[attr-defined]
+                message=created.message
             )
     except BaseException:
         for attachment in stored:
             attachment.file.delete(save=False)
         raise
-    ticket.first_attachments = stored  # type: ignore[attr-defined]  # the API answers with them
     for attachment in stored:
-        attachment.message_id = ticket.first_message.id  # type: ignore[attr-defined]
-    return ticket
+        attachment.message_id = created.message.id
+    return TicketCreated(created.ticket, created.message, tuple(stored))

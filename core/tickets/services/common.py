@@ -58,9 +58,12 @@ def _follower_ids(ticket: Ticket) -> list[int]:
     return cached
 
 
-def ticket_event_data(ticket: Ticket, **extra: Any) -> dict[str, Any]:
+def ticket_event_data(
+    ticket: Ticket, *, follower_ids: list[int] | None = None, **extra: Any
+) -> dict[str, Any]:
     """What every ticket event carries (contracts.payloads.TicketPayload); the realtime
-    gateway filters customers on the requester, notifications use the followers."""
+    gateway filters customers on the requester, notifications use the followers (read
+    from the database unless the caller knows them)."""
     return {
         "ticket_id": ticket.id,
         "number": ticket.number,
@@ -69,18 +72,25 @@ def ticket_event_data(ticket: Ticket, **extra: Any) -> dict[str, Any]:
         "requester_membership_id": ticket.requester_id,
         "assignee_membership_id": ticket.assignee_id,
         "team_id": ticket.team_id,
-        "follower_membership_ids": _follower_ids(ticket),
+        "follower_membership_ids": _follower_ids(ticket) if follower_ids is None else follower_ids,
         **extra,
     }
 
 
 def emit_ticket_event(
-    *, ticket: Ticket, type: str, actor: Membership | None, via: str, visibility: Visibility, **extra: Any
+    *,
+    ticket: Ticket,
+    type: str,
+    actor: Membership | None,
+    via: str,
+    visibility: Visibility,
+    follower_ids: list[int] | None = None,
+    **extra: Any,
 ) -> None:
     emit(
         tenant_id=ticket.tenant_id,
         type=type,
-        data=ticket_event_data(ticket, **extra),
+        data=ticket_event_data(ticket, follower_ids=follower_ids, **extra),
         actor=actor_for(actor, via=via),
         visibility=visibility,
         subject_id=ticket.id,

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -13,26 +11,12 @@ from contracts.events import Visibility
 from tenancy.models import Membership, Tenant
 from tickets.models import Channel, Message, MessageArticle, StatusCategory, Ticket
 from tickets.sanitize import clean_html, prepare_body
+from tickets.services.article_links import LinkedArticle, articles_to_link
 from tickets.services.attachments import attachments_bind
 from tickets.services.common import emit_ticket_event, record_changes, status_key
 from tickets.services.search_index import index_message
 
 EVENT_TEXT_CHARS = 2000
-
-if TYPE_CHECKING:
-    from kb.links import LinkedArticle
-
-
-def _articles_to_link(
-    *, tenant: Tenant, author: Membership | None, article_ids: list[int] | None, internal: bool
-) -> list[LinkedArticle]:
-    if not article_ids:
-        return []
-    if author is None or not author.is_staff_role:
-        raise PermissionDenied("Only agents link knowledge base articles.")
-    from kb.links import articles_for_message  # kb builds on tickets; imported where used
-
-    return articles_for_message(tenant=tenant, article_ids=article_ids, internal=internal)
 
 
 def _with_article_links(safe_html: str, text: str, linked: list[LinkedArticle]) -> tuple[str, str]:
@@ -78,7 +62,7 @@ def message_add(
     if channel not in Channel.values:
         raise ValidationError({"channel": f"Use one of {', '.join(Channel.values)}."})
     safe_html, text = prepare_body(body_html=body_html, body_text=body_text)
-    linked = _articles_to_link(tenant=tenant, author=author, article_ids=article_ids, internal=internal)
+    linked = articles_to_link(tenant=tenant, author=author, article_ids=article_ids, internal=internal)
     if linked:
         safe_html, text = _with_article_links(safe_html, text, linked)
     if not text and not attachment_ids:

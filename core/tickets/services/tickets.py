@@ -34,6 +34,7 @@ from tickets.services.common import (
     team_in_tenant,
 )
 from tickets.services.fields import custom_values_validate
+from tickets.services.results import TicketCreated
 
 TAG_RE = re.compile(r"^[a-z0-9][a-z0-9_\-:.]{0,49}$")
 MAX_TAGS = 30
@@ -107,11 +108,13 @@ def ticket_create(
     custom_fields: dict[str, Any] | None = None,
     due_at: dt.datetime | None = None,
     channel_verified: bool = False,
-) -> Ticket:
+    follower_ids: list[int] | None = None,
+) -> TicketCreated:
     """A new ticket with its first (public) message. Customers file for themselves only.
 
     A customer's own request may only claim the portal or API channel; server-side
-    intake (the email channel) passes `channel_verified=True` to keep its real channel.
+    intake (the email channel) passes `channel_verified=True` to keep its real channel,
+    and `follower_ids` for the people copied on the request (its `ticket.created` names them).
     """
     from tickets.sanitize import prepare_body
 
@@ -168,9 +171,16 @@ def ticket_create(
     message = Message.objects.create(
         tenant=tenant, ticket=ticket, author=actor, channel=channel, body_html=safe_html, body_text=text
     )
-    ticket.first_message = message  # type: ignore[attr-defined]  # the API answers with it
-    ticket._event_follower_ids = []  # type: ignore[attr-defined]  # a new ticket has none
-    record_changes(ticket=ticket, actor=actor, via=channel, changes={"created": (None, ticket.number)})
+    followers = sorted(set(follower_ids or []) - {requester.id})
+    for member_id in followers:
+        membership_in_tenant(tenant=tenant, membership_id=member_id, field="follower_ids")
+    TicketFollower.objects.bulk_create(
+        [TicketFollower(tenant=tenant, ticket=ticket, membership_id=m) for m in followers]
+    )
+    changes: dict[str, tuple] = {"created": (None, ticket.number)}
+    if followers:
+        changes["follower_ids"] = ([], followers)
+    record_changes(ticket=ticket, actor=actor, via=channel, changes=changes)
     emit_ticket_event(
         ticket=ticket,
         type="ticket.created",
@@ -181,8 +191,9 @@ def ticket_create(
         priority=ticket.priority,
         channel=channel,
         message_id=message.id,
+        follower_ids=followers,
     )
-    return ticket
+    return TicketCreated(ticket, message)
 
 
 def _set_status(ticket: Ticket, tenant: Tenant, value: str, *, force: bool = False) -> None:
@@ -335,10 +346,6 @@ def ticket_update(
 
         reindex_ticket(tenant=tenant, ticket=locked)
     record_changes(ticket=locked, actor=actor, via=via, changes=diff)
-    if {"category", "priority", "status"} & set(diff):
-        from triage.services.feedback import predictions_feedback_on_change
-
-        predictions_feedback_on_change(tenant=tenant, ticket=locked, actor=actor, diff=diff)
     _emit_update_events(locked, actor, via, diff)
     return locked
 
@@ -375,6 +382,7 @@ def _emit_update_events(ticket: Ticket, actor: Membership | None, via: str, diff
             via=via,
             visibility=Visibility.PUBLIC if public else Visibility.INTERNAL,
             changed_fields=other,
+            agent_only={"changes": {name: {"old": diff[name][0], "new": diff[name][1]} for name in other}},
         )
 
 

@@ -24,7 +24,9 @@ def make_ticket(
     requester: Membership, subject: str = "Printer on fire", body: str = "It is on fire.", **kw: Any
 ) -> Ticket:
     with tenant_context(requester.tenant_id):
-        return ticket_create(tenant=requester.tenant, actor=requester, subject=subject, body_text=body, **kw)
+        return ticket_create(
+            tenant=requester.tenant, actor=requester, subject=subject, body_text=body, **kw
+        ).ticket
 
 
 def add_message(ticket: Ticket, author: Membership, body: str, internal: bool = False) -> None:

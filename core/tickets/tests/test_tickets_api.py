@@ -90,6 +90,21 @@ def test_agent_works_a_ticket_assign_tag_status_reply(two_tenants):
     assert {"ticket.assigned", "ticket.updated", "message.added", "ticket.status_changed"} <= set(types)
 
 
+def test_ticket_updated_carries_old_and_new_values_for_staff_only(two_tenants):
+    """Features (triage's feedback loop) learn from the event what changed, not from a call."""
+    a = two_tenants.a
+    ticket = make_ticket(a.customer)
+    agent = session_client(a.agent)
+    call(agent, "patch", f"/api/v1/tickets/{ticket.id}", {"priority": "high", "tags": ["vip"]})
+    updated = [e for t, e in _events(a.tenant.id) if t == "ticket.updated"][-1]
+    assert updated["visibility"] == "public"  # the priority changed; the values stay agent-only
+    assert updated["data"]["changed_fields"] == ["priority", "tags"]
+    assert updated["data"]["agent_only"]["changes"] == {
+        "priority": {"old": "normal", "new": "high"},
+        "tags": {"old": [], "new": ["vip"]},
+    }
+
+
 def test_requester_reply_reopens_a_solved_ticket_and_closed_is_final(two_tenants):
     a = two_tenants.a
     ticket = make_ticket(a.customer)

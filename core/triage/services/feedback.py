@@ -1,9 +1,10 @@
 """The feedback loop: what agents make of the AI's category and priority predictions.
 
-An agent changing a predicted field (through any ticket update) is recorded as a correction,
-or as an acceptance when they set the predicted value; the portal can also accept, correct
-or reject a suggestion explicitly. Each decision keeps who, when, the final value and the
-model version that predicted it, for the accuracy report and as training labels.
+An agent changing a predicted field (through any ticket update, learnt from its event) is
+recorded as a correction, or as an acceptance when they set the predicted value; the portal
+can also accept, correct or reject a suggestion explicitly. Each decision keeps who, when,
+the final value and the model version that predicted it, for the accuracy report and as
+training labels.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from tenancy.models import Membership, Tenant
 from tickets.models import Ticket
 from tickets.models.statuses import StatusCategory
 from tickets.models.tickets import Priority
+from tickets.services.tickets import ticket_update
 from triage.models import Field, Outcome, Prediction
 
 DONE_STATUSES = {StatusCategory.SOLVED, StatusCategory.CLOSED}
@@ -35,17 +37,23 @@ def _decide(row: Prediction, *, actor: Membership | None, final: str, outcome: s
 
 
 def predictions_feedback_on_change(
-    *, tenant: Tenant, ticket: Ticket, actor: Membership | None, diff: dict[str, tuple[Any, Any]]
+    *,
+    tenant: Tenant,
+    ticket: Ticket,
+    actor: Membership | None,
+    diff: dict[str, tuple[Any, Any]],
+    status: str,
 ) -> None:
-    """Called by ticket_update inside its transaction: a staff member changed predicted fields,
-    or solved the ticket keeping predicted values (those count as accepted: agents seldom click
-    accept on a right prediction, and counting only corrections would understate accuracy)."""
+    """A staff member changed predicted fields, or solved the ticket keeping predicted values
+    (those count as accepted: agents seldom click accept on a right prediction, and counting
+    only corrections would understate accuracy). Fed by the ticket events (`triage.subscribers`):
+    `diff` is {field: (old, new)}, `status` the ticket's status category after the change."""
     if actor is None or not actor.is_staff_role:
         return
     fields = [f for f in (Field.CATEGORY, Field.PRIORITY) if f in diff]
     for row in Prediction.objects.filter(tenant=tenant, ticket=ticket, field__in=fields):
         _decide(row, actor=actor, final=str(diff[row.field][1] or ""))
-    if "status" in diff and ticket.status in DONE_STATUSES:
+    if "status" in diff and status in DONE_STATUSES:
         for row in Prediction.objects.filter(tenant=tenant, ticket=ticket, outcome=Outcome.PENDING):
             if getattr(ticket, row.field) == row.label:
                 _decide(row, actor=actor, final=row.label, outcome=Outcome.ACCEPTED)
@@ -56,8 +64,6 @@ def prediction_for_update(*, tenant: Tenant, ticket: Ticket, field: str) -> Pred
 
 
 def _set_field(tenant: Tenant, ticket: Ticket, actor: Membership, field: str, value: str) -> None:
-    from tickets.services.tickets import ticket_update
-
     ticket_update(tenant=tenant, ticket=ticket, actor=actor, changes={field: value}, via="ai-suggestion")
 
 

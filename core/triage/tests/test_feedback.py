@@ -7,10 +7,12 @@ import json
 
 import pytest
 
+from events.relay import relay_all
 from tenancy.context import tenant_context
 from testing.factories import session_client
 from testing.isolation import assert_other_tenant_gets_404
 from tickets.models import Ticket, TicketChange
+from tickets.services.links import ticket_merge
 from tickets.services.tickets import ticket_create, ticket_update
 from triage.models import Prediction
 from triage.services import ticket_triage_apply
@@ -42,7 +44,7 @@ def _triaged(world, result=None) -> Ticket:
             subject="Refund",
             body_text="charged twice",
             channel="api",
-        )
+        ).ticket
     ticket_triage_apply(tenant=world.tenant, ticket_id=ticket.id, result=result or _result())
     return ticket
 
@@ -67,6 +69,7 @@ def test_an_agent_changing_predicted_fields_records_correction_and_acceptance(tw
         stored = Ticket.objects.get(id=ticket.id)
         ticket_update(tenant=a.tenant, ticket=stored, actor=a.agent, changes={"category": "refunds"})
         ticket_update(tenant=a.tenant, ticket=stored, actor=a.agent, changes={"priority": "high"})
+    relay_all()  # the feedback is learnt from the ticket's events
     rows = _predictions(a, ticket)
     assert (rows["category"].outcome, rows["category"].final_value) == ("corrected", "refunds")
     assert rows["category"].decided_by_id == a.agent.id and rows["category"].decided_at is not None
@@ -79,6 +82,7 @@ def test_a_system_change_is_not_feedback(two_tenants):
     with tenant_context(a.tenant.id):
         stored = Ticket.objects.get(id=ticket.id)
         ticket_update(tenant=a.tenant, ticket=stored, actor=None, changes={"category": "x"}, via="trigger")
+    relay_all()
     assert _predictions(a, ticket)["category"].outcome == "pending"
 
 
@@ -173,7 +177,17 @@ def test_solving_a_ticket_with_predicted_values_kept_accepts_them(two_tenants):
     with tenant_context(a.tenant.id):
         stored = Ticket.objects.get(id=ticket.id)
         ticket_update(tenant=a.tenant, ticket=stored, actor=a.agent, changes={"status": "solved"})
+    relay_all()
     rows = _predictions(a, ticket)
     assert (rows["category"].outcome, rows["category"].final_value) == ("accepted", "billing")
     assert rows["category"].decided_by_id == a.agent.id
     assert rows["priority"].outcome == "pending"  # the ticket is "normal": no verdict on "high"
+
+
+def test_merging_a_ticket_is_no_verdict_on_its_predictions(two_tenants):
+    a = two_tenants.a
+    ticket, target = _triaged(a), _triaged(a)
+    with tenant_context(a.tenant.id):
+        ticket_merge(tenant=a.tenant, source=Ticket.objects.get(id=ticket.id), target=target, actor=a.agent)
+    relay_all()
+    assert _predictions(a, ticket)["category"].outcome == "pending"

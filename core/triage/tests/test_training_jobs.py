@@ -55,7 +55,9 @@ def _labelled(world, per_category: int) -> None:
 
 def _new_ticket(world, subject: str, body: str) -> Ticket:
     with tenant_context(world.tenant.id):
-        return ticket_create(tenant=world.tenant, actor=world.customer, subject=subject, body_text=body)
+        return ticket_create(
+            tenant=world.tenant, actor=world.customer, subject=subject, body_text=body
+        ).ticket
 
 
 def _job(world, job_id: int) -> TrainingJob:

@@ -28,7 +28,9 @@ def ai_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 def _ticket(tenant, member, subject="Production outage", body="Everything is down, urgent!"):
     with tenant_context(tenant.id):
-        return ticket_create(tenant=tenant, actor=member, subject=subject, body_text=body, channel="api")
+        return ticket_create(
+            tenant=tenant, actor=member, subject=subject, body_text=body, channel="api"
+        ).ticket
 
 
 def test_ai_down_leaves_the_ticket_stored_and_untriaged_then_backfill_fills_it(ai_url):

@@ -1,11 +1,13 @@
-"""Email channel services: queue outbound mail, and take in one raw inbound message.
+"""Inbound mail into tickets: take in one raw message from any transport (the SMTP receiver,
+the IMAP poller, the inbound API).
 
-Inbound, in order: size limit, parse, find the tenant from the recipient, refuse
-auto-replies and bounces, dedupe by Message-ID, refuse our own Message-IDs coming
-back (loops), rate-limit per sender, find the thread (In-Reply-To/References against
-stored Message-IDs, then a signed reply token in the address or subject), find or
-create the sender as a customer, then continue or open the ticket. Anything refused
-is quarantined with its reason; nothing is dropped silently.
+In order: size limit, parse, find the tenant from the recipient, refuse auto-replies and
+bounces, dedupe by Message-ID, refuse our own Message-IDs coming back (loops), rate-limit
+per sender, find the thread (In-Reply-To/References against stored Message-IDs, then a
+signed reply token in the address or subject), find or create the sender as a customer,
+then continue or open the ticket through the tickets app's channel service. Anything
+refused is quarantined with its reason; nothing is dropped silently.
+tenant-queries: allowed (the intake's own records: Message-IDs, stored and quarantined mail).
 """
 
 from __future__ import annotations
@@ -22,73 +24,16 @@ from accounts.member_selectors import membership_for_user
 from accounts.member_services import membership_set
 from accounts.selectors import user_by_email
 from accounts.services import user_create
-from email_channel import addresses, outbound, ticketing
+from email_channel import addresses
 from email_channel.mailboxes import is_own_address, own_addresses
-from email_channel.models import InboundEmail, KnownMessageId, OutboundEmail, QuarantinedEmail
+from email_channel.models import InboundEmail, KnownMessageId, QuarantinedEmail
 from email_channel.parsing import ParsedEmail, auto_reply_reason, parse_message
 from tenancy.context import tenant_context
 from tenancy.models import Membership, Role, Tenant
 from tenancy.selectors import tenant_by_slug
-
-
-def _from_address(tenant: Tenant) -> str:
-    custom = tenant.settings.get("email", {}).get("from_address")
-    return custom or f"{tenant.name} <{addresses.support_address(tenant.slug)}>"
-
-
-def outbound_email_queue(
-    *,
-    tenant: Tenant,
-    dedupe_key: str,
-    to_address: str,
-    subject: str,
-    body_text: str,
-    body_html: str = "",
-    ticket_id: int | None = None,
-    reply_to_ticket: bool = False,
-) -> OutboundEmail | None:
-    """Queue one email (sent after commit); None if this dedupe key was queued before.
-
-    Mail about a ticket threads: In-Reply-To/References name the ticket's known
-    Message-IDs, and a customer's copy carries the signed reply token in Reply-To and
-    subject, so answering it continues the ticket.
-    """
-    if OutboundEmail.objects.filter(tenant=tenant, dedupe_key=dedupe_key).exists():
-        return None
-    in_reply_to, references = "", ""
-    reply_to = ""
-    if ticket_id is not None:
-        known = list(
-            KnownMessageId.objects.filter(tenant=tenant, ticket_id=ticket_id)
-            .order_by("id")
-            .values_list("message_id", flat=True)[:20]
-        )
-        if known:
-            in_reply_to, references = known[-1], " ".join(known)
-        if reply_to_ticket:
-            reply_to = addresses.reply_address(tenant.slug, tenant.id, ticket_id)
-            tag = addresses.subject_tag(tenant.id, ticket_id)
-            subject = subject if tag in subject else f"{subject} {tag}"
-    try:
-        with transaction.atomic():
-            email = OutboundEmail.objects.create(
-                tenant=tenant,
-                dedupe_key=dedupe_key,
-                to_address=to_address,
-                from_address=_from_address(tenant),
-                reply_to=reply_to,
-                subject=subject[:300],
-                body_text=body_text,
-                body_html=body_html,
-                message_id=addresses.new_message_id(tenant.slug),
-                in_reply_to=in_reply_to,
-                references=references,
-                ticket_id=ticket_id,
-            )
-    except IntegrityError:
-        return None
-    outbound.enqueue_after_commit(tenant.id, email.id)
-    return email
+from tickets.models import Channel
+from tickets.services.channel import ticket_open_from_channel, ticket_reply_from_channel
+from tickets.services.results import ReplyAdded, TicketCreated
 
 
 @dataclass
@@ -213,8 +158,6 @@ def email_ingest(
             return _quarantine(raw, "rate_limited", parsed.from_address, tenant_id=tenant.id, **common)
         try:
             return _store(raw, tenant, parsed, recipients, own)
-        except ticketing.TicketingUnavailableError as exc:
-            return _quarantine(raw, "ticketing_unavailable", str(exc), tenant_id=tenant.id, **common)
         except _ConcurrentDuplicateError:
             return _quarantine(raw, "duplicate", parsed.message_id, tenant_id=tenant.id, **common)
         except (ValidationError, PermissionDenied) as exc:
@@ -245,29 +188,34 @@ def _store(
             raise _ConcurrentDuplicateError from exc
     author = _customer_for(tenant, parsed.from_address, parsed.from_name)
     body_text = parsed.new_text or parsed.text
+    cc = [a for a in dict.fromkeys(parsed.cc) if a != parsed.from_address and not _is_ours(tenant, a, own)]
+    # CC'd people become customers of the tenant (like senders) and follow the ticket.
+    follower_ids = [_customer_for(tenant, a, "").id for a in cc]
+    files = [(a.filename, a.data) for a in parsed.attachments]
     ticket_id = _thread(tenant, parsed, recipients)
-    ref = None
+    result: ReplyAdded | TicketCreated | None = None
     if ticket_id is not None:
-        ref = ticketing.continue_ticket(
-            tenant=tenant, ticket_id=ticket_id, author=author, body_text=body_text, body_html=""
+        result = ticket_reply_from_channel(
+            tenant=tenant,
+            ticket_id=ticket_id,
+            author=author,
+            channel=Channel.EMAIL,
+            body_text=body_text,
+            follower_ids=follower_ids,
+            files=files,
         )
-    created = ref is None
-    if ref is None:
-        ref = ticketing.open_ticket(
+    created = result is None
+    if result is None:
+        result = ticket_open_from_channel(
             tenant=tenant,
             requester=author,
+            channel=Channel.EMAIL,
             subject=parsed.subject,
             body_text=body_text,
             body_html=parsed.html if not parsed.new_text or parsed.new_text == parsed.text else "",
+            follower_ids=follower_ids,
+            files=files,
         )
-    cc = [a for a in dict.fromkeys(parsed.cc) if a != parsed.from_address and not _is_ours(tenant, a, own)]
-    if cc:  # CC'd people become customers of the tenant (like senders) and follow the ticket
-        ticketing.add_followers(
-            tenant=tenant, ticket_id=ref.id, members=[_customer_for(tenant, a, "") for a in cc]
-        )
-    refused = ticketing.add_attachments(
-        tenant=tenant, ref=ref, uploader=author, files=[(a.filename, a.data) for a in parsed.attachments]
-    ) if parsed.attachments else []  # fmt: skip
     inbound = InboundEmail.objects.create(
         tenant=tenant,
         message_id=parsed.message_id[:300],
@@ -275,14 +223,16 @@ def _store(
         subject=parsed.subject,
         raw=raw,
         body_text=body_text,
-        ticket_id=ref.id,
+        ticket_id=result.ticket.id,
         created_ticket=created,
-        attachments_refused=refused,
+        attachments_refused=list(result.refused_files),
     )
     if parsed.message_id:
-        known.ticket_id = ref.id
+        known.ticket_id = result.ticket.id
         known.save(update_fields=["ticket_id"])
-    return IngestResult("created" if created else "continued", ticket_id=ref.id, inbound_id=inbound.id)
+    return IngestResult(
+        "created" if created else "continued", ticket_id=result.ticket.id, inbound_id=inbound.id
+    )
 
 
 def _is_ours(tenant: Tenant, address: str, own: set[str]) -> bool:
