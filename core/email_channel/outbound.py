@@ -5,11 +5,13 @@ tenant-queries: allowed (the outbound mail outbox is written only here and in se
 from __future__ import annotations
 
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
 from django.utils import timezone
 
 from email_channel.models import KnownMessageId, OutboundEmail
+from jobs import enqueue_on_commit, task_name
 from tenancy.context import tenant_context
+
+SEND_EMAIL = task_name("email_channel.tasks.send_email")
 
 
 def send_now(*, tenant_id: int, email_id: int) -> bool:
@@ -58,6 +60,4 @@ def send_now(*, tenant_id: int, email_id: int) -> bool:
 
 
 def enqueue_after_commit(tenant_id: int, email_id: int) -> None:
-    from email_channel.tasks import send_email
-
-    transaction.on_commit(lambda: send_email.delay(tenant_id=tenant_id, email_id=email_id), robust=True)
+    enqueue_on_commit(SEND_EMAIL, tenant_id=tenant_id, email_id=email_id)
