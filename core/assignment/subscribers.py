@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from assignment.services import ticket_auto_assign
 from contracts.events import EventEnvelope
-from events.registry import has_subject, subscribes
+from events.registry import has_subject, subscribes, ticket_id_of
 from tenancy.models import Tenant
 
 
@@ -24,4 +24,4 @@ def _unassigned(event: EventEnvelope) -> bool:
 )
 def on_ticket_event(event: EventEnvelope, tenant: Tenant) -> None:
     """Assign the ticket by its team's strategy."""
-    ticket_auto_assign(tenant=tenant, ticket_id=int(event.data.get("ticket_id") or event.subject_id))
+    ticket_auto_assign(tenant=tenant, ticket_id=ticket_id_of(event))

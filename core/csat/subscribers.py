@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from contracts.events import EventEnvelope
 from csat.services import csat_request
-from events.registry import has_subject, subscribes
+from events.registry import has_subject, subscribes, ticket_id_of
 from tenancy.models import Tenant
 
 
@@ -23,4 +23,4 @@ def _solved(event: EventEnvelope) -> bool:
 )
 def on_status_changed(event: EventEnvelope, tenant: Tenant) -> None:
     """Open the ticket's survey and queue its email."""
-    csat_request(tenant=tenant, ticket_id=int(event.data.get("ticket_id") or event.subject_id))
+    csat_request(tenant=tenant, ticket_id=ticket_id_of(event))

@@ -65,6 +65,15 @@ def has_subject(event: EventEnvelope) -> bool:
     return event.subject_id is not None
 
 
+def ticket_id_of(event: EventEnvelope) -> int:
+    """The ticket an event is about (its payload's `ticket_id`, else its subject), for a
+    subscriber whose conditions include `has_subject`."""
+    ticket_id = event.data.get("ticket_id") or event.subject_id
+    if ticket_id is None:
+        raise ValueError(f"{event.type} {event.id} names no ticket")
+    return int(ticket_id)
+
+
 @overload
 def subscribes(
     *types: str,

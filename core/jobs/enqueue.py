@@ -55,7 +55,7 @@ class _SendAfterCommit:
     def __call__(self) -> None:
         if not self._first_pending():
             return
-        options = {"queue": self.queue} if self.queue else {}
+        options: dict[str, Any] = {"queue": self.queue} if self.queue else {}
         try:
             current_app.send_task(self.task_name, kwargs=self.kwargs, **options)
         except Exception:

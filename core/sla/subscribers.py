@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from contracts.events import EventEnvelope
-from events.registry import has_subject, subscribes
+from events.registry import has_subject, subscribes, ticket_id_of
 from sla.services.clocks import sla_sync
 from tenancy.models import Tenant
 
@@ -21,7 +21,7 @@ def on_ticket_event(event: EventEnvelope, tenant: Tenant) -> None:
     """Start, pause, stop or re-target the ticket's SLA clocks."""
     sla_sync(
         tenant=tenant,
-        ticket_id=int(event.data.get("ticket_id") or event.subject_id),
+        ticket_id=ticket_id_of(event),
         at=event.occurred_at,
         event_type=event.type,
         data=event.data,

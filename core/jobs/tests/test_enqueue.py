@@ -74,7 +74,10 @@ def test_a_requeue_key_sends_one_message_per_transaction(django_capture_on_commi
 
 
 def test_a_broker_failure_after_commit_is_logged_not_raised(django_capture_on_commit_callbacks, caplog):
-    with celery_broker(f"redis://127.0.0.1:{free_port()}/0"), caplog.at_level(logging.WARNING, "jobs.enqueue"):
+    with (
+        celery_broker(f"redis://127.0.0.1:{free_port()}/0"),
+        caplog.at_level(logging.WARNING, "jobs.enqueue"),
+    ):
         with django_capture_on_commit_callbacks(execute=True):
             enqueue_on_commit(HEARTBEAT)
     assert "Could not queue health.tasks.heartbeat after commit" in caplog.text
