@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from celery import current_app
 from django.db import transaction
 from django.utils import timezone
 
@@ -41,11 +42,9 @@ def dead_letter_record(
 
 def dead_letter_redrive(*, dead_letter: DeadLetter) -> str:
     """Send the task again with its original arguments; returns the new task id."""
-    from config.celery import app
-
     with transaction.atomic():
         locked = DeadLetter.objects.select_for_update().get(pk=dead_letter.pk)
-        result = app.send_task(locked.task_name, args=locked.args, kwargs=locked.kwargs)
+        result = current_app.send_task(locked.task_name, args=locked.args, kwargs=locked.kwargs)
         locked.redriven_at = timezone.now()
         locked.redriven_task_id = result.id
         locked.save(update_fields=["redriven_at", "redriven_task_id"])
