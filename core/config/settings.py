@@ -402,6 +402,7 @@ CELERY_BEAT_SCHEDULE = {
 
 # -- domain events ----------------------------------------------------------------
 # Subscribers declare themselves with `events.registry.subscribes` (map: docs/architecture/EVENTS.md).
+
 FRONTLINE_STREAM_MAXLEN = int(os.environ.get("FRONTLINE_STREAM_MAXLEN", "10000"))
 FRONTLINE_STREAM_MAX_AGE_SECONDS = int(os.environ.get("FRONTLINE_STREAM_MAX_AGE_SECONDS", str(24 * 3600)))
 
