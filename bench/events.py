@@ -231,12 +231,11 @@ def main() -> None:
         worker_lags = bench_relay_worker(tenant.id, args.worker_events)
         # The rest runs in process: subscribers off, so only intake and the relay are timed
         # (the worker's relay above ran them, as in production).
-        settings.FRONTLINE_EVENT_SUBSCRIBERS = []
-        registry.subscribers.cache_clear()
-        rate, times, statuses = bench_email(args.emails)
-        smtp_rate = bench_smtp(args.emails)
-        imap_rate, imap_status = bench_imap(tenant, args.emails)
-        lags = bench_relay(tenant.id, args.events)
+        with registry.subscribers_replaced():
+            rate, times, statuses = bench_email(args.emails)
+            smtp_rate = bench_smtp(args.emails)
+            imap_rate, imap_status = bench_imap(tenant, args.emails)
+            lags = bench_relay(tenant.id, args.events)
     from config.celery import app as celery_app
 
     celery_app.control.purge()  # the kicks of the in-process runs (no worker took them)

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 from contracts.events import EventEnvelope
-from events.idempotency import queue_once_after_commit
+from events.registry import has_subject, subscribes
+from jobs import enqueue_on_commit, task_name
+
+INVITATION_EMAIL = task_name("accounts.tasks.invitation_email")
 
 
+@subscribes("member.invited", name="accounts-invitation", order=90, when=[has_subject], once=True)
 def handle(event: EventEnvelope) -> None:
-    if event.type != "member.invited" or event.subject_id is None:
-        return
-    from accounts.tasks import invitation_email
-
-    args = (event.tenant_id, event.subject_id, bool(event.data.get("new_user")))
-    queue_once_after_commit("accounts-invitation", event, invitation_email, args)
+    """Queue the invitation email."""
+    enqueue_on_commit(
+        INVITATION_EMAIL,
+        tenant_id=event.tenant_id,
+        membership_id=event.subject_id,
+        new_user=bool(event.data.get("new_user")),
+    )

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from django.conf import settings
 
-from architecture import catalog, er, frontend
+from architecture import catalog, er, events, frontend
 
 DOCS_DIR = Path(settings.REPO_DIR) / "docs" / "architecture"
 
@@ -15,6 +15,7 @@ GENERATED: dict[str, Callable[[], str]] = {
     "DATABASE_MODEL_RELATIONSHIP_DIAGRAM.md": er.render,
     "DATABASE_SCHEMA_ANALYSIS_REPORT.md": catalog.render,
     "FRONTEND_ARCHITECTURE.md": frontend.render,
+    "EVENTS.md": events.render,
 }
 
 

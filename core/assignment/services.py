@@ -13,10 +13,12 @@ from pydantic import ValidationError as PydanticValidationError
 from assignment.models import AgentProfile, AssignmentConfig, Availability
 from assignment.strategies import get_strategy, registry
 from assignment.strategies.base import Candidate, Context, TicketFacts
+from jobs import enqueue_on_commit, task_name
 from tenancy.models import STAFF_ROLES, Membership, Team, TeamMembership, Tenant
 from tickets.models import StatusCategory, Ticket
 from tickets.services.tickets import normalize_tags, ticket_update
 
+ASSIGN_WAITING_FOR_TENANT = task_name("assignment.tasks.assign_waiting_for_tenant")
 OPEN_STATUSES = (StatusCategory.NEW, StatusCategory.OPEN, StatusCategory.PENDING, StatusCategory.ON_HOLD)
 
 
@@ -98,14 +100,8 @@ def agent_profile_set(
     profile.save()
     if profile.availability == Availability.ONLINE:
         # An agent coming online (or given more room) takes the tickets waiting in the queue.
-        transaction.on_commit(lambda: _kick_waiting(tenant.id), robust=True)
+        enqueue_on_commit(ASSIGN_WAITING_FOR_TENANT, tenant_id=tenant.id)
     return profile
-
-
-def _kick_waiting(tenant_id: int) -> None:
-    from assignment.tasks import assign_waiting_for_tenant
-
-    assign_waiting_for_tenant.delay(tenant_id)
 
 
 def _config_for(tenant: Tenant, team_id: int | None) -> AssignmentConfig | None:

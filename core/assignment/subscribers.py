@@ -2,23 +2,26 @@
 
 from __future__ import annotations
 
+from assignment.services import ticket_auto_assign
 from contracts.events import EventEnvelope
-from events.idempotency import first_time
-from tenancy.selectors import tenant_by_id
-
-SUBSCRIBER = "assignment.subscribers.on_ticket_event"
+from events.registry import has_subject, subscribes, ticket_id_of
+from tenancy.models import Tenant
 
 
-def on_ticket_event(event: EventEnvelope) -> None:
-    routable = event.type == "ticket.created" or (
-        event.type == "ticket.assigned" and event.data.get("assignee_membership_id") is None
-    )
-    if not routable or event.subject_id is None or event.data.get("assignee_membership_id") is not None:
-        return
-    if not first_time(SUBSCRIBER, event):
-        return
-    tenant = tenant_by_id(tenant_id=event.tenant_id)
-    if tenant is not None:
-        from assignment.services import ticket_auto_assign
+def _unassigned(event: EventEnvelope) -> bool:
+    """the ticket has no assignee"""
+    return event.data.get("assignee_membership_id") is None
 
-        ticket_auto_assign(tenant=tenant, ticket_id=int(event.data.get("ticket_id") or event.subject_id))
+
+@subscribes(
+    "ticket.created",
+    "ticket.assigned",
+    name="assignment.subscribers.on_ticket_event",
+    order=30,
+    when=[has_subject, _unassigned],
+    once=True,
+    tenant=True,
+)
+def on_ticket_event(event: EventEnvelope, tenant: Tenant) -> None:
+    """Assign the ticket by its team's strategy."""
+    ticket_auto_assign(tenant=tenant, ticket_id=ticket_id_of(event))

@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
+from automations.services.triggers import run_triggers
 from contracts.events import EventEnvelope
-from events.idempotency import first_time
-from tenancy.selectors import tenant_by_id
-
-SUBSCRIBER = "automations.subscribers.on_event"
+from events.registry import has_subject, subscribes
+from tenancy.models import Tenant
 
 
-def on_event(event: EventEnvelope) -> None:
-    if event.subject_id is None or not first_time(SUBSCRIBER, event):
-        return
-    tenant = tenant_by_id(tenant_id=event.tenant_id)
-    if tenant is not None:
-        from automations.services.triggers import run_triggers
-
-        run_triggers(tenant=tenant, event=event)
+@subscribes(
+    "*", name="automations.subscribers.on_event", order=50, when=[has_subject], once=True, tenant=True
+)
+def on_event(event: EventEnvelope, tenant: Tenant) -> None:
+    """Run the tenant's triggers whose conditions the event and its ticket meet."""
+    run_triggers(tenant=tenant, event=event)

@@ -402,20 +402,8 @@ CELERY_BEAT_SCHEDULE = {
 }
 
 # -- domain events ----------------------------------------------------------------
-# Dotted paths of `handle(event: EventEnvelope)`, run by the outbox relay (events/registry.py).
-FRONTLINE_EVENT_SUBSCRIBERS: list[str] = [
-    "notifications.subscriber.handle",
-    "webhooks.subscriber.handle",
-    "assignment.subscribers.on_ticket_event",
-    "sla.subscribers.on_ticket_event",
-    "automations.subscribers.on_event",
-    "csat.subscribers.on_status_changed",
-    "triage.subscribers.handle",
-    "triage.subscribers.on_ticket_changed",
-    "kb.subscribers.handle",
-    "accounts.subscribers.handle",
-    "reports.subscriber.handle",
-]
+# Subscribers declare themselves with `events.registry.subscribes` (map: docs/architecture/EVENTS.md).
+
 FRONTLINE_STREAM_MAXLEN = int(os.environ.get("FRONTLINE_STREAM_MAXLEN", "10000"))
 FRONTLINE_STREAM_MAX_AGE_SECONDS = int(os.environ.get("FRONTLINE_STREAM_MAX_AGE_SECONDS", str(24 * 3600)))
 

@@ -1,10 +1,10 @@
 """Warm a web worker at boot, so its first requests cost what later ones do.
 
-Some modules are imported where they are first used (the Celery tasks a service queues
-after commit, the HTML sanitizer, the KB links), and the broker connection opens on the
-first task sent. Paid by a worker's first ticket creation, that was about 350 ms (measured
-with `bench/api_load.py`: the whole p99 tail of `create` with 8 clients), and again after
-every worker restart. Doing it once at boot moves that cost out of a customer's request.
+Some modules are imported where they are first used (the HTML sanitizer, the KB links),
+and the broker connection opens on the first task sent. Paid by a worker's first ticket
+creation, that was about 350 ms (measured with `bench/api_load.py`: the whole p99 tail of
+`create` with 8 clients), and again after every worker restart. Doing it once at boot moves
+that cost out of a customer's request.
 
 A broker that is down at boot is not an error here: the first task sent retries it.
 """

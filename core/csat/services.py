@@ -14,6 +14,7 @@ from django.utils import timezone
 from contracts.events import Actor, Visibility
 from contracts.ids import parse_id
 from csat.models import CsatSettings, CsatSurvey, Scale
+from jobs import enqueue_on_commit, task_name
 from tenancy.models import Membership, Tenant
 from tenancy.selectors import tenant_base_url
 from tickets.models import StatusCategory, Ticket
@@ -21,6 +22,7 @@ from tickets.services.common import ticket_event_data
 
 LABELS = {"good": 5, "bad": 1}
 MAX_COMMENT = 5000
+SEND_CSAT_EMAIL = task_name("csat.tasks.send_csat_email")
 
 
 def csat_settings_get(*, tenant: Tenant) -> CsatSettings:
@@ -80,14 +82,7 @@ def csat_request(*, tenant: Tenant, ticket_id: int) -> CsatSurvey | None:
     survey.requested_at = timezone.now()
     survey.save()
     if config.email_requester:
-        survey_id = survey.id
-
-        def _send() -> None:
-            from csat.tasks import send_csat_email
-
-            send_csat_email.delay(tenant.id, survey_id)
-
-        transaction.on_commit(_send, robust=True)
+        enqueue_on_commit(SEND_CSAT_EMAIL, tenant_id=tenant.id, survey_id=survey.id)
     return survey
 
 

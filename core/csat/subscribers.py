@@ -3,23 +3,24 @@
 from __future__ import annotations
 
 from contracts.events import EventEnvelope
-from events.idempotency import first_time
-from tenancy.selectors import tenant_by_id
+from csat.services import csat_request
+from events.registry import has_subject, subscribes, ticket_id_of
+from tenancy.models import Tenant
 
-SUBSCRIBER = "csat.subscribers.on_status_changed"
+
+def _solved(event: EventEnvelope) -> bool:
+    """the ticket became solved"""
+    return event.data.get("status") == "solved"
 
 
-def on_status_changed(event: EventEnvelope) -> None:
-    if (
-        event.type != "ticket.status_changed"
-        or event.data.get("status") != "solved"
-        or event.subject_id is None
-    ):
-        return
-    if not first_time(SUBSCRIBER, event):
-        return
-    tenant = tenant_by_id(tenant_id=event.tenant_id)
-    if tenant is not None:
-        from csat.services import csat_request
-
-        csat_request(tenant=tenant, ticket_id=int(event.data.get("ticket_id") or event.subject_id))
+@subscribes(
+    "ticket.status_changed",
+    name="csat.subscribers.on_status_changed",
+    order=60,
+    when=[_solved, has_subject],
+    once=True,
+    tenant=True,
+)
+def on_status_changed(event: EventEnvelope, tenant: Tenant) -> None:
+    """Open the ticket's survey and queue its email."""
+    csat_request(tenant=tenant, ticket_id=ticket_id_of(event))

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from email_channel import addresses
 from email_channel.models import KnownMessageId, OutboundEmail
+from jobs import enqueue_on_commit, task_name
 from tenancy.context import tenant_context
 from tenancy.models import Tenant
 
@@ -74,6 +75,9 @@ def outbound_email_queue(
     return email
 
 
+SEND_EMAIL = task_name("email_channel.tasks.send_email")
+
+
 def send_now(*, tenant_id: int, email_id: int) -> bool:
     """Send one queued email unless it was sent already. True when this call sent it.
 
@@ -120,6 +124,4 @@ def send_now(*, tenant_id: int, email_id: int) -> bool:
 
 
 def enqueue_after_commit(tenant_id: int, email_id: int) -> None:
-    from email_channel.tasks import send_email
-
-    transaction.on_commit(lambda: send_email.delay(tenant_id=tenant_id, email_id=email_id), robust=True)
+    enqueue_on_commit(SEND_EMAIL, tenant_id=tenant_id, email_id=email_id)

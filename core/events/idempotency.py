@@ -4,9 +4,6 @@ tenant-queries: allowed (it writes the subscribers' idempotency keys).
 
 from __future__ import annotations
 
-from typing import Any
-
-from celery import Task
 from django.db import IntegrityError, transaction
 
 from contracts.events import EventEnvelope
@@ -20,14 +17,4 @@ def first_time(subscriber: str, event: EventEnvelope) -> bool:
             ProcessedEvent.objects.create(tenant_id=event.tenant_id, subscriber=subscriber, event_id=event.id)
     except IntegrityError:
         return False
-    return True
-
-
-def queue_once_after_commit(subscriber: str, event: EventEnvelope, task: Task, args: tuple[Any, ...]) -> bool:
-    """The usual subscriber: the first time it sees `event`, queue `task(*args)` once the relay's
-    transaction commits. Robust: if the broker is down then, the subscriber's backfill or
-    sweep queues the work later. True when it queued."""
-    if not first_time(subscriber, event):
-        return False
-    transaction.on_commit(lambda: task.apply_async(args=args), robust=True)
     return True

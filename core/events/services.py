@@ -8,17 +8,14 @@ process killed), the periodic sweep publishes the row anyway.
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
-from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import connection
 
 from contracts.events import Actor, EventEnvelope, Visibility
 from contracts.payloads import validate_payload
 from events.models import OutboxEvent
-
-logger = logging.getLogger(__name__)
+from jobs import enqueue_on_commit, pending_clear, task_name
 
 
 class NotInTransactionError(RuntimeError):
@@ -33,34 +30,20 @@ class NotInTransactionError(RuntimeError):
 # holds back the next ones for at most this long, and the sweep runs every 5 seconds anyway.
 RELAY_KICK_PENDING_KEY = "events:relay-kick-pending"
 RELAY_KICK_PENDING_SECONDS = 2
-
-
-def _kick_relay() -> None:
-    from events.tasks import relay_outbox
-
-    try:
-        first = cache.add(RELAY_KICK_PENDING_KEY, 1, timeout=RELAY_KICK_PENDING_SECONDS)
-    except Exception:  # the cache unreachable: kick anyway (the publish has its own retries)
-        logger.warning("Relay kick: cache unreachable, kicking without the pending check", exc_info=True)
-        first = True
-    if first:
-        relay_outbox.apply_async()
+RELAY_OUTBOX = task_name("events.tasks.relay_outbox")
 
 
 def relay_kick_clear() -> None:
     """Called by the relay as it starts, before it reads the outbox: a commit after this point
     kicks again."""
-    try:
-        cache.delete(RELAY_KICK_PENDING_KEY)
-    except Exception:  # the key expires by itself
-        logger.warning("Relay kick: cache unreachable, pending key left to expire", exc_info=True)
+    pending_clear(RELAY_KICK_PENDING_KEY)
 
 
 def _kick_relay_after_commit() -> None:
-    # One kick per transaction is enough: the relay publishes everything pending.
-    already = any(entry[1] is _kick_relay for entry in connection.run_on_commit)
-    if not already:
-        transaction.on_commit(_kick_relay, robust=True)
+    # One kick per transaction is enough (the key): the relay publishes everything pending.
+    enqueue_on_commit(
+        RELAY_OUTBOX, requeue_key=RELAY_KICK_PENDING_KEY, pending_seconds=RELAY_KICK_PENDING_SECONDS
+    )
 
 
 def _envelope(

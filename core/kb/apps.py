@@ -9,6 +9,7 @@ class KbConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from kb import subscribers  # noqa: F401  (registers its event subscribers)
         from kb.links import articles_for_message
         from tickets.services.article_links import article_resolver_register
 

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from contracts.events import EventEnvelope
-from events.idempotency import queue_once_after_commit
+from events.registry import has_subject, subscribes
+from jobs import enqueue_on_commit, task_name
+
+EMBED_ARTICLE = task_name("kb.tasks.embed_article")
 
 
+@subscribes("kb.article_published", name="kb-embed", order=80, when=[has_subject], once=True)
 def handle(event: EventEnvelope) -> None:
-    if event.type != "kb.article_published" or event.subject_id is None:
-        return
-    from kb.tasks import embed_article
-
+    """Queue the article's embedding."""
     # If the broker is down after commit, the backfill beat embeds the article later.
-    queue_once_after_commit("kb-embed", event, embed_article, (event.tenant_id, event.subject_id))
+    enqueue_on_commit(EMBED_ARTICLE, tenant_id=event.tenant_id, article_id=event.subject_id)

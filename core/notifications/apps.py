@@ -5,3 +5,6 @@ from django.apps import AppConfig
 
 class NotificationsConfig(AppConfig):
     name = "notifications"
+
+    def ready(self) -> None:
+        from notifications import subscribers  # noqa: F401  (registers its event subscribers)

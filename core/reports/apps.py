@@ -5,3 +5,6 @@ from django.apps import AppConfig
 
 class ReportsConfig(AppConfig):
     name = "reports"
+
+    def ready(self) -> None:
+        from reports import subscribers  # noqa: F401  (registers its event subscribers)

@@ -3,24 +3,25 @@
 from __future__ import annotations
 
 from contracts.events import EventEnvelope
-from events.idempotency import first_time
+from events.registry import has_subject, subscribes, ticket_id_of
 from sla.services.clocks import sla_sync
-from tenancy.selectors import tenant_by_id
-
-SUBSCRIBER = "sla.subscribers.on_ticket_event"
+from tenancy.models import Tenant
 
 
-def on_ticket_event(event: EventEnvelope) -> None:
-    if event.subject_id is None or not (event.type.startswith("ticket.") or event.type == "message.added"):
-        return
-    if not first_time(SUBSCRIBER, event):
-        return
-    tenant = tenant_by_id(tenant_id=event.tenant_id)
-    if tenant is None:
-        return
+@subscribes(
+    "ticket.*",
+    "message.added",
+    name="sla.subscribers.on_ticket_event",
+    order=40,
+    when=[has_subject],
+    once=True,
+    tenant=True,
+)
+def on_ticket_event(event: EventEnvelope, tenant: Tenant) -> None:
+    """Start, pause, stop or re-target the ticket's SLA clocks."""
     sla_sync(
         tenant=tenant,
-        ticket_id=int(event.data.get("ticket_id") or event.subject_id),
+        ticket_id=ticket_id_of(event),
         at=event.occurred_at,
         event_type=event.type,
         data=event.data,

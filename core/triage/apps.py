@@ -5,3 +5,6 @@ from django.apps import AppConfig
 
 class TriageConfig(AppConfig):
     name = "triage"
+
+    def ready(self) -> None:
+        from triage import subscribers  # noqa: F401  (registers its event subscribers)

@@ -7,23 +7,22 @@ from typing import Any
 
 from accounts.member_selectors import membership_of_user
 from contracts.events import EventEnvelope
-from events.idempotency import first_time, queue_once_after_commit
-from tenancy.selectors import tenant_by_id
+from events.registry import has_subject, subscribes
+from jobs import enqueue_on_commit, task_name
+from tenancy.models import Tenant
 from triage.models import Field
 from triage.selectors import ticket_for_feedback
 from triage.services.feedback import DONE_STATUSES, predictions_feedback_on_change
 
-FEEDBACK_SUBSCRIBER = "triage.subscribers.on_ticket_changed"
+TRIAGE_TICKET = task_name("triage.tasks.triage_ticket")
 PREDICTED_FIELDS = frozenset(Field)
 
 
+@subscribes("ticket.created", name="triage", order=70, when=[has_subject], once=True)
 def handle(event: EventEnvelope) -> None:
-    if event.type != "ticket.created" or event.subject_id is None:
-        return
-    from triage.tasks import triage_ticket
-
+    """Queue the ticket's classification by the AI service."""
     # If the broker is down after commit, the backfill job picks the ticket up later.
-    queue_once_after_commit("triage", event, triage_ticket, (event.tenant_id, event.subject_id))
+    enqueue_on_commit(TRIAGE_TICKET, tenant_id=event.tenant_id, ticket_id=event.subject_id)
 
 
 def _feedback_diff(event: EventEnvelope) -> dict[str, tuple[Any, Any]]:
@@ -40,17 +39,31 @@ def _feedback_diff(event: EventEnvelope) -> dict[str, tuple[Any, Any]]:
     return {}
 
 
-def on_ticket_changed(event: EventEnvelope) -> None:
+def _a_person_changed_a_predicted_field(event: EventEnvelope) -> bool:
+    return (
+        event.subject_id is not None
+        and event.actor.kind == "user"
+        and event.actor.id is not None
+        and bool(_feedback_diff(event))
+    )
+
+
+@subscribes(
+    "ticket.updated",
+    "ticket.status_changed",
+    # The key the stored idempotency rows carry (the subscriber's dotted path before the registry).
+    name="triage.subscribers.on_ticket_changed",
+    order=75,
+    when=[_a_person_changed_a_predicted_field],
+    # Once per event: a replay after newer changes must not undo them.
+    once=True,
+    tenant=True,
+)
+def on_ticket_changed(event: EventEnvelope, tenant: Tenant) -> None:
     """A staff member's change of a predicted field, or their solving the ticket, is recorded
-    against its predictions. Once per event: a replay after newer changes must not undo them."""
+    against its predictions."""
+    assert event.subject_id is not None and event.actor.id is not None  # the `when` condition
     diff = _feedback_diff(event)
-    if not diff or event.subject_id is None or event.actor.kind != "user" or event.actor.id is None:
-        return
-    if not first_time(FEEDBACK_SUBSCRIBER, event):
-        return
-    tenant = tenant_by_id(tenant_id=event.tenant_id)
-    if tenant is None:
-        return
     ticket = ticket_for_feedback(tenant=tenant, ticket_id=event.subject_id)
     # A merge closes the duplicate: that is no verdict on its predictions.
     if ticket is None or ("status" in diff and ticket.merged_into_id is not None):

@@ -5,3 +5,6 @@ from django.apps import AppConfig
 
 class WebhooksConfig(AppConfig):
     name = "webhooks"
+
+    def ready(self) -> None:
+        from webhooks import subscribers  # noqa: F401  (registers its event subscribers)

@@ -10,8 +10,6 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
-
 from automations.models import Delivery
 from automations.schemas import (
     AddNote,
@@ -25,6 +23,7 @@ from automations.schemas import (
     Webhook,
     render,
 )
+from jobs import enqueue_on_commit, task_name
 from sla.business_time import business_minutes_between
 from sla.models import BusinessCalendar
 from sla.services.clocks import calendar_spec
@@ -33,6 +32,8 @@ from tickets.models import Channel, Message, Ticket
 from tickets.services.common import record_changes
 from tickets.services.messages import message_add
 from tickets.services.tickets import ticket_update
+
+DELIVER = task_name("automations.tasks.deliver")
 
 
 @dataclass
@@ -164,13 +165,7 @@ def _queue_delivery(tenant: Tenant, ticket: Ticket, rule: str, kind: str, target
     delivery = Delivery.objects.create(
         tenant=tenant, ticket=ticket, rule=rule, kind=kind, target=target, **fields
     )
-
-    def _send() -> None:
-        from automations.tasks import deliver
-
-        deliver.delay(tenant.id, delivery.id)
-
-    transaction.on_commit(_send, robust=True)
+    enqueue_on_commit(DELIVER, tenant_id=tenant.id, delivery_id=delivery.id)
 
 
 def apply_actions(*, tenant: Tenant, ticket: Ticket, actions: list[Any], via: str) -> list[str]:

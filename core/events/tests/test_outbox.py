@@ -8,30 +8,25 @@ from contracts.samples import sample_payload
 from events import registry
 from events.models import OutboxEvent
 from events.relay import redis_client, relay_all
-from events.services import event_record
+from events.services import RELAY_OUTBOX, event_record
 from events.tests import subscribers_for_tests as subs
 from tenancy.context import tenant_context
 from testing.factories import make_tenant
 
 pytestmark = pytest.mark.django_db
 
-SUBSCRIBERS = [
-    "events.tests.subscribers_for_tests.recording",
-    "events.tests.subscribers_for_tests.flaky",
-]
+SUBSCRIBERS = [("tests.recording", subs.recording), ("tests.flaky", subs.flaky)]
 
 
 @pytest.fixture
-def tenant(settings):
-    settings.FRONTLINE_EVENT_SUBSCRIBERS = SUBSCRIBERS
-    registry.subscribers.cache_clear()
+def tenant():
     subs.calls.clear()
     subs.fail_types.clear()
-    tenant = make_tenant()
-    redis_client().delete(stream_key(tenant.id))
-    yield tenant
-    redis_client().delete(stream_key(tenant.id))
-    registry.subscribers.cache_clear()
+    with registry.subscribers_replaced(*SUBSCRIBERS):
+        tenant = make_tenant()
+        redis_client().delete(stream_key(tenant.id))
+        yield tenant
+        redis_client().delete(stream_key(tenant.id))
 
 
 def _record(tenant, type_="ticket.created", **kwargs):
@@ -115,7 +110,7 @@ def test_one_relay_kick_per_transaction(tenant):
     with tenant_context(tenant.id):
         _record(tenant)
         _record(tenant)
-        kicks = [f for _, f, _ in connection.run_on_commit if getattr(f, "__name__", "") == "_kick_relay"]
+        kicks = [f for _, f, _ in connection.run_on_commit if getattr(f, "task_name", "") == RELAY_OUTBOX]
         assert len(kicks) == 1
     transaction.get_connection().run_on_commit.clear()
 

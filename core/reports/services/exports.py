@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from jobs import enqueue_on_commit, task_name
 from reports.exports import csv_cell
 from reports.models import ExportJob, ExportStatus
 from tenancy.context import tenant_context
@@ -21,6 +22,7 @@ from tickets.filters import ListQuery, filters_from
 
 EXPORT_KINDS = ("tickets",)
 JOB_CHUNK = 2000
+RUN_EXPORT = task_name("reports.tasks.run_export")
 
 
 def export_dir(tenant_id: int) -> Path:
@@ -34,13 +36,7 @@ def export_job_create(*, tenant: Tenant, member: Membership, kind: str, params: 
         raise ValidationError({"kind": f"Use one of {', '.join(EXPORT_KINDS)}."})
     _ticket_rows(tenant, member, params)  # validates the filters
     job = ExportJob.objects.create(tenant=tenant, requested_by=member, kind=kind, params=params)
-
-    def _queue() -> None:
-        from reports.tasks import run_export
-
-        run_export.delay(tenant.id, job.id)
-
-    transaction.on_commit(_queue, robust=True)
+    enqueue_on_commit(RUN_EXPORT, tenant_id=tenant.id, job_id=job.id)
     return job
 
 

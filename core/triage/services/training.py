@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from jobs import enqueue_on_commit, task_name
 from tenancy.context import tenant_context
 from tenancy.models import Membership, Tenant
 from triage.models import Field, JobStatus, TrainingJob
@@ -27,6 +28,7 @@ from triage.selectors import (
 # A job queued or running this long was lost (broker down when queued, worker gone): it no
 # longer blocks a new one. Training 10,000 tickets takes about a minute.
 STALE_AFTER = dt.timedelta(hours=1)
+RUN_TRAINING_JOB = task_name("triage.tasks.run_training_job")
 
 
 def _open_job(tenant: Tenant, kind: str) -> TrainingJob | None:
@@ -46,15 +48,12 @@ def training_job_request(
     *, tenant: Tenant, actor: Membership | None, kind: str = Field.CATEGORY, trigger: str = "admin"
 ) -> tuple[TrainingJob, bool]:
     """Queue a retraining unless one is already queued or running; returns (job, created)."""
-    from triage.tasks import run_training_job
-
     with tenant_context(tenant.id), transaction.atomic():
         existing = _open_job(tenant, kind)
         if existing is not None:
             return existing, False
         job = TrainingJob.objects.create(tenant=tenant, kind=kind, trigger=trigger, requested_by=actor)
-        job_id, tenant_id = job.id, tenant.id
-        transaction.on_commit(lambda: run_training_job.apply_async(args=(tenant_id, job_id)), robust=True)
+        enqueue_on_commit(RUN_TRAINING_JOB, tenant_id=tenant.id, job_id=job.id)
     return job, True
 
 

@@ -8,7 +8,7 @@ from architecture.generated import stale_files, write_all
 
 
 class Command(BaseCommand):
-    help = "Regenerate the ER diagrams and the schema report (run migrations first)."
+    help = "Regenerate the ER diagrams, the schema report and the event map (run migrations first)."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--check", action="store_true", help="Fail if a generated file is stale.")
