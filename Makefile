@@ -27,7 +27,7 @@ help:
 	@echo "make test   install what is missing, run every test"
 	@echo "make serve  the production process set (gunicorn, gateways, ai, a worker per queue, beat, smtp)"
 	@echo "make migrate   apply migrations once (refuses while another migrate runs)"
-	@echo "make lint   ruff, ruff format --check, mypy, the docs' links, ESLint, tsc --noEmit, API types staleness"
+	@echo "make lint   ruff, ruff format --check, mypy, import layers, the docs' links, ESLint, tsc --noEmit, API types staleness"
 	@echo "make docs   regenerate docs/architecture from the models and the database, build the site into site/"
 	@echo "make portal-api   regenerate portal/openapi.json and the portal's TypeScript API types"
 
@@ -104,6 +104,8 @@ lint: install portal-install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(NO_DB_ENV) $(VENV)/bin/mypy
+	@# The import layers and "no circles inside an app" (pyproject.toml [tool.importlinter]).
+	PYTHONPATH=core:. $(VENV)/bin/lint-imports --no-cache
 	@# README.md at most 250 lines; every link in it and in docs/ leads to a file in the repository.
 	$(PY) scripts/check_docs.py
 	cd portal && npx eslint . && npx tsc --noEmit && npm run --silent api:check

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import httpx
 
-from ai.config import REPO_DIR
+from contracts.env import REPO_DIR
 
 
 def free_port() -> int:

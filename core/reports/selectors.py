@@ -13,9 +13,12 @@ from django.utils import timezone
 
 from contracts.ids import parse_id
 from reports.buckets import merge, percentiles
+from reports.clocks import tenant_clocks
 from reports.contributions import COUNTERS, HISTOGRAMS, SLA_METRICS
-from reports.models import DIMENSIONS, FILTER_DIMENSIONS, NONE_VALUE, PAIR_JOIN, slice_key
+from reports.models import DIMENSIONS, FILTER_DIMENSIONS, NONE_VALUE, PAIR_JOIN, ExportJob, slice_key
 from tenancy.models import Membership, Team, Tenant
+from tickets.models import Ticket
+from tickets.selectors.tickets import apply_filters, visible_tickets
 
 GROUPS = ("day", "week", "month")
 MAX_DAYS = 3 * 366
@@ -141,8 +144,6 @@ def _metrics(row: tuple[Any, ...]) -> dict[str, Any]:
 
 
 def tenant_zone(tenant: Tenant) -> str:
-    from reports.services import tenant_clocks
-
     return tenant_clocks(tenant.id).zone.key
 
 
@@ -347,8 +348,6 @@ def ticket_export_queryset(*, tenant: Tenant, viewer: Membership, filters: Any) 
     """The tickets matching the list filters as value rows, oldest first. Built now (so bad
     filters fail before streaming starts); iterate it with `.iterator(chunk_size=EXPORT_CHUNK)`
     inside a tenant transaction: a server-side cursor keeps memory flat at any size."""
-    from tickets.selectors.tickets import apply_filters, visible_tickets
-
     qs = apply_filters(visible_tickets(tenant=tenant, viewer=viewer), filters, viewer)
     return qs.order_by("id").values_list(*EXPORT_COLUMNS)
 
@@ -366,8 +365,6 @@ def drilldown_tickets(
     """The tickets behind a number (newest first): those created, solved (resolved now, solved
     in the range), first answered in the range, or (backlog) unresolved now and created
     before its end; in the filters' slices by their current values, like the rollups."""
-    from tickets.models import Ticket
-
     query.check()
     if metric not in DRILL_METRICS:
         raise ValidationError({"metric": f"Use one of {', '.join(DRILL_METRICS)}."})
@@ -404,8 +401,6 @@ def _slice_filter(qs: Any, dimension: str, value: str) -> Any:
 
 def export_job_get(*, tenant: Tenant, member: Membership, job_id: int) -> Any:
     """A job its requester (or an admin of the tenant) may see; None otherwise."""
-    from reports.models import ExportJob
-
     qs = ExportJob.objects.filter(tenant=tenant, id=job_id)
     if not member.is_admin_role:
         qs = qs.filter(requested_by=member)

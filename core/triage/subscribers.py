@@ -62,7 +62,8 @@ def _a_person_changed_a_predicted_field(event: EventEnvelope) -> bool:
 def on_ticket_changed(event: EventEnvelope, tenant: Tenant) -> None:
     """A staff member's change of a predicted field, or their solving the ticket, is recorded
     against its predictions."""
-    assert event.subject_id is not None and event.actor.id is not None  # the `when` condition
+    if event.subject_id is None or event.actor.id is None:  # ruled out by the `when` condition
+        return
     diff = _feedback_diff(event)
     ticket = ticket_for_feedback(tenant=tenant, ticket_id=event.subject_id)
     # A merge closes the duplicate: that is no verdict on its predictions.

@@ -6,7 +6,6 @@ from reports.services.rollups import (
     rollups_catch_up,
     rollups_rebuild,
     rollups_refresh_tickets,
-    tenant_clocks,
     ticket_facts_many,
 )
 
@@ -17,6 +16,5 @@ __all__ = [
     "rollups_catch_up",
     "rollups_rebuild",
     "rollups_refresh_tickets",
-    "tenant_clocks",
     "ticket_facts_many",
 ]

@@ -16,6 +16,7 @@ from django.utils import timezone
 from jobs import enqueue_on_commit, task_name
 from reports.exports import csv_cell
 from reports.models import ExportJob, ExportStatus
+from reports.selectors import EXPORT_COLUMNS, ticket_export_queryset
 from tenancy.context import tenant_context
 from tenancy.models import Membership, Tenant
 from tickets.filters import ListQuery, filters_from
@@ -41,8 +42,6 @@ def export_job_create(*, tenant: Tenant, member: Membership, kind: str, params: 
 
 
 def _ticket_rows(tenant: Tenant, member: Membership, params: dict[str, Any]) -> Any:
-    from reports.selectors import ticket_export_queryset
-
     try:
         query = ListQuery(**params)
     except ValueError as exc:
@@ -58,8 +57,6 @@ def _update(tenant_id: int, job_id: int, **fields: Any) -> None:
 def export_job_run(*, tenant_id: int, job_id: int) -> None:
     """Write the job's CSV, JOB_CHUNK rows per short transaction (keyset on the ticket id),
     recording rows_done after each so readers see the progress; idempotent on retry."""
-    from reports.selectors import EXPORT_COLUMNS
-
     with tenant_context(tenant_id):
         job = ExportJob.objects.select_related("requested_by", "tenant").filter(id=job_id).first()
         if job is None or job.status == ExportStatus.DONE:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.db import connection, transaction
 from django.db.models import Count, Q
@@ -13,12 +12,12 @@ from django.utils import timezone
 
 from csat.models import CsatSurvey
 from reports.buckets import BUCKETS
+from reports.clocks import tenant_clocks
 from reports.contributions import (
     COUNTERS,
     HISTOGRAMS,
     Cell,
     CellKey,
-    Clocks,
     TicketFacts,
     cells_from_snapshot,
     difference,
@@ -27,8 +26,6 @@ from reports.contributions import (
 )
 from reports.models import DailyRollup, RefreshWatermark, TicketContribution
 from sla.models import SlaClock
-from sla.selectors import default_calendar
-from sla.services.clocks import calendar_spec
 from tenancy.models import STAFF_ROLES, Tenant
 from tickets.models import CustomFieldDefinition, CustomStatus, Message, StatusCategory, Ticket, TicketChange
 from tickets.models.fields import FieldType
@@ -47,21 +44,6 @@ def _category_map(tenant_id: int) -> dict[str, str]:
     mapping = {value: value for value in StatusCategory.values}
     mapping.update(dict(CustomStatus.objects.filter(tenant_id=tenant_id).values_list("key", "category")))
     return mapping
-
-
-def tenant_clocks(tenant_id: int) -> Clocks:
-    """The tenant's zone for days (setting `timezone`, else its default calendar's, else UTC)
-    and its default business calendar. Changing either needs `rollups_rebuild`."""
-    tenant = Tenant.objects.filter(id=tenant_id).only("settings").first()
-    calendar_row = default_calendar(tenant_id=tenant_id)
-    zone_name = (tenant.settings.get("timezone") if tenant else None) or (
-        calendar_row.timezone if calendar_row else "UTC"
-    )
-    try:
-        zone = ZoneInfo(str(zone_name))
-    except (ZoneInfoNotFoundError, ValueError):
-        zone = ZoneInfo("UTC")
-    return Clocks(zone=zone, calendar=calendar_spec(calendar_row))
 
 
 def _sliced_fields(tenant_id: int) -> set[str]:
