@@ -25,7 +25,14 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 SOURCES = [
     "contracts/env.py",
-    "core/config/settings.py",
+    "core/config/settings/base.py",
+    "core/config/settings/data.py",
+    "core/config/settings/auth.py",
+    "core/config/settings/security.py",
+    "core/config/settings/files.py",
+    "core/config/settings/workers.py",
+    "core/config/settings/integrations.py",
+    "core/config/settings/features.py",
     "core/config/database.py",
     "ai/config.py",
     "realtime/config.py",

@@ -17,7 +17,7 @@ from pathlib import Path
 
 TEMPLATE = Path(__file__).with_name("frontline.conf.template")
 COMPOSE_OUTPUT = Path(__file__).with_name("frontline.conf")
-# The same default as FRONTLINE_ATTACHMENT_MAX_BYTES (core/config/settings.py), plus room for
+# The same default as FRONTLINE_ATTACHMENT_MAX_BYTES (core/config/settings/files.py), plus room for
 # the multipart envelope and the other form fields of an upload.
 DEFAULT_MAX_BODY_BYTES = 25 * 1024 * 1024
 BODY_ENVELOPE_BYTES = 1024 * 1024

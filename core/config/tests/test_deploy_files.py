@@ -37,7 +37,12 @@ ROLE_SOURCES = {
     "realtime": ["realtime/config.py", "realtime/__main__.py", "scripts/serve.py"],
     "ai": ["ai/config.py", "scripts/serve.py"],
 }
-DJANGO_SOURCES = ["core/config/settings.py", "core/config/database.py", "scripts/serve.py"]
+DJANGO_SOURCES = [
+    *(f"core/config/settings/{name}.py" for name in ("base", "data", "auth", "security", "files")),
+    *(f"core/config/settings/{name}.py" for name in ("workers", "integrations", "features")),
+    "core/config/database.py",
+    "scripts/serve.py",
+]
 
 
 @cache
@@ -320,7 +325,7 @@ def test_environment_reference_finds_reads_helpers_and_file_secrets(tmp_path):
     reference = env_reference()
     (tmp_path / "contracts").mkdir()
     (tmp_path / "contracts" / "env.py").write_text((REPO / "contracts" / "env.py").read_text())
-    settings_file = tmp_path / "core" / "config" / "settings.py"
+    settings_file = tmp_path / "core" / "config" / "settings" / "base.py"
     settings_file.parent.mkdir(parents=True)
     settings_file.write_text(
         "import os\n"

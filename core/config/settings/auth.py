@@ -1,0 +1,32 @@
+"""Users, passwords, login lockout, self-service limits and API tokens."""
+
+from __future__ import annotations
+
+import os
+
+# -- auth -------------------------------------------------------------------------
+AUTH_USER_MODEL = "accounts.User"
+# Emails are unique case-insensitively (a Lower(email) unique constraint), which this check cannot see.
+SILENCED_SYSTEM_CHECKS = ["auth.W004"]
+AUTHENTICATION_BACKENDS = ["accounts.backends.ThrottledTenantBackend"]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_MAX_FAILURES = int(os.environ.get("FRONTLINE_LOGIN_MAX_FAILURES", "5"))
+LOGIN_LOCKOUT_SECONDS = int(os.environ.get("FRONTLINE_LOGIN_LOCKOUT_SECONDS", "900"))
+# Self-service password reset: links live two hours; at most this many mails per address
+# and tenant per hour, and this many reset/sign-up requests per client IP per hour.
+PASSWORD_RESET_TIMEOUT = int(os.environ.get("FRONTLINE_PASSWORD_RESET_TIMEOUT", str(2 * 3600)))
+PASSWORD_RESET_MAX_PER_HOUR = int(os.environ.get("FRONTLINE_PASSWORD_RESET_MAX_PER_HOUR", "3"))
+SELF_SERVICE_MAX_PER_IP_PER_HOUR = int(os.environ.get("FRONTLINE_SELF_SERVICE_MAX_PER_IP_PER_HOUR", "30"))
+API_TOKEN_TOUCH_SECONDS = 60  # last_used_at is written at most once a minute per token
