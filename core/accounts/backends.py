@@ -12,8 +12,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 
 from accounts import throttle
-from accounts.member_selectors import membership_for_user
 from accounts.models import User
+from accounts.selectors import membership_for_user
 
 # A user the request already read (with its membership, in the tenant middleware's first
 # round trip); `get_user` takes it instead of querying again when the session names it.

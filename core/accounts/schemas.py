@@ -51,3 +51,75 @@ class AuditEventOut(Schema):
     ip_address: str | None
     detail: dict
     created_at: datetime
+
+
+# -- the tenant, its members, teams and organizations ------------------------------
+class TenantOut(Schema):
+    slug: str
+    name: str
+    branding: dict
+    signup_allowed: bool = Field(description="Customers may create their own account on the portal.")
+
+
+class MemberOut(Schema):
+    id: int
+    user_id: int
+    email: str
+    full_name: str
+    role: str
+    organization_id: int | None
+    created_at: datetime
+    active: bool
+    deactivated_at: datetime | None
+
+
+class MemberInviteIn(Schema):
+    email: str = Field(min_length=3, max_length=254)
+    role: str = "agent"
+    full_name: str = Field(default="", max_length=200)
+    password: str | None = Field(
+        default=None,
+        max_length=200,
+        description="Initial password of a new user (ignored for existing users).",
+    )
+
+
+class MemberUpdateIn(Schema):
+    role: str | None = None
+    active: bool | None = None
+
+
+class TeamIn(Schema):
+    name: str = Field(min_length=1, max_length=100)
+    description: str = Field(default="", max_length=2000)
+
+
+class TeamOut(Schema):
+    id: int
+    name: str
+    description: str
+    member_ids: list[int]
+
+
+class OrganizationIn(Schema):
+    name: str = Field(min_length=1, max_length=200)
+    domains: list[str] = Field(default_factory=list, max_length=100)
+    notes: str = Field(default="", max_length=5000)
+
+
+class OrganizationPatch(Schema):
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    domains: list[str] | None = Field(default=None, max_length=100)
+    notes: str | None = Field(default=None, max_length=5000)
+
+
+class OrganizationOut(Schema):
+    id: int
+    name: str
+    domains: list[str]
+    notes: str
+    created_at: datetime
+
+
+class MemberOrganizationIn(Schema):
+    organization_id: int | None

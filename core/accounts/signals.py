@@ -10,7 +10,7 @@ from django.http import HttpRequest
 
 from accounts import throttle
 from accounts.models import User
-from accounts.services import audit_record
+from accounts.services.users import audit_record
 from tenancy.models import AuditAction
 
 

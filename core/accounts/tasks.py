@@ -12,7 +12,7 @@ from tenancy.selectors import tenant_by_id
 @shared_task(base=ReliableTask, name="accounts.tasks.invitation_email", ignore_result=True)
 def invitation_email(tenant_id: int, membership_id: int, new_user: bool) -> bool:
     """Retried with back-off while the mail server is down (ReliableTask)."""
-    from accounts.selfservice import member_invitation_send
+    from accounts.services.selfservice import member_invitation_send
 
     tenant = tenant_by_id(tenant_id=tenant_id)
     if tenant is None:

@@ -12,9 +12,9 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
-from accounts.api import router as accounts_router
-from accounts.api_selfservice import router as selfservice_router
-from accounts.api_tenant import router as tenant_router
+from accounts.api.selfservice import router as selfservice_router
+from accounts.api.sessions import router as accounts_router
+from accounts.api.tenant import router as tenant_router
 from accounts.throttle import RateLimited
 from api_kit.auth import token_or_session
 from api_kit.problems import problem, validation_errors_by_field
@@ -22,10 +22,10 @@ from api_kit.rendering import OrjsonRenderer
 from assignment.api import router as assignment_router
 from automations.api import router as automations_router
 from csat.api import router as csat_router
-from email_channel.api import router as email_router
-from email_channel.mailbox_api import router as mailbox_router
-from kb.api_public import router as kb_public_router
-from kb.api_staff import router as kb_staff_router
+from email_channel.api.inbound import router as email_router
+from email_channel.api.mailboxes import router as mailbox_router
+from kb.api.public import router as kb_public_router
+from kb.api.staff import router as kb_staff_router
 from notifications.api import router as notifications_router
 from realtime_auth.api import router as realtime_router
 from reports.api import router as reports_router

@@ -19,13 +19,14 @@ from django.db import connections, transaction
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 
 from accounts.backends import prefetched_user
-from accounts.member_selectors import (
+from accounts.selectors import (
+    api_token_from_row,
+    api_token_query,
     membership_for_user,
     membership_from_row,
     membership_in_current_tenant_query,
 )
-from accounts.selectors import api_token_from_row, api_token_query
-from accounts.services import api_token_record_use
+from accounts.services.users import api_token_record_use
 from accounts.tokens import parse as parse_token
 from contracts.ids import parse_id
 from db.rows import fetch_pipelined

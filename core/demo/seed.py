@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from accounts.member_selectors import membership_for_user
-from accounts.member_services import membership_set
-from accounts.selectors import user_by_email
-from accounts.services import user_create
+from accounts.selectors import membership_for_user, user_by_email
+from accounts.services.members import membership_set
+from accounts.services.users import user_create
 from demo.data import DEMO_OPERATOR, DEMO_PASSWORD, DEMO_TENANTS
 from demo.rules import seed_demo_workflow
 from demo.tickets import seed_demo_tickets

@@ -20,10 +20,9 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
-from accounts.member_selectors import membership_for_user
-from accounts.member_services import membership_set
-from accounts.selectors import user_by_email
-from accounts.services import user_create
+from accounts.selectors import membership_for_user, user_by_email
+from accounts.services.members import membership_set
+from accounts.services.users import user_create
 from email_channel import addresses
 from email_channel.mailboxes import is_own_address, own_addresses
 from email_channel.models import InboundEmail, KnownMessageId, QuarantinedEmail

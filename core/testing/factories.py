@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 
 from django.test import Client
 
-from accounts.member_services import membership_set
 from accounts.models import User
-from accounts.services import api_token_create
+from accounts.services.members import membership_set
+from accounts.services.users import api_token_create
 from tenancy.context import tenant_context
 from tenancy.models import Membership, Role, Tenant
 from tenancy.services import tenant_create

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from accounts.member_selectors import membership_of_user
+from accounts.selectors import membership_of_user
 from contracts.events import EventEnvelope
 from events.registry import has_subject, subscribes
 from jobs import enqueue_on_commit, task_name
@@ -40,6 +40,7 @@ def _feedback_diff(event: EventEnvelope) -> dict[str, tuple[Any, Any]]:
 
 
 def _a_person_changed_a_predicted_field(event: EventEnvelope) -> bool:
+    """a staff member changed a predicted field or solved the ticket"""
     return (
         event.subject_id is not None
         and event.actor.kind == "user"
@@ -60,8 +61,9 @@ def _a_person_changed_a_predicted_field(event: EventEnvelope) -> bool:
     tenant=True,
 )
 def on_ticket_changed(event: EventEnvelope, tenant: Tenant) -> None:
-    """A staff member's change of a predicted field, or their solving the ticket, is recorded
-    against its predictions."""
+    """Record a staff member's change of a predicted field (or their solving) as feedback.
+
+    The change is judged against the ticket's predictions."""
     if event.subject_id is None or event.actor.id is None:  # ruled out by the `when` condition
         return
     diff = _feedback_diff(event)

@@ -53,7 +53,7 @@ def test_bad_tokens_get_401(two_tenants, header):
 
 def test_token_revoke_is_tenant_isolated(two_tenants):
     with tenant_context(two_tenants.a.tenant.id):
-        from accounts.services import api_token_create
+        from accounts.services.users import api_token_create
 
         token, _ = api_token_create(tenant=two_tenants.a.tenant, membership=two_tenants.a.owner, name="a")
     assert_other_tenant_gets_404(two_tenants, "delete", f"/api/v1/tokens/{token.id}")

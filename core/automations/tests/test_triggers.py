@@ -171,7 +171,7 @@ def test_escalate_on_sla_breach(two_tenants):
 
 
 def test_trigger_condition_on_the_requesters_organization(two_tenants):
-    from accounts.member_services import membership_set
+    from accounts.services.members import membership_set
     from tenancy.models import Role
     from tenancy.services import organization_save
     from testing.factories import make_user

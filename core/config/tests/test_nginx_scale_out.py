@@ -32,7 +32,7 @@ from django.conf import settings
 from websockets.asyncio.client import ClientConnection
 from websockets.exceptions import ConnectionClosed
 
-from accounts.services import api_token_create
+from accounts.services.users import api_token_create
 from contracts.events import stream_key
 from realtime.tests.support import events, open_socket, receive_until
 from tenancy.context import tenant_context

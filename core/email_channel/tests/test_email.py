@@ -226,8 +226,7 @@ def test_threading_by_stored_message_ids_then_by_signed_reply_token(two_tenants)
 
 @pytest.mark.django_db
 def test_valid_mail_reaches_the_ticket_step_and_sender_becomes_a_customer(two_tenants):
-    from accounts.member_selectors import membership_for_user
-    from accounts.selectors import user_by_email
+    from accounts.selectors import membership_for_user, user_by_email
 
     result = email_ingest(raw=MAILING_LIST)
     assert (result.status, result.reason) == ("created", "")

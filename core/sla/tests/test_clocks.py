@@ -159,7 +159,7 @@ def test_no_matching_policy_means_no_clocks(office):
 
 
 def test_policy_for_the_requesters_organization(office):
-    from accounts.member_services import membership_set
+    from accounts.services.members import membership_set
     from tenancy.context import tenant_context
     from tenancy.models import Role
     from tenancy.services import organization_save

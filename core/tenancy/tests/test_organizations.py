@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from accounts.member_services import membership_set
+from accounts.services.members import membership_set
 from tenancy.context import tenant_context
 from tenancy.models import Role
 from tenancy.selectors import membership_get

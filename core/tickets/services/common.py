@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 
-from accounts.member_selectors import membership_with_user
+from accounts.selectors import membership_with_user
 from contracts.events import Visibility
 from tenancy.models import Membership, Team, Tenant
 from tickets.events import actor_for, emit

@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 
 from accounts.selectors import api_token_list
-from accounts.services import api_token_revoke
+from accounts.services.users import api_token_revoke
 from tenancy.context import current_tenant_id, tenant_context
 from testing.factories import make_world, token_client
 from testing.isolation import TwoTenants

@@ -192,7 +192,7 @@ export interface paths {
             cookie?: never;
         };
         /** Audit Event List */
-        get: operations["accounts_api_audit_event_list"];
+        get: operations["accounts_api_sessions_audit_event_list"];
         put?: never;
         post?: never;
         delete?: never;
@@ -212,7 +212,7 @@ export interface paths {
          * Csrf
          * @description Sets the CSRF cookie; send the value back in `X-CSRFToken` on unsafe requests.
          */
-        get: operations["accounts_api_csrf"];
+        get: operations["accounts_api_sessions_csrf"];
         put?: never;
         post?: never;
         delete?: never;
@@ -231,7 +231,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Login View */
-        post: operations["accounts_api_login_view"];
+        post: operations["accounts_api_sessions_login_view"];
         delete?: never;
         options?: never;
         head?: never;
@@ -248,7 +248,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Logout View */
-        post: operations["accounts_api_logout_view"];
+        post: operations["accounts_api_sessions_logout_view"];
         delete?: never;
         options?: never;
         head?: never;
@@ -263,7 +263,7 @@ export interface paths {
             cookie?: never;
         };
         /** Me */
-        get: operations["accounts_api_me"];
+        get: operations["accounts_api_sessions_me"];
         put?: never;
         post?: never;
         delete?: never;
@@ -477,10 +477,10 @@ export interface paths {
             cookie?: never;
         };
         /** Mailbox List */
-        get: operations["email_channel_mailbox_api_mailbox_list"];
+        get: operations["email_channel_api_mailboxes_mailbox_list"];
         put?: never;
         /** Mailbox Create */
-        post: operations["email_channel_mailbox_api_mailbox_create"];
+        post: operations["email_channel_api_mailboxes_mailbox_create"];
         delete?: never;
         options?: never;
         head?: never;
@@ -495,15 +495,15 @@ export interface paths {
             cookie?: never;
         };
         /** Mailbox Detail */
-        get: operations["email_channel_mailbox_api_mailbox_detail"];
+        get: operations["email_channel_api_mailboxes_mailbox_detail"];
         put?: never;
         post?: never;
         /** Mailbox Delete */
-        delete: operations["email_channel_mailbox_api_mailbox_delete"];
+        delete: operations["email_channel_api_mailboxes_mailbox_delete"];
         options?: never;
         head?: never;
         /** Mailbox Update */
-        patch: operations["email_channel_mailbox_api_mailbox_update"];
+        patch: operations["email_channel_api_mailboxes_mailbox_update"];
         trace?: never;
     };
     "/api/v1/inbound/email": {
@@ -516,7 +516,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Inbound Email */
-        post: operations["email_channel_api_inbound_email"];
+        post: operations["email_channel_api_inbound_inbound_email"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2135,10 +2135,10 @@ export interface paths {
             cookie?: never;
         };
         /** Token List */
-        get: operations["accounts_api_token_list"];
+        get: operations["accounts_api_sessions_token_list"];
         put?: never;
         /** Token Create */
-        post: operations["accounts_api_token_create"];
+        post: operations["accounts_api_sessions_token_create"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2156,7 +2156,7 @@ export interface paths {
         put?: never;
         post?: never;
         /** Token Revoke */
-        delete: operations["accounts_api_token_revoke"];
+        delete: operations["accounts_api_sessions_token_revoke"];
         options?: never;
         head?: never;
         patch?: never;
@@ -5289,7 +5289,7 @@ export interface operations {
             };
         };
     };
-    accounts_api_audit_event_list: {
+    accounts_api_sessions_audit_event_list: {
         parameters: {
             query?: {
                 limit?: number;
@@ -5311,7 +5311,7 @@ export interface operations {
             };
         };
     };
-    accounts_api_csrf: {
+    accounts_api_sessions_csrf: {
         parameters: {
             query?: never;
             header?: never;
@@ -5331,7 +5331,7 @@ export interface operations {
             };
         };
     };
-    accounts_api_login_view: {
+    accounts_api_sessions_login_view: {
         parameters: {
             query?: never;
             header?: never;
@@ -5355,7 +5355,7 @@ export interface operations {
             };
         };
     };
-    accounts_api_logout_view: {
+    accounts_api_sessions_logout_view: {
         parameters: {
             query?: never;
             header?: never;
@@ -5373,7 +5373,7 @@ export interface operations {
             };
         };
     };
-    accounts_api_me: {
+    accounts_api_sessions_me: {
         parameters: {
             query?: never;
             header?: never;
@@ -5764,7 +5764,7 @@ export interface operations {
             };
         };
     };
-    email_channel_mailbox_api_mailbox_list: {
+    email_channel_api_mailboxes_mailbox_list: {
         parameters: {
             query?: never;
             header?: never;
@@ -5784,7 +5784,7 @@ export interface operations {
             };
         };
     };
-    email_channel_mailbox_api_mailbox_create: {
+    email_channel_api_mailboxes_mailbox_create: {
         parameters: {
             query?: never;
             header?: never;
@@ -5808,7 +5808,7 @@ export interface operations {
             };
         };
     };
-    email_channel_mailbox_api_mailbox_detail: {
+    email_channel_api_mailboxes_mailbox_detail: {
         parameters: {
             query?: never;
             header?: never;
@@ -5830,7 +5830,7 @@ export interface operations {
             };
         };
     };
-    email_channel_mailbox_api_mailbox_delete: {
+    email_channel_api_mailboxes_mailbox_delete: {
         parameters: {
             query?: never;
             header?: never;
@@ -5850,7 +5850,7 @@ export interface operations {
             };
         };
     };
-    email_channel_mailbox_api_mailbox_update: {
+    email_channel_api_mailboxes_mailbox_update: {
         parameters: {
             query?: never;
             header?: never;
@@ -5876,7 +5876,7 @@ export interface operations {
             };
         };
     };
-    email_channel_api_inbound_email: {
+    email_channel_api_inbound_inbound_email: {
         parameters: {
             query?: {
                 recipient?: string | null;
@@ -8521,7 +8521,7 @@ export interface operations {
             };
         };
     };
-    accounts_api_token_list: {
+    accounts_api_sessions_token_list: {
         parameters: {
             query?: never;
             header?: never;
@@ -8541,7 +8541,7 @@ export interface operations {
             };
         };
     };
-    accounts_api_token_create: {
+    accounts_api_sessions_token_create: {
         parameters: {
             query?: never;
             header?: never;
@@ -8565,7 +8565,7 @@ export interface operations {
             };
         };
     };
-    accounts_api_token_revoke: {
+    accounts_api_sessions_token_revoke: {
         parameters: {
             query?: never;
             header?: never;

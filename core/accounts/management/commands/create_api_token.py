@@ -5,9 +5,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from accounts.management.commands._helpers import tenant_or_error
-from accounts.member_selectors import membership_for_user
-from accounts.selectors import user_by_email
-from accounts.services import api_token_create
+from accounts.selectors import membership_for_user, user_by_email
+from accounts.services.users import api_token_create
 from tenancy.context import tenant_context
 
 

@@ -6,9 +6,9 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from accounts.management.commands._helpers import tenant_or_error
-from accounts.member_services import membership_set
 from accounts.selectors import user_by_email
-from accounts.services import user_create
+from accounts.services.members import membership_set
+from accounts.services.users import user_create
 from tenancy.models import Role
 
 

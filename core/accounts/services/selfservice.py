@@ -19,11 +19,10 @@ from django.db import transaction
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 
-from accounts.member_selectors import membership_for_user
-from accounts.member_services import membership_set
 from accounts.models import User
-from accounts.selectors import user_by_email
-from accounts.services import user_create
+from accounts.selectors import membership_for_user, user_by_email
+from accounts.services.members import membership_set
+from accounts.services.users import user_create
 from tenancy.models import Membership, Role, Tenant
 from tenancy.selectors import membership_get, signup_allowed, tenant_base_url
 

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from accounts.services import user_create
+from accounts.services.users import user_create
 from contracts.events import Actor
 from events.services import event_record
 from tenancy.context import tenant_context

@@ -8,7 +8,7 @@ from ninja.errors import HttpError
 
 from api_kit.auth import admin_only, request_tenant, require_membership, staff_only
 from kb import content, from_ticket, selectors, services
-from kb.api_public import attachment_out
+from kb.api.public import attachment_out
 from kb.files import MAX_ATTACHMENT_BYTES
 from kb.locales import tenant_default_locale, tenant_locales
 from kb.models import Article, ArticleVersion, Category, Section

@@ -11,7 +11,12 @@ from ninja.utils import check_csrf
 from pydantic import Field
 
 from accounts.schemas import MeOut
-from accounts.selfservice import customer_signup, password_reset_confirm, password_reset_request, throttle_hit
+from accounts.services.selfservice import (
+    customer_signup,
+    password_reset_confirm,
+    password_reset_request,
+    throttle_hit,
+)
 from api_kit.auth import request_tenant
 
 router = Router(tags=["accounts"])

@@ -9,8 +9,7 @@ from ninja import Router, Status
 from ninja.errors import HttpError
 from ninja.utils import check_csrf
 
-from accounts import selectors, services
-from accounts.member_selectors import membership_for_user
+from accounts import selectors
 from accounts.models import ApiToken, User
 from accounts.schemas import (
     AuditEventOut,
@@ -21,6 +20,8 @@ from accounts.schemas import (
     TokenCreateIn,
     TokenOut,
 )
+from accounts.selectors import membership_for_user
+from accounts.services import users as services
 from api_kit.auth import request_tenant, require_admin, require_membership, session_only
 
 router = Router(tags=["accounts"])

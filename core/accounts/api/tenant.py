@@ -10,8 +10,7 @@ from django.http import HttpRequest
 from ninja import Router, Status
 from ninja.errors import HttpError
 
-from accounts import member_services
-from accounts.schemas_tenant import (
+from accounts.schemas import (
     MemberInviteIn,
     MemberOrganizationIn,
     MemberOut,
@@ -23,6 +22,7 @@ from accounts.schemas_tenant import (
     TeamOut,
     TenantOut,
 )
+from accounts.services import members as member_services
 from api_kit.auth import admin_only, request_tenant, require_membership, staff_only
 from tenancy import selectors, services
 from tenancy.models import Membership, Organization, Team, Tenant

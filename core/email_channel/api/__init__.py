@@ -1,0 +1,1 @@
+"""The email REST API: the inbound-mail webhook (`inbound`) and the tenant's IMAP mailboxes (`mailboxes`)."""

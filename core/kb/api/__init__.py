@@ -1,0 +1,1 @@
+"""The knowledge base REST API: the public help centre (`public`) and the staff's editing (`staff`)."""
