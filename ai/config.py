@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import secrets
 from functools import lru_cache
 from pathlib import Path
 
@@ -11,26 +9,7 @@ from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from contracts.env import data_dir as frontline_data_dir
-from contracts.env import env_value, is_dev_or_test
-
-
-def dev_service_token(data_dir: Path) -> str:
-    """The shared token for dev/test when FRONTLINE_AI_TOKEN is unset: generated once into the
-    data folder, so core and the ai process (both started by `make run`) agree on it."""
-    path = data_dir / "ai-service-token"
-    if not path.exists():
-        # Written aside then hard-linked into place: two processes starting together agree on one token.
-        data_dir.mkdir(parents=True, exist_ok=True)
-        spare = path.with_name(f".ai-service-token.{os.getpid()}")
-        spare.write_text(secrets.token_urlsafe(32))
-        spare.chmod(0o600)
-        try:
-            os.link(spare, path)
-        except FileExistsError:
-            pass
-        finally:
-            spare.unlink()
-    return path.read_text().strip()
+from contracts.env import dev_secret, env_value, is_dev_or_test
 
 
 class Settings(BaseSettings):
@@ -63,5 +42,6 @@ def get_settings() -> Settings:
     if not settings.token:
         if not is_dev_or_test():
             raise RuntimeError("FRONTLINE_AI_TOKEN must be set outside dev/test")
-        settings.token = dev_service_token(frontline_data_dir())
+        # The same file core reads when it has no FRONTLINE_AI_TOKEN (core/config/settings/integrations.py).
+        settings.token = dev_secret("ai-service-token")
     return settings

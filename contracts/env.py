@@ -10,6 +10,7 @@ through this one function, so `X_FILE` works the same everywhere.
 from __future__ import annotations
 
 import os
+import secrets
 from pathlib import Path
 
 REPO_DIR = Path(__file__).resolve().parent.parent
@@ -77,3 +78,25 @@ def check_secret_key(key: str) -> None:
             "FRONTLINE_SECRET_KEY is too weak: use at least 50 random characters "
             "(e.g. python -c 'import secrets; print(secrets.token_urlsafe(50))')"
         )
+
+
+def dev_secret(name: str, *, nbytes: int = 32) -> str:
+    """A secret for dev and test only, generated once into the data folder, so the processes
+    of one `make run` (core, workers, ai, realtime) agree on it without configuration.
+
+    Written aside then hard-linked into place: two processes starting together agree on one.
+    """
+    folder = data_dir()
+    path = folder / name
+    if not path.exists():
+        folder.mkdir(parents=True, exist_ok=True)
+        spare = path.with_name(f".{name}.{os.getpid()}")
+        spare.write_text(secrets.token_urlsafe(nbytes))
+        spare.chmod(0o600)
+        try:
+            os.link(spare, path)
+        except FileExistsError:
+            pass
+        finally:
+            spare.unlink()
+    return path.read_text().strip()

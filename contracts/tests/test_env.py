@@ -50,3 +50,14 @@ def test_the_data_folder_defaults_to_the_repository(monkeypatch: pytest.MonkeyPa
     assert env.data_dir() == (env.REPO_DIR / ".data").resolve()
     monkeypatch.setenv("FRONTLINE_DATA_DIR", str(tmp_path))
     assert env.data_dir() == tmp_path.resolve()
+
+
+def test_a_dev_secret_is_made_once_and_shared(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("FRONTLINE_DATA_DIR", str(tmp_path / "data"))
+    first = env.dev_secret("service-token")
+    assert len(first) >= 40
+    assert env.dev_secret("service-token") == first  # a second process reads the same file
+    path = tmp_path / "data" / "service-token"
+    assert path.stat().st_mode & 0o777 == 0o600
+    assert [p.name for p in path.parent.iterdir()] == ["service-token"]  # no spare left behind
+    assert env.dev_secret("other") != first

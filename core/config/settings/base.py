@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import os
-import secrets
 from pathlib import Path
 
-from contracts.env import check_secret_key, data_dir, env_value, is_dev_or_test, runtime_env
+from contracts.env import check_secret_key, data_dir, dev_secret, env_value, is_dev_or_test, runtime_env
 
 CORE_DIR = Path(__file__).resolve().parents[2]
 REPO_DIR = CORE_DIR.parent
@@ -28,12 +27,8 @@ def _secret_key() -> str:
         raise RuntimeError(
             "FRONTLINE_SECRET_KEY (or FRONTLINE_SECRET_KEY_FILE) must be set outside dev and test"
         )
-    path = DATA_DIR / "secret-key"
-    if not path.exists():
-        DATA_DIR.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_urlsafe(50))
-        path.chmod(0o600)
-    return path.read_text().strip()
+    # The gateway derives its key from the same file in dev (realtime/config.py).
+    return dev_secret("secret-key", nbytes=50)
 
 
 SECRET_KEY = _secret_key()

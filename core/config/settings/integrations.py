@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import os
-import secrets
 
-from config.settings.base import AI_PORT, DATA_DIR, IS_DEV, SECRET_KEY
-from contracts.env import env_value
+from config.settings.base import AI_PORT, IS_DEV, SECRET_KEY
+from contracts.env import dev_secret, env_value
 from contracts.realtime import DEFAULT_TOKEN_TTL_SECONDS, derive_secret
 
 
@@ -15,21 +14,8 @@ def _ai_token() -> str:
     token = env_value("FRONTLINE_AI_TOKEN")
     if token or not IS_DEV:
         return token  # empty outside dev/test: AI triage is off until configured
-    # Same file the ai process reads when it has no FRONTLINE_AI_TOKEN (ai/config.py).
-    path = DATA_DIR / "ai-service-token"
-    if not path.exists():
-        # Written aside then hard-linked into place: two processes starting together agree on one token.
-        DATA_DIR.mkdir(parents=True, exist_ok=True)
-        spare = path.with_name(f".ai-service-token.{os.getpid()}")
-        spare.write_text(secrets.token_urlsafe(32))
-        spare.chmod(0o600)
-        try:
-            os.link(spare, path)
-        except FileExistsError:
-            pass
-        finally:
-            spare.unlink()
-    return path.read_text().strip()
+    # The same file the ai process reads when it has no FRONTLINE_AI_TOKEN (ai/config.py).
+    return dev_secret("ai-service-token")
 
 
 AI_URL = os.environ.get("FRONTLINE_AI_URL", f"http://127.0.0.1:{AI_PORT}")
