@@ -70,14 +70,6 @@ def require_membership(request: HttpRequest, roles: frozenset[str] | None = None
     return membership
 
 
-def require_staff(request: HttpRequest) -> Membership:
-    return require_membership(request, STAFF_ROLES)
-
-
-def require_admin(request: HttpRequest) -> Membership:
-    return require_membership(request, ADMIN_ROLES)
-
-
 def request_tenant(request: HttpRequest) -> Tenant:
     """The tenant the middleware resolved; API routes need one (the platform host has none)."""
     tenant: Tenant | None = getattr(request, "tenant", None)

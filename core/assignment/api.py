@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
-from api_kit.auth import request_tenant, require_admin, require_staff
+from api_kit.auth import admin_only, request_tenant, require_membership, staff_only
 from assignment.models import AgentProfile, AssignmentConfig
 from assignment.selectors import agent_profile_list, assignment_config_get, assignment_config_list
 from assignment.services import agent_profile_set, assignment_config_delete, assignment_config_save
@@ -16,7 +16,7 @@ from assignment.strategies import registry
 from tenancy.models import ADMIN_ROLES
 from tenancy.selectors import membership_get
 
-router = Router(tags=["assignment"])
+router = Router(tags=["assignment"], auth=staff_only)
 
 
 class StrategyOut(Schema):
@@ -60,20 +60,17 @@ class ProfileOut(Schema):
 
 @router.get("/assignment/strategies", response=list[StrategyOut])
 def strategies_list(request: HttpRequest) -> list[dict[str, str]]:
-    require_staff(request)
     return [{"key": k, "description": s.description} for k, s in sorted(registry().items())]
 
 
 @router.get("/assignment/configs", response=list[ConfigOut])
 def configs_list(request: HttpRequest) -> list[AssignmentConfig]:
-    require_staff(request)
     return list(assignment_config_list(tenant=request_tenant(request)))
 
 
-@router.post("/assignment/configs", response={201: ConfigOut})
+@router.post("/assignment/configs", response={201: ConfigOut}, auth=admin_only)
 def configs_create(request: HttpRequest, payload: ConfigIn) -> Status[AssignmentConfig]:
     """One row per team (or `team_id` null: the tenant default); without any, tickets stay manual."""
-    require_admin(request)
     return Status(201, assignment_config_save(tenant=request_tenant(request), **payload.dict()))
 
 
@@ -86,36 +83,32 @@ def _config(request: HttpRequest, config_id: int) -> AssignmentConfig:
 
 @router.get("/assignment/configs/{config_id}", response=ConfigOut)
 def configs_detail(request: HttpRequest, config_id: int) -> AssignmentConfig:
-    require_staff(request)
     return _config(request, config_id)
 
 
-@router.patch("/assignment/configs/{config_id}", response=ConfigOut)
+@router.patch("/assignment/configs/{config_id}", response=ConfigOut, auth=admin_only)
 def configs_update(request: HttpRequest, config_id: int, payload: ConfigPatch) -> AssignmentConfig:
-    require_admin(request)
     config = _config(request, config_id)
     return assignment_config_save(
         tenant=request_tenant(request), config=config, **payload.dict(exclude_unset=True)
     )
 
 
-@router.delete("/assignment/configs/{config_id}", response={204: None})
+@router.delete("/assignment/configs/{config_id}", response={204: None}, auth=admin_only)
 def configs_delete(request: HttpRequest, config_id: int) -> Status[None]:
-    require_admin(request)
     assignment_config_delete(tenant=request_tenant(request), config=_config(request, config_id))
     return Status(204, None)
 
 
 @router.get("/agents/profiles", response=list[ProfileOut])
 def profiles_list(request: HttpRequest) -> list[AgentProfile]:
-    require_staff(request)
     return list(agent_profile_list(tenant=request_tenant(request)))
 
 
 @router.put("/agents/{membership_id}/profile", response=ProfileOut)
 def profile_set(request: HttpRequest, membership_id: int, payload: ProfileIn) -> AgentProfile:
     """Agents set their own availability; admins set anyone's, and capacity and skills."""
-    viewer = require_staff(request)
+    viewer = require_membership(request)
     tenant = request_tenant(request)
     member = membership_get(tenant=tenant, membership_id=membership_id)
     if member is None:

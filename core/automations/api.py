@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
-from api_kit.auth import request_tenant, require_admin, require_membership, require_staff
+from api_kit.auth import admin_only, request_tenant, require_membership, staff_only
 from automations.models import Macro, RuleRun, TimeRule, Trigger
 from automations.selectors import (
     macro_get,
@@ -24,7 +24,7 @@ from automations.services.macros import macro_apply, macro_preview
 from tenancy.models import ADMIN_ROLES
 from tickets.selectors.tickets import ticket_visible_or_404
 
-router = Router(tags=["automations"])
+router = Router(tags=["automations"], auth=staff_only)
 
 
 class TriggerIn(Schema):
@@ -136,33 +136,28 @@ def _found(obj: Any) -> Any:
 
 @router.get("/triggers", response=list[TriggerOut])
 def triggers_list(request: HttpRequest) -> list[Trigger]:
-    require_staff(request)
     return list(trigger_list(tenant=request_tenant(request)))
 
 
-@router.post("/triggers", response={201: TriggerOut})
+@router.post("/triggers", response={201: TriggerOut}, auth=admin_only)
 def triggers_create(request: HttpRequest, payload: TriggerIn) -> Status[Trigger]:
-    require_admin(request)
     return Status(201, trigger_save(tenant=request_tenant(request), **payload.dict()))
 
 
 @router.get("/triggers/{trigger_id}", response=TriggerOut)
 def triggers_detail(request: HttpRequest, trigger_id: int) -> Trigger:
-    require_staff(request)
     return _found(trigger_get(tenant=request_tenant(request), trigger_id=trigger_id))
 
 
-@router.patch("/triggers/{trigger_id}", response=TriggerOut)
+@router.patch("/triggers/{trigger_id}", response=TriggerOut, auth=admin_only)
 def triggers_update(request: HttpRequest, trigger_id: int, payload: TriggerPatch) -> Trigger:
-    require_admin(request)
     tenant = request_tenant(request)
     trigger = _found(trigger_get(tenant=tenant, trigger_id=trigger_id))
     return trigger_save(tenant=tenant, trigger=trigger, **payload.dict(exclude_unset=True))
 
 
-@router.delete("/triggers/{trigger_id}", response={204: None})
+@router.delete("/triggers/{trigger_id}", response={204: None}, auth=admin_only)
 def triggers_delete(request: HttpRequest, trigger_id: int) -> Status[None]:
-    require_admin(request)
     tenant = request_tenant(request)
     rule_delete(tenant=tenant, rule=_found(trigger_get(tenant=tenant, trigger_id=trigger_id)))
     return Status(204, None)
@@ -170,33 +165,28 @@ def triggers_delete(request: HttpRequest, trigger_id: int) -> Status[None]:
 
 @router.get("/time-rules", response=list[TimeRuleOut])
 def time_rules_list(request: HttpRequest) -> list[TimeRule]:
-    require_staff(request)
     return list(time_rule_list(tenant=request_tenant(request)))
 
 
-@router.post("/time-rules", response={201: TimeRuleOut})
+@router.post("/time-rules", response={201: TimeRuleOut}, auth=admin_only)
 def time_rules_create(request: HttpRequest, payload: TimeRuleIn) -> Status[TimeRule]:
-    require_admin(request)
     return Status(201, time_rule_save(tenant=request_tenant(request), **payload.dict()))
 
 
 @router.get("/time-rules/{rule_id}", response=TimeRuleOut)
 def time_rules_detail(request: HttpRequest, rule_id: int) -> TimeRule:
-    require_staff(request)
     return _found(time_rule_get(tenant=request_tenant(request), rule_id=rule_id))
 
 
-@router.patch("/time-rules/{rule_id}", response=TimeRuleOut)
+@router.patch("/time-rules/{rule_id}", response=TimeRuleOut, auth=admin_only)
 def time_rules_update(request: HttpRequest, rule_id: int, payload: TimeRulePatch) -> TimeRule:
-    require_admin(request)
     tenant = request_tenant(request)
     rule = _found(time_rule_get(tenant=tenant, rule_id=rule_id))
     return time_rule_save(tenant=tenant, rule=rule, **payload.dict(exclude_unset=True))
 
 
-@router.delete("/time-rules/{rule_id}", response={204: None})
+@router.delete("/time-rules/{rule_id}", response={204: None}, auth=admin_only)
 def time_rules_delete(request: HttpRequest, rule_id: int) -> Status[None]:
-    require_admin(request)
     tenant = request_tenant(request)
     rule_delete(tenant=tenant, rule=_found(time_rule_get(tenant=tenant, rule_id=rule_id)))
     return Status(204, None)
@@ -205,13 +195,13 @@ def time_rules_delete(request: HttpRequest, rule_id: int) -> Status[None]:
 @router.get("/macros", response=list[MacroOut])
 def macros_list(request: HttpRequest) -> list[Macro]:
     """Shared macros and the caller's personal ones."""
-    viewer = require_staff(request)
+    viewer = require_membership(request)
     return list(macro_list(tenant=request_tenant(request), viewer=viewer))
 
 
 @router.post("/macros", response={201: MacroOut})
 def macros_create(request: HttpRequest, payload: MacroIn) -> Status[Macro]:
-    viewer = require_staff(request)
+    viewer = require_membership(request)
     data = payload.dict()
     shared = data.pop("shared")
     if shared and viewer.role not in ADMIN_ROLES:
@@ -220,7 +210,7 @@ def macros_create(request: HttpRequest, payload: MacroIn) -> Status[Macro]:
 
 
 def _macro(request: HttpRequest, macro_id: int, *, write: bool = False) -> Macro:
-    viewer = require_staff(request)
+    viewer = require_membership(request)
     macro: Macro = _found(macro_get(tenant=request_tenant(request), viewer=viewer, macro_id=macro_id))
     if write and macro.owner_id is None and viewer.role not in ADMIN_ROLES:
         raise HttpError(403, "Only admins change shared macros.")
@@ -267,7 +257,6 @@ def macros_apply(request: HttpRequest, ticket_id: int, macro_id: int) -> dict[st
 @router.get("/tickets/{ticket_id}/rule-runs", response=list[RuleRunOut])
 def tickets_rule_runs(request: HttpRequest, ticket_id: int) -> list[RuleRun]:
     """Which triggers and time rules ran on the ticket, with their outcome. Staff only."""
-    require_staff(request)
     tenant = request_tenant(request)
     ticket = ticket_visible_or_404(tenant=tenant, viewer=require_membership(request), ticket_id=ticket_id)
     return list(rule_runs(tenant=tenant, ticket=ticket))

@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
-from api_kit.auth import request_tenant, require_admin, require_membership, require_staff
+from api_kit.auth import admin_only, request_tenant, require_membership, staff_only
 from csat.models import CsatSettings, CsatSurvey
 from csat.selectors import csat_report, survey_for_ticket
 from csat.services import csat_rate, csat_settings_get, csat_settings_set, survey_by_token
@@ -71,15 +71,13 @@ def survey_dict(survey: CsatSurvey) -> dict[str, Any]:
     }
 
 
-@router.get("/csat/settings", response=SettingsOut)
+@router.get("/csat/settings", response=SettingsOut, auth=staff_only)
 def settings_get(request: HttpRequest) -> CsatSettings:
-    require_staff(request)
     return csat_settings_get(tenant=request_tenant(request))
 
 
-@router.put("/csat/settings", response=SettingsOut)
+@router.put("/csat/settings", response=SettingsOut, auth=admin_only)
 def settings_put(request: HttpRequest, payload: SettingsIn) -> CsatSettings:
-    require_admin(request)
     return csat_settings_set(tenant=request_tenant(request), **payload.dict(exclude_none=True))
 
 
@@ -138,10 +136,9 @@ def ticket_csat_rate(request: HttpRequest, ticket_id: int, payload: RatingIn) ->
     )
 
 
-@router.get("/csat/report", response=list[ReportRow])
+@router.get("/csat/report", response=list[ReportRow], auth=staff_only)
 def report(request: HttpRequest, query: Query[ReportQuery]) -> list[dict[str, Any]]:
     """Ratings aggregated per agent (who solved), team, or period (day, week, month, UTC)."""
-    require_staff(request)
     return csat_report(
         tenant=request_tenant(request),
         group_by=query.group_by,

@@ -10,14 +10,14 @@ from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
-from api_kit.auth import request_tenant, require_admin, require_membership, require_staff
+from api_kit.auth import admin_only, request_tenant, require_membership, staff_only
 from sla.models import BusinessCalendar, SlaClock, SlaPolicy
 from sla.selectors import calendar_get, calendar_list, policy_get, policy_list, ticket_clocks
 from sla.services.clocks import elapsed
 from sla.services.config import calendar_delete, calendar_save, policy_delete, policy_save
 from tickets.selectors.tickets import ticket_visible_or_404
 
-router = Router(tags=["sla"])
+router = Router(tags=["sla"], auth=staff_only)
 
 
 class CalendarIn(Schema):
@@ -149,64 +149,54 @@ def _policy(request: HttpRequest, policy_id: int) -> SlaPolicy:
 
 @router.get("/business-calendars", response=list[CalendarOut])
 def calendars_list(request: HttpRequest) -> list[BusinessCalendar]:
-    require_staff(request)
     return list(calendar_list(tenant=request_tenant(request)))
 
 
-@router.post("/business-calendars", response={201: CalendarOut})
+@router.post("/business-calendars", response={201: CalendarOut}, auth=admin_only)
 def calendars_create(request: HttpRequest, payload: CalendarIn) -> Status[BusinessCalendar]:
-    require_admin(request)
     return Status(201, calendar_save(tenant=request_tenant(request), **payload.dict()))
 
 
 @router.get("/business-calendars/{calendar_id}", response=CalendarOut)
 def calendars_detail(request: HttpRequest, calendar_id: int) -> BusinessCalendar:
-    require_staff(request)
     return _calendar(request, calendar_id)
 
 
-@router.patch("/business-calendars/{calendar_id}", response=CalendarOut)
+@router.patch("/business-calendars/{calendar_id}", response=CalendarOut, auth=admin_only)
 def calendars_update(request: HttpRequest, calendar_id: int, payload: CalendarPatch) -> BusinessCalendar:
-    require_admin(request)
     cal = _calendar(request, calendar_id)
     return calendar_save(tenant=request_tenant(request), calendar=cal, **payload.dict(exclude_unset=True))
 
 
-@router.delete("/business-calendars/{calendar_id}", response={204: None})
+@router.delete("/business-calendars/{calendar_id}", response={204: None}, auth=admin_only)
 def calendars_delete(request: HttpRequest, calendar_id: int) -> Status[None]:
-    require_admin(request)
     calendar_delete(tenant=request_tenant(request), calendar=_calendar(request, calendar_id))
     return Status(204, None)
 
 
 @router.get("/sla-policies", response=list[PolicyOut])
 def policies_list(request: HttpRequest) -> list[SlaPolicy]:
-    require_staff(request)
     return list(policy_list(tenant=request_tenant(request)))
 
 
-@router.post("/sla-policies", response={201: PolicyOut})
+@router.post("/sla-policies", response={201: PolicyOut}, auth=admin_only)
 def policies_create(request: HttpRequest, payload: PolicyIn) -> Status[SlaPolicy]:
-    require_admin(request)
     return Status(201, policy_save(tenant=request_tenant(request), **payload.dict()))
 
 
 @router.get("/sla-policies/{policy_id}", response=PolicyOut)
 def policies_detail(request: HttpRequest, policy_id: int) -> SlaPolicy:
-    require_staff(request)
     return _policy(request, policy_id)
 
 
-@router.patch("/sla-policies/{policy_id}", response=PolicyOut)
+@router.patch("/sla-policies/{policy_id}", response=PolicyOut, auth=admin_only)
 def policies_update(request: HttpRequest, policy_id: int, payload: PolicyPatch) -> SlaPolicy:
-    require_admin(request)
     policy = _policy(request, policy_id)
     return policy_save(tenant=request_tenant(request), policy=policy, **payload.dict(exclude_unset=True))
 
 
-@router.delete("/sla-policies/{policy_id}", response={204: None})
+@router.delete("/sla-policies/{policy_id}", response={204: None}, auth=admin_only)
 def policies_delete(request: HttpRequest, policy_id: int) -> Status[None]:
-    require_admin(request)
     policy_delete(tenant=request_tenant(request), policy=_policy(request, policy_id))
     return Status(204, None)
 
@@ -214,7 +204,6 @@ def policies_delete(request: HttpRequest, policy_id: int) -> Status[None]:
 @router.get("/tickets/{ticket_id}/sla", response=list[ClockOut])
 def ticket_sla(request: HttpRequest, ticket_id: int) -> list[dict[str, Any]]:
     """The ticket's SLA clocks: policy, target, time used and left, due time and state. Staff only."""
-    require_staff(request)
     tenant = request_tenant(request)
     ticket = ticket_visible_or_404(tenant=tenant, viewer=require_membership(request), ticket_id=ticket_id)
     now = timezone.now()

@@ -11,7 +11,7 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
-from api_kit.auth import request_tenant, require_admin, require_membership, require_staff
+from api_kit.auth import admin_only, request_tenant, require_membership, staff_only
 from tickets.selectors.tickets import ticket_visible_or_404
 from triage.models import Prediction, TrainingJob
 from triage.selectors import (
@@ -24,7 +24,7 @@ from triage.selectors import (
 from triage.services.feedback import prediction_accept, prediction_correct, prediction_reject
 from triage.services.training import training_job_request
 
-router = Router(tags=["ai"])
+router = Router(tags=["ai"], auth=staff_only)
 FieldName = Literal["category", "priority"]
 
 
@@ -107,7 +107,6 @@ class JobOut(Schema):
 @router.get("/tickets/{ticket_id}/ai", response=TicketAIOut)
 def ticket_ai(request: HttpRequest, ticket_id: int) -> dict[str, Any]:
     """The AI's predictions for a ticket and what agents made of them (staff only)."""
-    require_staff(request)
     tenant = request_tenant(request)
     ticket = ticket_visible_or_404(tenant=tenant, viewer=require_membership(request), ticket_id=ticket_id)
     rows = {p.field: p for p in ticket_predictions(tenant=tenant, ticket=ticket)}
@@ -141,18 +140,18 @@ def _found(row: Prediction | None) -> Prediction:
 @router.post("/tickets/{ticket_id}/ai/{field}/accept", response=PredictionOut)
 def accept(request: HttpRequest, ticket_id: int, field: FieldName) -> Prediction:
     """Accept the AI's suggestion: the ticket gets the predicted value, the prediction counts right."""
-    actor = require_staff(request)
+    actor = require_membership(request)
     tenant = request_tenant(request)
-    ticket = ticket_visible_or_404(tenant=tenant, viewer=require_membership(request), ticket_id=ticket_id)
+    ticket = ticket_visible_or_404(tenant=tenant, viewer=actor, ticket_id=ticket_id)
     return _found(prediction_accept(tenant=tenant, ticket=ticket, actor=actor, field=field))
 
 
 @router.post("/tickets/{ticket_id}/ai/{field}/correct", response=PredictionOut)
 def correct(request: HttpRequest, ticket_id: int, field: FieldName, payload: CorrectIn) -> Prediction:
     """Set the right value instead of the AI's; recorded as a correction (a training label)."""
-    actor = require_staff(request)
+    actor = require_membership(request)
     tenant = request_tenant(request)
-    ticket = ticket_visible_or_404(tenant=tenant, viewer=require_membership(request), ticket_id=ticket_id)
+    ticket = ticket_visible_or_404(tenant=tenant, viewer=actor, ticket_id=ticket_id)
     return _found(
         prediction_correct(tenant=tenant, ticket=ticket, actor=actor, field=field, value=payload.value)
     )
@@ -161,42 +160,39 @@ def correct(request: HttpRequest, ticket_id: int, field: FieldName, payload: Cor
 @router.post("/tickets/{ticket_id}/ai/{field}/reject", response=PredictionOut)
 def reject(request: HttpRequest, ticket_id: int, field: FieldName) -> Prediction:
     """The suggestion is wrong; a value the AI applied itself is taken off the ticket."""
-    actor = require_staff(request)
+    actor = require_membership(request)
     tenant = request_tenant(request)
-    ticket = ticket_visible_or_404(tenant=tenant, viewer=require_membership(request), ticket_id=ticket_id)
+    ticket = ticket_visible_or_404(tenant=tenant, viewer=actor, ticket_id=ticket_id)
     return _found(prediction_reject(tenant=tenant, ticket=ticket, actor=actor, field=field))
 
 
 @router.get("/ai/accuracy", response=list[AccuracyRow])
 def accuracy(request: HttpRequest, query: Query[AccuracyQuery]) -> list[dict[str, Any]]:
     """Prediction accuracy per day or week, field and model version, as judged by agents."""
-    require_staff(request)
     tenant = request_tenant(request)
     return accuracy_report(tenant=tenant, period=query.period, since=query.since, until=query.until)
 
 
-@router.get("/ai/training-jobs", response=list[JobOut])
+@router.get("/ai/training-jobs", response=list[JobOut], auth=admin_only)
 def jobs(request: HttpRequest) -> list[TrainingJob]:
     """Recent retraining jobs of this tenant's models, newest first (admins)."""
-    require_admin(request)
     tenant = request_tenant(request)
     return training_jobs(tenant=tenant)
 
 
-@router.post("/ai/training-jobs", response={202: JobOut})
+@router.post("/ai/training-jobs", response={202: JobOut}, auth=admin_only)
 def train(request: HttpRequest, payload: TrainIn) -> Status:
     """Retrain this tenant's category model from its labelled tickets, in a worker (admins).
 
     If a job is already queued or running, that job is answered instead of a second one."""
-    actor = require_admin(request)
+    actor = require_membership(request)
     job, _ = training_job_request(tenant=request_tenant(request), actor=actor, kind=payload.kind)
     return Status(202, job)
 
 
-@router.get("/ai/training-jobs/{job_id}", response=JobOut)
+@router.get("/ai/training-jobs/{job_id}", response=JobOut, auth=admin_only)
 def job(request: HttpRequest, job_id: int) -> TrainingJob:
     """One job's status, progress, metrics and resulting model version (admins)."""
-    require_admin(request)
     tenant = request_tenant(request)
     found = training_job(tenant=tenant, job_id=job_id)
     if found is None:

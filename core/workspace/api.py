@@ -11,14 +11,14 @@ from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import BaseModel
 
-from api_kit.auth import request_tenant, require_staff
+from api_kit.auth import request_tenant, require_membership, staff_only
 from tickets.api.schemas import TicketOut
 from tickets.api.shaping import ticket_dict
 from workspace.models import SavedView
 from workspace.selectors import saved_view_get, saved_view_list, tickets_at_risk
 from workspace.services import saved_view_create, saved_view_delete, saved_view_update
 
-router = Router(tags=["workspace"])
+router = Router(tags=["workspace"], auth=staff_only)
 
 
 class SavedViewIn(Schema):
@@ -58,7 +58,7 @@ def _out(view: SavedView) -> SavedViewOut:
 
 
 def _own_view(request: HttpRequest, view_id: int) -> SavedView:
-    viewer = require_staff(request)
+    viewer = require_membership(request)
     view = saved_view_get(tenant=request_tenant(request), owner=viewer, view_id=view_id)
     if view is None:
         raise HttpError(404, "Not Found")
@@ -68,13 +68,13 @@ def _own_view(request: HttpRequest, view_id: int) -> SavedView:
 @router.get("/saved-views", response=list[SavedViewOut])
 def saved_views_list(request: HttpRequest) -> list[SavedViewOut]:
     """The signed-in member's saved views, in their order."""
-    viewer = require_staff(request)
+    viewer = require_membership(request)
     return [_out(v) for v in saved_view_list(tenant=request_tenant(request), owner=viewer)]
 
 
 @router.post("/saved-views", response={201: SavedViewOut})
 def saved_views_create(request: HttpRequest, payload: SavedViewIn) -> Status[SavedViewOut]:
-    viewer = require_staff(request)
+    viewer = require_membership(request)
     view = saved_view_create(tenant=request_tenant(request), owner=viewer, **payload.dict())
     return Status(201, _out(view))
 
@@ -99,7 +99,6 @@ def saved_views_delete(request: HttpRequest, view_id: int) -> Status[None]:
 @router.get("/sla/at-risk", response=AtRiskOut)
 def sla_at_risk(request: HttpRequest, within_minutes: int = 60, limit: int = 50) -> dict[str, Any]:
     """Open tickets whose running SLA clock is breached or due within `within_minutes`, soonest first."""
-    require_staff(request)
     if not 0 <= within_minutes <= 7 * 24 * 60:
         raise HttpError(422, "within_minutes must be between 0 and 10080 (a week).")
     tickets = tickets_at_risk(

@@ -22,7 +22,7 @@ from accounts.schemas import (
 )
 from accounts.selectors import membership_for_user
 from accounts.services import users as services
-from api_kit.auth import request_tenant, require_admin, require_membership, session_only
+from api_kit.auth import admin_only, request_tenant, require_membership, session_only
 
 router = Router(tags=["accounts"])
 
@@ -103,8 +103,7 @@ def token_revoke(request: HttpRequest, token_id: int) -> TokenOut:
     return _token_out(token)
 
 
-@router.get("/audit-events", response=list[AuditEventOut])
+@router.get("/audit-events", response=list[AuditEventOut], auth=admin_only)
 def audit_event_list(request: HttpRequest, limit: int = 100) -> list[AuditEventOut]:
-    require_admin(request)
     events = selectors.audit_event_list(tenant=request_tenant(request), limit=max(1, min(limit, 500)))
     return [AuditEventOut.model_validate(e, from_attributes=True) for e in events]

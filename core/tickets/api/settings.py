@@ -9,7 +9,7 @@ from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import Field
 
-from api_kit.auth import request_tenant, require_admin, require_membership, require_staff
+from api_kit.auth import admin_only, request_tenant, require_membership, staff_only
 from tickets.api.schemas import (
     CustomFieldIn,
     CustomFieldOut,
@@ -45,10 +45,9 @@ def _field_out(d: CustomFieldDefinition) -> dict[str, Any]:
     }
 
 
-@router.get("/tags", response=list[TagOut])
+@router.get("/tags", response=list[TagOut], auth=staff_only)
 def tags_list(request: HttpRequest, prefix: str = "", limit: int = 100) -> list[dict[str, Any]]:
     """Tags in use, most used first (staff)."""
-    require_staff(request)
     rows = tag_counts(tenant=request_tenant(request), prefix=prefix.lower()[:50], limit=limit)
     return [{"name": name, "count": count} for name, count in rows]
 
@@ -65,16 +64,14 @@ def custom_fields_list(request: HttpRequest, include_inactive: bool = False) -> 
     return [_field_out(d) for d in rows]
 
 
-@router.post("/custom-fields", response={201: CustomFieldOut})
+@router.post("/custom-fields", response={201: CustomFieldOut}, auth=admin_only)
 def custom_fields_create(request: HttpRequest, payload: CustomFieldIn) -> Status[dict[str, Any]]:
-    require_admin(request)
     definition = custom_field_create(tenant=request_tenant(request), **payload.dict())
     return Status(201, _field_out(definition))
 
 
-@router.patch("/custom-fields/{field_id}", response=CustomFieldOut)
+@router.patch("/custom-fields/{field_id}", response=CustomFieldOut, auth=admin_only)
 def custom_fields_update(request: HttpRequest, field_id: int, payload: CustomFieldUpdateIn) -> dict[str, Any]:
-    require_admin(request)
     tenant = request_tenant(request)
     definition = custom_field_get(tenant=tenant, field_id=field_id)
     if definition is None:
@@ -97,9 +94,8 @@ def statuses_list(request: HttpRequest) -> list[dict[str, Any]]:
     return builtin + custom
 
 
-@router.post("/statuses", response={201: StatusOut})
+@router.post("/statuses", response={201: StatusOut}, auth=admin_only)
 def statuses_create(request: HttpRequest, payload: StatusIn) -> Status[dict[str, Any]]:
-    require_admin(request)
     status = custom_status_create(tenant=request_tenant(request), **payload.dict())
     return Status(201, {"key": status.key, "name": status.name, "category": status.category, "custom": True})
 
@@ -111,17 +107,15 @@ class TicketVisibility(Schema):
     )
 
 
-@router.get("/ticket-settings/visibility", response=TicketVisibility)
+@router.get("/ticket-settings/visibility", response=TicketVisibility, auth=staff_only)
 def visibility_get(request: HttpRequest) -> dict[str, Any]:
-    require_staff(request)
     tenant = request_tenant(request)
     return {"customers_see_organization_tickets": (tenant.settings or {}).get(ORGANIZATION_SETTING) is True}
 
 
-@router.put("/ticket-settings/visibility", response=TicketVisibility)
+@router.put("/ticket-settings/visibility", response=TicketVisibility, auth=admin_only)
 def visibility_set(request: HttpRequest, payload: TicketVisibility) -> dict[str, Any]:
     """Admins only."""
-    require_admin(request)
     tenant = ticket_visibility_set(
         tenant=request_tenant(request),
         customers_see_organization_tickets=payload.customers_see_organization_tickets,
