@@ -54,8 +54,9 @@ class Encoder:
     """Mean-pooled, L2-normalised MiniLM vectors; thread-safe (onnxruntime sessions are)."""
 
     def __init__(self, model_path: Path, tokenizer_path: Path, threads: int = 1):
-        import onnxruntime as ort
-        from tokenizers import Tokenizer
+        # Loaded only when the model files are installed: without them similarity uses keyword scores.
+        import onnxruntime as ort  # noqa: PLC0415
+        from tokenizers import Tokenizer  # noqa: PLC0415
 
         self.tokenizer = Tokenizer.from_file(str(tokenizer_path))
         self.tokenizer.enable_truncation(MAX_TOKENS)

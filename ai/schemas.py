@@ -6,6 +6,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from ai.priority import LEVELS
+
 Label = Annotated[str, Field(min_length=1, max_length=100)]
 DocId = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:\-]+$")]
 Text = Annotated[str, Field(max_length=20_000)]
@@ -89,8 +91,6 @@ class TrainIn(Strict):
 
     @model_validator(mode="after")
     def _priority_levels(self) -> TrainIn:
-        from ai.priority import LEVELS
-
         if self.kind == "priority":
             bad = sorted({e.label for e in self.examples} - set(LEVELS))
             if bad:

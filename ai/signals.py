@@ -74,7 +74,8 @@ _lingua_lock = threading.Lock()
 
 @lru_cache(maxsize=1)
 def _lingua() -> Any:
-    from lingua import LanguageDetectorBuilder
+    # Heavy (every language's model): loaded on the first detection, not at import.
+    from lingua import LanguageDetectorBuilder  # noqa: PLC0415
 
     return LanguageDetectorBuilder.from_all_languages().with_low_accuracy_mode().build()
 

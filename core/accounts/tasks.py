@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
+from accounts.services.selfservice import member_invitation_send
 from jobs.base import ReliableTask
 from tenancy.context import tenant_context
 from tenancy.selectors import tenant_by_id
@@ -12,8 +13,6 @@ from tenancy.selectors import tenant_by_id
 @shared_task(base=ReliableTask, name="accounts.tasks.invitation_email", ignore_result=True)
 def invitation_email(tenant_id: int, membership_id: int, new_user: bool) -> bool:
     """Retried with back-off while the mail server is down (ReliableTask)."""
-    from accounts.services.selfservice import member_invitation_send
-
     tenant = tenant_by_id(tenant_id=tenant_id)
     if tenant is None:
         return False

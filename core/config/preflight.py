@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from urllib.parse import urlsplit
 
 import psycopg
+import redis
 from django.conf import settings
 from django.db import connections
 from django.db.migrations.executor import MigrationExecutor
+from kombu import Connection
 
 
 class PreflightError(RuntimeError):
@@ -46,16 +49,12 @@ def check_database(alias: str = "default") -> None:
 
 
 def check_broker_and_cache() -> None:
-    import redis
-
     try:
         redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=2, socket_timeout=2).ping()
     except redis.RedisError as exc:
         raise PreflightError(f"Redis at {_redacted(settings.REDIS_URL)} is unreachable: {exc}") from exc
     broker = settings.CELERY_BROKER_URL
     if broker and broker != settings.REDIS_URL:
-        from kombu import Connection
-
         try:
             with Connection(broker, connect_timeout=3) as connection:
                 connection.ensure_connection(max_retries=1)
@@ -79,8 +78,6 @@ def check_migrations_applied() -> None:
 
 
 def _redacted(url: str) -> str:
-    from urllib.parse import urlsplit
-
     parts = urlsplit(url)
     if parts.password:
         return url.replace(f":{parts.password}@", ":***@")

@@ -1,6 +1,6 @@
 """Warm a web worker at boot, so its first requests cost what later ones do.
 
-Some modules are imported where they are first used (the HTML sanitizer, the KB links),
+The apps' modules load on first use (the URL configuration is read on the first request),
 and the broker connection opens on the first task sent. Paid by a worker's first ticket
 creation, that was about 350 ms (measured with `bench/api_load.py`: the whole p99 tail of
 `create` with 8 clients), and again after every worker restart. Doing it once at boot moves
@@ -14,10 +14,12 @@ from __future__ import annotations
 import importlib
 import logging
 
+from config.celery import app
+
 logger = logging.getLogger(__name__)
 
-# Imported lazily by request code (to keep import cycles out, or because only some requests
-# need them); the list is what a create, reply, search and login touch.
+# What a create, reply, search and login touch beyond the tasks modules' imports (today the
+# apps' ready() hooks load them too; the list keeps them warm if that changes).
 LAZY_REQUEST_MODULES = (
     "tickets.sanitize",
     "kb.links",
@@ -28,8 +30,6 @@ LAZY_REQUEST_MODULES = (
 
 
 def warm_web_worker() -> None:
-    from config.celery import app
-
     # Every app's `tasks` module (and what they import: redis, kombu's transport).
     app.loader.import_default_modules()
     for name in LAZY_REQUEST_MODULES:

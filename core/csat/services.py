@@ -14,6 +14,7 @@ from django.utils import timezone
 from contracts.events import Actor, Visibility
 from contracts.ids import parse_id
 from csat.models import CsatSettings, CsatSurvey, Scale
+from events.services import event_record
 from jobs import enqueue_on_commit, task_name
 from tenancy.models import Membership, Tenant
 from tenancy.selectors import tenant_base_url
@@ -108,8 +109,6 @@ def csat_rate(
     survey.comment = (comment or "").strip()[:MAX_COMMENT]
     survey.rated_at = timezone.now()
     survey.save(update_fields=["rating", "comment", "rated_at"])
-    from events.services import event_record
-
     ticket = survey.ticket
     event_record(
         tenant_id=tenant.id,

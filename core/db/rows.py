@@ -13,7 +13,9 @@ from collections.abc import Sequence
 from functools import cache
 from typing import Any, TypeVar
 
-from django.db import connections
+import psycopg
+from django.db import DataError, connections
+from django.db.backends.postgresql.base import CursorDebugWrapper, ServerBindingCursor
 from django.db.models import Field, Model
 
 M = TypeVar("M", bound=Model)
@@ -84,8 +86,6 @@ def models_from_row(
 def _fast_timestamptz_loader() -> Any:
     """psycopg's own (C) timestamptz loader: Django registers a Python subclass of it on every
     connection, which costs about a tenth of a list request's CPU in a page of 25 tickets."""
-    import psycopg
-
     oid = psycopg.postgres.types["timestamptz"].oid
     return psycopg.adapters.get_loader(oid, psycopg.pq.Format.TEXT)
 
@@ -118,8 +118,6 @@ def hot_cursor(*, prepared: bool = False, using: str = "default") -> Any:
 
 @cache
 def _cursor_class(prepared: bool) -> Any:
-    from django.db.backends.postgresql.base import ServerBindingCursor
-
     base: Any = ServerBindingCursor
 
     class HotCursor(base):
@@ -132,9 +130,6 @@ def _cursor_class(prepared: bool) -> Any:
 
 @cache
 def _debug_wrapper_class() -> Any:
-    from django.db import DataError
-    from django.db.backends.postgresql.base import CursorDebugWrapper
-
     base: Any = CursorDebugWrapper
 
     class HotCursorDebugWrapper(base):

@@ -18,6 +18,8 @@ from typing import Any
 
 from celery import Task
 
+from jobs.services import dead_letter_record
+
 logger = logging.getLogger(__name__)
 
 
@@ -31,8 +33,6 @@ class ReliableTask(Task):
     max_retries = 8
 
     def on_failure(self, exc: Exception, task_id: str, args: Any, kwargs: Any, einfo: Any) -> None:
-        from jobs.services import dead_letter_record
-
         try:
             dead_letter_record(
                 task_name=self.name,

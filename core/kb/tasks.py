@@ -11,7 +11,7 @@ from jobs.base import ReliableTask
 from kb import selectors, services
 from tenancy.context import tenant_context
 from tenancy.selectors import active_tenant_ids, tenant_by_id
-from triage.ai_client import AIClient
+from triage.ai_client import AIClient, AIUnavailable
 
 BATCH = 64
 logger = logging.getLogger(__name__)
@@ -51,8 +51,6 @@ def embed_article(tenant_id: int, article_id: int) -> int:
 @shared_task(name="kb.tasks.embed_backfill", ignore_result=True)
 def embed_backfill() -> int:
     """Catch up: articles edited since publishing, or published while the AI service was down."""
-    from triage.ai_client import AIUnavailable
-
     total = 0
     for tenant_id in active_tenant_ids():
         try:

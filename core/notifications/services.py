@@ -5,12 +5,13 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.template import Context, Engine
 from django.utils import timezone
 
 from contracts.events import Actor, EventEnvelope, Visibility
-from contracts.payloads import validate_payload
+from contracts.payloads import EVENT_TYPES, validate_payload
 from email_channel.outbound import outbound_email_queue
 from events.services import event_record
 from notifications import audience, selectors
@@ -212,10 +213,6 @@ def notification_mark_all_read(*, tenant: Tenant, membership: Membership) -> int
 def preference_set(
     *, tenant: Tenant, membership: Membership, event_type: str, channel: str, mode: str
 ) -> NotificationPreference:
-    from django.core.exceptions import ValidationError
-
-    from contracts.payloads import EVENT_TYPES
-
     if event_type not in EVENT_TYPES and event_type != defaults.RULE_NOTIFY:
         raise ValidationError({"event_type": "Unknown event type."})
     if channel not in Channel.values or mode not in Mode.values:

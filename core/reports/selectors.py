@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.db import connection
@@ -167,8 +168,6 @@ def _deflection(tenant: Tenant, query: ReportQuery) -> dict[dt.date, tuple[int, 
 
 
 def _utc_bounds(query: ReportQuery, zone: str) -> tuple[dt.datetime, dt.datetime]:
-    from zoneinfo import ZoneInfo
-
     tz = ZoneInfo(zone)
     start = dt.datetime.combine(query.start, dt.time(), tzinfo=tz)
     end = dt.datetime.combine(query.end + dt.timedelta(days=1), dt.time(), tzinfo=tz)

@@ -17,6 +17,8 @@ from django.core.management import call_command
 from django.db import connections
 from psycopg import sql
 
+from testing.pgbouncer import app_through_pgbouncer
+
 
 def test_database_name() -> str:
     """Unique per checkout, so two checkouts can test against one server at once."""
@@ -67,8 +69,6 @@ def test_database() -> Iterator[str]:
         with ExitStack() as stack:
             if os.environ.get("FRONTLINE_TEST_PGBOUNCER") == "1":
                 # The app role through a real PgBouncer in transaction mode (scripts/test_pgbouncer.sh).
-                from testing.pgbouncer import app_through_pgbouncer
-
                 stack.enter_context(app_through_pgbouncer())
             yield name
     finally:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.test import Client
 
 from accounts.models import User
@@ -34,8 +35,6 @@ def make_member(tenant: Tenant, role: str = Role.AGENT, user: User | None = None
 
 
 def host_for(tenant: Tenant | None) -> str:
-    from django.conf import settings
-
     return f"{tenant.slug}.{settings.BASE_DOMAIN}" if tenant else settings.BASE_DOMAIN
 
 

@@ -13,13 +13,16 @@ B's session cookie sent to A's host.
 from __future__ import annotations
 
 import json
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import connection, connections
 from django.test import Client
 
-from tenancy.models import Role
-from testing.factories import TenantWorld, host_for, session_client, token_client
+from tenancy.context import tenant_context
+from tenancy.models import Role, Team
+from testing.factories import TenantWorld, host_for, make_member, make_tenant, session_client, token_client
 
 
 @dataclass
@@ -73,14 +76,6 @@ def assert_interleaved_requests_stay_apart(
     """Two tenants with three teams each; `requests` API calls alternating between them from
     `threads` threads, each request on whatever pooled connection it is handed; every answer
     lists exactly its own tenant's teams. Needs committed data (the `committed` fixture)."""
-    from concurrent.futures import ThreadPoolExecutor
-
-    from django.db import connection, connections
-
-    from tenancy.context import tenant_context
-    from tenancy.models import Team
-    from testing.factories import make_member, make_tenant
-
     tenants = {slug: make_tenant(slug) for slug in slugs}
     tokens = {}
     for slug, tenant in tenants.items():

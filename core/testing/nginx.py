@@ -18,6 +18,7 @@ failed start raises with nginx's error log. `check_config(text, prefix)` runs `n
 from __future__ import annotations
 
 import datetime
+import ipaddress
 import os
 import shutil
 import signal
@@ -28,6 +29,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
 
 from deploy.nginx.render import Server, render_nginx_config
 
@@ -72,13 +78,6 @@ def main_config(prefix: Path, site_config: Path) -> str:
 
 def write_self_signed_cert(directory: Path, host: str = "localhost") -> tuple[Path, Path]:
     """A throw-away certificate and key for `host` (and 127.0.0.1), valid for a day."""
-    import ipaddress
-
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
-    from cryptography.x509.oid import NameOID
-
     key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, host)])
     now = datetime.datetime.now(datetime.UTC)

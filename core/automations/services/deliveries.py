@@ -13,8 +13,13 @@ import uuid
 from typing import Any
 
 from automations.models import Delivery
+from email_channel.outbound import outbound_email_queue
+from notifications.services import notify_members
 from tenancy.context import tenant_context
 from tenancy.models import Tenant
+from tenancy.selectors import tenant_by_id
+from tickets.services.common import ticket_event_data
+from webhooks import ssrf
 
 TIMEOUT_SECONDS = 5.0
 MAX_ATTEMPTS = 5
@@ -23,8 +28,6 @@ _KEY_NAMESPACE = uuid.UUID("7d3c0a52-4a7e-4f54-9a55-3c4f0b8e2d11")
 
 
 def _ticket_data(delivery: Delivery, **extra: Any) -> dict:
-    from tickets.services.common import ticket_event_data
-
     ticket = delivery.ticket
     return ticket_event_data(ticket, subject=ticket.subject, **extra)
 
@@ -42,8 +45,6 @@ def parse_notify_target(target: str) -> tuple[list[int], int | None]:
 
 
 def _notify(tenant: Tenant, delivery: Delivery) -> None:
-    from notifications.services import notify_members
-
     membership_ids, team_id = parse_notify_target(delivery.target)
     notify_members(
         tenant=tenant,
@@ -55,8 +56,6 @@ def _notify(tenant: Tenant, delivery: Delivery) -> None:
 
 
 def _email(tenant: Tenant, delivery: Delivery) -> None:
-    from email_channel.outbound import outbound_email_queue
-
     outbound_email_queue(
         tenant=tenant,
         dedupe_key=f"rule-delivery:{delivery.id}",
@@ -69,8 +68,6 @@ def _email(tenant: Tenant, delivery: Delivery) -> None:
 
 
 def _webhook(delivery: Delivery) -> None:
-    from webhooks import ssrf
-
     status = ssrf.post(
         delivery.target,
         _webhook_body(delivery),
@@ -83,9 +80,6 @@ def _webhook(delivery: Delivery) -> None:
 
 def delivery_send(*, tenant_id: int, delivery_id: int) -> str:
     """Send one pending delivery; returns its status. Failures are kept with the error."""
-    from tenancy.selectors import tenant_by_id
-    from webhooks.ssrf import UnsafeTargetError
-
     with tenant_context(tenant_id):
         delivery = (
             Delivery.objects.select_for_update(skip_locked=True)
@@ -105,7 +99,7 @@ def delivery_send(*, tenant_id: int, delivery_id: int) -> str:
             else:
                 _webhook(delivery)
             delivery.status, delivery.last_error = Delivery.Status.SENT, ""
-        except UnsafeTargetError as exc:  # retrying will not make it safe
+        except ssrf.UnsafeTargetError as exc:  # retrying will not make it safe
             delivery.status, delivery.last_error = Delivery.Status.FAILED, f"refused: {exc}"[:2000]
         except OSError as exc:
             delivery.last_error = f"{type(exc).__name__}: {exc}"[:2000]

@@ -16,6 +16,7 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.utils.dateparse import parse_datetime
 from django.utils.http import http_date, parse_http_date_safe, quote_etag
 from ninja import Query, Router, Status
 from ninja.errors import HttpError
@@ -143,8 +144,6 @@ def _cached_json(request: HttpRequest, key: str, build: Callable[[], Any], *, pu
 
 
 def _newest_timestamp(data: object) -> float | None:
-    from django.utils.dateparse import parse_datetime
-
     stamps: list[float] = []
     items = data if isinstance(data, list) else [data]
     for item in items:

@@ -16,6 +16,7 @@ from django.db import transaction
 from pydantic import ValidationError as PydanticValidationError
 
 from contracts.events import Actor, Visibility
+from events.services import event_record
 from sla.business_time import Calendar, add_minutes, minutes_between
 from sla.models import BusinessCalendar, Metric, SlaClock, SlaPolicy
 from sla.schemas import CalendarSpec, PolicyConditions, PolicyTargets
@@ -115,8 +116,6 @@ SLA_ACTOR = Actor(kind="system", name="sla")
 
 
 def emit_sla_event(*, ticket: Ticket, clock: SlaClock, type: str, due_at: dt.datetime | None = None) -> None:
-    from events.services import event_record
-
     event_record(
         tenant_id=ticket.tenant_id,
         type=type,

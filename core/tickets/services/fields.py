@@ -9,7 +9,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from tenancy.models import Tenant
-from tickets.models import CustomFieldDefinition, CustomStatus, FieldType
+from tickets.models import CustomFieldDefinition, CustomStatus, FieldType, StatusCategory
+from tickets.selectors.ticket_sql import ORGANIZATION_SETTING
 
 MAX_TEXT = 5000
 CHOICE_TYPES = {FieldType.DROPDOWN, FieldType.MULTISELECT}
@@ -77,8 +78,6 @@ def custom_field_update(
 def custom_status_create(
     *, tenant: Tenant, key: str, name: str, category: str, position: int = 0
 ) -> CustomStatus:
-    from tickets.models import StatusCategory
-
     if key in StatusCategory.values:
         raise ValidationError({"key": "That key is a built-in status category."})
     status = CustomStatus(tenant=tenant, key=key, name=name.strip(), category=category, position=position)
@@ -154,8 +153,6 @@ def custom_values_validate(
 
 def ticket_visibility_set(*, tenant: Tenant, customers_see_organization_tickets: bool) -> Tenant:
     """Whether customers see (list, open, search, reply to) their organization's tickets."""
-    from tickets.selectors.ticket_sql import ORGANIZATION_SETTING
-
     with transaction.atomic():
         locked = Tenant.objects.select_for_update().get(pk=tenant.pk)
         locked.settings = {

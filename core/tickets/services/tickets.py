@@ -16,6 +16,7 @@ from contracts.events import Visibility
 from tenancy.models import Membership, Tenant
 from tickets.models import (
     Channel,
+    Message,
     Priority,
     StatusCategory,
     Ticket,
@@ -23,7 +24,7 @@ from tickets.models import (
     TicketType,
 )
 from tickets.models.statuses import ALLOWED_TRANSITIONS
-from tickets.sanitize import CONTROL_CHARS
+from tickets.sanitize import CONTROL_CHARS, prepare_body
 from tickets.search_config import MAX_INDEXED_CHARS, search_config
 from tickets.services.common import (
     emit_ticket_event,
@@ -35,6 +36,7 @@ from tickets.services.common import (
 )
 from tickets.services.fields import custom_values_validate
 from tickets.services.results import TicketCreated
+from tickets.services.search_index import reindex_ticket
 
 TAG_RE = re.compile(r"^[a-z0-9][a-z0-9_\-:.]{0,49}$")
 MAX_TAGS = 30
@@ -116,8 +118,6 @@ def ticket_create(
     intake (the email channel) passes `channel_verified=True` to keep its real channel,
     and `follower_ids` for the people copied on the request (its `ticket.created` names them).
     """
-    from tickets.sanitize import prepare_body
-
     staff = actor.is_staff_role
     subject = CONTROL_CHARS.sub("", subject).strip()
     if not subject:
@@ -166,8 +166,6 @@ def ticket_create(
     )
     ticket.save()
     ticket.search_vector = None  # the expression is not a value; nothing reads it from the instance
-    from tickets.models import Message
-
     message = Message.objects.create(
         tenant=tenant, ticket=ticket, author=actor, channel=channel, body_html=safe_html, body_text=text
     )
@@ -342,8 +340,6 @@ def ticket_update(
         return locked
     locked.save()
     if "subject" in diff:
-        from tickets.services.search_index import reindex_ticket
-
         reindex_ticket(tenant=tenant, ticket=locked)
     record_changes(ticket=locked, actor=actor, via=via, changes=diff)
     _emit_update_events(locked, actor, via, diff)

@@ -12,6 +12,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from sla.selectors import ticket_clocks
 from tenancy.context import tenant_context
 from tenancy.models import Tenant
 from tickets.models import Message, Ticket, TicketChange
@@ -32,8 +33,6 @@ def ticket_triage_input(*, tenant: Tenant, ticket_id: int) -> dict[str, Any] | N
     The customer tier is the ticket's custom field `customer_tier` when a tenant defines one
     (Frontline has no organisation/tier model); SLA minutes left come from the ticket's
     earliest running SLA clock, when the SLA policies have started one."""
-    from sla.selectors import ticket_clocks
-
     with tenant_context(tenant.id):
         ticket = Ticket.objects.filter(tenant=tenant, id=ticket_id).first()
         if ticket is None:
