@@ -69,7 +69,7 @@ def _reset_link_parts(body: str) -> tuple[str, str]:
 
 def test_a_new_member_without_password_gets_a_link_that_sets_one(two_tenants):
     world = two_tenants.a
-    member = _invite(world.admin, email="jane@example.com", role="agent", full_name="Jane")
+    _invite(world.admin, email="jane@example.com", role="agent", full_name="Jane")
     assert deliver_mail() == 1
 
     [message] = mail.outbox
