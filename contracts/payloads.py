@@ -126,6 +126,14 @@ class MemberChangedV1(Payload):
     by_membership_id: int | None = None
 
 
+class PasswordResetRequestedV1(Payload):
+    """A member asked for a password reset link (member.password_reset_requested), within the
+    hourly limit. Internal: staff only. Ids only: the link is made when the mail is queued."""
+
+    membership_id: int
+    user_id: int
+
+
 PAYLOADS: dict[tuple[str, int], type[Payload]] = {
     ("ticket.created", 1): TicketCreatedV1,
     ("ticket.updated", 1): TicketUpdatedV1,
@@ -140,6 +148,7 @@ PAYLOADS: dict[tuple[str, int], type[Payload]] = {
     ("kb.article_published", 1): ArticlePublishedV1,
     ("member.invited", 1): MemberChangedV1,
     ("member.updated", 1): MemberChangedV1,
+    ("member.password_reset_requested", 1): PasswordResetRequestedV1,
 }
 
 EVENT_TYPES: frozenset[str] = frozenset(name for name, _ in PAYLOADS)

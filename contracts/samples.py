@@ -51,6 +51,8 @@ def sample_payload(type: str, **overrides: Any) -> dict[str, Any]:
             "new_user": type == "member.invited",
             "by_membership_id": 1,
         }
+    elif type == "member.password_reset_requested":
+        base = {"membership_id": 8, "user_id": 6}
     else:
         base = {**_TICKET, **_EXTRA[type]}
     return {**base, **overrides}

@@ -8,7 +8,4 @@ class AccountsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from accounts import (
-            signals,  # noqa: F401  (connects the login audit receivers)
-            subscribers,  # noqa: F401  (registers its event subscribers)
-        )
+        from accounts import signals  # noqa: F401  (connects the login audit receivers)

@@ -1,14 +1,15 @@
 """The rating email: a link per answer, to the tenant's host, signed for this survey.
+Queued in the outbound mail outbox under the survey's key, so a retried task mails once.
 tenant-queries: allowed (reads one survey inside its tenant's context, like a selector).
 """
 
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.mail import send_mail
 
 from csat.models import CsatSurvey, Scale
 from csat.services import survey_link
+from email_channel.outbound import outbound_email_queue
 from tenancy.context import tenant_context
 
 
@@ -26,10 +27,12 @@ def csat_email_send(*, tenant_id: int, survey_id: int) -> bool:
         lines = [f"How did we do on #{survey.ticket.number} {survey.ticket.subject}?", ""]
         lines += [f"  {answer}: {link}?rating={answer}" for answer in answers]
         lines += ["", "You can add a comment on the page that opens."]
-        send_mail(
-            f"[{survey.tenant.name}] How did we do? (#{survey.ticket.number})",
-            "\n".join(lines),
-            settings.DEFAULT_FROM_EMAIL,
-            [survey.requester.user.email],
+        outbound_email_queue(
+            tenant=survey.tenant,
+            dedupe_key=f"csat:{survey.id}",
+            to_address=survey.requester.user.email,
+            subject=f"[{survey.tenant.name}] How did we do? (#{survey.ticket.number})",
+            body_text="\n".join(lines),
+            from_address=settings.DEFAULT_FROM_EMAIL,
         )
         return True

@@ -30,8 +30,13 @@ def outbound_email_queue(
     body_html: str = "",
     ticket_id: int | None = None,
     reply_to_ticket: bool = False,
+    from_address: str = "",
 ) -> OutboundEmail | None:
     """Queue one email (sent after commit); None if this dedupe key was queued before.
+
+    Every outgoing mail comes through here: the dedupe key names what the mail is for (an
+    event, a survey, a reset request), so a retried task or redelivered event queues nothing
+    new. `from_address` defaults to the tenant's support address.
 
     Mail about a ticket threads: In-Reply-To/References name the ticket's known
     Message-IDs, and a customer's copy carries the signed reply token in Reply-To and
@@ -59,7 +64,7 @@ def outbound_email_queue(
                 tenant=tenant,
                 dedupe_key=dedupe_key,
                 to_address=to_address,
-                from_address=_from_address(tenant),
+                from_address=from_address or _from_address(tenant),
                 reply_to=reply_to,
                 subject=subject[:300],
                 body_text=body_text,
@@ -76,6 +81,10 @@ def outbound_email_queue(
 
 
 SEND_EMAIL = task_name("email_channel.tasks.send_email")
+
+# Mail no one's message caused (RFC 3834 "auto-generated"); the rest answers a ticket's
+# activity ("auto-replied"). Either way an auto-responder must not answer it.
+GENERATED_KEY_PREFIXES = ("digest:", "csat:", "invite:", "reset:")
 
 
 def send_now(*, tenant_id: int, email_id: int) -> bool:
@@ -98,7 +107,7 @@ def send_now(*, tenant_id: int, email_id: int) -> bool:
         if email.references:
             headers["References"] = email.references
         headers["Auto-Submitted"] = (
-            "auto-generated" if email.dedupe_key.startswith("digest:") else "auto-replied"
+            "auto-generated" if email.dedupe_key.startswith(GENERATED_KEY_PREFIXES) else "auto-replied"
         )
         message = EmailMultiAlternatives(
             subject=email.subject,

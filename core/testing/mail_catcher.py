@@ -37,9 +37,14 @@ class MailCatcher:
     port: int = 0
     mails: list[CaughtMail] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    # Answer this many messages with a temporary failure first (a relay refusing, then accepting).
+    refuse_next: int = 0
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         with self.lock:
+            if self.refuse_next > 0:
+                self.refuse_next -= 1
+                return "451 4.3.0 Try again later"
             self.mails.append(
                 CaughtMail(envelope.mail_from, list(envelope.rcpt_tos), envelope.original_content)
             )

@@ -179,8 +179,9 @@ def delivery_attempt(*, tenant_id: int, delivery_id: int) -> str:
         return delivery.status
 
 
-def due_deliveries(limit: int = 500) -> list[tuple[int, int]]:
-    """(tenant_id, delivery_id) of pending deliveries that are due, across tenants (ids only)."""
+def due_deliveries(limit: int = 500) -> dict[tuple[int, int], int]:
+    """Pending deliveries that are due, across tenants (ids only): (tenant_id, delivery_id) to
+    the number of attempts made so far, which names the attempt a retry is queued for."""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT tenant_id, delivery_id FROM webhooks_due_deliveries(%s)", [limit])
-        return [(row[0], row[1]) for row in cursor.fetchall()]
+        cursor.execute("SELECT tenant_id, delivery_id, attempts FROM webhooks_due_deliveries(%s)", [limit])
+        return {(row[0], row[1]): row[2] for row in cursor.fetchall()}

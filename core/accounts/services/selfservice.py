@@ -3,18 +3,22 @@
 Reset links are signed one-time tokens from Django's `PasswordResetTokenGenerator` (they
 die when the password changes or after PASSWORD_RESET_TIMEOUT). Asking for a reset never
 says whether the address is known: the answer is the same and the work is done either way.
+
+Accounts writes no mail itself (the outbound mail outbox lives in the email channel, a layer
+above): a reset request and an invitation are events (member.password_reset_requested,
+member.invited), and the email channel's subscribers queue the mail these builders write.
 """
 
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.auth.tokens import default_token_generator
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
@@ -23,6 +27,8 @@ from accounts.models import User
 from accounts.selectors import membership_for_user, user_by_email
 from accounts.services.members import membership_set
 from accounts.services.users import user_create
+from events.services import event_record
+from tenancy.context import tenant_context
 from tenancy.models import Membership, Role, Tenant
 from tenancy.selectors import membership_get, signup_allowed, tenant_base_url
 
@@ -67,11 +73,15 @@ def reset_link(*, tenant: Tenant, user: User) -> str:
 
 
 def password_reset_request(*, tenant: Tenant, email: str) -> None:
-    """Email a reset link if `email` belongs to a member of `tenant`; silently nothing otherwise.
-    At most PASSWORD_RESET_MAX_PER_HOUR mails per address and tenant, also silently."""
+    """Ask for a reset link mail if `email` belongs to a member of `tenant`; silently nothing
+    otherwise. At most PASSWORD_RESET_MAX_PER_HOUR requests per address and tenant, also
+    silently. Each request is one event, so one mail however often its delivery is retried."""
     email = email.strip().lower()
     user = user_by_email(email=email)
-    if user is None or not user.is_active or membership_for_user(tenant=tenant, user=user) is None:
+    if user is None or not user.is_active:
+        return
+    membership = membership_for_user(tenant=tenant, user=user)
+    if membership is None:
         return
     if throttle_hit(
         scope="reset-mail",
@@ -81,27 +91,51 @@ def password_reset_request(*, tenant: Tenant, email: str) -> None:
     ):
         logger.info("password reset mail throttled for a member of tenant %s", tenant.id)
         return
+    with tenant_context(tenant.id), transaction.atomic():
+        event_record(
+            tenant_id=tenant.id,
+            type="member.password_reset_requested",
+            subject_id=membership.id,
+            data={"membership_id": membership.id, "user_id": user.id},
+        )
+
+
+@dataclass(frozen=True)
+class AccountMail:
+    """One mail to one person, written by accounts and sent by the email channel's outbox."""
+
+    to_address: str
+    subject: str
+    body_text: str
+
+
+def password_reset_mail(*, tenant: Tenant, membership_id: int) -> AccountMail | None:
+    """The reset link mail for an active member of `tenant`; None when there is no one to tell."""
+    membership = membership_get(tenant=tenant, membership_id=membership_id)
+    if membership is None or not membership.is_active or not membership.user.is_active:
+        return None
+    user = membership.user
     link = reset_link(tenant=tenant, user=user)
     hours = settings.PASSWORD_RESET_TIMEOUT // 3600
-    send_mail(
-        f"[{tenant.name}] Reset your password",
-        f"Someone asked to reset the password of {user.email} at {tenant.name}.\n\n"
+    return AccountMail(
+        to_address=user.email,
+        subject=f"[{tenant.name}] Reset your password",
+        body_text=f"Someone asked to reset the password of {user.email} at {tenant.name}.\n\n"
         f"Choose a new password here (the link works once, for {hours} hours):\n{link}\n\n"
         "If it was not you, ignore this email; your password stays as it is.",
-        settings.DEFAULT_FROM_EMAIL,
-        [user.email],
     )
 
 
-def member_invitation_send(*, tenant: Tenant, membership_id: int, new_user: bool) -> bool:
-    """Tell someone an admin gave them access to `tenant`; False when there is no one to tell.
+def member_invitation_mail(*, tenant: Tenant, membership_id: int, new_user: bool) -> AccountMail | None:
+    """The mail telling someone an admin gave them access to `tenant`; None when there is no
+    one to tell.
 
     An account without a usable password (the admin set none) gets a link to choose one: the
     reset token, valid PASSWORD_RESET_TIMEOUT. Anyone else signs in as they already do.
     """
     membership = membership_get(tenant=tenant, membership_id=membership_id)
     if membership is None or not membership.is_active or not membership.user.is_active:
-        return False
+        return None
     user = membership.user
     area = "help center" if membership.role == Role.CUSTOMER else "support workspace"
     if user.has_usable_password():
@@ -114,14 +148,12 @@ def member_invitation_send(*, tenant: Tenant, membership_id: int, new_user: bool
             f"After that, ask for a new link at {tenant_base_url(tenant)}/forgot-password"
         )
     greeting = "Welcome" if new_user else "Hello"
-    send_mail(
-        f"[{tenant.name}] You have been given access as {membership.role}",
-        f"{greeting} {user.full_name or user.email},\n\n"
+    return AccountMail(
+        to_address=user.email,
+        subject=f"[{tenant.name}] You have been given access as {membership.role}",
+        body_text=f"{greeting} {user.full_name or user.email},\n\n"
         f"You can now use the {tenant.name} {area} as {membership.role}.\n\n{action}\n",
-        settings.DEFAULT_FROM_EMAIL,
-        [user.email],
     )
-    return True
 
 
 def password_reset_confirm(*, tenant: Tenant, uid: str, token: str, password: str) -> User:

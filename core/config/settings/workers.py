@@ -52,7 +52,6 @@ CELERY_QUEUES_BY_PURPOSE = ("default", "email", "webhooks", "ai", "reports")
 FRONTLINE_TASK_PURPOSES = {
     "email_channel.tasks.*": "email",
     "csat.tasks.*": "email",
-    "accounts.tasks.*": "email",
     "notifications.tasks.*": "email",
     "webhooks.tasks.*": "webhooks",
     "triage.tasks.*": "ai",

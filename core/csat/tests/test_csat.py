@@ -17,6 +17,7 @@ from tenancy.context import tenant_context
 from tenancy.services import team_create
 from testing.factories import host_for, make_member, session_client
 from testing.isolation import assert_other_tenant_gets_404
+from testing.outbound_mail import send_queued_mail
 from tickets.services.tickets import ticket_create, ticket_update
 
 pytestmark = pytest.mark.django_db
@@ -48,6 +49,7 @@ def test_solving_asks_and_the_email_link_rates_without_login(two_tenants, mailou
     ticket, survey = solved_ticket(acme)
     assert survey is not None and survey.agent_id == acme.agent.id and survey.rating is None
     assert csat_email_send(tenant_id=acme.tenant.id, survey_id=survey.id) is True
+    send_queued_mail(acme.tenant.id)
     token = survey_token(survey)
     assert f"/api/v1/csat/surveys/{token}?rating=good" in mailoutbox[-1].body
     assert mailoutbox[-1].to == ["customer@acme.test"]

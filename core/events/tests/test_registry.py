@@ -36,7 +36,8 @@ def test_the_relay_runs_the_subscribers_in_their_declared_order():
         "triage",
         "triage.subscribers.on_ticket_changed",
         "kb-embed",
-        "accounts-invitation",
+        "invitation-email",
+        "password-reset-email",
         "reports.subscriber.handle",
     ]
     assert [r.handler for r in registry.registrations()] == [
@@ -49,7 +50,8 @@ def test_the_relay_runs_the_subscribers_in_their_declared_order():
         "triage.subscribers.handle",
         "triage.subscribers.on_ticket_changed",
         "kb.subscribers.handle",
-        "accounts.subscribers.handle",
+        "email_channel.subscribers.on_member_invited",
+        "email_channel.subscribers.on_password_reset_requested",
         "reports.subscribers.handle",
     ]
 

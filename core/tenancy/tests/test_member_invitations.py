@@ -13,12 +13,14 @@ import pytest
 from django.core import mail
 from django.test import Client
 
-from accounts.subscribers import handle as invitation_subscriber
-from accounts.tasks import invitation_email
 from contracts.events import EventEnvelope
+from contracts.samples import sample_payload
+from email_channel.models import OutboundEmail
+from email_channel.subscribers import on_member_invited as invitation_subscriber
 from events.models import OutboxEvent
 from tenancy.context import tenant_context
 from testing.factories import session_client
+from testing.outbound_mail import deliver_mail
 
 pytestmark = pytest.mark.django_db
 
@@ -67,8 +69,8 @@ def _reset_link_parts(body: str) -> tuple[str, str]:
 
 def test_a_new_member_without_password_gets_a_link_that_sets_one(two_tenants):
     world = two_tenants.a
-    member = _invite(world.admin, email="jane@example.com", role="agent", full_name="Jane")
-    assert invitation_email.apply(args=(world.tenant.id, member["id"], True)).get() is True
+    _invite(world.admin, email="jane@example.com", role="agent", full_name="Jane")
+    assert deliver_mail() == 1
 
     [message] = mail.outbox
     assert message.to == ["jane@example.com"] and world.tenant.name in message.subject
@@ -99,8 +101,8 @@ def test_someone_with_a_password_is_told_to_sign_in_without_a_token(two_tenants)
     existing = two_tenants.b.agent.user
     existing.set_password("their own password")
     existing.save()
-    member = _invite(world.admin, email=existing.email, role="customer")
-    assert invitation_email.apply(args=(world.tenant.id, member["id"], False)).get() is True
+    _invite(world.admin, email=existing.email, role="customer")
+    assert deliver_mail() == 1
     [message] = mail.outbox
     assert "/login" in message.body and "reset-password" not in message.body
     assert "help center" in message.body  # a customer is sent to the portal, not the workspace
@@ -108,9 +110,18 @@ def test_someone_with_a_password_is_told_to_sign_in_without_a_token(two_tenants)
 
 def test_a_deactivated_or_unknown_member_gets_no_mail(two_tenants):
     world = two_tenants.a
-    assert invitation_email.apply(args=(world.tenant.id, 999_999, True)).get() is False
     # Another tenant's membership id is no one in this tenant.
-    assert invitation_email.apply(args=(world.tenant.id, two_tenants.b.agent.id, True)).get() is False
+    for membership_id in (999_999, two_tenants.b.agent.id):
+        event = EventEnvelope(
+            tenant_id=world.tenant.id,
+            type="member.invited",
+            subject_id=membership_id,
+            data=sample_payload("member.invited", membership_id=membership_id),
+        )
+        with tenant_context(world.tenant.id):
+            invitation_subscriber(event)
+            assert not OutboundEmail.objects.exists()
+    assert deliver_mail() == 0
     assert mail.outbox == []
 
 

@@ -14,6 +14,7 @@ from testing.http_receiver import start_receiver
 from testing.isolation import assert_other_tenant_gets_404
 from webhooks import services, signing, ssrf
 from webhooks.models import DeliveryStatus, WebhookDelivery, WebhookSubscription
+from webhooks.tasks import sweep_due_deliveries
 
 
 @pytest.fixture
@@ -161,6 +162,29 @@ def test_due_deliveries_sweep_finds_work_across_tenants(two_tenants, receiver):
             )
     due = services.due_deliveries()
     assert (two_tenants.a.tenant.id, a_id) in due and (two_tenants.b.tenant.id, b_id) in due
+
+
+def test_sweep_queues_each_attempt_once_and_a_retry_is_not_held_back_by_the_last_marker(
+    two_tenants, receiver
+):
+    receiver.status = 500
+    _subscribe(two_tenants.a, receiver.url)
+    _, [delivery_id] = _deliver_event(two_tenants.a)
+    tid = two_tenants.a.tenant.id
+
+    def make_due() -> None:
+        with tenant_context(tid):
+            WebhookDelivery.objects.filter(id=delivery_id).update(
+                created_at=timezone.now() - timedelta(minutes=1), next_attempt_at=None
+            )
+
+    make_due()
+    assert sweep_due_deliveries.apply().get() == 1  # attempt 1 queued
+    assert sweep_due_deliveries.apply().get() == 0  # still queued (workers behind): not again
+    assert services.delivery_attempt(tenant_id=tid, delivery_id=delivery_id) == DeliveryStatus.PENDING
+    make_due()  # attempt 1 failed; its retry (attempt 2) is due
+    assert sweep_due_deliveries.apply().get() == 1  # attempt 1's marker does not hold it back
+    assert sweep_due_deliveries.apply().get() == 0
 
 
 def test_subscription_auto_disables_after_repeated_failures(settings, two_tenants, receiver):

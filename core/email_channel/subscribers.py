@@ -1,0 +1,52 @@
+"""Outbox subscribers: the accounts mail (invitations, password resets) into the outbound mail
+outbox. Accounts sits below the email channel, so it records what happened as an event and
+writes the text; this turns each event into one queued mail, keyed by the event's id: a
+redelivered event or a retried relay queues nothing new, a second request mails again.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+
+from accounts.services.selfservice import AccountMail, member_invitation_mail, password_reset_mail
+from contracts.events import EventEnvelope
+from email_channel.outbound import outbound_email_queue
+from events.registry import has_subject, subscribes
+from tenancy.models import Tenant
+
+
+def _queue(tenant: Tenant, mail: AccountMail | None, dedupe_key: str) -> None:
+    if mail is None:  # no one to tell any more (deactivated, or another tenant's id)
+        return
+    outbound_email_queue(
+        tenant=tenant,
+        dedupe_key=dedupe_key,
+        to_address=mail.to_address,
+        subject=mail.subject,
+        body_text=mail.body_text,
+        from_address=settings.DEFAULT_FROM_EMAIL,
+    )
+
+
+@subscribes("member.invited", name="invitation-email", order=90, when=[has_subject], once=True, tenant=True)
+def on_member_invited(event: EventEnvelope, tenant: Tenant) -> None:
+    """Queue the invitation email."""
+    membership_id = event.data["membership_id"]
+    mail = member_invitation_mail(
+        tenant=tenant, membership_id=membership_id, new_user=bool(event.data.get("new_user"))
+    )
+    _queue(tenant, mail, f"invite:{membership_id}:{event.id}")
+
+
+@subscribes(
+    "member.password_reset_requested",
+    name="password-reset-email",
+    order=91,
+    when=[has_subject],
+    once=True,
+    tenant=True,
+)
+def on_password_reset_requested(event: EventEnvelope, tenant: Tenant) -> None:
+    """Queue the password reset email."""
+    mail = password_reset_mail(tenant=tenant, membership_id=event.data["membership_id"])
+    _queue(tenant, mail, f"reset:{event.data['user_id']}:{event.id}")
