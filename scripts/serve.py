@@ -146,8 +146,13 @@ def ai_checks() -> None:
 
 
 def web_command(args: argparse.Namespace) -> list[str]:
-    workers = args.workers or _int_env("FRONTLINE_WEB_WORKERS", 2 * cores())
-    threads = args.threads or _int_env("FRONTLINE_WEB_THREADS", 2)
+    # One process per core, one thread each: a request's Python work is CPU-bound, so more
+    # processes than cores (or two threads sharing one interpreter lock) only queue. Measured
+    # through nginx at 1M tickets on 2 cores (docs/operations/sizing.md): create p99 36-41 ms
+    # with 2 x 1, 71-75 ms with 4 x 1, 93-99 ms with 2 x 2, at the same req/s or lower.
+    # Raise either for a web node whose requests mostly wait on I/O.
+    workers = args.workers or _int_env("FRONTLINE_WEB_WORKERS", cores())
+    threads = args.threads or _int_env("FRONTLINE_WEB_THREADS", 1)
     return [
         PYTHON,
         "-m",
