@@ -1,7 +1,7 @@
 """The production path under load: nginx -> `scripts/serve.py web` (gunicorn), as `make serve` runs it.
 
     .venv/bin/python bench/serve_load.py                 # the 1M-ticket bench database of api_load.py
-    .venv/bin/python bench/serve_load.py --workers 4 --requests 600
+    .venv/bin/python bench/serve_load.py --workers 4 --threads 2 --requests 600
 
 Uses the database `bench/api_load.py` seeds (run `api_load.py --seed-only` first; 1,000 tenants,
 1,000,000 tickets by default). In one run it measures list, detail and create of the largest
@@ -87,8 +87,11 @@ def main() -> int:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--database", default=DEFAULT_DATABASE)
-    parser.add_argument("--workers", type=int, default=4, help="gunicorn processes (split over 2 nodes)")
-    parser.add_argument("--threads", type=int, default=2)
+    # The defaults of `serve.py web`: one process per core, one thread each (docs/operations/sizing.md).
+    parser.add_argument(
+        "--workers", type=int, default=os.cpu_count() or 2, help="gunicorn processes (split over 2 nodes)"
+    )
+    parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--requests", type=int, default=400, help="requests per scenario")
     parser.add_argument("--concurrency", type=int, default=8)
     args = parser.parse_args()
