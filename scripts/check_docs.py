@@ -11,6 +11,8 @@ The rules:
   span), no absolute path, no `../` above the repository root. GitHub turns a bare URL in the
   text into a link, so a bare URL counts too.
 Code blocks and code spans are not links: a URL shown there is text for the reader.
+- The team's folder beside the checkout (`../shared`) is not named at all, not even in code:
+  a user's clone does not have it.
 """
 
 from __future__ import annotations
@@ -26,6 +28,8 @@ from urllib.parse import unquote
 
 REPO = Path(__file__).resolve().parent.parent
 README_MAX_LINES = 250
+# Folders beside the team's checkouts that no user's clone has.
+TEAM_ONLY_FOLDERS = ("../shared",)
 
 _FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
 # A run of backticks, then anything up to the same run, never across a blank line.
@@ -134,12 +138,20 @@ def check(root: Path) -> list[Problem]:
             )
     for page in pages(root):
         shown = page.relative_to(root).as_posix()
-        for number, line in prose_lines(page.read_text(encoding="utf-8")):
+        text = page.read_text(encoding="utf-8")
+        reported: set[int] = set()
+        for number, line in prose_lines(text):
             for target in link_targets(line):
                 message = target_problem(root, page, target)
                 if message:
                     problems.append(Problem(shown, number, message))
-    return problems
+                    reported.add(number)
+        # Named as text or code (no link to report): still a folder the reader does not have.
+        for number, line in enumerate(text.splitlines(), start=1):
+            for folder in TEAM_ONLY_FOLDERS:
+                if folder in line and number not in reported:
+                    problems.append(Problem(shown, number, f"{folder} is not in a user's clone"))
+    return sorted(problems, key=lambda p: (p.path, p.line))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -111,6 +111,14 @@ def test_code_is_not_a_link(tmp_path, text):
     assert problems(tmp_path, {"README.md": f"# P\n\n{text}\n"}) == []
 
 
+@pytest.mark.parametrize("text", ["Data in `../shared/data`.", "```sh\nls ../shared/data\n```"])
+def test_the_team_folder_is_not_named_even_in_code(tmp_path, text):
+    found = problems(tmp_path, {"docs/index.md": f"# Docs\n\n{text}\n"})
+    assert found == [
+        f"docs/index.md:{3 if text.startswith('Data') else 4}: ../shared is not in a user's clone"
+    ]
+
+
 def test_line_numbers_count_code_blocks(tmp_path):
     text = "# P\n\n```\ncode\n```\n\n[x](gone.md)\n"
     assert problems(tmp_path, {"README.md": text}) == ["README.md:7: gone.md does not exist"]
