@@ -241,6 +241,24 @@ def ensure_light_customer(conninfo: str) -> None:
 WRITTEN_TABLES = ("tickets_ticket", "tickets_message", "tickets_ticketchange", "events_outboxevent")
 
 
+def largest_tenant_targets(conn: psycopg.Connection) -> tuple[list[int], int | None]:
+    """What the scenarios aim at in the largest tenant (t1): 1,000 of its open tickets, at
+    random, and its customer's membership id (None before the seed made one)."""
+    ids = [
+        r[0]
+        for r in conn.execute(
+            "SELECT id FROM tickets_ticket "
+            "WHERE tenant_id = (SELECT id FROM tenancy_tenant WHERE slug = 't1') "
+            "AND status <> 'closed' ORDER BY random() LIMIT 1000"
+        )
+    ]
+    row = conn.execute(
+        "SELECT m.id FROM tenancy_membership m JOIN accounts_user u ON u.id = m.user_id "
+        "WHERE u.email = 'customer@t1.bench'"
+    ).fetchone()
+    return ids, (int(row[0]) if row else None)
+
+
 def write_marks(conninfo: str) -> dict[str, int]:
     with psycopg.connect(conninfo) as conn:
         return {
@@ -450,19 +468,9 @@ def main() -> int:
     customer_args = ("create_api_token", "--tenant", "t1", "--email", LIGHT_CUSTOMER, "--name", "bench")
     customer_token = manage(env, *customer_args, root=args.server_root)
     with psycopg.connect(bench_url) as conn:
-        ids = [
-            r[0]
-            for r in conn.execute(
-                "SELECT id FROM tickets_ticket "
-                "WHERE tenant_id = (SELECT id FROM tenancy_tenant WHERE slug = 't1') "
-                "AND status <> 'closed' ORDER BY random() LIMIT 1000"
-            )
-        ]
-        requester = conn.execute(
-            "SELECT m.id FROM tenancy_membership m JOIN accounts_user u ON u.id = m.user_id "
-            "WHERE u.email = 'customer@t1.bench'"
-        ).fetchone()
-        requester = _first(requester)
+        ids, requester = largest_tenant_targets(conn)
+        if requester is None:
+            raise RuntimeError("expected a row")
         largest = conn.execute(
             "SELECT last_number FROM tickets_ticketcounter ORDER BY last_number DESC LIMIT 1"
         )

@@ -33,6 +33,7 @@ from api_load import (
     bench_database,
     django_env,
     free_port,
+    largest_tenant_targets,
     manage,
     remove_writes,
     run_scenario,
@@ -104,19 +105,8 @@ def main() -> int:
     env["FRONTLINE_SECRET_KEY"] = "bench-serve-" + "k7Qz" * 12
     token = manage(env, "create_api_token", "--tenant", "t1", "--email", "agent@t1.bench", "--name", "serve")
     with psycopg.connect(bench_url) as conn:
-        ids = [
-            r[0]
-            for r in conn.execute(
-                "SELECT id FROM tickets_ticket "
-                "WHERE tenant_id = (SELECT id FROM tenancy_tenant WHERE slug = 't1') "
-                "AND status <> 'closed' ORDER BY random() LIMIT 1000"
-            )
-        ]
-        row = conn.execute(
-            "SELECT m.id FROM tenancy_membership m JOIN accounts_user u ON u.id = m.user_id "
-            "WHERE u.email = 'customer@t1.bench'"
-        ).fetchone()
-        requester = int(row[0]) if row else 0
+        ids, customer = largest_tenant_targets(conn)
+    requester = customer or 0
 
     layouts = {"1 node": [args.workers], "2 nodes": [args.workers // 2, args.workers - args.workers // 2]}
     results: dict[str, list[dict]] = {}
