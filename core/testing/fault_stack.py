@@ -156,7 +156,7 @@ class InboundBurst:
     def _run(self) -> None:
         try:
             pending = list(self.messages)
-            deadline = time.monotonic() + 180
+            deadline = time.monotonic() + 600  # a sending MTA keeps trying for days
             while pending and time.monotonic() < deadline:
                 try:
                     with smtplib.SMTP("127.0.0.1", self.port, timeout=30) as smtp:

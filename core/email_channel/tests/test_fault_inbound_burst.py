@@ -10,6 +10,8 @@ Every ticket, notification, mail and webhook is counted by id (testing/fault_rep
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from testing.fault_stack import (
@@ -33,7 +35,11 @@ from testing.workers import kill_group, start_worker, wait_until
 
 pytestmark = [pytest.mark.usefixtures("committed"), pytest.mark.committed, pytest.mark.fault]
 SCENARIO = "a. worker SIGKILL, 500 mails"
-BURST = 500
+# 500 in CI; FRONTLINE_FAULT_BURST sets another size (a quick local run, a longer soak).
+BURST = int(os.environ.get("FRONTLINE_FAULT_BURST", "500"))
+# Bounds, not sleeps: each wait ends as soon as its condition holds. A starved machine (other
+# jobs on both cores) needs minutes for the burst; an idle 2-core runner about a minute.
+PATIENCE = 600
 
 
 def test_sigkill_during_a_burst_of_500_inbound_mails_loses_and_repeats_nothing(tmp_path, settings):
@@ -50,10 +56,11 @@ def test_sigkill_during_a_burst_of_500_inbound_mails_loses_and_repeats_nothing(t
     run = run_id()
     burst = InboundBurst(smtp.port, [inbound_message(world.tenant.slug, n, run) for n in range(BURST)])
     try:
+        receiver.delay = 5.0  # the first webhook POST hangs: the worker is mid-task
         burst.start()
-        assert wait_until(lambda: receiver.arrivals >= 3, timeout=180), (tmp_path / "worker1.log").read_text()
-        receiver.delay = 5.0  # the next webhook POST hangs: the worker is mid-task
-        assert wait_until(lambda: receiver.arrivals > len(receiver.received), timeout=30)
+        assert wait_until(lambda: receiver.arrivals > len(receiver.received), timeout=PATIENCE), (
+            tmp_path / "worker1.log"
+        ).read_text()
         kill_group(first)  # SIGKILL to the worker and its pool process
         receiver.delay = 0.0
         note = f"SIGKILL after {len(burst.accepted)} mails taken in, inside webhook POST #{receiver.arrivals}"
@@ -61,11 +68,11 @@ def test_sigkill_during_a_burst_of_500_inbound_mails_loses_and_repeats_nothing(t
         second = start_worker(
             env, beat=True, log=tmp_path / "worker2.log", extra_args=["-Q", ",".join(queues)], concurrency=2
         )
-        burst.join(timeout=180)
+        burst.join(timeout=PATIENCE)
 
         assert wait_until(
             lambda: drained_and_caught_up(world, receiver, BURST, settings.REDIS_URL, queues),
-            timeout=150,
+            timeout=PATIENCE,
             interval=0.5,
         ), (ticket_count(world), sent_count(world), (tmp_path / "worker2.log").read_text()[-3000:])
         assert_inbound_once(SCENARIO, world, burst.messages, catcher, receiver, note=note)
