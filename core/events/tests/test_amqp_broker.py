@@ -37,7 +37,7 @@ from testing.outbox_effects import (
 )
 from testing.workers import celery_broker, kill_group, start_worker, wait_until, worker_env
 
-pytestmark = [pytest.mark.usefixtures("committed"), pytest.mark.committed]
+pytestmark = [pytest.mark.usefixtures("committed"), pytest.mark.committed, pytest.mark.fault]
 AMQP_URL = os.environ.get("FRONTLINE_TEST_AMQP_URL", "amqp://guest:guest@127.0.0.1:5672//")
 BURST = 8
 
