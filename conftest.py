@@ -41,6 +41,23 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(TENANT_ISOLATION)
 
 
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """The fault suite's ledger (testing/fault_report.py): per scenario, side effects produced,
+    delivered, duplicated and lost, counted by id."""
+    from testing import fault_report
+
+    counts = fault_report.rows()
+    if not counts:
+        return
+    terminalreporter.write_sep("=", "fault suite: side effects by id")
+    for line in fault_report.table(counts):
+        terminalreporter.write_line(line)
+    dirty = [c for c in counts if not c.clean]
+    terminalreporter.write_line(
+        f"{len(counts)} rows, {len(dirty)} with a lost, duplicated or unexpected side effect"
+    )
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_blocker: Any) -> Iterator[None]:
     from testing.database import test_database

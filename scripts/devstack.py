@@ -97,59 +97,84 @@ def postgres_url() -> str:
 
 def postgres_up() -> bool:
     """Start the embedded PostgreSQL if it is not running. Returns True if started."""
-    import stat
-
     if _port_open(PG_PORT) and (PG_DIR / "postmaster.pid").exists():
         return False
     if _port_open(PG_PORT):
         raise SystemExit(f"Port {PG_PORT} is taken by another program; set FRONTLINE_PG_PORT to a free port.")
-    commands, ensure_user, ensure_prefix, ensure_folder = _pg_commands()
     password = _read_or_create_secret(DATA / "postgres-owner-password")
-    PG_DIR.mkdir(parents=True, exist_ok=True)
     log = DATA / "postgres.log"
+    cluster_init(PG_DIR, log, password=password)
+    cluster_start(PG_DIR, PG_PORT, log)
+    _ensure_database(password)
+    return True
+
+
+def cluster_init(pg_dir: Path, log: Path, *, password: str | None) -> None:
+    """A PostgreSQL cluster in `pg_dir` from the embedded binaries (once; kept if it exists), its
+    superuser `postgres` with `password`, or trusted on loopback when None (a test's own server).
+    As root, the files belong to the package's system user: PostgreSQL refuses to run as root."""
+    import stat
+
+    commands, ensure_user, ensure_prefix, ensure_folder = _pg_commands()
+    pg_dir.mkdir(parents=True, exist_ok=True)
     if os.geteuid() == 0:
         import pwd
 
         ensure_user(PG_SYSTEM_USER)
-        ensure_prefix(PG_DIR)
+        ensure_prefix(pg_dir)
         bin_dir = commands.POSTGRES_BIN_PATH
         read = stat.S_IRGRP | stat.S_IROTH
         ensure_folder(bin_dir, stat.S_IXGRP | stat.S_IXOTH | read)
         ensure_folder(bin_dir.parent / "lib", read)
         entry = pwd.getpwnam(PG_SYSTEM_USER)
-        os.chown(PG_DIR, entry.pw_uid, entry.pw_gid)
+        os.chown(pg_dir, entry.pw_uid, entry.pw_gid)
         log.touch()
         os.chown(log, entry.pw_uid, entry.pw_gid)
-    if not (PG_DIR / "PG_VERSION").exists():
-        print("devstack: initialising PostgreSQL in", PG_DIR, flush=True)
-        pwfile = DATA / ".pwfile"
-        pwfile.write_text(password + "\n")
-        pwfile.chmod(0o644)  # read by the postgres system user, deleted right after
-        try:
-            commands.initdb(
-                [
-                    "--auth=scram-sha-256",
-                    "--encoding=UTF8",
-                    "--locale=C.UTF-8",
-                    "-U",
-                    "postgres",
-                    f"--pwfile={pwfile}",
-                ],
-                pgdata=PG_DIR,
-                **_pg_run_as(),
-            )
-        finally:
-            pwfile.unlink(missing_ok=True)
-    options = f"-h 127.0.0.1 -p {PG_PORT} -k ''"
-    commands.pg_ctl(
-        ["-w", "-o", options, "-l", str(log), "start"],
-        pgdata=PG_DIR,
-        timeout=60,
-        **_pg_run_as(),
-    )
-    _wait_for_port(PG_PORT, "PostgreSQL", log)
-    _ensure_database(password)
-    return True
+    if (pg_dir / "PG_VERSION").exists():
+        return
+    print("devstack: initialising PostgreSQL in", pg_dir, flush=True)
+    if password is None:
+        commands.initdb(
+            ["--auth=trust", "--encoding=UTF8", "--locale=C.UTF-8", "-U", "postgres"],
+            pgdata=pg_dir,
+            **_pg_run_as(),
+        )
+        return
+    pwfile = pg_dir.parent / f".{pg_dir.name}-pwfile"
+    pwfile.write_text(password + "\n")
+    pwfile.chmod(0o644)  # read by the postgres system user, deleted right after
+    try:
+        commands.initdb(
+            [
+                "--auth=scram-sha-256",
+                "--encoding=UTF8",
+                "--locale=C.UTF-8",
+                "-U",
+                "postgres",
+                f"--pwfile={pwfile}",
+            ],
+            pgdata=pg_dir,
+            **_pg_run_as(),
+        )
+    finally:
+        pwfile.unlink(missing_ok=True)
+
+
+def cluster_start(pg_dir: Path, port: int, log: Path) -> None:
+    """Start the cluster on 127.0.0.1:`port` (no Unix socket) and wait until it listens."""
+    commands, *_ = _pg_commands()
+    options = f"-h 127.0.0.1 -p {port} -k ''"
+    commands.pg_ctl(["-w", "-o", options, "-l", str(log), "start"], pgdata=pg_dir, timeout=60, **_pg_run_as())
+    _wait_for_port(port, "PostgreSQL", log)
+
+
+def cluster_stop(pg_dir: Path, mode: str = "fast") -> None:
+    """Stop the cluster: `fast` ends every session (a service restart), `immediate` is a crash."""
+    if not (pg_dir / "postmaster.pid").exists():
+        return
+    commands, *_ = _pg_commands()
+    with contextlib.suppress(subprocess.CalledProcessError):  # already stopped
+        commands.pg_ctl(["-w", "-m", mode, "stop"], pgdata=pg_dir, timeout=60, **_pg_run_as())
 
 
 def _ensure_database(password: str) -> None:
@@ -163,11 +188,7 @@ def _ensure_database(password: str) -> None:
 
 
 def postgres_down() -> None:
-    if not (PG_DIR / "postmaster.pid").exists():
-        return
-    commands, *_ = _pg_commands()
-    with contextlib.suppress(subprocess.CalledProcessError):  # already stopped
-        commands.pg_ctl(["-w", "-m", "fast", "stop"], pgdata=PG_DIR, timeout=60, **_pg_run_as())
+    cluster_stop(PG_DIR)
 
 
 # -- Redis ------------------------------------------------------------------------

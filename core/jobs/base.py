@@ -17,6 +17,7 @@ import logging
 from typing import Any
 
 from celery import Task
+from django.conf import settings
 
 from jobs.services import dead_letter_record
 
@@ -28,7 +29,7 @@ class ReliableTask(Task):
     reject_on_worker_lost = True
     autoretry_for = (Exception,)
     retry_backoff = 2
-    retry_backoff_max = 600
+    retry_backoff_max = settings.FRONTLINE_TASK_RETRY_BACKOFF_MAX  # 600 s unless scaled down
     retry_jitter = True
     max_retries = 8
 

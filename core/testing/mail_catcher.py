@@ -3,6 +3,7 @@ in end-to-end tests, the outbound relay's target in benchmarks."""
 
 from __future__ import annotations
 
+import asyncio
 import threading
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
@@ -39,11 +40,25 @@ class MailCatcher:
     lock: threading.Lock = field(default_factory=threading.Lock)
     # Answer this many messages with a temporary failure first (a relay refusing, then accepting).
     refuse_next: int = 0
+    refused: int = 0
+    # Hold the answer to the next message (before its 250) until `release()`: the test breaks
+    # something while a sender waits on the relay's verdict.
+    hold_next: bool = False
+    holding: threading.Event = field(default_factory=threading.Event)
+    released: threading.Event = field(default_factory=threading.Event)
+
+    def release(self) -> None:
+        self.released.set()
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        if self.hold_next:
+            self.hold_next = False
+            self.holding.set()
+            await asyncio.to_thread(self.released.wait, 120)
         with self.lock:
             if self.refuse_next > 0:
                 self.refuse_next -= 1
+                self.refused += 1
                 return "451 4.3.0 Try again later"
             self.mails.append(
                 CaughtMail(envelope.mail_from, list(envelope.rcpt_tos), envelope.original_content)

@@ -23,6 +23,7 @@ from events.services import event_record
 from jobs.models import DeadLetter
 from notifications.models import Notification
 from tenancy.context import tenant_context
+from testing import fault_report
 from testing.factories import TenantWorld, make_world
 from testing.http_receiver import Receiver
 from webhooks.models import DeliveryStatus, WebhookDelivery, WebhookSubscription
@@ -98,24 +99,42 @@ def assert_effects_once(
     receiver: Receiver,
     mail_dir: Path,
     stream_client: redis.Redis,
+    *,
+    scenario: str,
 ) -> None:
+    """Each event's effects exactly once, counted by id into the fault suite's report
+    (testing/fault_report.py) under `scenario`."""
     event_ids = {str(e.id) for e in events}
-    # Stream: at least once by design; every event is there.
-    assert set(stream_event_ids(stream_client, world.tenant.id)) == event_ids
+    # Stream: at least once by design (the relay's XADD before its commit); every event is there.
+    stream = stream_event_ids(stream_client, world.tenant.id)
+    fault_report.record(scenario, "stream entries", produced=event_ids, delivered=stream)
+    assert set(stream) == event_ids
     # In-app notifications: exactly one per event for the assignee (the unique key).
     with tenant_context(world.tenant.id):
         notified = list(Notification.objects.values_list("event_id", "recipient_id"))
-    assert sorted(str(e) for e, _ in notified) == sorted(event_ids)
+        queued_mail = list(OutboundEmail.objects.values_list("message_id", flat=True))
+    fault_report.assert_exactly_once(
+        scenario, "notifications", produced=event_ids, delivered=[str(e) for e, _ in notified]
+    )
     assert {r for _, r in notified} == {world.agent.id}
-    # Emails: one per event, none sent twice.
-    mail_ids = mail_message_ids(mail_dir)
-    assert len(mail_ids) == len(events) == len(set(mail_ids))
+    # Emails: one per event (one outbox row each), none sent twice.
+    assert len(queued_mail) == len(events)
+    fault_report.assert_exactly_once(
+        scenario, "outbound mail", produced=queued_mail, delivered=mail_message_ids(mail_dir)
+    )
     # Webhooks: every event arrived; a repeat (the request cut by the kill) carries the
     # same delivery id, so a receiver that dedupes as documented applies each once.
-    by_delivery: dict[str, set[str]] = {}
+    by_delivery: dict[str, str] = {}
+    posts: dict[str, int] = {}
     for hit in receiver.received:
-        by_delivery.setdefault(hit.headers["x-frontline-delivery"], set()).add(hit.json["id"])
-    assert {next(iter(v)) for v in by_delivery.values()} == event_ids
-    assert all(len(v) == 1 for v in by_delivery.values())
-    assert len(by_delivery) == len(events)
+        delivery = hit.headers["x-frontline-delivery"]
+        assert by_delivery.setdefault(delivery, hit.json["id"]) == hit.json["id"]
+        posts[delivery] = posts.get(delivery, 0) + 1
+    fault_report.assert_exactly_once(
+        scenario,
+        "webhooks",
+        produced=event_ids,
+        delivered=list(by_delivery.values()),
+        redelivered=sum(n - 1 for n in posts.values()),
+    )
     assert not DeadLetter.objects.exists()

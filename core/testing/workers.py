@@ -53,7 +53,12 @@ def worker_env(redis_url: str, **extra: str) -> dict[str, str]:
 
 
 def start_worker(
-    env: dict[str, str], *, beat: bool = False, log: Path | None = None, extra_args: Sequence[str] = ()
+    env: dict[str, str],
+    *,
+    beat: bool = False,
+    log: Path | None = None,
+    extra_args: Sequence[str] = (),
+    concurrency: int = 1,
 ) -> subprocess.Popen[bytes]:
     celery = str(Path(sys.executable).parent / "celery")
     cmd = [
@@ -62,7 +67,7 @@ def start_worker(
         "config",
         "worker",
         "--concurrency",
-        "1",
+        str(concurrency),
         "--pool",
         "prefork",
         "--without-gossip",

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Literal
 
 from celery import shared_task
+from django.conf import settings
 
 from jobs.base import ReliableTask
 from jobs.sweeps import requeue_once
@@ -31,9 +32,6 @@ def triage_ticket(tenant_id: int, ticket_id: int) -> bool:
     return ticket_triage_apply(tenant=tenant, ticket_id=ticket_id, result=result) is not None
 
 
-BACKFILL_REQUEUE_SECONDS = 900
-
-
 @shared_task(name="triage.tasks.backfill", ignore_result=True)
 def backfill() -> int:
     """Queue tickets that have no prediction yet, e.g. created while the AI service was down."""
@@ -48,7 +46,7 @@ def backfill() -> int:
             queued += requeue_once(
                 triage_ticket,
                 key=f"triage:{ticket_id}",
-                within_seconds=BACKFILL_REQUEUE_SECONDS,
+                within_seconds=settings.FRONTLINE_TRIAGE_REQUEUE_SECONDS,
                 tenant_id=tenant_id,
                 ticket_id=ticket_id,
             )

@@ -52,8 +52,8 @@ def redis_url() -> str:
 class GatewayProcess:
     """`python -m realtime` on a free port, as the Procfile runs it."""
 
-    def __init__(self, redis_url: str, **env: str) -> None:
-        self.port = free_port()
+    def __init__(self, redis_url: str, port: int | None = None, **env: str) -> None:
+        self.port = port or free_port()  # a port of its own, or the one a killed gateway left
         self.env = {
             **os.environ,
             "REDIS_URL": redis_url,

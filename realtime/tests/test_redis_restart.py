@@ -19,12 +19,12 @@ import redis
 from contracts.events import EventEnvelope, stream_key
 from events import registry
 from realtime.tests.support import GatewayProcess, events, open_socket, receive_until, token, ws_url
-from testing import workers
+from testing import fault_report, workers
 from testing.factories import make_world
 from testing.outbox_effects import record_ticket_events, unpublished_count
 from testing.workers import kill_group, start_worker, wait_until, worker_env
 
-pytestmark = [pytest.mark.usefixtures("committed"), pytest.mark.committed]
+pytestmark = [pytest.mark.usefixtures("committed"), pytest.mark.committed, pytest.mark.fault]
 
 
 def _stream_ids(client: redis.Redis, tenant_id: int) -> list[str]:
@@ -110,6 +110,16 @@ def test_streams_survive_a_redis_restart_and_a_reconnect_resumes_without_gap_or_
             assert not [m for m in resumed if m["type"] == "realtime.resync"]
             # and the socket that stayed open through the restart got every event once
             stayed = loop.run_until_complete(receive_until(live, lambda m: m["id"] == stream[-1], timeout=15))
+            # Socket events by id: the socket that stayed open, and the one that left and resumed.
+            everything = _event_ids(before + during + after)
+            fault_report.assert_exactly_once(
+                "b. Redis stop/start",
+                "socket events",
+                produced={f"{n}:{e}" for n in (0, 1) for e in everything},
+                delivered=[f"0:{e}" for e in _delivered(stayed)]
+                + [f"1:{e}" for e in _delivered(got) + _delivered(resumed)],
+                note="one socket stayed open, one resumed by last id",
+            )
             assert sorted(_delivered(stayed)) == sorted(_event_ids(before + during + after))
             assert [m["id"] for m in _tickets(stayed)] == stream
             assert not [m for m in stayed if m["type"] == "realtime.resync"]

@@ -64,11 +64,20 @@ _queues = queue_settings(FRONTLINE_CELERY_QUEUE_PREFIX, CELERY_QUEUES_BY_PURPOSE
 CELERY_TASK_DEFAULT_QUEUE = _queues["task_default_queue"]
 CELERY_TASK_QUEUES = _queues["task_queues"]
 CELERY_TASK_ROUTES = _queues["task_routes"]
+# ReliableTask's cap on the back-off between a task's retries, in seconds (jobs/base.py).
+# The fault suite scales it to seconds, with the triage backfill below, so "the AI service is
+# down for a while" takes seconds; keep it well below CELERY_VISIBILITY_TIMEOUT.
+FRONTLINE_TASK_RETRY_BACKOFF_MAX = int(os.environ.get("FRONTLINE_TASK_RETRY_BACKOFF_MAX", "600"))
+# How often the beat re-queues tickets the AI service has not answered for (it was down, or
+# the kick was lost; triage/tasks.py).
+FRONTLINE_TRIAGE_BACKFILL_SECONDS = float(os.environ.get("FRONTLINE_TRIAGE_BACKFILL_SECONDS", "120"))
+# The backfill re-queues one ticket at most this often (the task retries itself meanwhile).
+FRONTLINE_TRIAGE_REQUEUE_SECONDS = int(os.environ.get("FRONTLINE_TRIAGE_REQUEUE_SECONDS", "900"))
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "health.tasks.heartbeat", "schedule": 15.0},
     "outbox-sweep": {"task": "events.tasks.sweep_outbox", "schedule": 5.0},
-    "triage-backfill": {"task": "triage.tasks.backfill", "schedule": 120.0},
+    "triage-backfill": {"task": "triage.tasks.backfill", "schedule": FRONTLINE_TRIAGE_BACKFILL_SECONDS},
     "triage-retrain-due": {"task": "triage.tasks.retrain_due", "schedule": 3600.0},
     "kb-embed-backfill": {"task": "kb.tasks.embed_backfill", "schedule": 120.0},
     "webhook-due-deliveries": {"task": "webhooks.tasks.sweep_due_deliveries", "schedule": 10.0},

@@ -37,7 +37,7 @@ from testing.outbox_effects import (
 )
 from testing.workers import celery_broker, kill_group, start_worker, wait_until, worker_env
 
-pytestmark = [pytest.mark.usefixtures("committed"), pytest.mark.committed]
+pytestmark = [pytest.mark.usefixtures("committed"), pytest.mark.committed, pytest.mark.fault]
 AMQP_URL = os.environ.get("FRONTLINE_TEST_AMQP_URL", "amqp://guest:guest@127.0.0.1:5672//")
 BURST = 8
 
@@ -114,7 +114,7 @@ def test_outbox_on_rabbitmq_is_exact_and_survives_a_sigkilled_worker(amqp_broker
         # then every row is published once and every stream entry is there once
         assert unpublished_count(world) == 0
         assert Counter(stream_event_ids(stream, world.tenant.id)) == Counter(str(e.id) for e in calm)
-        assert_effects_once(world, calm, receiver, mail_dir, stream)
+        assert_effects_once(world, calm, receiver, mail_dir, stream, scenario="a. RabbitMQ broker, calm")
 
         # given the worker is SIGKILLed while a webhook request of the next burst is in flight
         receiver.delay = 0.4
@@ -132,7 +132,9 @@ def test_outbox_on_rabbitmq_is_exact_and_survives_a_sigkilled_worker(amqp_broker
         )
         time.sleep(1.0)  # anything still queued twice would show up now
         assert unpublished_count(world) == 0
-        assert_effects_once(world, calm + stormy, receiver, mail_dir, stream)
+        assert_effects_once(
+            world, calm + stormy, receiver, mail_dir, stream, scenario="a. RabbitMQ broker, SIGKILL"
+        )
         assert amqp_broker.message_count() == 0, "nothing left behind in the queues"
     finally:
         kill_group(first)

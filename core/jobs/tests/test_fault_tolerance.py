@@ -26,7 +26,7 @@ from testing.outbox_effects import (
 )
 from testing.workers import kill_group, start_worker, wait_until, worker_env
 
-pytestmark = [pytest.mark.usefixtures("committed"), pytest.mark.committed]
+pytestmark = [pytest.mark.usefixtures("committed"), pytest.mark.committed, pytest.mark.fault]
 N_EVENTS = 12
 
 
@@ -65,7 +65,14 @@ def test_sigkill_mid_batch_loses_nothing_and_repeats_no_side_effect(world, tmp_p
             (tmp_path / "worker2.log").read_text()[-3000:],
         )
         time.sleep(1.5)  # anything still queued twice would show up now
-        assert_effects_once(world, events, receiver, mail_dir, redis.Redis.from_url(settings.REDIS_URL))
+        assert_effects_once(
+            world,
+            events,
+            receiver,
+            mail_dir,
+            redis.Redis.from_url(settings.REDIS_URL),
+            scenario="a. worker SIGKILL mid-batch",
+        )
     finally:
         if second is not None:
             kill_group(second, sig=15)
@@ -107,7 +114,9 @@ def test_redis_stopped_while_tickets_are_created_then_every_event_is_delivered(
             effect_counts(world),
             (tmp_path / "worker.log").read_text()[-3000:],
         )
-        assert_effects_once(world, before + during, receiver, mail_dir, client)
+        assert_effects_once(
+            world, before + during, receiver, mail_dir, client, scenario="b. Redis stop/start"
+        )
     finally:
         kill_group(worker, sig=15)
         receiver.stop()
