@@ -12,7 +12,9 @@ from django.db import connection
 
 from accounts.models import ApiToken, AuditEvent, User
 from csat.models import CsatSurvey
+from email_channel.models import InboundEmail, OutboundEmail
 from events.models import OutboxEvent
+from events.relay import relay_all
 from privacy.models import Erasure
 from privacy.services import erasure as erasure_service
 from privacy.services import person_erase
@@ -22,6 +24,7 @@ from tenancy.models import Membership, Role
 from testing.factories import make_member, make_user, make_world, session_client, token_client
 from testing.isolation import TwoTenants, assert_other_tenant_gets_404
 from tickets.models import Attachment, Message, Ticket
+from tickets.tests.helpers import make_ticket
 
 pytestmark = pytest.mark.django_db
 
@@ -231,3 +234,33 @@ def test_erasure_is_one_transaction(settings, tmp_path, monkeypatch):
     } <= tables, tables
     assert all(inside for _, inside in writes), writes
     assert commits == [len(writes)], (commits, len(writes))
+
+
+def test_the_erased_event_blanks_the_mail_copies_of_their_tickets(two_tenants):
+    """The relay delivers privacy.person_erased to the email channel, which blanks the received
+    original and the sent mail of the tickets, drops the unsent one, and leaves other tickets'."""
+    world = two_tenants.a
+    mine, other = customer_history(world).tickets[0], make_ticket(world.agent, subject="Not hers")
+    relay_all()  # the history's own events first
+    with tenant_context(world.tenant.id):
+        for ticket in (mine, other):
+            InboundEmail.objects.create(tenant=world.tenant, message_id=f"<in{ticket.id}@x>", ticket_id=ticket.id,
+                                        from_address="Carol <customer@acme.test>", subject="Invoice", raw=b"Carol...")  # fmt: skip
+            for status in ("sent", "pending"):
+                OutboundEmail.objects.create(
+                    tenant=world.tenant, dedupe_key=f"{status}{ticket.id}", to_address="customer@acme.test",
+                    from_address="support@acme.test", subject="Re: Invoice", body_text="Hi Carol", status=status,
+                    message_id=f"<out{status}{ticket.id}@x>", ticket_id=ticket.id,
+                )  # fmt: skip
+    assert _erase(world.admin, world.customer.id).status_code == 200
+    relay_all()
+    with tenant_context(world.tenant.id):
+        received = InboundEmail.objects.get(ticket_id=mine.id)
+        assert bytes(received.raw) == b"" and "customer@" not in received.from_address
+        assert list(
+            OutboundEmail.objects.filter(
+                ticket_id=mine.id, dedupe_key__in=[f"sent{mine.id}", f"pending{mine.id}"]
+            ).values_list("status", "to_address", "body_text")
+        ) == [("sent", "erased@erased.invalid", "")]
+        assert OutboundEmail.objects.filter(ticket_id=other.id, subject="Re: Invoice").count() == 2
+        assert bytes(InboundEmail.objects.get(ticket_id=other.id).raw) == b"Carol..."

@@ -4,15 +4,30 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('tenancy', '0005_platformauditevent'),
+        ("tenancy", "0005_platformauditevent"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='platformauditevent',
-            name='action',
-            field=models.CharField(choices=[('auth.login', 'Login'), ('auth.logout', 'Logout'), ('auth.login_failed', 'Login Failed'), ('auth.locked_out', 'Locked Out'), ('token.created', 'Token Created'), ('token.revoked', 'Token Revoked'), ('token.used', 'Token Used'), ('platform.cross_tenant', 'Cross Tenant'), ('privacy.export', 'Privacy Export'), ('privacy.erase', 'Privacy Erase'), ('privacy.retention_changed', 'Retention Changed'), ('privacy.retention_purge', 'Retention Purge')], max_length=40),
+            model_name="platformauditevent",
+            name="action",
+            field=models.CharField(
+                choices=[
+                    ("auth.login", "Login"),
+                    ("auth.logout", "Logout"),
+                    ("auth.login_failed", "Login Failed"),
+                    ("auth.locked_out", "Locked Out"),
+                    ("token.created", "Token Created"),
+                    ("token.revoked", "Token Revoked"),
+                    ("token.used", "Token Used"),
+                    ("platform.cross_tenant", "Cross Tenant"),
+                    ("privacy.export", "Privacy Export"),
+                    ("privacy.erase", "Privacy Erase"),
+                    ("privacy.retention_changed", "Retention Changed"),
+                    ("privacy.retention_purge", "Retention Purge"),
+                ],
+                max_length=40,
+            ),
         ),
     ]
