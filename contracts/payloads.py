@@ -134,6 +134,27 @@ class PasswordResetRequestedV1(Payload):
     user_id: int
 
 
+class PersonErasedV1(Payload):
+    """An admin erased a person's data in one tenant (privacy.person_erased). Internal. Ids only,
+    never the erased name or address: apps holding copies (search index, AI vectors, realtime
+    sessions, sent-mail records) drop what belongs to these ids."""
+
+    membership_id: int
+    user_id: int = Field(description="The user row the membership points to now (anonymised).")
+    ticket_ids: list[int] = Field(default_factory=list, description="Tickets they requested, now scrubbed.")
+    message_ids: list[int] = Field(default_factory=list, description="Messages whose text was replaced.")
+    attachments_deleted: int = 0
+    by_membership_id: int | None = None
+
+
+class TicketsPurgedV1(Payload):
+    """The tenant's retention rule closed and purged these tickets (privacy.tickets_purged).
+    Internal. Their statistics stay; their text, attachments and comments are gone."""
+
+    ticket_ids: list[int]
+    older_than_days: int
+
+
 PAYLOADS: dict[tuple[str, int], type[Payload]] = {
     ("ticket.created", 1): TicketCreatedV1,
     ("ticket.updated", 1): TicketUpdatedV1,
@@ -149,6 +170,8 @@ PAYLOADS: dict[tuple[str, int], type[Payload]] = {
     ("member.invited", 1): MemberChangedV1,
     ("member.updated", 1): MemberChangedV1,
     ("member.password_reset_requested", 1): PasswordResetRequestedV1,
+    ("privacy.person_erased", 1): PersonErasedV1,
+    ("privacy.tickets_purged", 1): TicketsPurgedV1,
 }
 
 EVENT_TYPES: frozenset[str] = frozenset(name for name, _ in PAYLOADS)

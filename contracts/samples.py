@@ -53,6 +53,17 @@ def sample_payload(type: str, **overrides: Any) -> dict[str, Any]:
         }
     elif type == "member.password_reset_requested":
         base = {"membership_id": 8, "user_id": 6}
+    elif type == "privacy.person_erased":
+        base = {
+            "membership_id": 3,
+            "user_id": 6,
+            "ticket_ids": [42],
+            "message_ids": [9],
+            "attachments_deleted": 1,
+            "by_membership_id": 1,
+        }
+    elif type == "privacy.tickets_purged":
+        base = {"ticket_ids": [42], "older_than_days": 365}
     else:
         base = {**_TICKET, **_EXTRA[type]}
     return {**base, **overrides}

@@ -27,6 +27,7 @@ from email_channel.api.mailboxes import router as mailbox_router
 from kb.api.public import router as kb_public_router
 from kb.api.staff import router as kb_staff_router
 from notifications.api import router as notifications_router
+from privacy.api import router as privacy_router
 from realtime_auth.api import router as realtime_router
 from reports.api import router as reports_router
 from sla.api import router as sla_router
@@ -134,5 +135,6 @@ api.add_router("/", assignment_router)
 api.add_router("/", automations_router)
 api.add_router("/", csat_router)
 api.add_router("/", reports_router)
+api.add_router("/", privacy_router)
 api.add_router("/", triage_router)
 api.add_router("/", workspace_router)

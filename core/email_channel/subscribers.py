@@ -10,6 +10,7 @@ from django.conf import settings
 
 from accounts.services.selfservice import AccountMail, member_invitation_mail, password_reset_mail
 from contracts.events import EventEnvelope
+from email_channel.erasure import mail_copies_erase
 from email_channel.outbound import outbound_email_queue
 from events.registry import has_subject, subscribes
 from tenancy.models import Tenant
@@ -50,3 +51,16 @@ def on_password_reset_requested(event: EventEnvelope, tenant: Tenant) -> None:
     """Queue the password reset email."""
     mail = password_reset_mail(tenant=tenant, membership_id=event.data["membership_id"])
     _queue(tenant, mail, f"reset:{event.data['user_id']}:{event.id}")
+
+
+@subscribes(
+    "privacy.person_erased",
+    "privacy.tickets_purged",
+    name="email_channel.subscribers.on_privacy_erasure",
+    order=92,
+    once=True,
+    tenant=True,
+)
+def on_privacy_erasure(event: EventEnvelope, tenant: Tenant) -> None:
+    """Blank the received originals and sent mails of the erased or purged tickets."""
+    mail_copies_erase(tenant=tenant, ticket_ids=[int(i) for i in event.data.get("ticket_ids", [])])

@@ -10,8 +10,9 @@ from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
 
 from api_kit.auth import request_tenant, require_membership
+from reports.downloads import ExportOut, export_file_response, export_job_out
 from reports.exports import streamed_csv
-from reports.models import FILTER_DIMENSIONS, ExportJob, ExportStatus
+from reports.models import FILTER_DIMENSIONS, ExportJob
 from reports.selectors import (
     EXPORT_CHUNK,
     EXPORT_COLUMNS,
@@ -24,7 +25,7 @@ from reports.selectors import (
     ticket_export_queryset,
 )
 from reports.services import export_job_create
-from reports.services.exports import export_dir
+from reports.services.exports import EXPORT_KINDS
 from tenancy.models import ADMIN_ROLES, STAFF_ROLES, Membership, Tenant
 from tickets.filters import ListQuery, filters_from
 
@@ -166,27 +167,8 @@ class ExportIn(Schema):
     params: dict[str, Any] = {}
 
 
-class ExportOut(Schema):
-    id: int
-    kind: str
-    status: str
-    progress: int
-    rows_total: int
-    rows_done: int
-    error: str
-    download_url: str | None
-    created_at: dt.datetime
-    finished_at: dt.datetime | None
-
-
 def _export_out(job: ExportJob) -> dict[str, Any]:
-    done = job.status == ExportStatus.DONE
-    return {
-        "id": job.id, "kind": job.kind, "status": job.status, "progress": job.progress,
-        "rows_total": job.rows_total, "rows_done": job.rows_done, "error": job.error,
-        "download_url": f"/api/v1/reports/exports/{job.id}/download" if done else None,
-        "created_at": job.created_at, "finished_at": job.finished_at,
-    }  # fmt: skip
+    return export_job_out(job, download_url=f"/api/v1/reports/exports/{job.id}/download")
 
 
 @router.post("/reports/exports", response={202: ExportOut})
@@ -201,7 +183,7 @@ def export_create(request: HttpRequest, body: ExportIn) -> Status:
 @router.get("/reports/exports/{job_id}", response=ExportOut)
 def export_status(request: HttpRequest, job_id: int) -> dict[str, Any]:
     tenant, member = _reader(request)
-    job = export_job_get(tenant=tenant, member=member, job_id=job_id)
+    job = export_job_get(tenant=tenant, member=member, job_id=job_id, kinds=EXPORT_KINDS)
     if job is None:
         raise HttpError(404, "Not Found")
     return _export_out(job)
@@ -209,14 +191,7 @@ def export_status(request: HttpRequest, job_id: int) -> dict[str, Any]:
 
 @router.get("/reports/exports/{job_id}/download")
 def export_download(request: HttpRequest, job_id: int) -> FileResponse:
+    """The job's CSV; 410 once it expired (a week after it was written)."""
     tenant, member = _reader(request)
-    job = export_job_get(tenant=tenant, member=member, job_id=job_id)
-    if job is None or job.status != ExportStatus.DONE or not job.file_name:
-        raise HttpError(404, "Not Found")
-    path = export_dir(tenant.id) / job.file_name
-    if not path.is_file():
-        raise HttpError(404, "Not Found")
-    response = FileResponse(path.open("rb"), as_attachment=True, filename=f"tickets-{job.id}.csv")
-    response["Content-Type"] = "text/csv; charset=utf-8"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    job = export_job_get(tenant=tenant, member=member, job_id=job_id, kinds=EXPORT_KINDS)
+    return export_file_response(job, filename=f"tickets-{job_id}.csv", content_type="text/csv; charset=utf-8")

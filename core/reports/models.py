@@ -6,6 +6,7 @@ from typing import ClassVar
 
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
+from django.utils import timezone
 
 from tenancy.fields import TenantForeignKey
 from tenancy.models import TenantOwned
@@ -121,7 +122,9 @@ class ExportStatus(models.TextChoices):
 
 
 class ExportJob(TenantOwned):
-    """A large CSV export written by a Celery worker to a file, downloaded through the API."""
+    """A file written by a Celery worker with progress, downloaded through the API until it
+    expires: large CSV exports here, and other apps' archives (`kind` tells them apart, e.g.
+    the privacy app's data-access archives)."""
 
     requested_by = TenantForeignKey("tenancy.Membership", on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=20, help_text="tickets (a filtered ticket list) or report.")
@@ -133,6 +136,8 @@ class ExportJob(TenantOwned):
     error = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # After this the file is deleted (a sweep) and its download answers 410 Gone.
+    expires_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         indexes: ClassVar = [
@@ -141,6 +146,10 @@ class ExportJob(TenantOwned):
 
     def __str__(self) -> str:
         return f"export {self.id} {self.kind} {self.status}"
+
+    @property
+    def expired(self) -> bool:
+        return self.expires_at is not None and self.expires_at <= timezone.now()
 
     @property
     def progress(self) -> int:

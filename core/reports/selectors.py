@@ -398,9 +398,9 @@ def _slice_filter(qs: Any, dimension: str, value: str) -> Any:
     return qs.filter(**{dimension: value})
 
 
-def export_job_get(*, tenant: Tenant, member: Membership, job_id: int) -> Any:
-    """A job its requester (or an admin of the tenant) may see; None otherwise."""
-    qs = ExportJob.objects.filter(tenant=tenant, id=job_id)
+def export_job_get(*, tenant: Tenant, member: Membership, job_id: int, kinds: tuple[str, ...]) -> Any:
+    """A job of one of `kinds` its requester (or an admin of the tenant) may see; None otherwise."""
+    qs = ExportJob.objects.filter(tenant=tenant, id=job_id, kind__in=kinds)
     if not member.is_admin_role:
         qs = qs.filter(requested_by=member)
     return qs.first()

@@ -155,6 +155,10 @@ class AuditAction(models.TextChoices):
     TOKEN_REVOKED = "token.revoked"
     TOKEN_USED = "token.used"
     CROSS_TENANT = "platform.cross_tenant"
+    PRIVACY_EXPORT = "privacy.export"
+    PRIVACY_ERASE = "privacy.erase"
+    RETENTION_CHANGED = "privacy.retention_changed"
+    RETENTION_PURGE = "privacy.retention_purge"
 
 
 class PlatformAuditEvent(models.Model):

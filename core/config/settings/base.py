@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "automations",
     "csat",
     "reports",
+    "privacy",
     "workspace",
     "operations",
     "demo",

@@ -57,6 +57,7 @@ FRONTLINE_TASK_PURPOSES = {
     "triage.tasks.*": "ai",
     "kb.tasks.*": "ai",
     "reports.tasks.*": "reports",
+    "privacy.tasks.*": "reports",
 }
 # A prefix on every queue name lets several installations (or test runs) share one broker.
 FRONTLINE_CELERY_QUEUE_PREFIX = os.environ.get("FRONTLINE_CELERY_QUEUE_PREFIX", "")
@@ -91,6 +92,8 @@ CELERY_BEAT_SCHEDULE = {
     "time-rules": {"task": "automations.tasks.run_time_rules", "schedule": 300.0},
     "assign-waiting": {"task": "assignment.tasks.assign_waiting", "schedule": 60.0},
     "reports-catch-up": {"task": "reports.tasks.catch_up", "schedule": 300.0},
+    "export-expiry": {"task": "reports.tasks.expire_exports", "schedule": 3600.0},
+    "retention-sweep": {"task": "privacy.tasks.retention_sweep", "schedule": 3600.0},
 }
 
 # -- domain events ----------------------------------------------------------------

@@ -38,6 +38,7 @@ def test_the_relay_runs_the_subscribers_in_their_declared_order():
         "kb-embed",
         "invitation-email",
         "password-reset-email",
+        "email_channel.subscribers.on_privacy_erasure",
         "reports.subscriber.handle",
     ]
     assert [r.handler for r in registry.registrations()] == [
@@ -52,6 +53,7 @@ def test_the_relay_runs_the_subscribers_in_their_declared_order():
         "kb.subscribers.handle",
         "email_channel.subscribers.on_member_invited",
         "email_channel.subscribers.on_password_reset_requested",
+        "email_channel.subscribers.on_privacy_erasure",
         "reports.subscribers.handle",
     ]
 

@@ -1266,6 +1266,172 @@ export interface paths {
         patch: operations["accounts_api_tenant_organization_update"];
         trace?: never;
     };
+    "/api/v1/privacy/exports/{job_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Export Status */
+        get: operations["privacy_api_export_status"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/privacy/exports/{job_id}/download": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export Download
+         * @description The archive; 410 Gone once it expired (its file is deleted).
+         */
+        get: operations["privacy_api_export_download"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/privacy/people": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * People
+         * @description Members whose email or name contains `q` (customers first, at most 50).
+         */
+        get: operations["privacy_api_people"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/privacy/people/{membership_id}/erase": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Erase
+         * @description Anonymise the person in place, in one transaction (what goes and what stays:
+         *     the privacy page of the user guide). Erasing again answers the first erasure.
+         *     409 when they cannot be erased as they are (an owner, yourself, a staff member who is
+         *     still the assignee of tickets that are not closed); the message says what to do first.
+         */
+        post: operations["privacy_api_erase"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/privacy/people/{membership_id}/erasure": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Erasure Get
+         * @description The record of the person's erasure; 404 while they are not erased.
+         */
+        get: operations["privacy_api_erasure_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/privacy/people/{membership_id}/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Export Create
+         * @description Build the person's data-access archive (a zip of JSON files and attachments) in the
+         *     background; poll the job for its progress, then download it within three days.
+         */
+        post: operations["privacy_api_export_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/privacy/retention": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Retention Get
+         * @description The retention rule and `due_now`: how many tickets its next run would purge.
+         */
+        get: operations["privacy_api_retention_get"];
+        /**
+         * Retention Put
+         * @description Set the rule. Once enabled, the hourly sweep closes and purges tickets solved or closed
+         *     more than `days` ago; check `GET /privacy/retention/preview?days=` first.
+         */
+        put: operations["privacy_api_retention_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/privacy/retention/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Retention Preview
+         * @description Dry run: how many tickets a rule of `days` would purge now (nothing is changed).
+         */
+        get: operations["privacy_api_retention_preview"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/realtime/token": {
         parameters: {
             query?: never;
@@ -1372,7 +1538,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Export Download */
+        /**
+         * Export Download
+         * @description The job's CSV; 410 once it expired (a week after it was written).
+         */
         get: operations["reports_api_export_download"];
         put?: never;
         post?: never;
@@ -3181,6 +3350,24 @@ export interface components {
             /** Team */
             team?: string | null;
         };
+        /** ErasureOut */
+        ErasureOut: {
+            /** Already Erased */
+            already_erased: boolean;
+            /** Counts */
+            counts: {
+                [key: string]: number;
+            };
+            /**
+             * Erased At
+             * Format: date-time
+             */
+            erased_at: string;
+            /** Erased By Membership Id */
+            erased_by_membership_id: number | null;
+            /** Membership Id */
+            membership_id: number;
+        };
         /** ExportIn */
         ExportIn: {
             /**
@@ -3207,6 +3394,8 @@ export interface components {
             download_url: string | null;
             /** Error */
             error: string;
+            /** Expires At */
+            expires_at: string | null;
             /** Finished At */
             finished_at: string | null;
             /** Id */
@@ -3928,6 +4117,29 @@ export interface components {
             /** Reply Text */
             reply_text: string;
         };
+        /** PrivacyExportIn */
+        PrivacyExportIn: {
+            /**
+             * Include Internal Notes
+             * @default false
+             */
+            include_internal_notes: boolean;
+        };
+        /** PrivacyPersonOut */
+        PrivacyPersonOut: {
+            /** Active */
+            active: boolean;
+            /** Email */
+            email: string;
+            /** Erased */
+            erased: boolean;
+            /** Id */
+            id: number;
+            /** Name */
+            name: string;
+            /** Role */
+            role: string;
+        };
         /** ProfileIn */
         ProfileIn: {
             /** Availability */
@@ -4025,6 +4237,33 @@ export interface components {
         ResetRequestIn: {
             /** Email */
             email: string;
+        };
+        /** RetentionIn */
+        RetentionIn: {
+            /** Days */
+            days: number;
+            /** Enabled */
+            enabled: boolean;
+        };
+        /** RetentionOut */
+        RetentionOut: {
+            /** Days */
+            days: number;
+            /** Due Now */
+            due_now: number;
+            /** Enabled */
+            enabled: boolean;
+            /** Last Purged */
+            last_purged: number;
+            /** Last Run At */
+            last_run_at: string | null;
+        };
+        /** RetentionPreviewOut */
+        RetentionPreviewOut: {
+            /** Days */
+            days: number;
+            /** Due Now */
+            due_now: number;
         };
         /** RuleRunOut */
         RuleRunOut: {
@@ -7072,6 +7311,206 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["OrganizationOut"];
+                };
+            };
+        };
+    };
+    privacy_api_export_status: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                job_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExportOut"];
+                };
+            };
+        };
+    };
+    privacy_api_export_download: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                job_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    privacy_api_people: {
+        parameters: {
+            query?: {
+                q?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PrivacyPersonOut"][];
+                };
+            };
+        };
+    };
+    privacy_api_erase: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                membership_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErasureOut"];
+                };
+            };
+        };
+    };
+    privacy_api_erasure_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                membership_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErasureOut"];
+                };
+            };
+        };
+    };
+    privacy_api_export_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                membership_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PrivacyExportIn"];
+            };
+        };
+        responses: {
+            /** @description Accepted */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExportOut"];
+                };
+            };
+        };
+    };
+    privacy_api_retention_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RetentionOut"];
+                };
+            };
+        };
+    };
+    privacy_api_retention_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RetentionIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RetentionOut"];
+                };
+            };
+        };
+    };
+    privacy_api_retention_preview: {
+        parameters: {
+            query: {
+                days: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RetentionPreviewOut"];
                 };
             };
         };

@@ -29,6 +29,7 @@ export function Shell() {
                 <NavLink to="/agent/inbox">Inbox</NavLink>
                 <NavLink to="/agent/teams">Teams</NavLink>
                 <NavLink to="/agent/reports">Reports</NavLink>
+                {me.role === "owner" || me.role === "admin" ? <NavLink to="/agent/privacy">Privacy</NavLink> : null}
                 <NavLink to="/help">Help center</NavLink>
               </>
             ) : (

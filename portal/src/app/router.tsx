@@ -10,7 +10,7 @@ import { Loading } from "@/components/Loading";
 import { HomeRedirect, RequireRole } from "./RequireRole";
 import { Shell } from "./Shell";
 import { InboxRoute } from "./routes/agent/inbox";
-import { ReportsRoute, TicketWorkspaceRoute } from "./routes/agent/lazy";
+import { PrivacyRoute, ReportsRoute, TicketWorkspaceRoute } from "./routes/agent/lazy";
 import { TeamOverview } from "./routes/agent/teams";
 import { ForgotPasswordPage, LoginRoute, ResetPasswordPage, SignupRoute } from "./routes/auth";
 import { PageBoundary } from "./routes/error";
@@ -53,6 +53,18 @@ export const routes = createRoutesFromElements(
           )}
         />
         <Route path="teams" element={staff(<TeamOverview />)} />
+        <Route
+          path="privacy"
+          element={
+            <RequireRole audience="staff">
+              {(me) => (
+                <Suspense fallback={<Loading label="Loading privacy…" />}>
+                  <PrivacyRoute me={me} />
+                </Suspense>
+              )}
+            </RequireRole>
+          }
+        />
         <Route
           path="reports"
           element={staff(
