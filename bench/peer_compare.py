@@ -157,7 +157,7 @@ def report(a: Side, b: Side, pairs: list[tuple[str, str]], load: tuple[float, fl
             b50, b99 = statistics.median(b_times) * 1000, percentile(b_times, 0.99) * 1000
             lines.append(
                 f"{key:<48} {min(len(a_times), len(b_times)):>5} {a50:>8.2f} {a99:>8.2f} {b50:>8.2f} "
-                f"{b99:>8.2f} {b50 / a50:>8.1f} {b99 / a99:>8.1f}  {errors}"
+                f"{b99:>8.2f} {b50 / a50:>8.3f} {b99 / a99:>8.3f}  {errors}"
             )
         for side in (a, b):
             for message in side.errors.get(key, [])[:2]:

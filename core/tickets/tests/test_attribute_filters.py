@@ -18,7 +18,9 @@ from tickets.tests.helpers import call, make_ticket
 
 pytestmark = pytest.mark.django_db
 
-CALL = "SELECT count(*) FROM tickets_attribute_ids(%s::varchar[], %s::jsonb, %s::varchar[], %s::varchar[], 100)"
+CALL = (
+    "SELECT count(*) FROM tickets_attribute_ids(%s::varchar[], %s::jsonb, %s::varchar[], %s::varchar[], 100)"
+)
 
 
 def _ids(client, query):
