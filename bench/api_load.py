@@ -235,6 +235,59 @@ def ensure_light_customer(conninfo: str) -> None:
         )
 
 
+# Rare values in the largest tenant, for the filters that no index served under RLS: 20
+# tickets each with a tag, a custom field value, a type and a channel no other ticket has,
+# and an organization whose one member is LIGHT_CUSTOMER (three tickets).
+RARE_TAG, RARE_FIELD, RARE_TYPE, RARE_CHANNEL = "rare-vip", ("plan", "rare-gold"), "incident", "email"
+
+
+def ensure_rare_values(conninfo: str) -> tuple[int, int]:
+    """(organization id, LIGHT_CUSTOMER's membership id), made on the first run."""
+    with psycopg.connect(conninfo) as conn:
+        tenant = _first(conn.execute("SELECT id FROM tenancy_tenant WHERE slug = 't1'").fetchone())
+        if not conn.execute(
+            "SELECT 1 FROM tickets_ticket WHERE tenant_id = %s AND %s = ANY(tags)", [tenant, RARE_TAG]
+        ).fetchone():
+            picks = [
+                r[0]
+                for r in conn.execute(
+                    "SELECT id FROM tickets_ticket WHERE tenant_id = %s "
+                    "ORDER BY id DESC OFFSET 5000 LIMIT 80",
+                    [tenant],
+                )
+            ]
+            updates = (
+                ("tags = ARRAY[%s]::varchar(50)[]", RARE_TAG),
+                ("custom_fields = jsonb_build_object(%s::text, %s::text)", RARE_FIELD),
+                ("type = %s", RARE_TYPE),
+                ("channel = %s", RARE_CHANNEL),
+            )
+            for i, (assignment, value) in enumerate(updates):
+                values = list(value) if isinstance(value, tuple) else [value]
+                conn.execute(
+                    f"UPDATE tickets_ticket SET {assignment} WHERE id = ANY(%s)",  # noqa: S608 - fixed SQL
+                    [*values, picks[i * 20 : (i + 1) * 20]],
+                )
+        organization = conn.execute(
+            "SELECT id FROM tenancy_organization WHERE tenant_id = %s AND name = 'Rare Org'", [tenant]
+        ).fetchone()
+        if organization is None:
+            organization = conn.execute(
+                "INSERT INTO tenancy_organization (tenant_id, name, domains, notes, created_at) "
+                "VALUES (%s, 'Rare Org', '{}', '', now()) RETURNING id",
+                [tenant],
+            ).fetchone()
+        member = _first(
+            conn.execute(
+                "UPDATE tenancy_membership m SET organization_id = %s FROM accounts_user u "
+                "WHERE u.id = m.user_id AND u.email = %s AND m.tenant_id = %s RETURNING m.id",
+                [_first(organization), LIGHT_CUSTOMER, tenant],
+            ).fetchone()
+        )
+        conn.execute("ANALYZE tickets_ticket")
+        return int(_first(organization)), int(member)
+
+
 # What the write scenarios add, by table: removed after a run, so that every run measures the
 # same data (1,000 creates per run put 1,000 new tickets on top of the largest tenant's queue,
 # which the next run's filtered lists and searches then had to walk past).
@@ -465,6 +518,7 @@ def main() -> int:
     token_args = ("create_api_token", "--tenant", "t1", "--email", "agent@t1.bench", "--name", "bench")
     token = manage(env, *token_args, root=args.server_root)
     ensure_light_customer(bench_url)
+    organization, light_member = ensure_rare_values(bench_url)
     customer_args = ("create_api_token", "--tenant", "t1", "--email", LIGHT_CUSTOMER, "--name", "bench")
     customer_token = manage(env, *customer_args, root=args.server_root)
     with psycopg.connect(bench_url) as conn:
@@ -518,6 +572,15 @@ def main() -> int:
                     None,
                 ),
             ),
+            ("filter rare tag", lambda i: ("GET", f"/api/v1/tickets?tag={RARE_TAG}", None)),
+            (
+                "filter rare custom field",
+                lambda i: ("GET", f"/api/v1/tickets?cf={':'.join(RARE_FIELD)}", None),
+            ),
+            ("filter rare type", lambda i: ("GET", f"/api/v1/tickets?type={RARE_TYPE}", None)),
+            ("filter rare channel", lambda i: ("GET", f"/api/v1/tickets?channel={RARE_CHANNEL}", None)),
+            ("filter organization", lambda i: ("GET", f"/api/v1/tickets?organization={organization}", None)),
+            ("filter requester", lambda i: ("GET", f"/api/v1/tickets?requester={light_member}", None)),
             ("detail with messages", lambda i: ("GET", f"/api/v1/tickets/{rng.choice(ids)}", None)),
             (
                 "create",

@@ -163,6 +163,7 @@ def bench_relay_worker(tenant_id: int, n: int) -> list[float]:
     log = P(tempfile.mkdtemp()) / "worker.log"
     worker = start_worker(worker_env(settings.REDIS_URL), log=log)
     lags = []
+    seen: set[str] = set()  # event ids streamed: the commit hook and the relay add each once
     try:
         last = "0-0"
         for i, raw in enumerate(_raws("relay", n + 5)):
@@ -181,6 +182,9 @@ def bench_relay_worker(tenant_id: int, n: int) -> list[float]:
                 for entry_id, fields in entries[0][1]:
                     last = entry_id
                     envelope = EventEnvelope.from_stream_fields(fields)
+                    if str(envelope.id) in seen:
+                        raise RuntimeError(f"event {envelope.id} is in the stream twice")
+                    seen.add(str(envelope.id))
                     found = found or (
                         envelope.type == "ticket.created"
                         and envelope.data.get("ticket_id") == result.ticket_id

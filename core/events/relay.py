@@ -25,6 +25,7 @@ from django.utils import timezone
 from contracts.events import EventEnvelope, stream_key
 from events.models import OutboxEvent
 from events.registry import subscribers
+from events.streaming import stream_add_once
 from tenancy.context import tenant_context
 
 logger = logging.getLogger(__name__)
@@ -52,14 +53,8 @@ def _backoff(attempts: int) -> timedelta:
 
 def _publish_row(row: OutboxEvent, client: redis.Redis) -> None:
     envelope = EventEnvelope.model_validate(row.envelope)
-    if not row.stream_id:
-        stream_id = client.xadd(
-            stream_key(row.tenant_id),
-            envelope.to_stream_fields(),  # type: ignore[arg-type]
-            maxlen=settings.FRONTLINE_STREAM_MAXLEN,
-            approximate=True,
-        )
-        row.stream_id = stream_id.decode() if isinstance(stream_id, bytes) else str(stream_id)
+    if not row.stream_id:  # the request's commit hook may have added it: then its id
+        row.stream_id = stream_add_once(client, envelope)
     for path, handle in subscribers():
         with transaction.atomic():  # a savepoint: one subscriber's DB error stays its own
             try:

@@ -2,19 +2,23 @@
 
 Services call `event_record` right after the change it describes, in the same
 transaction and tenant context; the row commits or rolls back with the change.
-After commit the relay is kicked through Celery; if that kick is lost (Redis down,
-process killed), the periodic sweep publishes the row anyway.
+Right after commit each event is added to its tenant's stream (what live sockets read),
+and the relay is kicked through Celery to run the subscribers and mark the row; if the
+publish or the kick is lost (Redis down, process killed), the relay or the periodic sweep
+publishes the row anyway, and the stream still gets one entry (`events.streaming`).
 """
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
-from django.db import connection
+from django.db import connection, transaction
 
 from contracts.events import Actor, EventEnvelope, Visibility
 from contracts.payloads import validate_payload
 from events.models import OutboxEvent
+from events.streaming import publish_after_commit
 from jobs import enqueue_on_commit, pending_clear, task_name
 
 
@@ -106,6 +110,7 @@ def event_record(
         version=version,
     )
     _row(envelope).save(force_insert=True)
+    transaction.on_commit(partial(publish_after_commit, envelope))
     _kick_relay_after_commit()
     return envelope
 
@@ -137,5 +142,7 @@ def event_record_many(
     ]
     if envelopes:
         OutboxEvent.objects.bulk_create([_row(e) for e in envelopes])
+        # Sweeps' bursts (hundreds of events) go by the relay alone: no socket waits on them
+        # within milliseconds, and a request would pay a round trip each.
         _kick_relay_after_commit()
     return envelopes

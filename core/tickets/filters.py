@@ -37,6 +37,7 @@ class ListQuery(Schema):
     assignee: str | None = None
     team: str | None = None
     requester: int | None = None
+    organization: int | None = Field(default=None, description="The requester's organization (an id).")
     number: list[int] = Field(
         default=[], max_length=50, description="Ticket numbers, as shown: #1042 is 1042."
     )
@@ -61,6 +62,7 @@ def filters_from(query: Any, viewer: Membership) -> TicketFilters:
         assignee=query.assignee,
         team=query.team,
         requester=query.requester,
+        organization=query.organization,
         numbers=query.number,
         tags=query.tag,
         custom_fields=_parse_custom_filters(query.cf),

@@ -8,6 +8,7 @@ import pytest
 from django.conf import settings
 
 from contracts.events import Actor, Visibility, stream_key
+from events.models import OutboxEvent
 from events.relay import redis_client, relay_all
 from events.services import event_record
 from realtime.tests.support import GatewayProcess, events, open_socket, receive, receive_until
@@ -83,5 +84,42 @@ def test_outbox_events_reach_agents_and_only_the_requester_sees_public_ones(two_
         sockets = loop.run_until_complete(connect())
         record_and_relay()  # the sockets are open; what the relay publishes is theirs to receive
         loop.run_until_complete(check(*sockets))
+    finally:
+        loop.close()
+
+
+def test_an_event_reaches_the_socket_at_commit_and_once_although_the_relay_runs_too(
+    two_tenants, core_gateway, django_capture_on_commit_callbacks
+):
+    acme = two_tenants.a
+    agent_token = session_client(acme.agent).post("/api/v1/realtime/token").json()["token"]
+    redis_client().delete(stream_key(acme.tenant.id))
+    origin = f"http://acme.localhost:{settings.WEB_PORT}"
+    data = {"requester_membership_id": acme.customer.id, "ticket_id": 7, "number": 7, "status": "new"}
+
+    def commit() -> str:
+        with django_capture_on_commit_callbacks(execute=True), tenant_context(acme.tenant.id):
+            envelope = event_record(
+                tenant_id=acme.tenant.id,
+                type="ticket.created",
+                visibility=Visibility.PUBLIC,
+                subject_id=7,
+                data={**data, "subject": "Live"},
+            )
+        return str(envelope.id)
+
+    loop = asyncio.new_event_loop()
+    try:
+        agent = loop.run_until_complete(
+            open_socket(f"{core_gateway.url}?topics=inbox&token={agent_token}", origin=origin)
+        )
+        event_id = commit()  # the commit hook publishes; no relay has run yet
+        first = events(loop.run_until_complete(receive_until(agent, lambda m: m["type"] == "ticket.created")))
+        assert [m["data"]["subject"] for m in first] == ["Live"]
+        assert relay_all() == 1  # the safety net runs as well (subscribers, the row marked)
+        with tenant_context(acme.tenant.id):
+            assert OutboxEvent.objects.get(event_id=event_id).stream_id == first[0]["id"]  # the same entry
+        assert events(loop.run_until_complete(receive(agent, 1.0))) == []  # and adds nothing
+        loop.run_until_complete(agent.close())
     finally:
         loop.close()

@@ -34,6 +34,7 @@ class TicketFilters:
     assignee: str | None = None  # a membership id, "me" or "none"
     team: str | None = None  # a team id or "none"
     requester: int | None = None
+    organization: int | None = None  # the requester's organization
     numbers: list[int] = field(default_factory=list)  # the tenant's ticket numbers (#1042 -> 1042)
     tags: list[str] = field(default_factory=list)
     custom_fields: dict[str, Any] = field(default_factory=dict)
@@ -41,6 +42,9 @@ class TicketFilters:
     created_before: Any = None
     updated_after: Any = None
     updated_before: Any = None
+    # The tickets the attribute filters matched (`attribute_ids.narrowed_by_attributes`),
+    # which then stand in for them; None: not narrowed.
+    candidate_ids: list[int] | None = None
 
 
 def shared_organization_id(*, tenant: Tenant, viewer: Membership) -> int | None:
@@ -142,8 +146,16 @@ def filters_sql(filters: TicketFilters, viewer: Membership, *, alias: str) -> tu
         add(*_flatten(_id_condition(filters.team, f"{alias}.team_id", viewer, "team")))
     if filters.requester is not None:
         add(f"{alias}.requester_id = %s", filters.requester)
+    if filters.organization is not None:
+        add(
+            f"{alias}.requester_id IN (SELECT om.id FROM tenancy_membership om "  # noqa: S608
+            f"WHERE om.tenant_id = {alias}.tenant_id AND om.organization_id = %s)",
+            filters.organization,
+        )
     if filters.numbers:
         add(*_in(f"{alias}.number", filters.numbers))
+    if filters.candidate_ids is not None:
+        add(f"{alias}.id = ANY(%s)", filters.candidate_ids)
     if filters.tags:
         add(f"{alias}.tags @> %s::varchar(50)[]", sorted({t.lower() for t in filters.tags}))
     for key, value in filters.custom_fields.items():
@@ -197,6 +209,8 @@ def filters_preparable(filters: TicketFilters, sort: str) -> bool:
     scoped = filters.assignee is not None or filters.team is not None
     if scoped and not (filters.status_category and set(filters.status_category) <= _ACTIVE):
         return False
+    if filters.candidate_ids is not None:
+        return False  # planned for the ids' number
     return all(
         name in _CHOICE_FILTERS or name in ("assignee", "team") or value in (None, [], {})
         for name, value in vars(filters).items()

@@ -21,6 +21,7 @@ from tickets.models import (
     Ticket,
     TicketLink,
 )
+from tickets.selectors.attribute_ids import narrowed_by_attributes
 from tickets.selectors.ticket_fetch import ticket_fetch
 from tickets.selectors.ticket_rows import TicketRow, ticket_page_rows
 from tickets.selectors.ticket_sql import TicketFilters, filters_sql, visibility_sql
@@ -99,7 +100,12 @@ def ticket_list(
         when, last_id = _decode_cursor(cursor, sort)
         after = (last_id,) if when is None else (when, last_id)
     rows = ticket_page_rows(
-        tenant=tenant, viewer=viewer, filters=filters, sort=sort, after=after, limit=limit + 1
+        tenant=tenant,
+        viewer=viewer,
+        filters=narrowed_by_attributes(filters),
+        sort=sort,
+        after=after,
+        limit=limit + 1,
     )
     next_cursor = encode_cursor(rows[limit - 1], sort) if len(rows) > limit else None
     return rows[:limit], next_cursor
