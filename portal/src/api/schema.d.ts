@@ -3535,6 +3535,11 @@ export interface components {
              */
             number: number[];
             /**
+             * Organization
+             * @description The requester's organization (an id).
+             */
+            organization?: number | null;
+            /**
              * Priority
              * @default []
              */
@@ -4387,6 +4392,11 @@ export interface components {
              * @default []
              */
             number: number[];
+            /**
+             * Organization
+             * @description The requester's organization (an id).
+             */
+            organization?: number | null;
             /**
              * Priority
              * @default []
@@ -7673,6 +7683,8 @@ export interface operations {
                 assignee?: string | null;
                 team?: string | null;
                 requester?: number | null;
+                /** @description The requester's organization (an id). */
+                organization?: number | null;
                 /** @description Ticket numbers, as shown: #1042 is 1042. */
                 number?: number[];
                 tag?: string[];
@@ -7881,6 +7893,8 @@ export interface operations {
                 assignee?: string | null;
                 team?: string | null;
                 requester?: number | null;
+                /** @description The requester's organization (an id). */
+                organization?: number | null;
                 /** @description Ticket numbers, as shown: #1042 is 1042. */
                 number?: number[];
                 tag?: string[];
@@ -8277,6 +8291,8 @@ export interface operations {
                 assignee?: string | null;
                 team?: string | null;
                 requester?: number | null;
+                /** @description The requester's organization (an id). */
+                organization?: number | null;
                 /** @description Ticket numbers, as shown: #1042 is 1042. */
                 number?: number[];
                 tag?: string[];
