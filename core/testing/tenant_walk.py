@@ -46,7 +46,7 @@ class Operation:
 
 def operations_with_path_ids() -> list[Operation]:
     """Every operation the API's routers serve whose path names a parameter."""
-    found = []
+    found: list[Operation] = []
     for prefix, router in api._routers:
         for path, path_view in router.path_operations.items():
             full = API_PREFIX + (prefix.rstrip("/") + "/" + path.lstrip("/")).replace("//", "/")
