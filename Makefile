@@ -16,6 +16,8 @@ PORTAL_SOURCES := $(shell find portal/src -type f 2>/dev/null) portal/index.html
 CHROMIUM := /usr/bin/chromium
 # Real engines the tests put in front of / beside the app (Debian packages, like Chromium).
 ENGINE_PACKAGES := nginx pgbouncer
+# What bandit reads: the code that ships (tests, helpers, migrations, bench excluded in pyproject.toml).
+BANDIT_PATHS := core ai realtime contracts scripts
 # mypy/export only import the settings; no database is contacted.
 NO_DB_ENV := DATABASE_URL=postgres://lint@127.0.0.1/lint FRONTLINE_ENV=test
 
@@ -27,7 +29,7 @@ help:
 	@echo "make test   install what is missing, run every test"
 	@echo "make serve  the production process set (gunicorn, gateways, ai, a worker per queue, beat, smtp)"
 	@echo "make migrate   apply migrations once (refuses while another migrate runs)"
-	@echo "make lint   ruff, ruff format --check, mypy, import layers, the docs' links, ESLint, tsc --noEmit, API types staleness"
+	@echo "make lint   ruff, ruff format --check, mypy, import layers, the docs' links, bandit, pip-audit of the lock, ESLint, tsc --noEmit, API types staleness"
 	@echo "make docs   regenerate docs/architecture from the models and the database, build the site into site/"
 	@echo "make portal-api   regenerate portal/openapi.json and the portal's TypeScript API types"
 
@@ -108,6 +110,11 @@ lint: install portal-install
 	PYTHONPATH=core:. $(VENV)/bin/lint-imports --no-cache
 	@# README.md at most 250 lines; every link in it and in docs/ leads to a file in the repository.
 	$(PY) scripts/check_docs.py
+	@# Security lint of the shipped code ([tool.bandit] in pyproject.toml; bandit warns about each
+	@# `# nosec` on a line with several strings: noise, filtered), then the lock's pins against the
+	@# advisory database (offline: says NOT AUDITED and goes on; docs/development/security-checks.md).
+	@set -o pipefail; $(VENV)/bin/bandit -q -c pyproject.toml -r $(BANDIT_PATHS) 2>&1 | { grep -v 'nosec encountered' || true; }
+	$(PY) scripts/audit_lock.py
 	cd portal && npx eslint . && npx tsc --noEmit && npm run --silent api:check
 
 format: install

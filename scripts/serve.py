@@ -347,7 +347,7 @@ def exec_role(role: str, args: argparse.Namespace) -> int:
     cwd = CORE if role in {"worker", "beat"} else ROOT
     os.chdir(cwd)
     sys.stdout.flush()
-    os.execve(command[0], command, base_env())  # noqa: S606 - our own fixed command
+    os.execve(command[0], command, base_env())  # noqa: S606 - our own fixed command  # nosec B606
     return 0  # not reached
 
 

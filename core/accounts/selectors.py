@@ -37,7 +37,7 @@ def audit_event_list(*, tenant: Tenant, limit: int = 100) -> QuerySet[AuditEvent
 def _api_token_sql() -> str:
     # Column lists from the models; values are parameters.
     return (
-        f"SELECT {select_columns(ApiToken, 't')}, {select_columns(Membership, 'm')}, "  # noqa: S608
+        f"SELECT {select_columns(ApiToken, 't')}, {select_columns(Membership, 'm')}, "  # noqa: S608  # nosec B608
         f"{select_columns(User, 'u')}, {select_columns(Tenant, 'n')} "
         "FROM accounts_apitoken t "
         "JOIN tenancy_membership m ON m.tenant_id = t.tenant_id AND m.id = t.membership_id "
@@ -97,7 +97,7 @@ def _member_sql(condition: str, tenant: str = "%s") -> str:
     # Hand-written: these run on every session request and in every ticket create; the ORM
     # spent more CPU compiling the join than the database did answering it.
     return (
-        f"SELECT {select_columns(Membership, 'm')}, {select_columns(User, 'u')} "  # noqa: S608
+        f"SELECT {select_columns(Membership, 'm')}, {select_columns(User, 'u')} "  # noqa: S608  # nosec B608
         "FROM tenancy_membership m JOIN accounts_user u ON u.id = m.user_id "
         f"WHERE m.tenant_id = {tenant} AND {condition} ORDER BY m.id LIMIT 1"
     )

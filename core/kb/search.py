@@ -135,7 +135,7 @@ def sync_index(*, tenant_id: int, scope: str, value: int | None) -> None:
     condition = _SCOPES[scope]
     with connection.cursor() as cursor:
         cursor.execute(
-            f"UPDATE kb_articletranslation t SET search_vector = {SEARCH_VECTOR_SQL} "  # noqa: S608  # constant SQL
+            f"UPDATE kb_articletranslation t SET search_vector = {SEARCH_VECTOR_SQL} "  # noqa: S608  # constant SQL  # nosec B608
             f"WHERE t.tenant_id = %s AND {condition}",
             [tenant_id, value],
         )

@@ -105,7 +105,8 @@ def _export_rows(
     user_rows = _copy_out(conn, users, sql.SQL("id = ANY({})").format(sql.Literal(user_ids)), staged / part)
     parts[part] = describe_part(staged / part)
     tenant_rows = _copy_out(conn, tenant_spec(), sql.SQL("id = {}").format(tenant_id), staged / "tenant.copy")
-    assert tenant_rows == 1
+    if tenant_rows != 1:  # a check that must hold under `python -O` too (not an assert)
+        raise OperationError(f"The tenant's row was copied {tenant_rows} times, expected once.")
     parts["tenant.copy"] = describe_part(staged / "tenant.copy")
     total = sum(table["rows"] for table in tables)
     say(f"  {total} rows, {user_rows} users.")

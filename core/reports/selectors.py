@@ -157,7 +157,7 @@ def _deflection(tenant: Tenant, query: ReportQuery) -> dict[dt.date, tuple[int, 
     with connection.cursor() as cursor:
         # trunc is a fixed word; every value is a parameter
         cursor.execute(
-            f"SELECT date_trunc('{trunc}', (first AT TIME ZONE %s)::date)::date, count(*), "  # noqa: S608
+            f"SELECT date_trunc('{trunc}', (first AT TIME ZONE %s)::date)::date, count(*), "  # noqa: S608  # nosec B608
             "count(*) FILTER (WHERE NOT submitted AND first < %s) FROM ("
             "  SELECT min(opened_at) AS first, bool_or(submitted_at IS NOT NULL) AS submitted"
             "  FROM kb_deflectionevent WHERE tenant_id = %s AND opened_at >= %s AND opened_at < %s"
@@ -230,7 +230,7 @@ def _range_total(tenant: Tenant, dimension: str, value: str, query: ReportQuery)
     """The totals over the range from whole months and weeks (a few rows, not one per day)."""
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT {ROW_COLUMNS} FROM reports_dailyrollup "  # noqa: S608  (fixed strings)
+            f"SELECT {ROW_COLUMNS} FROM reports_dailyrollup "  # noqa: S608  (fixed strings)  # nosec B608
             f"WHERE tenant_id = %s AND dimension = %s AND value = %s AND {COVER}",
             [tenant.id, dimension, value, *_cover_params(segments(query.start, query.end, "month"))],
         )
@@ -264,7 +264,7 @@ def report_series(*, tenant: Tenant, query: ReportQuery) -> dict[str, Any]:
     with connection.cursor() as cursor:
         # COVER and ROW_COLUMNS are fixed strings; every value is a parameter
         cursor.execute(
-            f"SELECT day, {ROW_COLUMNS} FROM reports_dailyrollup "  # noqa: S608
+            f"SELECT day, {ROW_COLUMNS} FROM reports_dailyrollup "  # noqa: S608  # nosec B608
             f"WHERE tenant_id = %s AND dimension = %s AND value = %s AND {COVER}",
             [tenant.id, dimension, value, *_cover_params(segments(query.start, query.end, query.group))],
         )
@@ -317,7 +317,7 @@ def report_breakdown(*, tenant: Tenant, query: ReportQuery) -> list[dict[str, An
         head, tail = ("", PAIR_JOIN + fixed) if first_is_breakdown else (fixed + PAIR_JOIN, "")
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT value, {SUMS} FROM reports_dailyrollup "  # noqa: S608  (fixed string, values are parameters)
+            f"SELECT value, {SUMS} FROM reports_dailyrollup "  # noqa: S608  (fixed string, values are parameters)  # nosec B608
             f"WHERE tenant_id = %s AND dimension = %s AND {COVER} "
             "AND starts_with(value, %s) AND right(value, %s) = %s "
             "GROUP BY value ORDER BY sum(created) DESC, value LIMIT 500",

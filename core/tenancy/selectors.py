@@ -37,7 +37,7 @@ def tenant_by_slug_setting_query(*, slug: str) -> tuple[str, list[Any]]:
     (`app.tenant_id`, see `tenancy.context`) in the same statement: no row, no tenant set.
     Read its row with `tenant_from_setting_row`."""
     return (
-        f"SELECT {select_columns(Tenant, 'n')}, set_config(%s, n.id::text, true) "  # noqa: S608
+        f"SELECT {select_columns(Tenant, 'n')}, set_config(%s, n.id::text, true) "  # noqa: S608  # nosec B608
         "FROM tenancy_tenant n WHERE n.slug = %s AND n.status = %s",
         [TENANT_SETTING, slug, Tenant.Status.ACTIVE],
     )

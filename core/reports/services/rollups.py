@@ -163,7 +163,7 @@ def _apply(tenant_id: int, delta: dict[CellKey, Cell]) -> None:
     )
     # Only fixed column names are formatted in; every value is a parameter.
     sql = (
-        "INSERT INTO reports_dailyrollup AS r "  # noqa: S608
+        "INSERT INTO reports_dailyrollup AS r "  # noqa: S608  # nosec B608
         f"(tenant_id, day, grain, dimension, value, {columns}) "
         f"VALUES {', '.join(rows)} "
         f"ON CONFLICT (tenant_id, dimension, value, grain, day) DO UPDATE SET {updates}"

@@ -88,13 +88,13 @@ def ticket_detail_rows(*, tenant: Tenant, viewer: Membership, ticket_id: int) ->
     ids = [tenant.id, ticket_id]
     queries: list[tuple[str, list[Any]]] = [
         (
-            f"SELECT {ROW_SELECT}, ARRAY(SELECT f.membership_id FROM tickets_ticketfollower f "  # noqa: S608 - fixed SQL
+            f"SELECT {ROW_SELECT}, ARRAY(SELECT f.membership_id FROM tickets_ticketfollower f "  # noqa: S608 - fixed SQL  # nosec B608
             "WHERE f.tenant_id = p.tenant_id AND f.ticket_id = p.id ORDER BY f.membership_id) "
             f"FROM tickets_ticket p {ROW_JOINS} WHERE p.tenant_id = %s AND p.id = %s AND {visible}",
             [*ids, *visible_params],
         ),
         (
-            "SELECT m.id, m.ticket_id, m.author_id, u.full_name, u.email, m.is_internal, m.channel, "  # noqa: S608
+            "SELECT m.id, m.ticket_id, m.author_id, u.full_name, u.email, m.is_internal, m.channel, "  # noqa: S608  # nosec B608
             "m.body_html, m.body_text, m.created_at FROM tickets_message m "
             "LEFT JOIN tenancy_membership a ON a.tenant_id = m.tenant_id AND a.id = m.author_id "
             "LEFT JOIN accounts_user u ON u.id = a.user_id "
@@ -102,14 +102,14 @@ def ticket_detail_rows(*, tenant: Tenant, viewer: Membership, ticket_id: int) ->
             ids,
         ),
         (
-            "SELECT x.id, x.filename, x.content_type, x.size, x.sha256, x.message_id, x.created_at "  # noqa: S608
+            "SELECT x.id, x.filename, x.content_type, x.size, x.sha256, x.message_id, x.created_at "  # noqa: S608  # nosec B608
             "FROM tickets_attachment x "
             "JOIN tickets_message m ON m.tenant_id = x.tenant_id AND m.id = x.message_id "
             f"WHERE x.tenant_id = %s AND x.ticket_id = %s{public_only} ORDER BY x.id",
             ids,
         ),
         (
-            "SELECT x.message_id, x.article_id, x.title, x.url FROM tickets_messagearticle x "  # noqa: S608
+            "SELECT x.message_id, x.article_id, x.title, x.url FROM tickets_messagearticle x "  # noqa: S608  # nosec B608
             "JOIN tickets_message m ON m.tenant_id = x.tenant_id AND m.id = x.message_id "
             f"WHERE x.tenant_id = %s AND m.ticket_id = %s{public_only} ORDER BY x.position, x.id",
             ids,

@@ -83,7 +83,7 @@ def _snippets_query(
             LIMIT 1
         ) s
         WHERE k.tenant_id = %(tenant)s AND k.id = ANY(%(ids)s) AND ({in_messages})
-        """,  # noqa: S608 - the only interpolations are fixed clauses
+        """,  # noqa: S608 - the only interpolations are fixed clauses  # nosec B608
         {"cfg": cfg, "q": q, "opts": HEADLINE_OPTIONS, "tenant": tenant.id, "ids": ids, "start": _START},
     )
 

@@ -39,7 +39,7 @@ _PARTS = (
 def _select() -> str:
     columns = ", ".join(select_columns(model, alias, deferred) for model, deferred, alias in _PARTS)
     return (
-        f"SELECT {columns} FROM tickets_ticket t "  # noqa: S608 - column lists from the models
+        f"SELECT {columns} FROM tickets_ticket t "  # noqa: S608 - column lists from the models  # nosec B608
         "LEFT JOIN tickets_customstatus cs ON cs.tenant_id = t.tenant_id AND cs.id = t.custom_status_id "
         "JOIN tenancy_membership rm ON rm.tenant_id = t.tenant_id AND rm.id = t.requester_id "
         "JOIN accounts_user ru ON ru.id = rm.user_id "

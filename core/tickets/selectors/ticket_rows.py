@@ -112,7 +112,7 @@ ROW_SELECT = (
 def _person_lateral(column: str, alias: str) -> str:
     # The only interpolations are the two fixed column and alias names below.
     return (
-        "LEFT JOIN LATERAL (SELECT u.full_name, u.email FROM tenancy_membership m "  # noqa: S608
+        "LEFT JOIN LATERAL (SELECT u.full_name, u.email FROM tenancy_membership m "  # noqa: S608  # nosec B608
         "JOIN accounts_user u ON u.id = m.user_id "
         f"WHERE m.tenant_id = p.tenant_id AND m.id = p.{column} OFFSET 0) {alias} ON true"
     )
@@ -159,7 +159,7 @@ def ticket_page_rows(
     after_sql, after_params = (f" AND {keyset}", list(after)) if after is not None else ("", [])
     if viewer.is_staff_role:
         page = (
-            f"SELECT {_INNER_SELECT} FROM tickets_ticket t "  # noqa: S608 - fixed SQL
+            f"SELECT {_INNER_SELECT} FROM tickets_ticket t "  # noqa: S608 - fixed SQL  # nosec B608
             f"WHERE t.tenant_id = %s AND {filtered}{after_sql} ORDER BY {inner_order} LIMIT %s"
         )
         params: list[Any] = [tenant.id, *filter_params, *after_params, limit]
@@ -168,16 +168,16 @@ def ticket_page_rows(
         params = [tenant.id]
         for arm, arm_params in customer_visibility_arms(tenant=tenant, viewer=viewer, alias="t"):
             arms.append(
-                f"(SELECT t.id FROM tickets_ticket t WHERE t.tenant_id = %s AND {arm} AND {filtered}"  # noqa: S608
+                f"(SELECT t.id FROM tickets_ticket t WHERE t.tenant_id = %s AND {arm} AND {filtered}"  # noqa: S608  # nosec B608
                 f"{after_sql} ORDER BY {inner_order} LIMIT %s)"
             )
             params += [tenant.id, *arm_params, *filter_params, *after_params, limit]
         params.append(limit)
         page = (
-            f"SELECT {_INNER_SELECT} FROM tickets_ticket t WHERE t.tenant_id = %s "  # noqa: S608
+            f"SELECT {_INNER_SELECT} FROM tickets_ticket t WHERE t.tenant_id = %s "  # noqa: S608  # nosec B608
             f"AND t.id IN ({' UNION ALL '.join(arms)}) ORDER BY {inner_order} LIMIT %s"
         )
-    sql = f"SELECT {ROW_SELECT} FROM ({page}) p {ROW_JOINS} ORDER BY {outer_order}"  # noqa: S608 - fixed SQL
+    sql = f"SELECT {ROW_SELECT} FROM ({page}) p {ROW_JOINS} ORDER BY {outer_order}"  # noqa: S608 - fixed SQL  # nosec B608
     # The inbox's views (and a customer's own queue) are prepared: their generic plan is the
     # same index walk for every tenant and customer, and planning cost as much as running it.
     # Other filters are planned for their values (`ticket_sql.filters_preparable`).
@@ -190,6 +190,6 @@ def ticket_page_rows(
 def ticket_rows_by_ids_query(*, tenant: Tenant, ids: list[int]) -> tuple[str, list[Any]]:
     """SQL for the `TicketRow`s of these tickets (in no order); read them with `ticket_row`."""
     return (
-        f"SELECT {ROW_SELECT} FROM tickets_ticket p {ROW_JOINS} WHERE p.tenant_id = %s AND p.id = ANY(%s)",  # noqa: S608
+        f"SELECT {ROW_SELECT} FROM tickets_ticket p {ROW_JOINS} WHERE p.tenant_id = %s AND p.id = ANY(%s)",  # noqa: S608  # nosec B608
         [tenant.id, ids],
     )

@@ -63,7 +63,7 @@ def customer_visibility_arms(
     arms: list[tuple[str, list[Any]]] = [
         (f"{alias}.requester_id = %s", [viewer.id]),
         (
-            f"{alias}.id IN (SELECT f.ticket_id FROM tickets_ticketfollower f "  # noqa: S608
+            f"{alias}.id IN (SELECT f.ticket_id FROM tickets_ticketfollower f "  # noqa: S608  # nosec B608
             "WHERE f.tenant_id = %s AND f.membership_id = %s)",
             [tenant.id, viewer.id],
         ),
@@ -72,7 +72,7 @@ def customer_visibility_arms(
     if organization_id is not None:
         arms.append(
             (
-                f"{alias}.requester_id IN (SELECT om.id FROM tenancy_membership om "  # noqa: S608
+                f"{alias}.requester_id IN (SELECT om.id FROM tenancy_membership om "  # noqa: S608  # nosec B608
                 "WHERE om.tenant_id = %s AND om.organization_id = %s)",
                 [tenant.id, organization_id],
             )
@@ -129,7 +129,7 @@ def filters_sql(filters: TicketFilters, viewer: Membership, *, alias: str) -> tu
         keys, key_params = _in_sql("cs.key", filters.status)
         by_category, category_params = _in_sql(f"{alias}.status", categories)
         add(
-            f"({alias}.custom_status_id IN (SELECT cs.id FROM tickets_customstatus cs "  # noqa: S608
+            f"({alias}.custom_status_id IN (SELECT cs.id FROM tickets_customstatus cs "  # noqa: S608  # nosec B608
             f"WHERE cs.tenant_id = {alias}.tenant_id AND {keys}) "
             f"OR ({by_category} AND {alias}.custom_status_id IS NULL))",
             *key_params,

@@ -14,7 +14,7 @@ def index_message(*, tenant: Tenant, ticket: Ticket, text: str, internal: bool) 
     weight = "C" if internal else "B"
     with connection.cursor() as cursor:
         cursor.execute(
-            f"UPDATE tickets_ticket SET {column} = coalesce({column}, ''::tsvector) "  # noqa: S608 - fixed names
+            f"UPDATE tickets_ticket SET {column} = coalesce({column}, ''::tsvector) "  # noqa: S608 - fixed names  # nosec B608
             f"|| setweight(to_tsvector(%s::regconfig, %s), '{weight}') WHERE tenant_id = %s AND id = %s",
             [search_config(tenant), text[:MAX_INDEXED_CHARS], tenant.id, ticket.id],
         )
