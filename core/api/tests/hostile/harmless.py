@@ -10,7 +10,9 @@ ACTIVE_TAGS = frozenset(
     {"script", "iframe", "frame", "frameset", "object", "embed", "applet", "style", "link", "meta",
      "base", "form", "svg", "math", "template", "noscript", "xml", "xss", "input", "button", "textarea"}
 )  # fmt: skip
-URL_ATTRIBUTES = frozenset({"href", "src", "action", "formaction", "xlink:href", "srcset", "background", "poster"})
+URL_ATTRIBUTES = frozenset(
+    {"href", "src", "action", "formaction", "xlink:href", "srcset", "background", "poster"}
+)
 _SCHEME = re.compile(r"^[\s\x00-\x1f]*(javascript|vbscript|data|livescript):", re.IGNORECASE)
 
 

@@ -69,7 +69,9 @@ class Tally:
     def assert_held(self) -> None:
         self.checked = True
         if self.failures:
-            pytest.fail(f"{len(self.failures)} hostile payload(s) got through:\n  " + "\n  ".join(self.failures))
+            pytest.fail(
+                f"{len(self.failures)} hostile payload(s) got through:\n  " + "\n  ".join(self.failures)
+            )
 
 
 def summary_lines() -> list[str]:
@@ -80,7 +82,9 @@ def summary_lines() -> list[str]:
     lines = [head, "-" * len(head)]
     for name in sorted(TOTALS):
         c = TOTALS[name]
-        lines.append(f"{name:<{width}} | {c.tried:>14} | {c.rejected:>8} | {c.neutralised:>11} | {c.failed:>6}")
+        lines.append(
+            f"{name:<{width}} | {c.tried:>14} | {c.rejected:>8} | {c.neutralised:>11} | {c.failed:>6}"
+        )
     total = ClassCounts(
         *(sum(getattr(c, f) for c in TOTALS.values()) for f in ("tried", "rejected", "neutralised", "failed"))
     )

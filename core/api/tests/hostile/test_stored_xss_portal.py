@@ -77,13 +77,17 @@ class PageWatch:
 
     def _console(self, message: Any) -> None:
         # The portal asks who is signed in before anyone is: that 401 is the expected answer.
-        anonymous_probe = message.location.get("url", "").endswith("/api/v1/auth/me") and "401" in message.text
+        anonymous_probe = (
+            message.location.get("url", "").endswith("/api/v1/auth/me") and "401" in message.text
+        )
         if message.type == "error" and not anonymous_probe:
             self.events.append(f"console error: {message.text} at {message.location.get('url')}")
 
     def verdict(self, tally: Any, where: str, payloads: list[str]) -> None:
         self.page.wait_for_load_state("networkidle")
-        ran = self.page.evaluate("() => window.__pwned === 1 || (window.parent && window.parent.__pwned === 1)")
+        ran = self.page.evaluate(
+            "() => window.__pwned === 1 || (window.parent && window.parent.__pwned === 1)"
+        )
         problems = [*self.events, *(["window.__pwned was set"] if ran else [])]
         for payload in payloads:
             if problems:

@@ -25,7 +25,9 @@ pytestmark = pytest.mark.django_db
 PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000") + b"\x00" * 64
 SVG = b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"><script>alert(2)</script></svg>'
 HTML = b"<!doctype html><html><body><script>alert(document.cookie)</script></body></html>"
-SSRF_SVG = b'<svg xmlns="http://www.w3.org/2000/svg"><image href="http://169.254.169.254/latest/meta-data/"/></svg>'
+SSRF_SVG = (
+    b'<svg xmlns="http://www.w3.org/2000/svg"><image href="http://169.254.169.254/latest/meta-data/"/></svg>'
+)
 XXE = b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><x>&e;</x>'
 
 # (file name, content): active content under every name, and hostile names on harmless bytes.
@@ -47,11 +49,13 @@ UPLOADS = [
     ("..\\..\\windows\\win.ini.png", PNG),
     ("evil\u202egnp.html", HTML),  # right-to-left override: shows as evil.html reversed
     ("x\x00.html.png", PNG),
-    ('q"; filename*=UTF-8\'\'evil.html.png', PNG),
+    ("q\"; filename*=UTF-8''evil.html.png", PNG),
     ("con.png", PNG),
     ("." * 300 + ".png", PNG),
 ]
-ACTIVE_TYPES = re.compile(r"^(text/html|image/svg|application/xhtml|text/xml|application/xml|text/javascript)")
+ACTIVE_TYPES = re.compile(
+    r"^(text/html|image/svg|application/xhtml|text/xml|application/xml|text/javascript)"
+)
 BAD_NAME = re.compile(r'[\r\n"<>/\\\x00\u202e]')
 
 
@@ -82,18 +86,31 @@ def test_ticket_attachments(two_tenants, tally):
     client = session_client(customer)
     ticket = make_ticket(customer)
     for name, content in UPLOADS:
-        uploaded = client.post(f"/api/v1/tickets/{ticket.id}/attachments", {"file": SimpleUploadedFile(name, content)})
+        uploaded = client.post(
+            f"/api/v1/tickets/{ticket.id}/attachments", {"file": SimpleUploadedFile(name, content)}
+        )
         if uploaded.status_code >= 400:
             tally.judge(name, "ticket attachment", status=uploaded.status_code, harmless=False)
             continue
         meta = uploaded.json()
-        sent = call(client, "post", f"/api/v1/tickets/{ticket.id}/messages", {"body_text": "f", "attachment_ids": [meta["id"]]})
+        sent = call(
+            client,
+            "post",
+            f"/api/v1/tickets/{ticket.id}/messages",
+            {"body_text": "f", "attachment_ids": [meta["id"]]},
+        )
         assert sent.status_code == 201, sent.content
         download = client.get(meta["download_url"])
         problems = _download_is_inert(download)
         if BAD_NAME.search(meta["filename"]):
             problems.append(f"stored name {meta['filename']!r}")
-        tally.judge(name, "ticket attachment", status=download.status_code, harmless=not problems, detail=str(problems))
+        tally.judge(
+            name,
+            "ticket attachment",
+            status=download.status_code,
+            harmless=not problems,
+            detail=str(problems),
+        )
     tally.assert_held()
 
 
@@ -123,7 +140,8 @@ def test_knowledge_base_article_files(two_tenants, tally):
     article = make_article(agent, "Files", "body")
     for name, content in UPLOADS:
         uploaded = staff.post(
-            f"/api/v1/kb/manage/articles/{article.id}/attachments", {"file": SimpleUploadedFile(name, content)}
+            f"/api/v1/kb/manage/articles/{article.id}/attachments",
+            {"file": SimpleUploadedFile(name, content)},
         )
         if uploaded.status_code >= 400:
             tally.judge(name, "KB attachment", status=uploaded.status_code, harmless=False)
@@ -131,5 +149,7 @@ def test_knowledge_base_article_files(two_tenants, tally):
         meta = uploaded.json()
         download = reader.get(f"/api/v1/kb/articles/{article.slug}/attachments/{meta['id']}")
         problems = _download_is_inert(download)
-        tally.judge(name, "KB attachment", status=download.status_code, harmless=not problems, detail=str(problems))
+        tally.judge(
+            name, "KB attachment", status=download.status_code, harmless=not problems, detail=str(problems)
+        )
     tally.assert_held()
