@@ -1,9 +1,10 @@
 """Self-service accounts on a tenant's portal: customer sign-up and password reset by email.
 
 Reset links are signed one-time tokens from Django's `PasswordResetTokenGenerator`, salted
-per tenant (a link works only on the tenant that sent it; it dies when the password changes
-or after PASSWORD_RESET_TIMEOUT). A sign-up's address is unverified until such a link is used. Asking for a reset never
-says whether the address is known: the answer is the same and the work is done either way.
+per tenant (a link works only on the tenant that sent it; it dies when the password
+changes or after PASSWORD_RESET_TIMEOUT). A sign-up's address is unverified until such a
+link is used. Asking for a reset never says whether the address is known: the answer is
+the same and the work is done either way.
 
 Accounts writes no mail itself (the outbound mail outbox lives in the email channel, a layer
 above): a reset request and an invitation are events (member.password_reset_requested,

@@ -38,7 +38,10 @@ def _allow_signup(tenant) -> None:
 
 def _reset_link(tenant, email: str) -> tuple[str, str]:
     mail.outbox.clear()
-    assert _post(Client(HTTP_HOST=host_for(tenant)), "/api/v1/auth/password-reset", {"email": email}).status_code == 202
+    assert (
+        _post(Client(HTTP_HOST=host_for(tenant)), "/api/v1/auth/password-reset", {"email": email}).status_code
+        == 202
+    )
     deliver_mail()
     bodies = [m.body for m in mail.outbox if email in m.to]
     match = re.search(r"/reset-password\?uid=([\w-]+)&token=([\w-]+)", bodies[-1])
@@ -114,5 +117,7 @@ def test_sign_up_cannot_claim_an_address_with_an_account(two_tenants, tally):
     for spelling in (staff_email, staff_email.upper(), f" {staff_email} ", staff_email.replace("@", "@" * 1)):
         response = _post(Client(HTTP_HOST=host_for(two_tenants.a.tenant)), "/api/v1/auth/signup",
                          {"email": spelling, "password": "attacker guess"})  # fmt: skip
-        tally.judge(spelling, "sign-up with another person's address", status=response.status_code, harmless=False)
+        tally.judge(
+            spelling, "sign-up with another person's address", status=response.status_code, harmless=False
+        )
     tally.assert_held()

@@ -31,7 +31,7 @@ def _is_formula(cell: str) -> bool:
 
 def test_ticket_list_export_quotes_formulas(two_tenants, tally):
     a = two_tenants.a
-    for n, payload in enumerate(FORMULAS):
+    for payload in FORMULAS:
         User.objects.filter(id=a.customer.user_id).update(full_name=payload)
         make_ticket(a.customer, subject=f"{payload}")
         response = session_client(a.admin).get("/api/v1/reports/ticket-list.csv?limit=100")

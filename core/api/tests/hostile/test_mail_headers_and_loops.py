@@ -43,21 +43,38 @@ def test_newlines_in_subjects_and_names_never_split_headers(two_tenants, smtp, t
     agent = session_client(a.agent)
     customer_email = a.customer.user.email
     for payload in CRLF:
-        User.objects.filter(id=a.agent.user_id).update(full_name=payload.replace("\x00", ""))  # no NUL in a text column
-        created = call(agent, "post", "/api/v1/tickets", {"subject": payload, "requester_id": a.customer.id, "body_text": "x"})
+        User.objects.filter(id=a.agent.user_id).update(
+            full_name=payload.replace("\x00", "")
+        )  # no NUL in a text column
+        created = call(
+            agent,
+            "post",
+            "/api/v1/tickets",
+            {"subject": payload, "requester_id": a.customer.id, "body_text": "x"},
+        )
         if created.status_code >= 400:
             tally.judge(payload, "ticket subject", status=created.status_code, harmless=False)
             continue
         before = len(smtp.mails)
-        reply = call(agent, "post", f"/api/v1/tickets/{created.json()['id']}/messages", {"body_text": "an answer"})
+        reply = call(
+            agent, "post", f"/api/v1/tickets/{created.json()['id']}/messages", {"body_text": "an answer"}
+        )
         assert reply.status_code == 201, reply.content
         deliver_mail()
         caught = smtp.mails[before:]
         to_customer = [m for m in caught if customer_email in m.rcpt_tos]
-        problems = [f"recipients {m.rcpt_tos}" for m in caught if set(m.rcpt_tos) - {customer_email, a.agent.user.email, a.admin.user.email, a.owner.user.email}]
+        problems = [
+            f"recipients {m.rcpt_tos}"
+            for m in caught
+            if set(m.rcpt_tos) - {customer_email, a.agent.user.email, a.admin.user.email, a.owner.user.email}
+        ]
         for m in to_customer:
             message = m.message
-            if message.get_all("Bcc") or len(message.get_all("To", [])) != 1 or len(message.get_all("Subject", [])) != 1:
+            if (
+                message.get_all("Bcc")
+                or len(message.get_all("To", [])) != 1
+                or len(message.get_all("Subject", [])) != 1
+            ):
                 problems.append(f"headers {list(message.keys())}")
             if b"injected body" in m.raw.split(b"\r\n\r\n", 1)[0]:
                 problems.append("text in the header block")
@@ -108,11 +125,18 @@ def test_auto_replies_bounces_and_our_own_mail_are_not_answered(two_tenants, tal
         if result.status == "quarantined" and not answered:
             tally.rejected(headers or envelope_from, f"inbound mail ({result.reason})")
         else:
-            tally.failed(headers or envelope_from, "inbound mail", f"{result.status}, {answered} mail(s) queued")
+            tally.failed(
+                headers or envelope_from, "inbound mail", f"{result.status}, {answered} mail(s) queued"
+            )
     # Our own outgoing Message-ID coming back (a loop through a forwarding address).
     created = call(session_client(two_tenants.a.agent), "post", "/api/v1/tickets",
                    {"subject": "q", "requester_id": two_tenants.a.customer.id, "body_text": "x"})  # fmt: skip
-    call(session_client(two_tenants.a.agent), "post", f"/api/v1/tickets/{created.json()['id']}/messages", {"body_text": "a"})
+    call(
+        session_client(two_tenants.a.agent),
+        "post",
+        f"/api/v1/tickets/{created.json()['id']}/messages",
+        {"body_text": "a"},
+    )
     deliver_mail()
     with tenant_context(tenant.id):
         sent = OutboundEmail.objects.filter(ticket_id=created.json()["id"]).first()
@@ -122,5 +146,10 @@ def test_auto_replies_bounces_and_our_own_mail_are_not_answered(two_tenants, tal
     echo["Message-ID"] = sent.message_id
     echo.set_content("looped")
     result = email_ingest(raw=echo.as_bytes(), rcpt_to=[to])
-    tally.judge(sent.message_id, "our own Message-ID coming back", status=422 if result.status == "quarantined" else 200, harmless=False)
+    tally.judge(
+        sent.message_id,
+        "our own Message-ID coming back",
+        status=422 if result.status == "quarantined" else 200,
+        harmless=False,
+    )
     tally.assert_held()

@@ -78,10 +78,14 @@ def test_client_address_only_from_trusted_proxies(settings, tally):
     for spoof in ({"HTTP_X_REAL_IP": "10.9.8.7"}, {"HTTP_X_FORWARDED_FOR": "10.9.8.7"},
                   {"HTTP_X_REAL_IP": "10.9.8.7", "HTTP_X_FORWARDED_FOR": "10.9.8.7"}):  # fmt: skip
         middleware(factory.get("/", REMOTE_ADDR="203.0.113.5", **spoof))
-        tally.judge(spoof, "client IP from an untrusted peer", status=200, harmless=seen["addr"] == "203.0.113.5")
+        tally.judge(
+            spoof, "client IP from an untrusted peer", status=200, harmless=seen["addr"] == "203.0.113.5"
+        )
     for value in ("not-an-ip", "10.0.0.1, 10.0.0.2", "1.2.3.4\r\nX: y"):
         middleware(factory.get("/", REMOTE_ADDR="127.0.0.1", HTTP_X_REAL_IP=value))
-        tally.judge(value, "malformed X-Real-IP from the proxy", status=200, harmless=seen["addr"] == "127.0.0.1")
+        tally.judge(
+            value, "malformed X-Real-IP from the proxy", status=200, harmless=seen["addr"] == "127.0.0.1"
+        )
     middleware(factory.get("/", REMOTE_ADDR="127.0.0.1", HTTP_X_REAL_IP="198.51.100.7"))
     assert seen["addr"] == "198.51.100.7"  # the trusted proxy's word is taken (the check can fail)
     tally.assert_held()

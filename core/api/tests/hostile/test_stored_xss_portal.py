@@ -109,7 +109,7 @@ def test_hostile_data_renders_inert_for_agent_customer_and_visitor(
         expect(agent).to_have_url(re.compile(r"/agent/inbox/mine$"))
         agent.goto(live_core.url("acme", "/agent/inbox/all"))
         expect(agent.get_by_text("zebra").first).to_be_visible()
-        watch.verdict(tally, "agent inbox (subjects, requester names)", XSS_SHORT + [XSS_SHORT[0]])
+        watch.verdict(tally, "agent inbox (subjects, requester names)", [*XSS_SHORT, XSS_SHORT[0]])
         for ticket_id, payload in zip(hostile_acme["tickets"], XSS_SHORT, strict=True):
             agent.goto(live_core.url("acme", f"/agent/tickets/{ticket_id}"))
             expect(agent.get_by_role("heading", name=re.compile("zebra"))).to_be_visible()
