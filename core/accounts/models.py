@@ -40,6 +40,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     email = models.EmailField(max_length=254)
     full_name = models.CharField(max_length=200, blank=True)
     is_active = models.BooleanField(default=True)
+    # False for a self-service sign-up until its owner follows a link mailed to the address:
+    # until then the address is only claimed, and an invitation must not trust the password.
+    email_verified = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False)
     date_joined = models.DateTimeField(default=timezone.now)
 

@@ -1,4 +1,6 @@
-"""Refuse oversized request bodies with 413 before anything reads them."""
+"""Requests refused before anything reads them: oversized bodies (413), and query
+parameters with a NUL character (400), which PostgreSQL cannot hold in text; refused here
+because a streamed export would only meet the database's error after its 200 had gone."""
 
 from __future__ import annotations
 
@@ -36,4 +38,16 @@ class BodySizeLimitMiddleware:
                 else f"Request bodies may be at most {settings.DATA_UPLOAD_MAX_MEMORY_SIZE} bytes."
             )
             return problem(413, detail)
+        return self.get_response(request)
+
+
+class NulInQueryMiddleware:
+    """400 for a query parameter containing NUL (U+0000), on every path."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if any("\x00" in key or any("\x00" in v for v in values) for key, values in request.GET.lists()):
+            return problem(400, "Query parameters may not contain the NUL character.")
         return self.get_response(request)

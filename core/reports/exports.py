@@ -12,11 +12,15 @@ from django.http import StreamingHttpResponse
 from tenancy.context import tenant_context
 
 ROWS_PER_CHUNK = 500
+FORMULA_TRIGGERS = frozenset({"=", "+", "-", "@", "\t", "\r"})
 
 
 def csv_cell(value: Any) -> Any:
-    # A spreadsheet runs a cell starting with = + - @ as a formula: neutralise it (CSV injection).
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+    # A spreadsheet runs a cell starting with = + - @ as a formula, some also behind leading
+    # blanks or line breaks: neutralise it (CSV injection).
+    if isinstance(value, str) and (
+        value[:1] in FORMULA_TRIGGERS or value.lstrip(" \t\r\n")[:1] in FORMULA_TRIGGERS
+    ):
         return "'" + value
     return "" if value is None else value
 

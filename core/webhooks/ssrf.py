@@ -1,7 +1,8 @@
 """Outbound HTTP that cannot be pointed at our own network (SSRF protection).
 
-The host name is resolved once; every address it resolves to must be public (not
-loopback, private, link-local, multicast, reserved or unspecified) unless the
+The host name is resolved once; every address it resolves to must be public (globally
+routable: not loopback, private, shared (100.64.0.0/10), link-local, multicast, reserved or
+unspecified) unless the
 operator setting FRONTLINE_WEBHOOKS_ALLOW_PRIVATE_TARGETS allows it. The connection
 then goes to that vetted address (TLS still checks the host name), so a DNS answer
 that changes between the check and the connect (rebinding) cannot slip through.
@@ -30,7 +31,9 @@ def _is_public(address: str) -> bool:
     ip = ipaddress.ip_address(address.split("%", 1)[0])
     if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
         ip = ip.ipv4_mapped
-    return not (
+    # `is_global` also excludes what `is_private` misses, such as the shared address space
+    # 100.64.0.0/10 (carrier-grade NAT, and internal services on some clouds).
+    return ip.is_global and not (
         ip.is_private
         or ip.is_loopback
         or ip.is_link_local

@@ -94,7 +94,8 @@ def member_invite(
     password: str | None = None,
 ) -> Membership:
     """Add a person to the tenant with `role`: a new user (with the initial `password`, or none:
-    then they cannot sign in until one is set) or an existing user, who keeps their password.
+    then they cannot sign in until one is set) or an existing user, who keeps their password
+    unless their address was never verified (a self-service sign-up).
     A current member is refused."""
     if role not in Role.values:
         raise ValidationError({"role": f"Unknown role {role!r}; use one of {', '.join(Role.values)}."})
@@ -107,6 +108,12 @@ def member_invite(
             user = user_create(email=email, password=password, full_name=full_name.strip()[:200])
         elif Membership.objects.filter(tenant=tenant, user=user).exists():
             raise ValidationError({"email": f"{email} is already a member of this tenant."})
+        elif not user.email_verified:
+            # Anyone could have signed up with this address: the password is theirs, not
+            # necessarily the invitee's. It goes; the invitation mails a link to choose one,
+            # and the sessions made with the old password end with it.
+            user.set_unusable_password()
+            user.save(update_fields=["password"])
         membership = Membership.objects.create(tenant=tenant, user=user, role=role)
         _record_member_event(
             tenant=tenant, actor=actor, membership=membership, type="member.invited", new_user=new_user

@@ -1,8 +1,10 @@
 """Self-service accounts on a tenant's portal: customer sign-up and password reset by email.
 
-Reset links are signed one-time tokens from Django's `PasswordResetTokenGenerator` (they
-die when the password changes or after PASSWORD_RESET_TIMEOUT). Asking for a reset never
-says whether the address is known: the answer is the same and the work is done either way.
+Reset links are signed one-time tokens from Django's `PasswordResetTokenGenerator`, salted
+per tenant (a link works only on the tenant that sent it; it dies when the password
+changes or after PASSWORD_RESET_TIMEOUT). A sign-up's address is unverified until such a
+link is used. Asking for a reset never says whether the address is known: the answer is
+the same and the work is done either way.
 
 Accounts writes no mail itself (the outbound mail outbox lives in the email channel, a layer
 above): a reset request and an invitation are events (member.password_reset_requested,
@@ -16,7 +18,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
-from django.contrib.auth.tokens import default_token_generator
+from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -47,6 +49,13 @@ def throttle_hit(*, scope: str, key: str, limit: int, window_seconds: int) -> bo
     return int(count) > limit
 
 
+def reset_tokens(tenant: Tenant) -> PasswordResetTokenGenerator:
+    """Reset and invitation tokens of one tenant: a link another tenant mailed is no good here."""
+    generator = PasswordResetTokenGenerator()
+    generator.key_salt = f"frontline.accounts.reset.tenant-{tenant.id}"
+    return generator
+
+
 def customer_signup(*, tenant: Tenant, email: str, password: str, full_name: str) -> Membership:
     """A new customer of `tenant`. Someone who already has an account elsewhere joins with it
     (their password proves it is them); a member of this tenant is told to sign in instead."""
@@ -63,12 +72,14 @@ def customer_signup(*, tenant: Tenant, email: str, password: str, full_name: str
         return membership_set(tenant=tenant, user=existing, role=Role.CUSTOMER)
     with transaction.atomic():
         user = user_create(email=email, password=password, full_name=full_name.strip())
+        user.email_verified = False  # nobody has shown they read this mailbox yet
+        user.save(update_fields=["email_verified"])
         return membership_set(tenant=tenant, user=user, role=Role.CUSTOMER)
 
 
 def reset_link(*, tenant: Tenant, user: User) -> str:
     uid = urlsafe_base64_encode(force_bytes(user.pk))
-    token = default_token_generator.make_token(user)
+    token = reset_tokens(tenant).make_token(user)
     return f"{tenant_base_url(tenant)}/reset-password?uid={uid}&token={token}"
 
 
@@ -167,9 +178,10 @@ def password_reset_confirm(*, tenant: Tenant, uid: str, token: str, password: st
     user = User.objects.filter(pk=user_id, is_active=True).first()
     if user is None or membership_for_user(tenant=tenant, user=user) is None:
         raise invalid
-    if not default_token_generator.check_token(user, token):
+    if not reset_tokens(tenant).check_token(user, token):
         raise invalid
     validate_password(password, user=user)
     user.set_password(password)
-    user.save(update_fields=["password"])
+    user.email_verified = True  # the link reached them: the address is theirs
+    user.save(update_fields=["password", "email_verified"])
     return user

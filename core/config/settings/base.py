@@ -88,6 +88,8 @@ MIDDLEWARE = [
     "config.client_ip.ClientAddressMiddleware",
     # 413 for oversized bodies before anything reads them (JSON and uploads have own limits).
     "api.limits.BodySizeLimitMiddleware",
+    # 400 for NUL in a query parameter (PostgreSQL refuses it; a streamed CSV would fail mid-way).
+    "api.limits.NulInQueryMiddleware",
     # Static files (the built portal's assets, admin CSS) without a separate web server.
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "config.headers.ContentSecurityPolicyMiddleware",
