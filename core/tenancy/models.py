@@ -155,6 +155,14 @@ class AuditAction(models.TextChoices):
     TOKEN_REVOKED = "token.revoked"
     TOKEN_USED = "token.used"
     CROSS_TENANT = "platform.cross_tenant"
+    TWO_FACTOR_ENROLLED = "2fa.enrolled"
+    TWO_FACTOR_DISABLED = "2fa.disabled"
+    TWO_FACTOR_FAILED = "2fa.failed"
+    TWO_FACTOR_LOCKED_OUT = "2fa.locked_out"
+    RECOVERY_CODE_USED = "2fa.recovery_code_used"
+    RECOVERY_CODES_REGENERATED = "2fa.recovery_codes_regenerated"
+    TWO_FACTOR_POLICY_CHANGED = "2fa.policy_changed"
+    SESSIONS_REVOKED = "auth.sessions_revoked"
 
 
 class PlatformAuditEvent(models.Model):
