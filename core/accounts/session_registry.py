@@ -30,6 +30,10 @@ log = logging.getLogger(__name__)
 PLATFORM = "platform"
 
 
+def _text(value: bytes | str) -> str:
+    return value.decode() if isinstance(value, bytes) else value
+
+
 def _index_key(user_id: int) -> str:
     return f"{settings.CACHE_KEY_PREFIX}:user-sessions:{user_id}"
 
@@ -53,12 +57,12 @@ def session_unregister(*, user_id: int, session_key: str) -> None:
 
 def _session_store(session_key: str) -> SessionBase:
     store_class = import_string(f"{settings.SESSION_ENGINE}.SessionStore")
-    return store_class(session_key=session_key)  # type: ignore[no-any-return]
+    return store_class(session_key=session_key)
 
 
 def sessions_of(*, user_id: int) -> dict[str, str]:
     raw = redis_client().hgetall(_index_key(user_id))
-    return {k.decode(): v.decode() for k, v in raw.items()}
+    return {_text(k): _text(v) for k, v in raw.items()}
 
 
 def sessions_revoke(

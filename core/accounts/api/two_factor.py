@@ -3,6 +3,7 @@ requires it), turning it off, new recovery codes, and the tenant's staff policy.
 
 from __future__ import annotations
 
+from django.db import transaction
 from django.http import HttpRequest
 from ninja import Router, Status
 from ninja.errors import HttpError
@@ -23,6 +24,7 @@ from accounts.schemas import (
     TwoFactorStatusOut,
 )
 from accounts.services import two_factor as services
+from accounts.session_registry import sessions_revoke
 from api_kit.auth import admin_only, request_tenant, require_membership, session_only
 from tenancy.models import Tenant
 from tenancy.selectors import two_factor_required_for_staff
@@ -35,13 +37,13 @@ def _enrolling_user(request: HttpRequest, tenant: Tenant, challenge: str | None)
     if challenge:
         return challenge_user(request, tenant, challenge, two_factor.Next.ENROL)
     if request.user.is_authenticated and getattr(request, "membership", None) is not None:
-        return request.user  # type: ignore[return-value]
+        return request.user
     raise HttpError(401, "Sign in, or send the challenge from the sign-in step.")
 
 
 @router.get("/auth/2fa", response=TwoFactorStatusOut, auth=session_only)
 def status(request: HttpRequest) -> TwoFactorStatusOut:
-    user_id = request.user.pk
+    user_id: int = request.user.pk  # session_only: a signed-in user
     device = selectors.totp_device_of(user_id=user_id)
     return TwoFactorStatusOut(
         enabled=device is not None and device.confirmed_at is not None,
@@ -70,14 +72,11 @@ def confirm(request: HttpRequest, payload: EnrolConfirmIn) -> EnrolConfirmedOut:
     require_csrf(request)
     user = _enrolling_user(request, tenant, payload.challenge)
     via_challenge = bool(payload.challenge)
-    codes = services.enrol_confirm(
-        tenant_id=tenant.id,
-        user=user,
-        code=payload.code,
-        request=request,
-        keep_session=None if via_challenge else request.session.session_key,
-    )
+    codes = services.enrol_confirm(tenant_id=tenant.id, user=user, code=payload.code, request=request)
     me = sign_in(request, tenant, user) if via_challenge else me_out(request, user)
+    # After signing in (which makes this session's key): the other sessions end, this one stays.
+    keep = request.session.session_key
+    transaction.on_commit(lambda: sessions_revoke(user_id=user.pk, keep=keep, reason="two-factor enabled"))
     return EnrolConfirmedOut(recovery_codes=codes, me=me if via_challenge else None)
 
 

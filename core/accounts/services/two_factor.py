@@ -171,16 +171,10 @@ def _replace_recovery_codes(user: User) -> list[str]:
     return codes
 
 
-def enrol_confirm(
-    *,
-    tenant_id: int,
-    user: User,
-    code: str,
-    request: HttpRequest | None = None,
-    keep_session: str | None = None,
-) -> list[str]:
+def enrol_confirm(*, tenant_id: int, user: User, code: str, request: HttpRequest | None = None) -> list[str]:
     """Confirm the pending authenticator with its first code; returns the recovery codes
-    (shown once). The person's other sessions end: they were opened without the factor."""
+    (shown once). The caller ends the person's other sessions (opened without the factor)
+    once it knows which session is this one: confirming may sign in."""
     _check_limits(tenant_id=tenant_id, user=user, request=request)
     device = totp_device_of(user_id=user.pk)
     if device is None or device.confirmed_at is not None:
@@ -194,9 +188,6 @@ def enrol_confirm(
         codes = _replace_recovery_codes(user)
         audit_record(
             tenant_id=tenant_id, action=AuditAction.TWO_FACTOR_ENROLLED, actor_id=user.pk, request=request
-        )
-        transaction.on_commit(
-            lambda: sessions_revoke(user_id=user.pk, keep=keep_session, reason="two-factor enabled")
         )
     throttle.reset(tenant_id=tenant_id, email=str(user.pk), kind=throttle.TWO_FACTOR)
     return codes
