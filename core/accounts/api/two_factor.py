@@ -34,6 +34,9 @@ router = Router(tags=["two-factor"])
 
 def _enrolling_user(request: HttpRequest, tenant: Tenant, challenge: str | None) -> User:
     """The signed-in person, or the one an `enrol` login challenge names (not signed in yet)."""
+    if getattr(request, "api_token", None) is not None:
+        # A token is not the person at the keyboard: it may not choose their second factor.
+        raise HttpError(403, "Set up two-factor sign-in in the browser, not with an API token.")
     if challenge:
         return challenge_user(request, tenant, challenge, two_factor.Next.ENROL)
     if request.user.is_authenticated and getattr(request, "membership", None) is not None:

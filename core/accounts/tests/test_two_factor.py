@@ -20,7 +20,7 @@ from django.test import Client
 from accounts import two_factor
 from accounts.models import AuditEvent, RecoveryCode, TotpDevice
 from tenancy.context import tenant_context
-from testing.factories import host_for, make_member, make_tenant, make_user, make_world
+from testing.factories import host_for, make_member, make_tenant, make_user, make_world, token_client
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "correct horse battery"
@@ -377,10 +377,12 @@ def test_policy_endpoint_is_for_admins_and_api_tokens_stay_password_free():
     assert _problem(agent_browser.get("/api/v1/tenant/security"), 403)
     # An API token of someone with 2FA works without any code: tokens are their own factor.
     _, secret, _ = _enrolled(world.agent)
-    from testing.factories import token_client
 
     client, _ = token_client(world.agent)
     assert client.get("/api/v1/auth/me").status_code == 200
+    # ... but a token may not choose the person's second factor.
+    by_token = client.post("/api/v1/auth/2fa/enrol", json.dumps({}), content_type="application/json")
+    assert _problem(by_token, 403)["detail"].startswith("Set up two-factor sign-in in the browser")
 
 
 def test_bad_input_is_422_not_500():
