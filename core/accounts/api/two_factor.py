@@ -46,7 +46,7 @@ def _enrolling_user(request: HttpRequest, tenant: Tenant, challenge: str | None)
 
 @router.get("/auth/2fa", response=TwoFactorStatusOut, auth=session_only)
 def status(request: HttpRequest) -> TwoFactorStatusOut:
-    user_id: int = request.user.pk  # session_only: a signed-in user
+    user_id = require_membership(request).user_id
     device = selectors.totp_device_of(user_id=user_id)
     return TwoFactorStatusOut(
         enabled=device is not None and device.confirmed_at is not None,
