@@ -72,6 +72,10 @@ class ConnectionClaims(BaseModel):
     kind: TokenKind = TokenKind.SESSION
     origins: tuple[str, ...] = Field(default=(), description="Origins a browser may connect from.")
     exp: int = Field(description="Expiry, Unix seconds.")
+    iat: int = Field(default=0, description="Issued at, Unix seconds (0: unknown, an older token).")
+    session: str = Field(
+        default="", description="A digest of the browser session it was issued to; empty for API tokens."
+    )
 
     @property
     def is_staff(self) -> bool:
@@ -206,6 +210,8 @@ class ControlType(StrEnum):
 
 
 class CloseCode(IntEnum):
+    """Close codes the gateway sends; 4401 also ends a socket whose sign-in was revoked."""
+
     GOING_AWAY = 1001
     TRY_AGAIN_LATER = 1013
     SERVICE_RESTART = 1012
@@ -218,3 +224,39 @@ class CloseCode(IntEnum):
 
 def control(kind: ControlType, **data: Any) -> dict[str, Any]:
     return {"id": None, "type": kind.value, "data": data}
+
+
+# -- revocation: core ends a person's sockets at once ---------------------------------
+
+REVOCATION_CHANNEL = "frontline:realtime:revocations"
+REVOKED_SINCE_PREFIX = "frontline:realtime:revoked-since"
+
+
+def revoked_since_key(user_id: int) -> str:
+    """Unix seconds of the person's latest revocation; tokens issued before it are refused."""
+    return f"{REVOKED_SINCE_PREFIX}:{user_id}"
+
+
+class SocketRevocation(BaseModel):
+    """Published by core on `REVOCATION_CHANNEL` when a person's access ends or changes
+    (password change or reset, deactivation, role change, 2FA change): every gateway closes
+    that user's sockets (in `tenant_id` only, when given) with `CloseCode.UNAUTHORIZED`,
+    except those opened from the session `keep_session` (the one that changed the password).
+    """
+
+    user_id: int
+    tenant_id: int | None = None
+    keep_session: str = ""
+    reason: str = ""
+    at: int = 0
+
+    def applies_to(self, claims: ConnectionClaims) -> bool:
+        if claims.user_id != self.user_id:
+            return False
+        if self.tenant_id is not None and claims.tenant_id != self.tenant_id:
+            return False
+        return not (self.keep_session and claims.session == self.keep_session)
+
+    def refuses(self, claims: ConnectionClaims) -> bool:
+        """A token issued before this revocation (at or before `at`) is refused on connect."""
+        return self.applies_to(claims) and claims.iat <= self.at

@@ -35,6 +35,7 @@ from realtime.config import Settings
 from realtime.connection import ASGISend, Connection, StreamPos, format_stream_id, parse_stream_id
 from realtime.hub import BLOCK_MS, REDIS_DOWN, Hub, _text, stream_has, stream_head
 from realtime.presence import Presence
+from realtime.revocation import Revocations
 
 log = logging.getLogger("realtime.gateway")
 
@@ -109,6 +110,8 @@ class Gateway:
         self.hub = Hub(self.stream_redis, settings)
         self.presence = Presence(self.redis, self.hub, settings)
         self.presence.start()
+        self.revocations = Revocations(self.redis, self.hub, settings)
+        self.revocations.start()
         self._tasks = [asyncio.create_task(self._heartbeats(), name="heartbeats")]
         log.info("realtime gateway started (Redis %s)", settings.redis_url.rsplit("@", 1)[-1])
 
@@ -117,6 +120,7 @@ class Gateway:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
         await self.presence.stop()
+        await self.revocations.stop()
         await self.hub.stop()
         await self.redis.aclose()
         await self.stream_redis.aclose()
@@ -224,6 +228,11 @@ class Gateway:
         await self.hub.add(conn)
         tenant_id = conn.claims.tenant_id
         try:
+            # After joining the hub: a revocation published from now on closes it live, one
+            # published before left its mark, which this reads.
+            if await self.revocations.refuses(conn.claims):
+                conn.close(CloseCode.UNAUTHORIZED, "connection token issued before a sign-out; get a new one")
+                return
             head = await stream_head(self.redis, tenant_id)
             start: StreamPos = head
             resync: str | None = None

@@ -77,6 +77,11 @@ class ApiToken(TenantOwned):
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True, help_text="None: until revoked.")
+    read_only = models.BooleanField(default=False, help_text="Only GET, HEAD and OPTIONS requests.")
+    areas = models.JSONField(
+        default=list, blank=True, help_text="API areas (first path segment) it may use; empty: all."
+    )
 
     class Meta:
         indexes: ClassVar = [models.Index(fields=["tenant", "membership"], name="apitoken_member_idx")]
@@ -89,7 +94,43 @@ class ApiToken(TenantOwned):
 
     @property
     def is_active(self) -> bool:
-        return self.revoked_at is None
+        return self.revoked_at is None and (self.expires_at is None or self.expires_at > timezone.now())
+
+
+class TotpDevice(models.Model):
+    """A user's TOTP authenticator (RFC 6238), global like the user: one second factor for
+    every tenant the person belongs to. Confirmed by a first code; until then it is no factor.
+
+    `secret` is the base32 key encrypted at rest (`accounts.two_factor_secrets`);
+    `last_used_step` is the newest 30-second step a code was accepted for, so a code (or an
+    older one) is never accepted twice.
+    """
+
+    user = models.OneToOneField("accounts.User", on_delete=models.CASCADE, related_name="totp_device")
+    secret = models.CharField(max_length=300)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    last_used_step = models.BigIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"TOTP of user {self.user_id} ({'confirmed' if self.confirmed_at else 'pending'})"
+
+
+class RecoveryCode(models.Model):
+    """A single-use recovery code; only its keyed hash is stored."""
+
+    user = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="recovery_codes")
+    code_hash = models.CharField(max_length=64)
+    used_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["user", "code_hash"], name="recoverycode_user_hash_uniq")
+        ]
+
+    def __str__(self) -> str:
+        return f"recovery code of user {self.user_id}"
 
 
 class AuditEvent(TenantOwned):

@@ -29,6 +29,14 @@ class CsrfOut(Schema):
 
 class TokenCreateIn(Schema):
     name: str = Field(min_length=1, max_length=100)
+    read_only: bool = Field(default=False, description="Only GET, HEAD and OPTIONS requests.")
+    areas: list[str] = Field(
+        default_factory=list,
+        max_length=40,
+        description="API areas (the first path segment after /api/v1/, e.g. `tickets`, `kb`) the "
+        "token may use; empty: every area.",
+    )
+    expires_in_days: int | None = Field(default=None, ge=1, le=3650, description="None: until revoked.")
 
 
 class TokenOut(Schema):
@@ -38,6 +46,9 @@ class TokenOut(Schema):
     created_at: datetime
     last_used_at: datetime | None
     revoked_at: datetime | None
+    expires_at: datetime | None
+    read_only: bool
+    areas: list[str]
 
 
 class TokenCreatedOut(TokenOut):
@@ -123,3 +134,73 @@ class OrganizationOut(Schema):
 
 class MemberOrganizationIn(Schema):
     organization_id: int | None
+
+
+# -- two-factor sign-in ---------------------------------------------------------------
+class TwoFactorChallengeOut(Schema):
+    status: str = Field(
+        description="`code_required`: send a code to /auth/login/code; `enrolment_required`: the "
+        "tenant requires two-factor sign-in for staff, set it up with /auth/2fa/enrol first."
+    )
+    challenge: str = Field(description="Signed, short-lived; send it back with the next step.")
+    expires_in: int = Field(description="Seconds the challenge stays valid.")
+
+
+class LoginCodeIn(Schema):
+    challenge: str = Field(min_length=1, max_length=500)
+    code: str = Field(min_length=1, max_length=40, description="Six digits, or a recovery code.")
+
+
+class TwoFactorStatusOut(Schema):
+    enabled: bool
+    pending: bool = Field(description="A set-up was started and awaits its first code.")
+    recovery_codes_left: int
+    required_by_tenant: bool
+
+
+class EnrolIn(Schema):
+    challenge: str | None = Field(
+        default=None, max_length=500, description="From the login step when enrolment is required."
+    )
+
+
+class EnrolmentOut(Schema):
+    secret: str = Field(description="Base32, for apps that cannot scan the QR code.")
+    otpauth_uri: str
+    qr_svg: str = Field(description="The otpauth URI as an SVG QR code.")
+
+
+class EnrolConfirmIn(Schema):
+    code: str = Field(min_length=1, max_length=40)
+    challenge: str | None = Field(default=None, max_length=500)
+
+
+class EnrolConfirmedOut(Schema):
+    recovery_codes: list[str] = Field(description="Shown once; each works once.")
+    me: MeOut | None = Field(description="Set when the confirmation also signed you in (challenge).")
+
+
+class TwoFactorDisableIn(Schema):
+    password: str = Field(min_length=1, max_length=200)
+    code: str = Field(min_length=1, max_length=40)
+
+
+class RecoveryCodesIn(Schema):
+    code: str = Field(min_length=1, max_length=40, description="A current authenticator code.")
+
+
+class RecoveryCodesOut(Schema):
+    recovery_codes: list[str]
+
+
+class SecurityPolicyOut(Schema):
+    two_factor_required_for_staff: bool
+
+
+class SecurityPolicyIn(Schema):
+    two_factor_required_for_staff: bool
+
+
+class PasswordChangeIn(Schema):
+    current_password: str = Field(min_length=1, max_length=200)
+    new_password: str = Field(min_length=1, max_length=200)

@@ -10,15 +10,47 @@ from typing import Any
 from django.db import connection
 from django.db.models import QuerySet
 
-from accounts import tokens
-from accounts.models import ApiToken, AuditEvent, User
+from accounts import tokens, two_factor
+from accounts.models import ApiToken, AuditEvent, RecoveryCode, TotpDevice, User
 from db.rows import column_count, model_from_row, select_columns
 from db.tenant_setting import CURRENT_TENANT_SQL
-from tenancy.models import Membership, Tenant
+from tenancy.models import STAFF_ROLES, Membership, Tenant
+from tenancy.selectors import two_factor_required_for_staff
 
 
 def user_by_email(*, email: str) -> User | None:
     return User.objects.filter(email__iexact=email.strip()).first()
+
+
+def totp_device_of(*, user_id: int) -> TotpDevice | None:
+    return TotpDevice.objects.filter(user_id=user_id).first()
+
+
+def has_two_factor(*, user_id: int) -> bool:
+    return TotpDevice.objects.filter(user_id=user_id, confirmed_at__isnull=False).exists()
+
+
+def recovery_codes_left(*, user_id: int) -> int:
+    return RecoveryCode.objects.filter(user_id=user_id, used_at__isnull=True).count()
+
+
+def staff_without_two_factor(*, tenant: Tenant) -> list[int]:
+    """User ids of the tenant's active staff with no confirmed authenticator."""
+    return list(
+        Membership.objects.filter(tenant=tenant, deactivated_at__isnull=True, role__in=STAFF_ROLES)
+        .exclude(user__totp_device__confirmed_at__isnull=False)
+        .values_list("user_id", flat=True)
+    )
+
+
+def login_next_step(*, tenant: Tenant, user: User, membership: Membership | None) -> str | None:
+    """What a correct password leads to here: a code (the person has an authenticator),
+    enrolment (staff of a tenant that requires it, without one), or None: signed in."""
+    if has_two_factor(user_id=user.pk):
+        return two_factor.Next.CODE
+    if membership is not None and membership.is_staff_role and two_factor_required_for_staff(tenant):
+        return two_factor.Next.ENROL
+    return None
 
 
 def api_token_list(*, tenant: Tenant, membership: Membership) -> QuerySet[ApiToken]:
@@ -44,6 +76,7 @@ def _api_token_sql() -> str:
         "JOIN accounts_user u ON u.id = m.user_id "
         "JOIN tenancy_tenant n ON n.id = t.tenant_id "
         "WHERE t.tenant_id = %s AND t.token_hash = %s AND t.revoked_at IS NULL "
+        "AND (t.expires_at IS NULL OR t.expires_at > now()) "
         "AND m.deactivated_at IS NULL AND n.status = %s"
     )
 

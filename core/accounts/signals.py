@@ -1,4 +1,5 @@
-"""Audit receivers for Django's login, logout and login-failure signals."""
+"""Audit receivers for Django's login, logout and login-failure signals; sign-in and out
+also keep the person's list of sessions (`session_registry`)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from django.http import HttpRequest
 from accounts import throttle
 from accounts.models import User
 from accounts.services.users import audit_record
+from accounts.session_registry import session_register, session_unregister
 from tenancy.models import AuditAction
 
 
@@ -25,12 +27,16 @@ def audit_login(sender: Any, request: HttpRequest | None, user: User, **kwargs: 
     if request is not None:
         # Bind the session to this tenant: the middleware refuses it on any other host.
         request.session["tenant_id"] = tenant_id
+        if request.session.session_key:
+            session_register(user_id=user.pk, tenant_id=tenant_id, session_key=request.session.session_key)
     throttle.reset(tenant_id=tenant_id, email=user.email)
     audit_record(tenant_id=tenant_id, action=AuditAction.LOGIN, actor_id=user.pk, request=request)
 
 
 @receiver(user_logged_out)
 def audit_logout(sender: Any, request: HttpRequest | None, user: User | None, **kwargs: Any) -> None:
+    if user is not None and request is not None and request.session.session_key:
+        session_unregister(user_id=user.pk, session_key=request.session.session_key)
     audit_record(
         tenant_id=_tenant_id(request),
         action=AuditAction.LOGOUT,

@@ -1,7 +1,8 @@
-"""Throttling in Redis: login lockouts per email, and request rate limits per client address.
+"""Throttling in Redis: lockouts per person (wrong passwords by email, wrong second-factor
+codes by user), and request rate limits per client address.
 
-Login failures are keyed by tenant and lower-cased email, so a lockout in one tenant does
-not lock the same person out of another; rate limits likewise by tenant and address.
+Failures are keyed by kind, tenant and lower-cased email (or user id), so a lockout in one
+tenant does not lock the same person out of another; rate limits likewise by tenant and address.
 """
 
 from __future__ import annotations
@@ -12,28 +13,35 @@ import time
 from django.conf import settings
 from django.core.cache import cache
 
+LOGIN = "login"  # wrong passwords, keyed by email
+TWO_FACTOR = "2fa"  # wrong TOTP or recovery codes, keyed by user id
 
-def _key(tenant_id: int | None, email: str) -> str:
+
+def _key(tenant_id: int | None, email: str, kind: str = LOGIN) -> str:
     # Hashed: an address is whatever the caller typed (any length, any characters), and a
     # cache key must stay short and printable for every cache backend.
     digest = hashlib.sha256(email.strip().lower().encode()).hexdigest()[:32]
-    return f"login-failures:{tenant_id or 'platform'}:{digest}"
+    return f"{kind}-failures:{tenant_id or 'platform'}:{digest}"
 
 
-def is_locked_out(*, tenant_id: int | None, email: str) -> bool:
-    return int(cache.get(_key(tenant_id, email), 0)) >= settings.LOGIN_MAX_FAILURES
+def _limit(kind: str) -> int:
+    return settings.TWO_FACTOR_MAX_FAILURES if kind == TWO_FACTOR else settings.LOGIN_MAX_FAILURES
 
 
-def record_failure(*, tenant_id: int | None, email: str) -> int:
-    key = _key(tenant_id, email)
+def is_locked_out(*, tenant_id: int | None, email: str, kind: str = LOGIN) -> bool:
+    return int(cache.get(_key(tenant_id, email, kind), 0)) >= _limit(kind)
+
+
+def record_failure(*, tenant_id: int | None, email: str, kind: str = LOGIN) -> int:
+    key = _key(tenant_id, email, kind)
     cache.add(key, 0, timeout=settings.LOGIN_LOCKOUT_SECONDS)
     count = cache.incr(key)
     cache.touch(key, settings.LOGIN_LOCKOUT_SECONDS)
     return int(count)
 
 
-def reset(*, tenant_id: int | None, email: str) -> None:
-    cache.delete(_key(tenant_id, email))
+def reset(*, tenant_id: int | None, email: str, kind: str = LOGIN) -> None:
+    cache.delete(_key(tenant_id, email, kind))
 
 
 # -- request rate limits (anonymous endpoints) ----------------------------------------------

@@ -42,3 +42,24 @@ def display_prefix(token: str) -> str:
     """What the UI shows to recognise a token: the public part and four secret characters."""
     head, _, secret = token.rpartition("_")
     return f"{head}_{secret[:4]}"
+
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+# POSTs that only read: a read-only token may open a socket to watch events.
+READ_ONLY_POSTS = frozenset({"/api/v1/realtime/token"})
+API_PREFIX = "/api/v1/"
+
+
+def area_of(path: str) -> str:
+    """`/api/v1/tickets/12/messages` -> `tickets`."""
+    rest = path[len(API_PREFIX) :] if path.startswith(API_PREFIX) else path.lstrip("/")
+    return rest.split("/", 1)[0]
+
+
+def scope_refusal(*, read_only: bool, areas: list[str], method: str, path: str) -> str | None:
+    """Why a scoped token may not make this request, or None when it may."""
+    if read_only and method.upper() not in SAFE_METHODS and path not in READ_ONLY_POSTS:
+        return "This token is read-only."
+    if areas and area_of(path) not in areas:
+        return f"This token may only use: {', '.join(areas)}."
+    return None

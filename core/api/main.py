@@ -15,6 +15,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from accounts.api.selfservice import router as selfservice_router
 from accounts.api.sessions import router as accounts_router
 from accounts.api.tenant import router as tenant_router
+from accounts.api.two_factor import router as two_factor_router
 from accounts.throttle import RateLimited
 from api_kit.auth import token_or_session
 from api_kit.problems import problem, validation_errors_by_field
@@ -119,6 +120,7 @@ def file_too_large(request: HttpRequest, exc: FileTooLarge) -> HttpResponse:
 api.add_router("/", accounts_router)
 api.add_router("/", selfservice_router)
 api.add_router("/", tenant_router)
+api.add_router("/", two_factor_router)
 api.add_router("/", webhooks_router)
 api.add_router("/", notifications_router)
 api.add_router("/", email_router)

@@ -28,6 +28,8 @@ from accounts.selectors import (
 )
 from accounts.services.users import api_token_record_use
 from accounts.tokens import parse as parse_token
+from accounts.tokens import scope_refusal
+from api_kit.problems import problem
 from contracts.ids import parse_id
 from db.rows import fetch_pipelined
 from tenancy.context import cross_tenant_context, tenant_context_query
@@ -158,6 +160,11 @@ class TenantMiddleware:
             tenant = token.tenant
             if slug is not None and tenant.slug != slug:
                 return _not_found(request)  # another tenant's token: as if nothing were here
+            refusal = scope_refusal(
+                read_only=token.read_only, areas=token.areas, method=request.method or "", path=request.path
+            )
+            if refusal is not None:
+                return problem(403, refusal)
             api_token_record_use(token=token, request=request)
             request.tenant = tenant  # type: ignore[attr-defined]
             request.api_token = token  # type: ignore[attr-defined]

@@ -38,6 +38,7 @@ def realtime_token(request: HttpRequest) -> RealtimeTokenOut:
         membership=membership,
         via_api_token=getattr(request, "api_token", None) is not None,
         secure=request.is_secure(),
+        session_key=request.session.session_key,
     )
     return RealtimeTokenOut(
         token=issued.token,

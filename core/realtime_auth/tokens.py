@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 
+from accounts.session_registry import session_digest
 from contracts.realtime import ConnectionClaims, TokenKind, sign_token
 from tenancy.models import Membership, Tenant
 
@@ -40,9 +41,15 @@ def allowed_origins(*, tenant: Tenant, secure: bool) -> tuple[str, ...]:
 
 
 def realtime_token_issue(
-    *, tenant: Tenant, membership: Membership, via_api_token: bool, secure: bool
+    *,
+    tenant: Tenant,
+    membership: Membership,
+    via_api_token: bool,
+    secure: bool,
+    session_key: str | None = None,
 ) -> IssuedToken:
     user = membership.user
+    now = int(time.time())
     claims = ConnectionClaims(
         user_id=user.pk,
         membership_id=membership.pk,
@@ -51,6 +58,8 @@ def realtime_token_issue(
         name=user.get_full_name(),
         kind=TokenKind.API_TOKEN if via_api_token else TokenKind.SESSION,
         origins=allowed_origins(tenant=tenant, secure=secure),
-        exp=int(time.time()) + settings.REALTIME_TOKEN_TTL_SECONDS,
+        exp=now + settings.REALTIME_TOKEN_TTL_SECONDS,
+        iat=now,
+        session="" if via_api_token else session_digest(session_key),
     )
     return IssuedToken(token=sign_token(claims, settings.REALTIME_SECRET), claims=claims)

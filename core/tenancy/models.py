@@ -159,6 +159,14 @@ class AuditAction(models.TextChoices):
     PRIVACY_ERASE = "privacy.erase"
     RETENTION_CHANGED = "privacy.retention_changed"
     RETENTION_PURGE = "privacy.retention_purge"
+    TWO_FACTOR_ENROLLED = "2fa.enrolled"
+    TWO_FACTOR_DISABLED = "2fa.disabled"
+    TWO_FACTOR_FAILED = "2fa.failed"
+    TWO_FACTOR_LOCKED_OUT = "2fa.locked_out"
+    RECOVERY_CODE_USED = "2fa.recovery_code_used"
+    RECOVERY_CODES_REGENERATED = "2fa.recovery_codes_regenerated"
+    TWO_FACTOR_POLICY_CHANGED = "2fa.policy_changed"
+    SESSIONS_REVOKED = "auth.sessions_revoked"
 
 
 class PlatformAuditEvent(models.Model):

@@ -32,6 +32,12 @@ def signup_allowed(tenant: Tenant) -> bool:
     return bool(isinstance(portal, dict) and portal.get("allow_signup") is True)
 
 
+def two_factor_required_for_staff(tenant: Tenant) -> bool:
+    """Tenant setting `settings["security"]["two_factor_required_for_staff"]`: off by default."""
+    security = tenant.settings.get("security") if isinstance(tenant.settings, dict) else None
+    return bool(isinstance(security, dict) and security.get("two_factor_required_for_staff") is True)
+
+
 def tenant_by_slug_setting_query(*, slug: str) -> tuple[str, list[Any]]:
     """SQL finding the active tenant of a host and setting it as the transaction's tenant
     (`app.tenant_id`, see `tenancy.context`) in the same statement: no row, no tenant set.

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.services.users import user_create
+from accounts.session_registry import sessions_revoke
 from contracts.events import Actor
 from events.services import event_record
 from tenancy.context import tenant_context
@@ -135,7 +136,15 @@ def member_set_role(*, tenant: Tenant, actor: Membership, membership: Membership
         _record_member_event(
             tenant=tenant, actor=actor, membership=membership, type="member.updated", changed_fields=["role"]
         )
+        _end_sessions_on_commit(tenant=tenant, membership=membership, reason="role changed")
     return membership
+
+
+def _end_sessions_on_commit(*, tenant: Tenant, membership: Membership, reason: str) -> None:
+    """The member's sessions and sockets in this tenant end once the change is committed: a
+    socket authorized under the old role must not go on receiving what the new one may not."""
+    user_id = membership.user_id
+    transaction.on_commit(lambda: sessions_revoke(user_id=user_id, tenant_id=tenant.id, reason=reason))
 
 
 def member_set_active(
@@ -155,4 +164,6 @@ def member_set_active(
             type="member.updated",
             changed_fields=["active"],
         )
+        if not active:
+            _end_sessions_on_commit(tenant=tenant, membership=membership, reason="deactivated")
     return membership

@@ -29,6 +29,7 @@ from accounts.models import User
 from accounts.selectors import membership_for_user, user_by_email
 from accounts.services.members import membership_set
 from accounts.services.users import user_create
+from accounts.session_registry import sessions_revoke
 from events.services import event_record
 from tenancy.context import tenant_context
 from tenancy.models import Membership, Role, Tenant
@@ -184,4 +185,6 @@ def password_reset_confirm(*, tenant: Tenant, uid: str, token: str, password: st
     user.set_password(password)
     user.email_verified = True  # the link reached them: the address is theirs
     user.save(update_fields=["password", "email_verified"])
+    # Whoever held the old password (or a session opened with it) is out, in every tenant.
+    transaction.on_commit(lambda: sessions_revoke(user_id=user.pk, reason="password reset"))
     return user

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
@@ -16,6 +18,8 @@ from accounts.models import ApiToken, AuditEvent, User
 from accounts.selectors import api_token_lookup
 from tenancy.context import tenant_context
 from tenancy.models import AuditAction, Membership, PlatformAuditEvent, Tenant
+
+TOKEN_AREA_RE = re.compile(r"^[a-z][a-z0-9-]{0,39}$")
 
 
 def _client_details(request: HttpRequest | None) -> dict[str, Any]:
@@ -64,13 +68,32 @@ def user_set_password(*, user: User, password: str) -> None:
     user.save(update_fields=["password"])
 
 
+def clean_token_areas(areas: list[str]) -> list[str]:
+    cleaned = sorted({a.strip().lower() for a in areas if a.strip()})
+    bad = [a for a in cleaned if not TOKEN_AREA_RE.match(a)]
+    if bad:
+        raise ValidationError(
+            {"areas": f"Not an API area: {', '.join(bad)[:200]} (e.g. tickets, kb, reports)."}
+        )
+    return cleaned
+
+
 def api_token_create(
-    *, tenant: Tenant, membership: Membership, name: str, request: HttpRequest | None = None
+    *,
+    tenant: Tenant,
+    membership: Membership,
+    name: str,
+    request: HttpRequest | None = None,
+    read_only: bool = False,
+    areas: list[str] | None = None,
+    expires_at: datetime | None = None,
 ) -> tuple[ApiToken, str]:
-    """Create a token and return it with its secret, which is never shown again."""
+    """Create a token and return it with its secret, which is never shown again. A token may
+    be limited to reads, to some API areas, and to a lifetime (see `tokens.scope_refusal`)."""
     name = name.strip()
     if not name:
         raise ValidationError({"name": "Give the token a name, e.g. the integration using it."})
+    cleaned_areas = clean_token_areas(areas or [])
     if membership.tenant_id != tenant.id:
         raise ValidationError("The membership does not belong to this tenant.")
     raw = tokens.generate(tenant.id)
@@ -81,13 +104,22 @@ def api_token_create(
             name=name[:100],
             prefix=tokens.display_prefix(raw)[:16],
             token_hash=tokens.digest(raw),
+            read_only=read_only,
+            areas=cleaned_areas,
+            expires_at=expires_at,
         )
         audit_record(
             tenant_id=tenant.id,
             action=AuditAction.TOKEN_CREATED,
             actor_id=membership.user_id,
             request=request,
-            detail={"token_id": token.id, "name": token.name},
+            detail={
+                "token_id": token.id,
+                "name": token.name,
+                "read_only": read_only,
+                "areas": cleaned_areas,
+                "expires_at": expires_at.isoformat() if expires_at else None,
+            },
         )
     return token, raw
 

@@ -201,6 +201,106 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/auth/2fa": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Status */
+        get: operations["accounts_api_two_factor_status"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/2fa/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Confirm
+         * @description Confirm the set-up with a first code; answers the recovery codes, once. With a login
+         *     challenge this also signs you in; signed in, your other sessions end.
+         */
+        post: operations["accounts_api_two_factor_confirm"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/2fa/disable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Disable
+         * @description Turn two-factor sign-in off (password and a code). Refused while the tenant requires it
+         *     of staff; your other sessions end.
+         */
+        post: operations["accounts_api_two_factor_disable"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/2fa/enrol": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Enrol
+         * @description Start a set-up: a new secret, its otpauth URI and QR code. Nothing changes for sign-in
+         *     until `/auth/2fa/confirm` accepts a first code.
+         */
+        post: operations["accounts_api_two_factor_enrol"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/2fa/recovery-codes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Recovery Codes
+         * @description New recovery codes (the old ones stop working), for a current authenticator code.
+         */
+        post: operations["accounts_api_two_factor_recovery_codes"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/auth/csrf": {
         parameters: {
             query?: never;
@@ -230,8 +330,32 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Login View */
+        /**
+         * Login View
+         * @description Password step. 200: signed in. 202: a second step is needed (`status` says which):
+         *     nothing is signed in until it succeeds.
+         */
         post: operations["accounts_api_sessions_login_view"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/login/code": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Login Code
+         * @description Code step: the challenge from the password step and a TOTP or recovery code.
+         */
+        post: operations["accounts_api_sessions_login_code"];
         delete?: never;
         options?: never;
         head?: never;
@@ -266,6 +390,26 @@ export interface paths {
         get: operations["accounts_api_sessions_me"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Password Change
+         * @description Change your password. Every other session and socket of yours ends; this one stays.
+         */
+        post: operations["accounts_api_sessions_password_change"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1842,6 +1986,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/tenant/security": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Policy */
+        get: operations["accounts_api_two_factor_policy"];
+        /**
+         * Policy Set
+         * @description Require two-factor sign-in for staff (owners and admins). Turning it on ends the
+         *     sessions of staff without it; their next sign-in leads them through the set-up.
+         */
+        put: operations["accounts_api_two_factor_policy_set"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/ticket-settings/visibility": {
         parameters: {
             query?: never;
@@ -3350,6 +3516,46 @@ export interface components {
             /** Team */
             team?: string | null;
         };
+        /** EnrolConfirmIn */
+        EnrolConfirmIn: {
+            /** Challenge */
+            challenge?: string | null;
+            /** Code */
+            code: string;
+        };
+        /** EnrolConfirmedOut */
+        EnrolConfirmedOut: {
+            /** @description Set when the confirmation also signed you in (challenge). */
+            me: components["schemas"]["MeOut"] | null;
+            /**
+             * Recovery Codes
+             * @description Shown once; each works once.
+             */
+            recovery_codes: string[];
+        };
+        /** EnrolIn */
+        EnrolIn: {
+            /**
+             * Challenge
+             * @description From the login step when enrolment is required.
+             */
+            challenge?: string | null;
+        };
+        /** EnrolmentOut */
+        EnrolmentOut: {
+            /** Otpauth Uri */
+            otpauth_uri: string;
+            /**
+             * Qr Svg
+             * @description The otpauth URI as an SVG QR code.
+             */
+            qr_svg: string;
+            /**
+             * Secret
+             * @description Base32, for apps that cannot scan the QR code.
+             */
+            secret: string;
+        };
         /** ErasureOut */
         ErasureOut: {
             /** Already Erased */
@@ -3591,6 +3797,16 @@ export interface components {
             default_locale: string;
             /** Locales */
             locales: string[];
+        };
+        /** LoginCodeIn */
+        LoginCodeIn: {
+            /** Challenge */
+            challenge: string;
+            /**
+             * Code
+             * @description Six digits, or a recovery code.
+             */
+            code: string;
         };
         /** LoginIn */
         LoginIn: {
@@ -3950,6 +4166,13 @@ export interface components {
             /** Notes */
             notes?: string | null;
         };
+        /** PasswordChangeIn */
+        PasswordChangeIn: {
+            /** Current Password */
+            current_password: string;
+            /** New Password */
+            new_password: string;
+        };
         /** PersonOut */
         PersonOut: {
             /** Email */
@@ -4191,6 +4414,19 @@ export interface components {
             token: string;
             /** Url */
             url: string;
+        };
+        /** RecoveryCodesIn */
+        RecoveryCodesIn: {
+            /**
+             * Code
+             * @description A current authenticator code.
+             */
+            code: string;
+        };
+        /** RecoveryCodesOut */
+        RecoveryCodesOut: {
+            /** Recovery Codes */
+            recovery_codes: string[];
         };
         /** ReportQuery */
         ReportQuery: {
@@ -4481,6 +4717,16 @@ export interface components {
             name?: string | null;
             /** Position */
             position?: number | null;
+        };
+        /** SecurityPolicyIn */
+        SecurityPolicyIn: {
+            /** Two Factor Required For Staff */
+            two_factor_required_for_staff: boolean;
+        };
+        /** SecurityPolicyOut */
+        SecurityPolicyOut: {
+            /** Two Factor Required For Staff */
+            two_factor_required_for_staff: boolean;
         };
         /** SeriesQuery */
         SeriesQuery: {
@@ -5026,16 +5272,36 @@ export interface components {
         };
         /** TokenCreateIn */
         TokenCreateIn: {
+            /**
+             * Areas
+             * @description API areas (the first path segment after /api/v1/, e.g. `tickets`, `kb`) the token may use; empty: every area.
+             */
+            areas?: string[];
+            /**
+             * Expires In Days
+             * @description None: until revoked.
+             */
+            expires_in_days?: number | null;
             /** Name */
             name: string;
+            /**
+             * Read Only
+             * @description Only GET, HEAD and OPTIONS requests.
+             * @default false
+             */
+            read_only: boolean;
         };
         /** TokenCreatedOut */
         TokenCreatedOut: {
+            /** Areas */
+            areas: string[];
             /**
              * Created At
              * Format: date-time
              */
             created_at: string;
+            /** Expires At */
+            expires_at: string | null;
             /** Id */
             id: number;
             /** Last Used At */
@@ -5044,6 +5310,8 @@ export interface components {
             name: string;
             /** Prefix */
             prefix: string;
+            /** Read Only */
+            read_only: boolean;
             /** Revoked At */
             revoked_at: string | null;
             /**
@@ -5054,11 +5322,15 @@ export interface components {
         };
         /** TokenOut */
         TokenOut: {
+            /** Areas */
+            areas: string[];
             /**
              * Created At
              * Format: date-time
              */
             created_at: string;
+            /** Expires At */
+            expires_at: string | null;
             /** Id */
             id: number;
             /** Last Used At */
@@ -5067,6 +5339,8 @@ export interface components {
             name: string;
             /** Prefix */
             prefix: string;
+            /** Read Only */
+            read_only: boolean;
             /** Revoked At */
             revoked_at: string | null;
         };
@@ -5183,6 +5457,45 @@ export interface components {
             name?: string | null;
             /** Position */
             position?: number | null;
+        };
+        /** TwoFactorChallengeOut */
+        TwoFactorChallengeOut: {
+            /**
+             * Challenge
+             * @description Signed, short-lived; send it back with the next step.
+             */
+            challenge: string;
+            /**
+             * Expires In
+             * @description Seconds the challenge stays valid.
+             */
+            expires_in: number;
+            /**
+             * Status
+             * @description `code_required`: send a code to /auth/login/code; `enrolment_required`: the tenant requires two-factor sign-in for staff, set it up with /auth/2fa/enrol first.
+             */
+            status: string;
+        };
+        /** TwoFactorDisableIn */
+        TwoFactorDisableIn: {
+            /** Code */
+            code: string;
+            /** Password */
+            password: string;
+        };
+        /** TwoFactorStatusOut */
+        TwoFactorStatusOut: {
+            /** Enabled */
+            enabled: boolean;
+            /**
+             * Pending
+             * @description A set-up was started and awaits its first code.
+             */
+            pending: boolean;
+            /** Recovery Codes Left */
+            recovery_codes_left: number;
+            /** Required By Tenant */
+            required_by_tenant: boolean;
         };
         /** UnreadCountOut */
         UnreadCountOut: {
@@ -5560,6 +5873,120 @@ export interface operations {
             };
         };
     };
+    accounts_api_two_factor_status: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TwoFactorStatusOut"];
+                };
+            };
+        };
+    };
+    accounts_api_two_factor_confirm: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EnrolConfirmIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnrolConfirmedOut"];
+                };
+            };
+        };
+    };
+    accounts_api_two_factor_disable: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TwoFactorDisableIn"];
+            };
+        };
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    accounts_api_two_factor_enrol: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EnrolIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnrolmentOut"];
+                };
+            };
+        };
+    };
+    accounts_api_two_factor_recovery_codes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RecoveryCodesIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecoveryCodesOut"];
+                };
+            };
+        };
+    };
     accounts_api_sessions_csrf: {
         parameters: {
             query?: never;
@@ -5590,6 +6017,39 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["LoginIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeOut"];
+                };
+            };
+            /** @description Accepted */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TwoFactorChallengeOut"];
+                };
+            };
+        };
+    };
+    accounts_api_sessions_login_code: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LoginCodeIn"];
             };
         };
         responses: {
@@ -5639,6 +6099,28 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["MeOut"];
                 };
+            };
+        };
+    };
+    accounts_api_sessions_password_change: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PasswordChangeIn"];
+            };
+        };
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
@@ -8232,6 +8714,50 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["TenantOut"];
+                };
+            };
+        };
+    };
+    accounts_api_two_factor_policy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SecurityPolicyOut"];
+                };
+            };
+        };
+    };
+    accounts_api_two_factor_policy_set: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SecurityPolicyIn"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SecurityPolicyOut"];
                 };
             };
         };

@@ -53,6 +53,7 @@ export function Shell() {
           <div className="topbar__user">
             <NotificationsLink />
             <span data-testid="signed-in-as">{me.full_name || me.email}</span>
+            <NavLink to="/settings/security">Security</NavLink>
             <LogoutButton />
           </div>
         ) : null}

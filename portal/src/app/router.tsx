@@ -18,6 +18,7 @@ import { ArticlePage, HelpCenter, KbSearchPage } from "./routes/help";
 import { NotFound } from "./routes/not-found";
 import { NotificationsRoute } from "./routes/notifications";
 import { MyTickets, NewTicketRoute, TicketConversationRoute } from "./routes/portal";
+import { SecuritySettingsRoute } from "./routes/settings";
 
 const customer = (page: ReactNode) => <RequireRole audience="customer">{() => page}</RequireRole>;
 const staff = (page: ReactNode) => <RequireRole audience="staff">{() => page}</RequireRole>;
@@ -77,6 +78,10 @@ export const routes = createRoutesFromElements(
       <Route
         path="notifications"
         element={<RequireRole audience="anyone signed in">{(me) => <NotificationsRoute me={me} />}</RequireRole>}
+      />
+      <Route
+        path="settings/security"
+        element={<RequireRole audience="anyone signed in">{(me) => <SecuritySettingsRoute me={me} />}</RequireRole>}
       />
       <Route path="*" element={<NotFound />} />
     </Route>

@@ -5,11 +5,20 @@ import { api, unwrap, type Schemas } from "@/api/client";
 import { meQueryKey, type Me } from "@/lib/session";
 
 export type Credentials = Schemas["LoginIn"];
+export type Challenge = Schemas["TwoFactorChallengeOut"];
 
-export async function login(credentials: Credentials): Promise<Me> {
+/** The password step's answer: signed in, or a second step (a code, or setting one up). */
+export type LoginResult = { me: Me; challenge?: never } | { me?: never; challenge: Challenge };
+
+export async function login(credentials: Credentials): Promise<LoginResult> {
   // Make sure the CSRF cookie exists before the first unsafe request.
   unwrap(await api.GET("/api/v1/auth/csrf"));
-  return unwrap(await api.POST("/api/v1/auth/login", { body: credentials }));
+  const answer = unwrap(await api.POST("/api/v1/auth/login", { body: credentials }));
+  return "challenge" in answer ? { challenge: answer } : { me: answer };
+}
+
+export async function loginCode(body: Schemas["LoginCodeIn"]): Promise<Me> {
+  return unwrap(await api.POST("/api/v1/auth/login/code", { body }));
 }
 
 export async function logout(): Promise<void> {
@@ -34,10 +43,24 @@ export function useLogin() {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: login,
-    onSuccess: (me) => {
-      forgetEverythingBut(queryClient, me);
+    onSuccess: (result) => {
+      if (result.me) forgetEverythingBut(queryClient, result.me);
     },
   });
+}
+
+export function useLoginCode() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: loginCode,
+    onSuccess: (me) => forgetEverythingBut(queryClient, me),
+  });
+}
+
+/** After a sign-in that happened elsewhere (confirming a set-up with a challenge). */
+export function useSignedIn() {
+  const queryClient = useQueryClient();
+  return (me: Me) => forgetEverythingBut(queryClient, me);
 }
 
 export function useLogout() {

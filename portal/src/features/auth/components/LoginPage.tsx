@@ -5,9 +5,11 @@ import { Link, Navigate, useNavigate, useSearchParams } from "react-router";
 import { ErrorMessage } from "@/components/ErrorMessage";
 import { Field } from "@/components/Field";
 import { Loading } from "@/components/Loading";
-import { homePath, useMe } from "@/lib/session";
+import { homePath, useMe, type Me } from "@/lib/session";
 
-import { useLogin } from "../api/auth";
+import { useLogin, useSignedIn, type Challenge } from "../api/auth";
+import { TwoFactorCodeStep } from "./TwoFactorCodeStep";
+import { TwoFactorEnrol } from "./TwoFactorEnrol";
 
 /** Only same-site paths may be a post-login target (no open redirects). */
 export function safeNext(next: string | null): string | null {
@@ -21,15 +23,47 @@ export function LoginPage({ tenantName, signupAllowed = false }: { tenantName: s
   const [params] = useSearchParams();
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
+  const [challenge, setChallenge] = useState<Challenge | null>(null);
+  const signedIn = useSignedIn();
 
-  if (me.isPending) return <Loading />;
-  if (me.data) return <Navigate to={safeNext(params.get("next")) ?? homePath(me.data)} replace />;
+  function proceed(who: Me) {
+    navigate(safeNext(params.get("next")) ?? homePath(who), { replace: true });
+  }
+
+  // While the set-up shows the recovery codes, the person is signed in already: stay here.
+  if (me.isPending && !challenge) return <Loading />;
+  if (me.data && !challenge) return <Navigate to={safeNext(params.get("next")) ?? homePath(me.data)} replace />;
 
   function submit(event: FormEvent) {
     event.preventDefault();
     login.mutate(
       { email: email.trim(), password },
-      { onSuccess: (who) => navigate(safeNext(params.get("next")) ?? homePath(who), { replace: true }) },
+      { onSuccess: (result) => (result.me ? proceed(result.me) : setChallenge(result.challenge)) },
+    );
+  }
+
+  if (challenge?.status === "code_required") {
+    return (
+      <div className="login">
+        <h1>Two-factor sign-in</h1>
+        <TwoFactorCodeStep challenge={challenge.challenge} onSignedIn={proceed} />
+      </div>
+    );
+  }
+  if (challenge) {
+    return (
+      <div className="login">
+        <h1>Set up two-factor sign-in</h1>
+        <p>{tenantName} requires a second factor for its staff. Set it up to finish signing in.</p>
+        <TwoFactorEnrol
+          challenge={challenge.challenge}
+          onDone={(who) => {
+            if (!who) return;
+            signedIn(who);
+            proceed(who);
+          }}
+        />
+      </div>
     );
   }
 
