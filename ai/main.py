@@ -12,6 +12,7 @@ from ai.deps import State
 from ai.embeddings import load_encoder
 from ai.registry import Registry
 from ai.similarity import Indexes
+from ai.static_embeddings import lazy_static_encoder
 
 
 class RefuseBrowsers(BaseHTTPMiddleware):
@@ -42,7 +43,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             min_labelled=settings.min_labelled,
             min_per_label=settings.min_per_category,
             keep_versions=settings.keep_versions,
-            encoder=encoder if settings.classify_embeddings else None,
+            encoder=encoder,
+            static=lazy_static_encoder() if settings.classify_pipeline != "tfidf" else None,
+            pipeline=settings.classify_pipeline,
         ),
         indexes=Indexes(settings.data_dir, encoder),
         encoder=encoder,
