@@ -65,9 +65,10 @@ def held_out_split(y: list[str]) -> tuple[np.ndarray, np.ndarray]:
     (a label with a single example, or more labels than held-out tickets)."""
     rows = np.arange(len(y))
     try:
-        return tuple(train_test_split(rows, test_size=HELD_OUT, random_state=SEED, stratify=y))  # type: ignore[return-value]
+        train, test = train_test_split(rows, test_size=HELD_OUT, random_state=SEED, stratify=y)
     except ValueError:
-        return tuple(train_test_split(rows, test_size=HELD_OUT, random_state=SEED))  # type: ignore[return-value]
+        train, test = train_test_split(rows, test_size=HELD_OUT, random_state=SEED)
+    return np.asarray(train), np.asarray(test)
 
 
 class Registry:

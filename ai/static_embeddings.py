@@ -41,7 +41,7 @@ def read_safetensors(path: Path, key: str) -> np.ndarray:
             raise ValueError("not a safetensors file")
         header = json.loads(handle.read(header_len))
         entry = header.get(key)
-        if not isinstance(entry, dict) or _DTYPES.get(entry.get("dtype")) is None:
+        if not isinstance(entry, dict) or _DTYPES.get(str(entry.get("dtype"))) is None:
             raise ValueError(f"{path.name} has no float tensor {key!r}")
         start, end = entry["data_offsets"]
         handle.seek(8 + header_len + start)
