@@ -32,7 +32,7 @@ def readable(text: str) -> bool:
     """Whether the text has words to read: at least two letters, letters not lost in symbols,
     and not binary decoded as text (which leaves control, unassigned or replacement characters:
     random bytes read as Latin-1 are ~12% C1 controls)."""
-    chars = text.replace(" ", "")
+    chars = "".join(ch for ch in text if not ch.isspace())  # newlines and tabs are not noise
     letters = sum(ch.isalpha() for ch in chars)
     junk = sum(ch == "\ufffd" or unicodedata.category(ch)[0] == "C" for ch in chars)
     return letters >= 2 and letters >= 0.2 * len(chars) and junk <= 0.03 * len(chars)

@@ -55,6 +55,9 @@ def test_nothing_to_read_is_unknown(client: TestClient, ticket: dict, zero_shot:
 
 def test_huge_binary_and_foreign_text_get_low_confidence_not_errors(client: TestClient) -> None:
     _trained(client)
+    # Subject and body (a newline between them, tabs and line breaks inside) are read as usual
+    multi_line = _classify(client, {"subject": "Refund", "body": "the invoice\n\tcharge is wrong\r\n"})
+    assert multi_line["category"]["label"] == "billing"
     # A 1 MB body is accepted and read from its start
     huge = _classify(client, {"subject": "Refund", "body": "the invoice charge is wrong " * 40_000})
     assert len("the invoice charge is wrong " * 40_000) > 1_000_000
