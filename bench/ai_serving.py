@@ -106,7 +106,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     texts, labels = read_csv(args.data / "banking77" / "train.csv", ["text"], "category")
     texts, labels = texts[: args.rows], labels[: args.rows]
-    rows = [measure(p, texts, labels, args.tenants) for p in args.pipelines.split(",")]  # type: ignore[arg-type]
+    rows = [measure(p, texts, labels, args.tenants) for p in args.pipelines.split(",")]
     load = [round(x, 2) for x in os.getloadavg()]
     if args.json:
         print(json.dumps({"results": rows, "load_average": load}, default=float))
