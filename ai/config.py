@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -26,10 +27,10 @@ class Settings(BaseSettings):
     keep_versions: int = 10
     # Embeddings: set to false to use the keyword-only (TF-IDF/BM25) fallback.
     embeddings: bool = True
-    # Category/priority models also read the ticket's MiniLM vector (needs `embeddings`): +2.7
-    # points on BANKING77, but each classify pays for one encoding, 8 ms CPU p50 here, over the
-    # 5 ms p99 budget, and a retrain encodes every ticket. Off by default; docs/benchmarks/ai.md has figures.
-    classify_embeddings: bool = False
+    # Which sentence vector category/priority models read beside TF-IDF (ai/pipelines.py):
+    # accurate = MiniLM (needs `embeddings`), fast = static WordLlama, tfidf = none. A missing
+    # encoder falls back to the next one; a train request may ask for another per tenant.
+    classify_pipeline: Literal["accurate", "fast", "tfidf"] = "accurate"
     max_text_chars: int = 20_000
     max_batch: int = 256
 

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
 
-from ai import routes
+from ai import routes, signals
 from ai.config import Settings, get_settings
 from ai.deps import State
 from ai.embeddings import load_encoder
 from ai.registry import Registry
 from ai.similarity import Indexes
+from ai.static_embeddings import lazy_static_encoder
 
 
 class RefuseBrowsers(BaseHTTPMiddleware):
@@ -24,10 +28,21 @@ class RefuseBrowsers(BaseHTTPMiddleware):
         return await call_next(request)
 
 
+@asynccontextmanager
+async def _warm_up(app: FastAPI) -> AsyncIterator[None]:
+    """Load the lazy detectors before the first ticket: their loading (seconds on a busy
+    machine) would otherwise delay the first triage past its budget. The server answers
+    /healthz only after this."""
+    signals.sentiment("warm up")
+    signals.language("warm up")
+    yield
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
 
     app = FastAPI(
+        lifespan=_warm_up,
         title="Frontline AI",
         version="1",
         docs_url=None,  # nothing here is for people with browsers
@@ -42,7 +57,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             min_labelled=settings.min_labelled,
             min_per_label=settings.min_per_category,
             keep_versions=settings.keep_versions,
-            encoder=encoder if settings.classify_embeddings else None,
+            encoder=encoder,
+            static=lazy_static_encoder() if settings.classify_pipeline != "tfidf" else None,
+            pipeline=settings.classify_pipeline,
         ),
         indexes=Indexes(settings.data_dir, encoder),
         encoder=encoder,

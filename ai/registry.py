@@ -13,10 +13,12 @@ import numpy as np
 from sklearn.metrics import accuracy_score, f1_score, recall_score
 from sklearn.model_selection import train_test_split
 
-from ai.embeddings import CLASSIFY_TOKENS, MODEL_NAME, Encoder
+from ai.embeddings import Encoder
+from ai.pipelines import ENCODER_OF, Pipeline, SentenceEncoder, available_encoders, resolve
 from ai.storage import StorageError, VersionStore
 from ai.textmodel import TextClassifier
 from ai.vector_cache import VectorCache
+from ai.zeroshot import ZeroShot
 
 KINDS = ("category", "priority")
 HELD_OUT = 0.2
@@ -35,6 +37,7 @@ class TrainResult:
     metrics: dict[str, Any]
     previous_version: int | None
     previous_metrics: dict[str, Any] | None
+    pipeline: str = "tfidf"
 
 
 def evaluate(
@@ -57,6 +60,17 @@ def evaluate(
     return metrics
 
 
+def held_out_split(y: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Stratified when every label can give one ticket to each side; a plain split otherwise
+    (a label with a single example, or more labels than held-out tickets)."""
+    rows = np.arange(len(y))
+    try:
+        train, test = train_test_split(rows, test_size=HELD_OUT, random_state=SEED, stratify=y)
+    except ValueError:
+        train, test = train_test_split(rows, test_size=HELD_OUT, random_state=SEED)
+    return np.asarray(train), np.asarray(test)
+
+
 class Registry:
     """Loads active models lazily and keeps a small LRU of them in memory."""
 
@@ -69,10 +83,17 @@ class Registry:
         keep_versions: int,
         cache_size: int = 64,
         encoder: Encoder | None = None,
+        static: SentenceEncoder | None = None,
+        pipeline: Pipeline = "accurate",
     ):
-        """With an `encoder`, new models get the embedding head and are served with it."""
+        """New models read the sentence vectors of `pipeline` (ai.pipelines): MiniLM from
+        `encoder`, WordLlama from `static`; a pipeline whose encoder is missing falls back."""
         self.root = root
         self.encoder = encoder
+        self.encoders: dict[str, SentenceEncoder] = available_encoders(encoder, static)
+        self.pipeline = pipeline
+        # Zero-shot reads the best vectors this service has (MiniLM, else static, else keywords).
+        self.zero_shot = ZeroShot(next(iter(self.encoders.values()), None))
         self.min_labelled = min_labelled
         self.min_per_label = min_per_label
         self.keep_versions = keep_versions
@@ -107,10 +128,20 @@ class Registry:
 
     def vectors_for(self, model: TextClassifier, texts: list[str]) -> np.ndarray | None:
         """The texts' sentence vectors if `model` reads them and this service has its encoder;
-        None otherwise, and the model answers from its TF-IDF head alone."""
-        if self.encoder is None or model.embedding_model != MODEL_NAME:
-            return None
-        return self.encoder.encode(texts, batch_size=64, max_tokens=CLASSIFY_TOKENS)
+        None otherwise, and the model answers from its TF-IDF weights alone."""
+        encoder = self.encoders.get(model.embedding_model or "")
+        return encoder.encode(texts) if encoder is not None else None
+
+    def training_vectors(
+        self, tenant_id: int, pipeline: Pipeline, texts: list[str]
+    ) -> tuple[np.ndarray | None, str | None]:
+        """Vectors for a retrain and the encoder's name; MiniLM's are kept between retrains."""
+        name = ENCODER_OF[pipeline]
+        if name is None:
+            return None, None
+        if pipeline == "accurate" and self.encoder is not None:
+            return VectorCache(self.root, tenant_id, self.encoder).vectors(texts), name
+        return self.encoders[name].encode(texts), name
 
     def versions(self, tenant_id: int, kind: str) -> tuple[int | None, list[dict[str, Any]]]:
         store = self.store(tenant_id, kind)
@@ -126,20 +157,33 @@ class Registry:
         dropped = sorted(set(counts) - kept)
         usable = sum(counts[label] for label in kept)
         if usable < self.min_labelled or len(kept) < 2:
+            few = ", ".join(f"{label!r} ({counts[label]})" for label in dropped[:5])
             raise NotEnoughData(
                 f"need at least {self.min_labelled} labelled tickets in two or more labels with "
                 f"{self.min_per_label}+ each; have {usable} usable in {len(kept)} label(s)"
+                + (f"; too few examples: {few}" if few else "")
+                + ("; a model needs a second label to tell apart" if len(counts) == 1 else "")
             )
         return kept, dropped
 
     def train(
-        self, tenant_id: int, kind: str, texts: list[str], labels: list[str], *, force: bool = False
+        self,
+        tenant_id: int,
+        kind: str,
+        texts: list[str],
+        labels: list[str],
+        *,
+        force: bool = False,
+        pipeline: Pipeline | None = None,
     ) -> TrainResult:
+        """`pipeline` (the tenant's choice; the service default when None) may fall back to a
+        lighter one when its encoder is not installed: the saved model says which it got."""
         store = self.store(tenant_id, kind)
+        chosen = resolve(pipeline or self.pipeline, self.encoders)
         with self._lock:
             lock = self._train_locks.setdefault(tenant_id, threading.Lock())
         with lock:
-            return self._train(store, tenant_id, kind, texts, labels, force=force)
+            return self._train(store, tenant_id, kind, texts, labels, force=force, pipeline=chosen)
 
     def _train(
         self,
@@ -150,6 +194,7 @@ class Registry:
         labels: list[str],
         *,
         force: bool,
+        pipeline: Pipeline,
     ) -> TrainResult:
         started = time.perf_counter()
         kept, dropped = self._check(labels)
@@ -158,12 +203,11 @@ class Registry:
         y = [label for _, label in pairs]
         # Each text is encoded once, for the held-out run and the final refit alike, and kept for
         # the next retrain.
-        vectors = VectorCache(self.root, tenant_id, self.encoder).vectors(x) if self.encoder else None
-        embedding_model = MODEL_NAME if vectors is not None else None
-        train_idx, test_idx = train_test_split(
-            np.arange(len(y)), test_size=HELD_OUT, random_state=SEED, stratify=y
-        )
+        vectors, embedding_model = self.training_vectors(tenant_id, pipeline, x)
+        train_idx, test_idx = held_out_split(y)
         x_train, y_train = [x[i] for i in train_idx], [y[i] for i in train_idx]
+        if len(set(y_train)) < 2:
+            raise NotEnoughData("the labelled tickets leave one label for training: add examples of a second")
         x_test, y_test = [x[i] for i in test_idx], [y[i] for i in test_idx]
         v_train = vectors[train_idx] if vectors is not None else None
         v_test = vectors[test_idx] if vectors is not None else None
@@ -198,7 +242,8 @@ class Registry:
         meta, arrays = final.to_arrays()
         meta.update(
             kind=kind,
-            features="tfidf+embedding" if embedding_model else "tfidf",
+            features=f"tfidf+{embedding_model}" if embedding_model else "tfidf",
+            pipeline=pipeline,
             metrics=metrics,
             labels_dropped=dropped,
             label_counts=dict(Counter(y)),
@@ -214,6 +259,7 @@ class Registry:
             activated=activate,
             reason=reason,
             metrics=metrics | {"train_seconds": meta["train_seconds"]},
+            pipeline=pipeline,
             previous_version=previous[0] if previous else None,
             previous_metrics=previous_metrics,
         )

@@ -9,6 +9,7 @@ from fastapi import APIRouter, HTTPException, status
 
 from ai.deps import ServiceAuth, StateDep, TenantId
 from ai.embeddings import DIMENSIONS, MODEL_NAME
+from ai.pipelines import pipeline_of
 from ai.registry import NotEnoughData
 from ai.schemas import (
     BatchIn,
@@ -60,6 +61,7 @@ def train(tenant_id: TenantId, body: TrainIn, state: StateDep) -> TrainOut:
             [e.text for e in body.examples],
             [e.label for e in body.examples],
             force=body.force,
+            pipeline=body.pipeline,
         )
     except NotEnoughData as exc:
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(exc)) from exc
@@ -83,6 +85,7 @@ def list_models(tenant_id: TenantId, kind: str, state: StateDep) -> ModelList:
                 labels=v.get("labels", []),
                 trained_at=v.get("trained_at", 0.0),
                 train_seconds=v.get("train_seconds", 0.0),
+                pipeline=pipeline_of(v.get("embedding_model")),
             )
             for v in versions
         ],

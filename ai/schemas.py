@@ -11,27 +11,41 @@ from ai.priority import LEVELS
 Label = Annotated[str, Field(min_length=1, max_length=100)]
 DocId = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:\-]+$")]
 Text = Annotated[str, Field(max_length=20_000)]
+# A ticket body may be huge (a pasted log, a mis-decoded attachment): it is accepted and
+# classified from its first CLASSIFY_CHARS characters, which carry the topic.
+HugeText = Annotated[str, Field(max_length=2_000_000)]
+CLASSIFY_CHARS = 20_000
 
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+class CategoryIn(Strict):
+    """A category as the tenant describes it: what zero-shot triage compares tickets with."""
+
+    name: Label
+    description: Annotated[str, Field(max_length=2000)] = ""
+    examples: Annotated[list[Annotated[str, Field(min_length=1, max_length=2000)]], Field(max_length=20)] = []
+
+
 class Ticket(Strict):
     subject: Annotated[str, Field(max_length=1000)] = ""
-    body: Text = ""
+    body: HugeText = ""
     customer_tier: Annotated[str | None, Field(max_length=50)] = None
     sla_minutes_left: int | None = None
-
-    @model_validator(mode="after")
-    def _not_empty(self) -> Ticket:
-        if not (self.subject.strip() or self.body.strip()):
-            raise ValueError("subject or body must contain text")
-        return self
+    # Used while the tenant has no category model (fewer labelled tickets than it needs).
+    categories: Annotated[list[CategoryIn], Field(max_length=200)] = []
 
     @property
     def text(self) -> str:
-        return f"{self.subject}\n{self.body}".strip()
+        """What the models read: subject and the start of the body, NUL and other control
+        characters (binary pasted as text) turned into spaces. May be empty."""
+        raw = f"{self.subject}\n{self.body[:CLASSIFY_CHARS]}"
+        return raw.translate(_CONTROL).strip()
+
+
+_CONTROL = {c: " " for c in (*range(0, 9), 11, 12, *range(14, 32), 127)}
 
 
 class BatchIn(Strict):
@@ -40,11 +54,15 @@ class BatchIn(Strict):
 
 class LabelPrediction(BaseModel):
     enabled: bool
+    # None with `enabled`: "unknown" (no text, or like nothing the model or categories know).
     label: str | None = None
     confidence: float | None = None
     alternatives: list[tuple[str, float]] = []
     model_version: int | None = None
     reason: str | None = None
+    # "model": the tenant's trained model; "zero-shot": similarity to the category descriptions.
+    source: Literal["model", "zero-shot"] | None = None
+    pipeline: str | None = None  # the model's pipeline, or the zero-shot similarity's encoder
 
 
 class PriorityPrediction(BaseModel):
@@ -88,6 +106,8 @@ class TrainIn(Strict):
     kind: Literal["category", "priority"] = "category"
     examples: Annotated[list[Example], Field(max_length=200_000)]
     force: bool = False
+    # The tenant's choice (ai/pipelines.py); the service's default when absent.
+    pipeline: Literal["accurate", "fast", "tfidf"] | None = None
 
     @model_validator(mode="after")
     def _priority_levels(self) -> TrainIn:
@@ -105,6 +125,7 @@ class TrainOut(BaseModel):
     metrics: dict[str, float | int]
     previous_version: int | None
     previous_metrics: dict[str, float | int] | None
+    pipeline: str
 
 
 class ModelVersion(BaseModel):
@@ -114,6 +135,7 @@ class ModelVersion(BaseModel):
     labels: list[str]
     trained_at: float
     train_seconds: float
+    pipeline: str
 
 
 class ModelList(BaseModel):

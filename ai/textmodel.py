@@ -1,13 +1,15 @@
-"""A linear text classifier (TF-IDF word + char n-grams, linear SVM) that saves as plain arrays.
+"""A linear text classifier (TF-IDF word + char n-grams, plus an optional sentence vector) that saves
+as plain arrays.
 
-Optionally a second linear SVM reads the ticket's MiniLM sentence vector; the two heads' decision
-scores are averaged (measured by bench/ai_eval.py; docs/benchmarks/ai.md has the figures). The heads
-are kept apart rather than stacked into one SVM, which scores the same, so a model trained with
-embeddings still answers from its TF-IDF head alone when the embedding model is not installed.
+The accurate pipeline puts the ticket's sentence vector (MiniLM, or the static WordLlama vector on
+the fast path) beside its TF-IDF features, scaled by a block weight, and fits ONE linear SVM on the
+concatenation (measured in bench/ai_variants.py: better than averaging two models' scores;
+docs/benchmarks/ai.md has the figures). When the encoder is missing at serving time the vector
+block contributes nothing and the model answers from its TF-IDF weights, with its own temperature.
 
 Confidence is the softmax of the decision scores with a temperature fitted on held-out data
-(temperature scaling), so a reported 0.9 means roughly 90% right on that tenant's data. Each
-head combination has its own temperature.
+(temperature scaling), so a reported 0.9 means roughly 90% right on that tenant's data.
+Models saved by the older format (format /1: two SVMs whose scores were averaged) still load.
 """
 
 from __future__ import annotations
@@ -24,16 +26,26 @@ from scipy.optimize import minimize_scalar
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.svm import LinearSVC
 
-FORMAT = "frontline-linear-text/1"
+FORMAT = "frontline-linear-text/2"
+OLD_FORMAT = "frontline-linear-text/1"  # two SVMs, scores averaged with `embedding_share`
 
 _WORD = {"analyzer": "word", "ngram_range": (1, 2), "min_df": 1, "sublinear_tf": True, "lowercase": True}
 _CHAR = {"analyzer": "char_wb", "ngram_range": (2, 5), "min_df": 2, "sublinear_tf": True, "lowercase": True}
 _NUMBERS = re.compile(r"\d")
-# Share of the embedding head in the averaged scores, and its SVM's C. Measured on a BANKING77
-# fold (0.5: 0.927, 0.3: 0.926, 0.7: 0.924) and on a validation split inside the IT tickets'
-# training part (TF-IDF alone 0.860; 0.2-0.3: 0.865, 0.5: 0.859): 0.3 serves both.
+# The SVM's C and the weight of the sentence-vector block beside the TF-IDF block, per encoder,
+# chosen by cross-validation on the training splits only (BANKING77 train 5-fold, IT tickets
+# train 80/20): bench/ai_variants.py --variants grid prints the grid.
+# BANKING77 fold 1 of 5 (fold 2 agrees on MiniLM), accuracy: MiniLM weight 1: 0.9285 (C=0.5) /
+# 0.9265 (C=1), weight 2: 0.9260 / 0.9260, weight 3: 0.9255 / 0.9230; WordLlama weight 1: 0.9145
+# / 0.9175, weight 2: 0.9225 / 0.9190, weight 3: 0.9160 / 0.9135; TF-IDF alone 0.9005.
+DEFAULT_C = 0.5
+JOINT_C: dict[str, float] = {"all-MiniLM-L6-v2-onnx-int8": 0.5, "wordllama-l2-supercat-256": 0.5}
+VECTOR_WEIGHT: dict[str, float] = {"all-MiniLM-L6-v2-onnx-int8": 1.0, "wordllama-l2-supercat-256": 2.0}
+FALLBACK_WEIGHT = 1.0
+# known_share reads this much of a ticket: enough to tell its language and alphabet.
+KNOWN_SHARE_CHARS = 2000
+# Older models only: share of the embedding head in the averaged scores.
 EMBEDDING_SHARE = 0.3
-EMBEDDING_C = 2.0
 
 
 def normalize(text: str) -> str:
@@ -75,17 +87,17 @@ class TextClassifier:
     labels: list[str]
     word: TfidfVectorizer
     char: TfidfVectorizer
-    coef: np.ndarray  # (n_classes, n_features); for two labels both rows are kept
+    coef: np.ndarray  # (n_classes, n_tfidf_features); for two labels both rows are kept
     intercept: np.ndarray
-    temperature: float = 1.0  # for the scores actually served (both heads when vectors are given)
+    temperature: float = 1.0  # for the scores actually served (with vectors when the model reads them)
     info: dict[str, Any] = field(default_factory=dict)
-    # The embedding head: None for a TF-IDF-only model.
+    # The sentence-vector block: None for a TF-IDF-only model.
     embedding_model: str | None = None
-    emb_coef: np.ndarray | None = None  # (n_classes, dimensions)
+    emb_coef: np.ndarray | None = None  # (n_classes, dimensions), the block weight folded in
     emb_intercept: np.ndarray | None = None
-    text_temperature: float = 1.0  # for the TF-IDF head alone (the fallback)
-    # Kept with the model: its temperature was fitted for this share.
-    embedding_share: float = EMBEDDING_SHARE
+    text_temperature: float = 1.0  # for the TF-IDF weights alone (the encoder is missing)
+    # None: one joint model (scores add up); a float: an old two-head model's averaging share.
+    embedding_share: float | None = None
     _split_weights: tuple[np.ndarray, np.ndarray] | None = field(default=None, repr=False)
 
     # -- training ---------------------------------------------------------------------------
@@ -95,28 +107,38 @@ class TextClassifier:
         texts: list[str],
         labels: list[str],
         *,
-        c: float = 0.5,
+        c: float | None = None,
         balanced: bool = False,
         vectors: np.ndarray | None = None,
         embedding_model: str | None = None,
+        vector_weight: float | None = None,
     ) -> TextClassifier:
-        """`vectors` (one sentence embedding per text, from `embedding_model`) adds the embedding head."""
+        """`vectors` (one sentence embedding per text, from `embedding_model`) join the TF-IDF
+        features in the same SVM, scaled by `vector_weight` (the encoder's measured default)."""
         started = time.perf_counter()
         word, char = _vectorizers()
         docs = [normalize(t) for t in texts]
-        x = sparse.hstack([word.fit_transform(docs), char.fit_transform(docs)]).tocsr()
+        blocks = [word.fit_transform(docs), char.fit_transform(docs)]
+        n_text = blocks[0].shape[1] + blocks[1].shape[1]
+        joint = vectors is not None and embedding_model is not None
+        weight = 1.0
+        if joint:
+            weight = VECTOR_WEIGHT.get(str(embedding_model), FALLBACK_WEIGHT)
+            weight = vector_weight if vector_weight is not None else weight
+            blocks.append(sparse.csr_matrix(np.asarray(vectors, dtype=np.float32) * weight))
+            c = c if c is not None else JOINT_C.get(str(embedding_model), DEFAULT_C)
+        x = sparse.hstack(blocks).tocsr()
         classes = sorted(set(labels))
         y = np.array([classes.index(label) for label in labels])
-        svm = LinearSVC(C=c, class_weight="balanced" if balanced else None)
+        svm = LinearSVC(C=c if c is not None else DEFAULT_C, class_weight="balanced" if balanced else None)
         svm.fit(x, y)
         coef, intercept = _one_row_per_class(svm)
-        model = cls(classes, word, char, coef, intercept)
-        if vectors is not None and embedding_model is not None:
-            # Primal solver: a few hundred dense features and many more rows.
-            emb_svm = LinearSVC(C=EMBEDDING_C, dual=False, class_weight="balanced" if balanced else None)
-            emb_svm.fit(np.asarray(vectors, dtype=np.float32), y)
+        model = cls(classes, word, char, np.ascontiguousarray(coef[:, :n_text]), intercept)
+        if joint:
             model.embedding_model = embedding_model
-            model.emb_coef, model.emb_intercept = _one_row_per_class(emb_svm)
+            # Folding the weight into the coefficients: serving multiplies raw vectors.
+            model.emb_coef = np.ascontiguousarray(coef[:, n_text:] * weight)
+            model.emb_intercept = np.zeros(len(classes), dtype=np.float32)
         model.info = {"train_rows": len(texts), "train_seconds": round(time.perf_counter() - started, 3)}
         return model
 
@@ -132,13 +154,13 @@ class TextClassifier:
             self.temperature = fit_temperature(self.scores(known_texts, vectors[known]), y)
 
     def uses(self, vectors: np.ndarray | None) -> bool:
-        """Whether scores for these vectors include the embedding head."""
+        """Whether scores for these vectors include the sentence-vector block."""
         return self.emb_coef is not None and vectors is not None
 
     # -- prediction -------------------------------------------------------------------------
     def scores(self, texts: list[str], vectors: np.ndarray | None = None) -> np.ndarray:
-        """Decision scores; averaged with the embedding head's when the model has one and
-        `vectors` (the texts' sentence embeddings, from `embedding_model`) are given."""
+        """Decision scores; with the sentence-vector block when the model has one and `vectors`
+        (the texts' sentence embeddings, from `embedding_model`) are given."""
         # Two products instead of one over a stacked matrix: stacking costs more than the maths.
         docs = [normalize(t) for t in texts]
         word_weights, char_weights = self._weights()
@@ -150,6 +172,8 @@ class TextClassifier:
         if vectors is None or self.emb_coef is None or self.emb_intercept is None:
             return text_scores
         emb_scores = np.asarray(vectors, dtype=np.float32) @ self.emb_coef.T + self.emb_intercept
+        if self.embedding_share is None:
+            return np.asarray(text_scores + emb_scores)
         share = self.embedding_share
         return np.asarray((1 - share) * text_scores + share * emb_scores)
 
@@ -161,6 +185,15 @@ class TextClassifier:
                 np.ascontiguousarray(self.coef[:, split:].T),
             )
         return self._split_weights
+
+    def known_share(self, text: str) -> float:
+        """Share of the text's character n-grams this model has seen in training: near 0 for
+        a language or alphabet the tenant's tickets never used (whose prediction is noise)."""
+        grams = self.char.build_analyzer()(normalize(text[:KNOWN_SHARE_CHARS]))
+        if not grams:
+            return 0.0
+        vocabulary = self.char.vocabulary_
+        return sum(g in vocabulary for g in grams) / len(grams)
 
     def predict_proba(self, texts: list[str], vectors: np.ndarray | None = None) -> np.ndarray:
         temperature = self.temperature if self.uses(vectors) else self.text_temperature
@@ -174,7 +207,7 @@ class TextClassifier:
     # -- plain-array persistence (no pickle) ----------------------------------------------------
     def to_arrays(self) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
         meta = {
-            "format": FORMAT,
+            "format": FORMAT if self.embedding_share is None else OLD_FORMAT,
             "labels": self.labels,
             "temperature": self.temperature,
             "text_temperature": self.text_temperature,
@@ -198,7 +231,7 @@ class TextClassifier:
 
     @classmethod
     def from_arrays(cls, meta: dict[str, Any], arrays: dict[str, np.ndarray]) -> TextClassifier:
-        if meta.get("format") != FORMAT:
+        if meta.get("format") not in (FORMAT, OLD_FORMAT):
             raise ValueError(f"unknown model format {meta.get('format')!r}")
         word = _restore_vectorizer(meta["word_params"], meta["word_terms"], arrays["word_idf"])
         char = _restore_vectorizer(meta["char_params"], meta["char_terms"], arrays["char_idf"])
@@ -226,7 +259,8 @@ class TextClassifier:
             ):
                 raise ValueError("embedding head arrays do not match the labels")
             model.embedding_model = str(meta["embedding_model"])
-            model.embedding_share = float(meta.get("embedding_share", EMBEDDING_SHARE))
+            if meta["format"] == OLD_FORMAT:
+                model.embedding_share = float(meta.get("embedding_share") or EMBEDDING_SHARE)
             model.emb_coef, model.emb_intercept = emb_coef, emb_intercept
         return model
 

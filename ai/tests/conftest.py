@@ -66,13 +66,13 @@ def labelled(
 @pytest.fixture
 def make_client(tmp_path: Path) -> Callable[..., TestClient]:
     def make(**overrides: object) -> TestClient:
-        settings = Settings(
-            token=TOKEN,
-            data_dir=tmp_path / "ai",
-            min_labelled=30,
-            min_per_category=5,
-            **overrides,  # type: ignore[arg-type]
-        )
+        values: dict[str, object] = {
+            "token": TOKEN,
+            "data_dir": tmp_path / "ai",
+            "min_labelled": 30,
+            "min_per_category": 5,
+        }
+        settings = Settings(**(values | overrides))  # type: ignore[arg-type]
         return TestClient(create_app(settings))
 
     return make

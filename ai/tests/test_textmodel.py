@@ -9,9 +9,12 @@ import pytest
 from fastapi.testclient import TestClient
 
 from ai.embeddings import CLASSIFY_TOKENS, load_encoder, model_files
+from ai.embeddings import MODEL_NAME as MINILM
+from ai.static_embeddings import MODEL_NAME as WORDLLAMA
+from ai.static_embeddings import model_files as static_files
 from ai.storage import VersionStore
 from ai.tests.conftest import AUTH, labelled
-from ai.textmodel import TextClassifier
+from ai.textmodel import OLD_FORMAT, TextClassifier
 from ai.vector_cache import VectorCache
 
 LABELS = ("billing", "access", "shipping")
@@ -60,11 +63,25 @@ def test_embedding_head_survives_storage_and_an_old_format_still_loads(tmp_path:
     # A version saved before the head existed: no text_temperature, no embedding arrays
     meta, arrays = TextClassifier.train(texts, labels).to_arrays()
     del meta["text_temperature"], meta["embedding_model"]
+    meta["format"] = OLD_FORMAT
     meta["temperature"] = 0.5
     old = TextClassifier.from_arrays(meta, arrays)
     assert old.embedding_model is None and old.text_temperature == 0.5
     # It ignores vectors it was not trained with
     np.testing.assert_allclose(old.predict_proba(texts, vectors), old.predict_proba(texts))
+
+
+def test_an_old_two_head_model_still_averages_its_heads() -> None:
+    texts, labels, vectors = _vague_tickets()
+    joint = TextClassifier.train(texts, labels, vectors=vectors, embedding_model="test-vectors")
+    meta, arrays = joint.to_arrays()
+    old = TextClassifier.from_arrays({**meta, "format": OLD_FORMAT, "embedding_share": 0.5}, arrays)
+    assert old.embedding_share == 0.5
+    text_scores = old.scores(texts)
+    emb_scores = vectors @ arrays["emb_coef"].T + arrays["emb_intercept"]
+    np.testing.assert_allclose(old.scores(texts, vectors), 0.5 * text_scores + 0.5 * emb_scores, rtol=1e-5)
+    # The joint model adds the blocks instead
+    np.testing.assert_allclose(joint.scores(texts, vectors), text_scores + emb_scores, rtol=1e-5)
 
 
 def test_mismatched_embedding_arrays_are_refused() -> None:
@@ -82,34 +99,45 @@ def _train(client: TestClient) -> dict:
     return response.json()
 
 
-def test_served_models_use_embeddings_when_the_encoder_is_there(make_client) -> None:  # type: ignore[no-untyped-def]
-    if model_files() is None:  # without the model package the service trains TF-IDF only
-        client = make_client(classify_embeddings=True)
-        _train(client)
-        assert (
-            VersionStore(client.app.state.ai.settings.data_dir, 1, "category").meta(1)["features"] == "tfidf"
-        )
-        return
-    # Given a model trained while the encoder is loaded and classification may use it
-    trained = make_client(classify_embeddings=True)
-    assert _train(trained)["activated"] is True
-    store = VersionStore(trained.app.state.ai.settings.data_dir, 1, "category")
-    assert store.meta(1)["features"] == "tfidf+embedding"
+def _classify(client: TestClient, text: str) -> dict:
+    response = client.post("/v1/tenants/1/classify", json={"body": text}, headers=AUTH)
+    assert response.status_code == 200, response.text
+    return dict(response.json()["category"])
 
-    # When the service restarts without embeddings, the same model still classifies (TF-IDF head)
-    fallback = make_client(embeddings=False)
-    response = fallback.post(
-        "/v1/tenants/1/classify", json={"body": "there is a refund missing on my invoice"}, headers=AUTH
-    )
-    assert response.status_code == 200
-    category = response.json()["category"]
-    assert category["enabled"] is True and category["label"] == "billing"
-    assert category["model_version"] == 1
 
-    # And with classify_embeddings off (the default), new versions are TF-IDF only
-    tfidf_only = make_client()
-    assert _train(tfidf_only)["version"] == 2
-    assert store.meta(2)["features"] == "tfidf"
+def test_pipelines_accurate_by_default_fast_on_request_and_fallbacks(make_client) -> None:  # type: ignore[no-untyped-def]
+    # Both encoders ship with the service's packages (requirements.lock)
+    assert model_files() is not None
+    assert static_files() is not None
+    # Given the default service: the accurate pipeline (TF-IDF + MiniLM in one model)
+    default = make_client()
+    trained = _train(default)
+    assert trained["pipeline"] == "accurate"
+    store = VersionStore(default.app.state.ai.settings.data_dir, 1, "category")
+    assert store.meta(1)["features"] == f"tfidf+{MINILM}"
+    served = _classify(default, "there is a refund missing on my invoice")
+    assert (served["label"], served["source"], served["pipeline"]) == ("billing", "model", "accurate")
+
+    # When a tenant opts for the fast path, its model reads the static vectors
+    fast = default.post(
+        "/v1/tenants/1/models/train", json={"examples": labelled(), "pipeline": "fast"}, headers=AUTH
+    ).json()
+    assert fast["pipeline"] == "fast" and store.meta(2)["features"] == f"tfidf+{WORDLLAMA}"
+    default.post("/v1/tenants/1/models/category/2/activate", headers=AUTH)
+    assert _classify(default, "my parcel has not arrived")["pipeline"] == "fast"
+
+    # When ONNX/MiniLM is not available, the default falls back to the fast path
+    no_onnx = make_client(embeddings=False)
+    assert _train(no_onnx)["pipeline"] == "fast"
+    # And a tenant's accurate model (version 1) still answers there, from its TF-IDF weights
+    no_onnx.post("/v1/tenants/1/models/category/1/activate", headers=AUTH)
+    fallback = _classify(no_onnx, "there is a refund missing on my invoice")
+    assert fallback["label"] == "billing" and fallback["model_version"] == 1
+
+    # And a service set to TF-IDF trains TF-IDF-only models
+    tfidf = make_client(classify_pipeline="tfidf")
+    assert _train(tfidf)["pipeline"] == "tfidf"
+    assert store.meta(4)["features"] == "tfidf"
 
 
 def test_encoder_truncates_for_classification_and_reuses_recent_vectors() -> None:

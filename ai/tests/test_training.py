@@ -92,6 +92,8 @@ def test_only_a_better_model_is_activated_and_rollback_works(client: TestClient)
         "alternatives": [],
         "model_version": 2,
         "reason": None,
+        "source": "model",
+        "pipeline": listing["versions"][1]["pipeline"],
     }
 
 

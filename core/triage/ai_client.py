@@ -69,10 +69,15 @@ class AIClient:
         body: str,
         customer_tier: str | None = None,
         sla_minutes_left: int | None = None,
+        categories: list[dict[str, Any]] | None = None,
     ) -> dict[str, Any]:
+        """`categories` ({name, description, examples}) are matched zero-shot while the tenant
+        has no category model."""
         payload: dict[str, Any] = {"subject": subject, "body": body, "customer_tier": customer_tier}
         if sla_minutes_left is not None:
             payload["sla_minutes_left"] = sla_minutes_left
+        if categories:
+            payload["categories"] = categories
         result: dict[str, Any] = self._call("POST", f"/v1/tenants/{tenant_id}/classify", payload)
         return result
 

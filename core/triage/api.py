@@ -21,6 +21,7 @@ from triage.selectors import (
     training_job,
     training_jobs,
 )
+from triage.services import ZERO_SHOT
 from triage.services.feedback import prediction_accept, prediction_correct, prediction_reject
 from triage.services.training import training_job_request
 
@@ -119,6 +120,13 @@ def ticket_ai(request: HttpRequest, ticket_id: int) -> dict[str, Any]:
         reason = (
             "Category prediction is off until this tenant has a trained category model "
             f"(it needs {settings.AI_MIN_LABELLED} labelled tickets; {have} so far)."
+        )
+    elif category.model_version == ZERO_SHOT:
+        have = labelled_count(tenant=tenant)
+        reason = (
+            "A zero-shot suggestion: matched to the category names and descriptions, never applied "
+            f"by itself. A trained model takes over at {settings.AI_MIN_LABELLED} labelled tickets "
+            f"({have} so far); the category you pick is one of them."
         )
     return {
         "triaged": bool(ticket.ai_sentiment),

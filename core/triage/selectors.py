@@ -77,6 +77,19 @@ def labelled_count(*, tenant: Tenant) -> int:
     return int(labelled_tickets(tenant=tenant).count())
 
 
+def labelled_categories(*, tenant: Tenant, examples: int, limit: int) -> dict[str, list[str]]:
+    """{category: up to `examples` recent subjects} of the labelled tickets (zero-shot prototypes)."""
+    out: dict[str, list[str]] = {}
+    rows = labelled_tickets(tenant=tenant).order_by("-id").values_list("category", "subject")[:5000]
+    for category, subject in rows:
+        if category not in out and len(out) >= limit:
+            continue
+        subjects = out.setdefault(category, [])
+        if len(subjects) < examples and subject.strip():
+            subjects.append(subject)
+    return out
+
+
 def labelled_examples(*, tenant: Tenant, limit: int = 200_000) -> list[tuple[str, str]]:
     """(subject + first public message, category) of the tenant's labelled tickets, newest first."""
     first_body = (

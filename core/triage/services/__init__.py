@@ -18,6 +18,9 @@ from tenancy.models import Tenant
 from tickets.models import Message, Ticket, TicketChange
 from tickets.models.tickets import Priority
 from triage.models import Outcome, Prediction
+from triage.services.zero_shot import zero_shot_categories
+
+ZERO_SHOT = "zero-shot"  # the model version of a prediction by similarity to category descriptions
 
 DEFAULT_APPLY_THRESHOLD = 0.85
 TIER_FIELD = "customer_tier"  # a tenant's custom ticket field naming the customer's tier
@@ -50,9 +53,11 @@ def ticket_triage_input(*, tenant: Tenant, ticket_id: int) -> dict[str, Any] | N
     minutes_left = int((min(due) - timezone.now()).total_seconds() // 60) if due else None
     return {
         "subject": ticket.subject,
-        "body": (first or "")[:20_000],  # the service refuses longer bodies (422, never retried well)
+        "body": (first or "")[:20_000],  # the service reads no further
         "customer_tier": str(tier)[:50] if tier else None,
         "sla_minutes_left": minutes_left,
+        # Before the tenant has enough labels for a model: what to match zero-shot.
+        "categories": zero_shot_categories(tenant=tenant),
     }
 
 
@@ -83,12 +88,17 @@ def ticket_triage_apply(*, tenant: Tenant, ticket_id: int, result: dict[str, Any
         ticket.ai_sentiment_confidence = sentiment.get("confidence")
         ticket.ai_language = language.get("code") or ""
         ticket.ai_language_confidence = language.get("confidence")
+        zero_shot = category.get("source") == ZERO_SHOT
         ticket.ai_model_version = str(
-            category.get("model_version") or priority.get("model_version") or "rules"
+            category.get("model_version")
+            or (ZERO_SHOT if zero_shot and ticket.ai_category else None)
+            or priority.get("model_version")
+            or "rules"
         )
         applied: dict[str, tuple[str, str]] = {}
         category_confidence = ticket.ai_category_confidence or 0.0
-        if ticket.ai_category and not ticket.category and category_confidence >= threshold:
+        # A zero-shot match is a suggestion only: the agent's pick becomes the first labels.
+        if ticket.ai_category and not ticket.category and not zero_shot and category_confidence >= threshold:
             applied["category"] = (ticket.category, ticket.ai_category)
             ticket.category = ticket.ai_category
         priority_confidence = ticket.ai_priority_confidence or 0.0
@@ -125,6 +135,8 @@ def _record_predictions(
             continue
         row = row or Prediction(tenant=tenant, ticket=ticket, field=field)
         row.label, row.confidence = label, confidence
-        row.model_version = str(raw.get("model_version") or "rules")
+        row.model_version = str(
+            raw.get("model_version") or (ZERO_SHOT if raw.get("source") == ZERO_SHOT else "rules")
+        )
         row.applied = field in applied
         row.save()
