@@ -262,7 +262,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Me */
+        /**
+         * Me
+         * @description The signed-in caller; 401 when nobody is. Browsers probe `/auth/session` instead.
+         */
         get: operations["accounts_api_sessions_me"];
         put?: never;
         post?: never;
@@ -306,6 +309,27 @@ export interface paths {
          * @description Set a new password with the link's `uid` and `token` (422 when the link is invalid or used).
          */
         post: operations["accounts_api_selfservice_reset_confirm"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/session": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Session
+         * @description Who is signed in on this host, answered 200 either way: "nobody" is a normal state
+         *     of a page that has just opened, not an error the browser should log.
+         */
+        get: operations["accounts_api_sessions_session"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -2624,7 +2648,7 @@ export interface components {
             /** Category */
             category?: string | null;
             /** Channel */
-            channel?: string | null;
+            channel?: ("portal" | "email" | "api" | "agent" | "system") | null;
             /** End */
             end?: string | null;
             /** Field */
@@ -2632,10 +2656,11 @@ export interface components {
             /**
              * Group
              * @default day
+             * @enum {string}
              */
-            group: string;
+            group: "day" | "week" | "month";
             /** Priority */
-            priority?: string | null;
+            priority?: ("low" | "normal" | "high" | "urgent") | null;
             /** Start */
             start?: string | null;
             /** Tag */
@@ -3152,7 +3177,7 @@ export interface components {
             /** Category */
             category?: string | null;
             /** Channel */
-            channel?: string | null;
+            channel?: ("portal" | "email" | "api" | "agent" | "system") | null;
             /** End */
             end?: string | null;
             /** Field */
@@ -3160,8 +3185,9 @@ export interface components {
             /**
              * Group
              * @default day
+             * @enum {string}
              */
-            group: string;
+            group: "day" | "week" | "month";
             /**
              * Limit
              * @default 50
@@ -3173,7 +3199,7 @@ export interface components {
              */
             metric: string;
             /** Priority */
-            priority?: string | null;
+            priority?: ("low" | "normal" | "high" | "urgent") | null;
             /** Start */
             start?: string | null;
             /** Tag */
@@ -3327,7 +3353,7 @@ export interface components {
              * Channel
              * @default []
              */
-            channel: string[];
+            channel: ("portal" | "email" | "api" | "agent" | "system")[];
             /** Created After */
             created_after?: string | null;
             /** Created Before */
@@ -3349,16 +3375,18 @@ export interface components {
              * Priority
              * @default []
              */
-            priority: string[];
+            priority: ("low" | "normal" | "high" | "urgent")[];
             /** Requester */
             requester?: number | null;
             /**
              * Sort
              * @default -updated_at
+             * @enum {string}
              */
-            sort: string;
+            sort: "-updated_at" | "updated_at" | "-created_at" | "created_at";
             /**
              * Status
+             * @description A status category (new, open, ...) or a custom status's key.
              * @default []
              */
             status: string[];
@@ -3366,7 +3394,7 @@ export interface components {
              * Status Category
              * @default []
              */
-            status_category: string[];
+            status_category: ("new" | "open" | "pending" | "on_hold" | "solved" | "closed")[];
             /**
              * Tag
              * @default []
@@ -3378,7 +3406,7 @@ export interface components {
              * Type
              * @default []
              */
-            type: string[];
+            type: ("question" | "incident" | "problem" | "task")[];
             /** Updated After */
             updated_after?: string | null;
             /** Updated Before */
@@ -4130,7 +4158,7 @@ export interface components {
              * Channel
              * @default []
              */
-            channel: string[];
+            channel: ("portal" | "email" | "api" | "agent" | "system")[];
             /** Created After */
             created_after?: string | null;
             /** Created Before */
@@ -4152,7 +4180,7 @@ export interface components {
              * Priority
              * @default []
              */
-            priority: string[];
+            priority: ("low" | "normal" | "high" | "urgent")[];
             /**
              * Q
              * @default
@@ -4163,10 +4191,12 @@ export interface components {
             /**
              * Sort
              * @default -updated_at
+             * @enum {string}
              */
-            sort: string;
+            sort: "-updated_at" | "updated_at" | "-created_at" | "created_at";
             /**
              * Status
+             * @description A status category (new, open, ...) or a custom status's key.
              * @default []
              */
             status: string[];
@@ -4174,7 +4204,7 @@ export interface components {
              * Status Category
              * @default []
              */
-            status_category: string[];
+            status_category: ("new" | "open" | "pending" | "on_hold" | "solved" | "closed")[];
             /**
              * Tag
              * @default []
@@ -4186,7 +4216,7 @@ export interface components {
              * Type
              * @default []
              */
-            type: string[];
+            type: ("question" | "incident" | "problem" | "task")[];
             /** Updated After */
             updated_after?: string | null;
             /** Updated Before */
@@ -4240,7 +4270,7 @@ export interface components {
             /** Category */
             category?: string | null;
             /** Channel */
-            channel?: string | null;
+            channel?: ("portal" | "email" | "api" | "agent" | "system") | null;
             /** End */
             end?: string | null;
             /** Field */
@@ -4248,16 +4278,24 @@ export interface components {
             /**
              * Group
              * @default day
+             * @enum {string}
              */
-            group: string;
+            group: "day" | "week" | "month";
             /** Priority */
-            priority?: string | null;
+            priority?: ("low" | "normal" | "high" | "urgent") | null;
             /** Start */
             start?: string | null;
             /** Tag */
             tag?: string | null;
             /** Team */
             team?: string | null;
+        };
+        /** SessionOut */
+        SessionOut: {
+            /** @description The caller when signed in, else null */
+            me: components["schemas"]["MeOut"] | null;
+            /** Signed In */
+            signed_in: boolean;
         };
         /** SettingsIn */
         SettingsIn: {
@@ -5439,6 +5477,26 @@ export interface operations {
             };
         };
     };
+    accounts_api_sessions_session: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionOut"];
+                };
+            };
+        };
+    };
     accounts_api_selfservice_signup: {
         parameters: {
             query?: never;
@@ -6109,7 +6167,7 @@ export interface operations {
     kb_api_staff_article_list: {
         parameters: {
             query?: {
-                status?: string | null;
+                status?: ("draft" | "published" | "archived") | null;
                 limit?: number;
                 offset?: number;
             };
@@ -6718,7 +6776,7 @@ export interface operations {
     accounts_api_tenant_member_list: {
         parameters: {
             query?: {
-                role?: string | null;
+                role?: ("owner" | "admin" | "agent" | "customer") | null;
             };
             header?: never;
             path?: never;
@@ -7101,12 +7159,12 @@ export interface operations {
             query: {
                 start?: string | null;
                 end?: string | null;
-                group?: string;
+                group?: "day" | "week" | "month";
                 team?: string | null;
                 assignee?: string | null;
-                channel?: string | null;
+                channel?: ("portal" | "email" | "api" | "agent" | "system") | null;
                 category?: string | null;
-                priority?: string | null;
+                priority?: ("low" | "normal" | "high" | "urgent") | null;
                 tag?: string | null;
                 field?: string | null;
                 by: string;
@@ -7131,12 +7189,12 @@ export interface operations {
             query?: {
                 start?: string | null;
                 end?: string | null;
-                group?: string;
+                group?: "day" | "week" | "month";
                 team?: string | null;
                 assignee?: string | null;
-                channel?: string | null;
+                channel?: ("portal" | "email" | "api" | "agent" | "system") | null;
                 category?: string | null;
-                priority?: string | null;
+                priority?: ("low" | "normal" | "high" | "urgent") | null;
                 tag?: string | null;
                 field?: string | null;
                 metric?: string;
@@ -7226,11 +7284,12 @@ export interface operations {
     reports_api_ticket_list_csv: {
         parameters: {
             query?: {
+                /** @description A status category (new, open, ...) or a custom status's key. */
                 status?: string[];
-                status_category?: string[];
-                priority?: string[];
-                type?: string[];
-                channel?: string[];
+                status_category?: ("new" | "open" | "pending" | "on_hold" | "solved" | "closed")[];
+                priority?: ("low" | "normal" | "high" | "urgent")[];
+                type?: ("question" | "incident" | "problem" | "task")[];
+                channel?: ("portal" | "email" | "api" | "agent" | "system")[];
                 assignee?: string | null;
                 team?: string | null;
                 requester?: number | null;
@@ -7242,7 +7301,7 @@ export interface operations {
                 created_before?: string | null;
                 updated_after?: string | null;
                 updated_before?: string | null;
-                sort?: string;
+                sort?: "-updated_at" | "updated_at" | "-created_at" | "created_at";
                 cursor?: string | null;
                 limit?: number;
             };
@@ -7266,12 +7325,12 @@ export interface operations {
             query?: {
                 start?: string | null;
                 end?: string | null;
-                group?: string;
+                group?: "day" | "week" | "month";
                 team?: string | null;
                 assignee?: string | null;
-                channel?: string | null;
+                channel?: ("portal" | "email" | "api" | "agent" | "system") | null;
                 category?: string | null;
-                priority?: string | null;
+                priority?: ("low" | "normal" | "high" | "urgent") | null;
                 tag?: string | null;
                 field?: string | null;
             };
@@ -7295,12 +7354,12 @@ export interface operations {
             query?: {
                 start?: string | null;
                 end?: string | null;
-                group?: string;
+                group?: "day" | "week" | "month";
                 team?: string | null;
                 assignee?: string | null;
-                channel?: string | null;
+                channel?: ("portal" | "email" | "api" | "agent" | "system") | null;
                 category?: string | null;
-                priority?: string | null;
+                priority?: ("low" | "normal" | "high" | "urgent") | null;
                 tag?: string | null;
                 field?: string | null;
             };
@@ -7434,11 +7493,12 @@ export interface operations {
     tickets_api_search_search: {
         parameters: {
             query?: {
+                /** @description A status category (new, open, ...) or a custom status's key. */
                 status?: string[];
-                status_category?: string[];
-                priority?: string[];
-                type?: string[];
-                channel?: string[];
+                status_category?: ("new" | "open" | "pending" | "on_hold" | "solved" | "closed")[];
+                priority?: ("low" | "normal" | "high" | "urgent")[];
+                type?: ("question" | "incident" | "problem" | "task")[];
+                channel?: ("portal" | "email" | "api" | "agent" | "system")[];
                 assignee?: string | null;
                 team?: string | null;
                 requester?: number | null;
@@ -7450,7 +7510,7 @@ export interface operations {
                 created_before?: string | null;
                 updated_after?: string | null;
                 updated_before?: string | null;
-                sort?: string;
+                sort?: "-updated_at" | "updated_at" | "-created_at" | "created_at";
                 cursor?: string | null;
                 limit?: number;
                 q?: string;
@@ -7830,11 +7890,12 @@ export interface operations {
     tickets_api_tickets_tickets_list: {
         parameters: {
             query?: {
+                /** @description A status category (new, open, ...) or a custom status's key. */
                 status?: string[];
-                status_category?: string[];
-                priority?: string[];
-                type?: string[];
-                channel?: string[];
+                status_category?: ("new" | "open" | "pending" | "on_hold" | "solved" | "closed")[];
+                priority?: ("low" | "normal" | "high" | "urgent")[];
+                type?: ("question" | "incident" | "problem" | "task")[];
+                channel?: ("portal" | "email" | "api" | "agent" | "system")[];
                 assignee?: string | null;
                 team?: string | null;
                 requester?: number | null;
@@ -7846,7 +7907,7 @@ export interface operations {
                 created_before?: string | null;
                 updated_after?: string | null;
                 updated_before?: string | null;
-                sort?: string;
+                sort?: "-updated_at" | "updated_at" | "-created_at" | "created_at";
                 cursor?: string | null;
                 limit?: number;
             };
