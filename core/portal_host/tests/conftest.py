@@ -63,6 +63,14 @@ def demo(committed: None) -> None:
     sync API runs an event loop, inside which Django refuses database calls."""
     from demo.seed import seed_demo
 
+    seed_demo(history=False)
+
+
+@pytest.fixture
+def demo_with_history(committed: None) -> None:
+    """The whole first-run demo: help centre, four weeks of labelled history, SLA states."""
+    from demo.seed import seed_demo
+
     seed_demo()
 
 
