@@ -18,7 +18,6 @@ from tenancy.models import Role
 from tenancy.selectors import organization_list, team_list
 from tenancy.services import team_add_member, team_create, tenant_get_or_create
 
-
 # The tenant the first-run tour shows with four weeks of history (the seed's slowest part).
 HISTORY_TENANT = "acme"
 

@@ -41,8 +41,13 @@ class LiveCore:
 
 
 @pytest.fixture
-def live_core(committed: None) -> Iterator[LiveCore]:
-    """Core's full WSGI stack (whitenoise included, as in production) on 127.0.0.1:<free port>."""
+def live_core(committed: None, console_errors: ConsoleErrors) -> Iterator[LiveCore]:
+    """Core's full WSGI stack (whitenoise included, as in production) on 127.0.0.1:<free port>.
+    Without the realtime gateway (the end-to-end `stack` has one): the workspace's attempts to
+    open its WebSocket are refused, the one console error these tests expect."""
+    console_errors.expect(
+        rf"WebSocket connection to 'ws://[^/']+:{settings.REALTIME_PORT}/ws.*ERR_CONNECTION_REFUSED"
+    )
     require_portal_build()
     thread = LiveServerThread("127.0.0.1", lambda app: app, port=0)
     thread.daemon = True
