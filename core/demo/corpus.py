@@ -62,7 +62,7 @@ REQUESTS: dict[str, list[tuple[str, str]]] = {
     ],
     "account_access": [
         (
-            "Cannot log in after the password reset",
+            "Login fails after resetting my password",
             "I reset my password but the login page keeps saying the password is wrong, on {browser}.",
         ),
         (
@@ -107,7 +107,10 @@ REQUESTS: dict[str, list[tuple[str, str]]] = {
         ),
     ],
     "bug": [
-        ("Export to CSV times out", "Exporting {rows} rows fails after 30 seconds with an error page."),
+        (
+            "CSV export stops with an error",
+            "Exporting {rows} rows fails after 30 seconds with an error page.",
+        ),
         (
             "Dashboard charts are empty in {browser}",
             "The dashboard loads but every chart stays empty in {browser}. It works in another browser.",
@@ -150,7 +153,7 @@ REQUESTS: dict[str, list[tuple[str, str]]] = {
         ),
     ],
     "feature_request": [
-        ("Feature request: dark mode", "Our team works at night; a dark theme would help a lot."),
+        ("Dark theme for late shifts", "Our team works at night; a dark theme would be easier on the eyes."),
         (
             "Please add an API for reports",
             "We would like to pull the weekly report numbers into our own dashboard through an API.",
