@@ -23,6 +23,11 @@ class MeOut(Schema):
     membership_id: int | None
 
 
+class SessionOut(Schema):
+    signed_in: bool
+    me: MeOut | None = Field(description="The caller when signed in, else null")
+
+
 class CsrfOut(Schema):
     csrf_token: str
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Literal
 
 from django.http import FileResponse, HttpRequest, StreamingHttpResponse
 from ninja import Query, Router, Schema, Status
@@ -27,7 +27,7 @@ from reports.selectors import (
 from reports.services import export_job_create
 from reports.services.exports import EXPORT_KINDS
 from tenancy.models import ADMIN_ROLES, STAFF_ROLES, Membership, Tenant
-from tickets.filters import ListQuery, filters_from
+from tickets.filters import ChannelName, ListQuery, PriorityName, filters_from
 
 router = Router(tags=["reports"])
 # Tenant setting that lets agents (not only admins) read reports.
@@ -37,12 +37,12 @@ AGENTS_SETTING = "reports_agents"
 class SeriesQuery(Schema):
     start: dt.date | None = None
     end: dt.date | None = None
-    group: str = "day"
+    group: Literal["day", "week", "month"] = "day"
     team: str | None = None
     assignee: str | None = None
-    channel: str | None = None
+    channel: ChannelName | None = None
     category: str | None = None
-    priority: str | None = None
+    priority: PriorityName | None = None
     tag: str | None = None
     field: str | None = None  # key=value of a dropdown, multiselect or checkbox custom field
 
@@ -150,10 +150,10 @@ def tickets_report_csv(request: HttpRequest, params: Query[SeriesQuery]) -> Stre
 
 
 @router.get("/reports/ticket-list.csv")
-def ticket_list_csv(request: HttpRequest, params: Query[ListQuery]) -> StreamingHttpResponse:
+def ticket_list_csv(request: HttpRequest, query: Query[ListQuery]) -> StreamingHttpResponse:
     """Every ticket matching the ticket list's filters, as CSV, streamed (any size)."""
     tenant, member = _reader(request)
-    rows = ticket_export_queryset(tenant=tenant, viewer=member, filters=filters_from(params, member))
+    rows = ticket_export_queryset(tenant=tenant, viewer=member, filters=filters_from(query, member))
     return streamed_csv(
         tenant_id=tenant.id,
         filename="tickets.csv",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Min, QuerySet
+from django.db.models import Min, Q, QuerySet
 
 from sla.models import SlaClock
 from tenancy.models import Membership, Tenant
@@ -27,13 +27,15 @@ def saved_view_get(*, tenant: Tenant, owner: Membership, view_id: int) -> SavedV
 def tickets_at_risk(
     *, tenant: Tenant, now: dt.datetime, within: dt.timedelta, limit: int = 50
 ) -> list[Ticket]:
-    """Open tickets with a running SLA clock that is breached or due within `within`, soonest
-    due first; each ticket carries `sla_due_at` (its earliest running due time)."""
+    """Open tickets with a running SLA clock that is breached, past its warning threshold or
+    due within `within`, soonest due first; each ticket carries `sla_due_at` (its earliest
+    running due time). The warning threshold counts because a clock reading "warning" is at
+    risk even when business hours put its due time beyond the window (30 business minutes
+    left at closing time are due tomorrow morning)."""
     limit = max(1, min(limit, MAX_AT_RISK))
     due = (
-        SlaClock.objects.filter(
-            tenant=tenant, running_since__isnull=False, due_at__isnull=False, due_at__lte=now + within
-        )
+        SlaClock.objects.filter(tenant=tenant, running_since__isnull=False, due_at__isnull=False)
+        .filter(Q(due_at__lte=now + within) | Q(warn_at__lte=now) | Q(breached_at__isnull=False))
         .exclude(ticket__status__in=[StatusCategory.SOLVED, StatusCategory.CLOSED])
         .values("ticket_id")
         .annotate(first_due=Min("due_at"))

@@ -24,6 +24,7 @@ from accounts.schemas import (
     LoginIn,
     MeOut,
     PasswordChangeIn,
+    SessionOut,
     TokenCreatedOut,
     TokenCreateIn,
     TokenOut,
@@ -171,7 +172,18 @@ def password_change(request: HttpRequest, payload: PasswordChangeIn) -> Status[N
 
 @router.get("/auth/me", response=MeOut)
 def me(request: HttpRequest) -> MeOut:
+    """The signed-in caller; 401 when nobody is. Browsers probe `/auth/session` instead."""
     return me_out(request, request.user)  # type: ignore[arg-type]
+
+
+@router.get("/auth/session", auth=None, response=SessionOut)
+def session(request: HttpRequest) -> SessionOut:
+    """Who is signed in on this host, answered 200 either way: "nobody" is a normal state
+    of a page that has just opened, not an error the browser should log."""
+    user = request.user
+    if getattr(request, "tenant", None) is None or not isinstance(user, User) or not user.is_authenticated:
+        return SessionOut(signed_in=False, me=None)
+    return SessionOut(signed_in=True, me=me_out(request, user))
 
 
 def _token_out(token: ApiToken) -> TokenOut:

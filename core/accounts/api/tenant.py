@@ -6,6 +6,8 @@ built from the API kit, which knows tenancy's roles.
 
 from __future__ import annotations
 
+from typing import Literal
+
 from django.http import HttpRequest
 from ninja import Router, Status
 from ninja.errors import HttpError
@@ -61,7 +63,9 @@ def _member_out(membership: Membership) -> MemberOut:
 
 
 @router.get("/members", response=list[MemberOut], auth=staff_only)
-def member_list(request: HttpRequest, role: str | None = None) -> list[MemberOut]:
+def member_list(
+    request: HttpRequest, role: Literal["owner", "admin", "agent", "customer"] | None = None
+) -> list[MemberOut]:
     return [_member_out(m) for m in selectors.membership_list(tenant=request_tenant(request), role=role)]
 
 

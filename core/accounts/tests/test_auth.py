@@ -56,6 +56,21 @@ def test_login_me_logout_roundtrip_is_audited(acme_agent):
     assert _audit_actions(acme_agent.tenant_id) == ["auth.login", "auth.logout"]
 
 
+def test_session_probe_answers_200_signed_in_or_not(acme_agent):
+    # The portal asks on every page load; nobody signed in is a normal answer, not a 401.
+    client, csrf = _csrf_client()
+    anonymous = client.get("/api/v1/auth/session")
+    assert anonymous.status_code == 200
+    assert anonymous.json() == {"signed_in": False, "me": None}
+    assert _login(client, csrf, "alice@acme.test", PASSWORD).status_code == 200
+    signed_in = client.get("/api/v1/auth/session").json()
+    assert signed_in["signed_in"] is True
+    assert signed_in["me"]["email"] == "alice@acme.test" and signed_in["me"]["role"] == "agent"
+    # Another tenant's host never answers with this session's person.
+    make_tenant("globex")
+    assert client.get("/api/v1/auth/session", HTTP_HOST="globex.localhost").status_code == 404
+
+
 def test_login_without_csrf_token_is_refused(acme_agent):
     client, _ = _csrf_client()
     response = _login(client, "wrong", "alice@acme.test", PASSWORD)

@@ -57,6 +57,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.postgres",
+    # Only for its static files and templates: /api/v1/docs then serves Swagger UI from the
+    # pinned django-ninja package instead of a CDN, which the CSP (script-src 'self') blocks.
+    "ninja",
     "tenancy",
     "accounts",
     "health",

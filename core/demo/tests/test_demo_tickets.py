@@ -16,5 +16,5 @@ def test_seed_creates_demo_tickets_once():
     tenant = tenant_by_slug(slug="acme")
     with tenant_context(tenant.id):
         agent = next(m for m in membership_list(tenant=tenant) if m.role == "agent")
-    items = call(session_client(agent), "get", "/api/v1/tickets").json()["items"]
+    items = call(session_client(agent), "get", "/api/v1/tickets?tag=demo").json()["items"]
     assert len(items) == 4

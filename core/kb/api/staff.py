@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from django.http import HttpRequest
 from ninja import File, Query, Router, Status, UploadedFile
 from ninja.errors import HttpError
@@ -137,7 +139,7 @@ def section_update(request: HttpRequest, section_id: int, payload: SectionPatch)
 @router.get("/kb/manage/articles", response=list[ArticleStaffOut])
 def article_list(
     request: HttpRequest,
-    status: str | None = None,
+    status: Literal["draft", "published", "archived"] | None = None,
     limit: int = Query(50, ge=1, le=100),
     offset: int = Query(0, ge=0, le=100_000),
 ) -> list[ArticleStaffOut]:

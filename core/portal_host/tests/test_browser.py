@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from demo.data import DEMO_PASSWORD
 
-from .conftest import LiveCore
+from .conftest import ConsoleErrors, LiveCore
 
 pytestmark = pytest.mark.committed
 
@@ -63,8 +63,11 @@ def test_agent_lands_in_workspace_with_real_teams(demo: None, live_core: LiveCor
     expect(page.get_by_role("main")).not_to_contain_text("globex.test")
 
 
-def test_globex_user_cannot_sign_in_on_acme_host(demo: None, live_core: LiveCore, page: Any) -> None:
+def test_globex_user_cannot_sign_in_on_acme_host(
+    demo: None, live_core: LiveCore, page: Any, console_errors: ConsoleErrors
+) -> None:
     # Globex's customer, with the right password, on Acme's host
+    console_errors.expect(r"status of 401 .*/api/v1/auth/login")
     sign_in(page, live_core, "acme", "customer@globex.test")
     # is refused like a wrong password, and sees nothing of Acme's
     expect(page.get_by_role("alert")).to_have_text("Invalid email or password.")

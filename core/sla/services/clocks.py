@@ -142,11 +142,27 @@ def _new_clock(ticket: Ticket, metric: str, start: dt.datetime) -> SlaClock:
 
 
 def _apply_policy(
-    clock: SlaClock, policy: SlaPolicy, calendar: BusinessCalendar | None, minutes: int
+    clock: SlaClock, policy: SlaPolicy, calendar: BusinessCalendar | None, minutes: int, at: dt.datetime
 ) -> None:
     clock.policy, clock.calendar = policy, calendar
     clock.target_minutes, clock.warning_fraction = minutes, policy.warning_fraction
     _schedule(clock)
+    _reassess(clock, at)
+
+
+def _reassess(clock: SlaClock, at: dt.datetime) -> None:
+    """A new target (the priority or the policy changed) decides afresh whether an unfinished
+    clock is late. Time left under it lifts an earlier breach, and a warning whose threshold
+    is ahead again, so the clock never reads "breached" with minutes remaining and the sweep
+    fires them again when the new instants come. Time already over it is a breach that the
+    next sweep records (due_at is then in the past). Achieved clocks keep their record."""
+    if clock.achieved_at is not None:
+        return
+    used = elapsed(clock, at)
+    if clock.breached_at is not None and used < clock.target_minutes:
+        clock.breached_at = None
+    if clock.warning_sent_at is not None and used < clock.target_minutes * clock.warning_fraction:
+        clock.warning_sent_at = None
 
 
 def _is_staff_reply(tenant: Tenant, ticket: Ticket, data: dict[str, Any]) -> bool | None:
@@ -212,7 +228,7 @@ def sla_sync(
             or clock.calendar_id != (calendar.id if calendar else None)
             or clock._state.adding
         ):
-            _apply_policy(clock, policy, calendar, targets[metric])
+            _apply_policy(clock, policy, calendar, targets[metric], at)
 
     first = clocks.get(Metric.FIRST_RESPONSE)
     if first is not None and first.achieved_at is None and ticket.first_response_at is not None:

@@ -62,5 +62,9 @@ def agent_only_field_keys(*, tenant: Tenant) -> set[str]:
     )
 
 
+def custom_status_keys(*, tenant_id: int) -> set[str]:
+    return set(CustomStatus.objects.filter(tenant_id=tenant_id).values_list("key", flat=True))
+
+
 def custom_status_list(*, tenant: Tenant) -> QuerySet[CustomStatus]:
     return CustomStatus.objects.filter(tenant=tenant).order_by("category", "position", "id")

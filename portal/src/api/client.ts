@@ -4,6 +4,9 @@ import createClient, { type Middleware } from "openapi-fetch";
 import type { components, paths } from "./schema";
 
 export type Schemas = components["schemas"];
+/** The query parameters of `GET /api/v1/tickets` (its enum filters list their choices). */
+export type TicketListParams = NonNullable<paths["/api/v1/tickets"]["get"]["parameters"]["query"]>;
+export type StatusCategory = NonNullable<TicketListParams["status_category"]>[number];
 
 const UNSAFE_METHODS = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 

@@ -386,7 +386,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Me */
+        /**
+         * Me
+         * @description The signed-in caller; 401 when nobody is. Browsers probe `/auth/session` instead.
+         */
         get: operations["accounts_api_sessions_me"];
         put?: never;
         post?: never;
@@ -450,6 +453,27 @@ export interface paths {
          * @description Set a new password with the link's `uid` and `token` (422 when the link is invalid or used).
          */
         post: operations["accounts_api_selfservice_reset_confirm"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/session": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Session
+         * @description Who is signed in on this host, answered 200 either way: "nobody" is a normal state
+         *     of a page that has just opened, not an error the browser should log.
+         */
+        get: operations["accounts_api_sessions_session"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -2959,7 +2983,7 @@ export interface components {
             /** Category */
             category?: string | null;
             /** Channel */
-            channel?: string | null;
+            channel?: ("portal" | "email" | "api" | "agent" | "system") | null;
             /** End */
             end?: string | null;
             /** Field */
@@ -2967,10 +2991,11 @@ export interface components {
             /**
              * Group
              * @default day
+             * @enum {string}
              */
-            group: string;
+            group: "day" | "week" | "month";
             /** Priority */
-            priority?: string | null;
+            priority?: ("low" | "normal" | "high" | "urgent") | null;
             /** Start */
             start?: string | null;
             /** Tag */
@@ -3487,7 +3512,7 @@ export interface components {
             /** Category */
             category?: string | null;
             /** Channel */
-            channel?: string | null;
+            channel?: ("portal" | "email" | "api" | "agent" | "system") | null;
             /** End */
             end?: string | null;
             /** Field */
@@ -3495,8 +3520,9 @@ export interface components {
             /**
              * Group
              * @default day
+             * @enum {string}
              */
-            group: string;
+            group: "day" | "week" | "month";
             /**
              * Limit
              * @default 50
@@ -3508,7 +3534,7 @@ export interface components {
              */
             metric: string;
             /** Priority */
-            priority?: string | null;
+            priority?: ("low" | "normal" | "high" | "urgent") | null;
             /** Start */
             start?: string | null;
             /** Tag */
@@ -3722,7 +3748,7 @@ export interface components {
              * Channel
              * @default []
              */
-            channel: string[];
+            channel: ("portal" | "email" | "api" | "agent" | "system")[];
             /** Created After */
             created_after?: string | null;
             /** Created Before */
@@ -3749,16 +3775,18 @@ export interface components {
              * Priority
              * @default []
              */
-            priority: string[];
+            priority: ("low" | "normal" | "high" | "urgent")[];
             /** Requester */
             requester?: number | null;
             /**
              * Sort
              * @default -updated_at
+             * @enum {string}
              */
-            sort: string;
+            sort: "-updated_at" | "updated_at" | "-created_at" | "created_at";
             /**
              * Status
+             * @description A status category (new, open, ...) or a custom status's key.
              * @default []
              */
             status: string[];
@@ -3766,7 +3794,7 @@ export interface components {
              * Status Category
              * @default []
              */
-            status_category: string[];
+            status_category: ("new" | "open" | "pending" | "on_hold" | "solved" | "closed")[];
             /**
              * Tag
              * @default []
@@ -3778,7 +3806,7 @@ export interface components {
              * Type
              * @default []
              */
-            type: string[];
+            type: ("question" | "incident" | "problem" | "task")[];
             /** Updated After */
             updated_after?: string | null;
             /** Updated Before */
@@ -4610,7 +4638,7 @@ export interface components {
              * Channel
              * @default []
              */
-            channel: string[];
+            channel: ("portal" | "email" | "api" | "agent" | "system")[];
             /** Created After */
             created_after?: string | null;
             /** Created Before */
@@ -4637,7 +4665,7 @@ export interface components {
              * Priority
              * @default []
              */
-            priority: string[];
+            priority: ("low" | "normal" | "high" | "urgent")[];
             /**
              * Q
              * @default
@@ -4648,10 +4676,12 @@ export interface components {
             /**
              * Sort
              * @default -updated_at
+             * @enum {string}
              */
-            sort: string;
+            sort: "-updated_at" | "updated_at" | "-created_at" | "created_at";
             /**
              * Status
+             * @description A status category (new, open, ...) or a custom status's key.
              * @default []
              */
             status: string[];
@@ -4659,7 +4689,7 @@ export interface components {
              * Status Category
              * @default []
              */
-            status_category: string[];
+            status_category: ("new" | "open" | "pending" | "on_hold" | "solved" | "closed")[];
             /**
              * Tag
              * @default []
@@ -4671,7 +4701,7 @@ export interface components {
              * Type
              * @default []
              */
-            type: string[];
+            type: ("question" | "incident" | "problem" | "task")[];
             /** Updated After */
             updated_after?: string | null;
             /** Updated Before */
@@ -4735,7 +4765,7 @@ export interface components {
             /** Category */
             category?: string | null;
             /** Channel */
-            channel?: string | null;
+            channel?: ("portal" | "email" | "api" | "agent" | "system") | null;
             /** End */
             end?: string | null;
             /** Field */
@@ -4743,16 +4773,24 @@ export interface components {
             /**
              * Group
              * @default day
+             * @enum {string}
              */
-            group: string;
+            group: "day" | "week" | "month";
             /** Priority */
-            priority?: string | null;
+            priority?: ("low" | "normal" | "high" | "urgent") | null;
             /** Start */
             start?: string | null;
             /** Tag */
             tag?: string | null;
             /** Team */
             team?: string | null;
+        };
+        /** SessionOut */
+        SessionOut: {
+            /** @description The caller when signed in, else null */
+            me: components["schemas"]["MeOut"] | null;
+            /** Signed In */
+            signed_in: boolean;
         };
         /** SettingsIn */
         SettingsIn: {
@@ -6170,6 +6208,26 @@ export interface operations {
             };
         };
     };
+    accounts_api_sessions_session: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionOut"];
+                };
+            };
+        };
+    };
     accounts_api_selfservice_signup: {
         parameters: {
             query?: never;
@@ -6840,7 +6898,7 @@ export interface operations {
     kb_api_staff_article_list: {
         parameters: {
             query?: {
-                status?: string | null;
+                status?: ("draft" | "published" | "archived") | null;
                 limit?: number;
                 offset?: number;
             };
@@ -7449,7 +7507,7 @@ export interface operations {
     accounts_api_tenant_member_list: {
         parameters: {
             query?: {
-                role?: string | null;
+                role?: ("owner" | "admin" | "agent" | "customer") | null;
             };
             header?: never;
             path?: never;
@@ -8032,12 +8090,12 @@ export interface operations {
             query: {
                 start?: string | null;
                 end?: string | null;
-                group?: string;
+                group?: "day" | "week" | "month";
                 team?: string | null;
                 assignee?: string | null;
-                channel?: string | null;
+                channel?: ("portal" | "email" | "api" | "agent" | "system") | null;
                 category?: string | null;
-                priority?: string | null;
+                priority?: ("low" | "normal" | "high" | "urgent") | null;
                 tag?: string | null;
                 field?: string | null;
                 by: string;
@@ -8062,12 +8120,12 @@ export interface operations {
             query?: {
                 start?: string | null;
                 end?: string | null;
-                group?: string;
+                group?: "day" | "week" | "month";
                 team?: string | null;
                 assignee?: string | null;
-                channel?: string | null;
+                channel?: ("portal" | "email" | "api" | "agent" | "system") | null;
                 category?: string | null;
-                priority?: string | null;
+                priority?: ("low" | "normal" | "high" | "urgent") | null;
                 tag?: string | null;
                 field?: string | null;
                 metric?: string;
@@ -8157,11 +8215,12 @@ export interface operations {
     reports_api_ticket_list_csv: {
         parameters: {
             query?: {
+                /** @description A status category (new, open, ...) or a custom status's key. */
                 status?: string[];
-                status_category?: string[];
-                priority?: string[];
-                type?: string[];
-                channel?: string[];
+                status_category?: ("new" | "open" | "pending" | "on_hold" | "solved" | "closed")[];
+                priority?: ("low" | "normal" | "high" | "urgent")[];
+                type?: ("question" | "incident" | "problem" | "task")[];
+                channel?: ("portal" | "email" | "api" | "agent" | "system")[];
                 assignee?: string | null;
                 team?: string | null;
                 requester?: number | null;
@@ -8175,7 +8234,7 @@ export interface operations {
                 created_before?: string | null;
                 updated_after?: string | null;
                 updated_before?: string | null;
-                sort?: string;
+                sort?: "-updated_at" | "updated_at" | "-created_at" | "created_at";
                 cursor?: string | null;
                 limit?: number;
             };
@@ -8199,12 +8258,12 @@ export interface operations {
             query?: {
                 start?: string | null;
                 end?: string | null;
-                group?: string;
+                group?: "day" | "week" | "month";
                 team?: string | null;
                 assignee?: string | null;
-                channel?: string | null;
+                channel?: ("portal" | "email" | "api" | "agent" | "system") | null;
                 category?: string | null;
-                priority?: string | null;
+                priority?: ("low" | "normal" | "high" | "urgent") | null;
                 tag?: string | null;
                 field?: string | null;
             };
@@ -8228,12 +8287,12 @@ export interface operations {
             query?: {
                 start?: string | null;
                 end?: string | null;
-                group?: string;
+                group?: "day" | "week" | "month";
                 team?: string | null;
                 assignee?: string | null;
-                channel?: string | null;
+                channel?: ("portal" | "email" | "api" | "agent" | "system") | null;
                 category?: string | null;
-                priority?: string | null;
+                priority?: ("low" | "normal" | "high" | "urgent") | null;
                 tag?: string | null;
                 field?: string | null;
             };
@@ -8367,11 +8426,12 @@ export interface operations {
     tickets_api_search_search: {
         parameters: {
             query?: {
+                /** @description A status category (new, open, ...) or a custom status's key. */
                 status?: string[];
-                status_category?: string[];
-                priority?: string[];
-                type?: string[];
-                channel?: string[];
+                status_category?: ("new" | "open" | "pending" | "on_hold" | "solved" | "closed")[];
+                priority?: ("low" | "normal" | "high" | "urgent")[];
+                type?: ("question" | "incident" | "problem" | "task")[];
+                channel?: ("portal" | "email" | "api" | "agent" | "system")[];
                 assignee?: string | null;
                 team?: string | null;
                 requester?: number | null;
@@ -8385,7 +8445,7 @@ export interface operations {
                 created_before?: string | null;
                 updated_after?: string | null;
                 updated_before?: string | null;
-                sort?: string;
+                sort?: "-updated_at" | "updated_at" | "-created_at" | "created_at";
                 cursor?: string | null;
                 limit?: number;
                 q?: string;
@@ -8809,11 +8869,12 @@ export interface operations {
     tickets_api_tickets_tickets_list: {
         parameters: {
             query?: {
+                /** @description A status category (new, open, ...) or a custom status's key. */
                 status?: string[];
-                status_category?: string[];
-                priority?: string[];
-                type?: string[];
-                channel?: string[];
+                status_category?: ("new" | "open" | "pending" | "on_hold" | "solved" | "closed")[];
+                priority?: ("low" | "normal" | "high" | "urgent")[];
+                type?: ("question" | "incident" | "problem" | "task")[];
+                channel?: ("portal" | "email" | "api" | "agent" | "system")[];
                 assignee?: string | null;
                 team?: string | null;
                 requester?: number | null;
@@ -8827,7 +8888,7 @@ export interface operations {
                 created_before?: string | null;
                 updated_after?: string | null;
                 updated_before?: string | null;
-                sort?: string;
+                sort?: "-updated_at" | "updated_at" | "-created_at" | "created_at";
                 cursor?: string | null;
                 limit?: number;
             };

@@ -2,24 +2,19 @@
 // (keyset-paged), the SLA-at-risk queue, and bulk changes.
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 
-import { api, unwrap, type Schemas } from "@/api/client";
+import { api, unwrap, type Schemas, type StatusCategory, type TicketListParams } from "@/api/client";
 
 export type AgentTicket = Schemas["TicketOut"];
 export type BulkChanges = Omit<Schemas["BulkUpdateIn"], "ids">;
 
 export type InboxView = "mine" | "unassigned" | "open" | "all";
 
-export const ACTIVE = ["new", "open", "pending", "on_hold"];
+export const ACTIVE: StatusCategory[] = ["new", "open", "pending", "on_hold"];
 
-export type ListQuery = {
-  status_category?: string[];
-  status?: string[];
-  priority?: string[];
-  assignee?: string;
-  team?: string;
-  tag?: string[];
-  sort?: string;
-};
+export type ListQuery = Pick<
+  TicketListParams,
+  "status_category" | "status" | "priority" | "assignee" | "team" | "tag" | "sort"
+>;
 
 export const VIEWS: Record<InboxView, { label: string; query: ListQuery }> = {
   mine: { label: "Mine", query: { status_category: ACTIVE, assignee: "me" } },
@@ -46,12 +41,15 @@ export function parseViewRef(value: string | undefined): ViewRef {
 export function savedQuery(filters: Record<string, unknown>): ListQuery {
   const query: ListQuery = {};
   const list = (v: unknown) => (Array.isArray(v) ? v.map(String) : typeof v === "string" ? [v] : []);
+  // Core validated the stored filters when the view was saved (enum values included).
+  const lists = query as Record<string, string[] | string>;
   for (const key of ["status_category", "status", "priority", "tag"] as const) {
     const values = list(filters[key]);
-    if (values.length) query[key] = values;
+    if (values.length) lists[key] = values;
   }
   for (const key of ["assignee", "team", "sort"] as const) {
-    if (typeof filters[key] === "string" && filters[key]) query[key] = filters[key];
+    const value = filters[key];
+    if (typeof value === "string" && value) lists[key] = value;
   }
   return query;
 }

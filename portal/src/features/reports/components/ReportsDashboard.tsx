@@ -4,6 +4,7 @@ import { useState } from "react";
 import { Link } from "react-router";
 import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 
+import { EmptyState } from "@/components/EmptyState";
 import { ErrorMessage } from "@/components/ErrorMessage";
 import { Loading } from "@/components/Loading";
 
@@ -262,6 +263,11 @@ export function ReportsDashboard({ teams = [], agents = [] }: { teams?: Option[]
           <p className="muted">
             {report.data.start} – {report.data.end} ({report.data.time_zone}), compared with {previous.start} – {previous.end}
           </p>
+          {report.data.totals.created === 0 && report.data.totals.solved === 0 ? (
+            <EmptyState title="No tickets in this range">
+              <p>The numbers and charts fill in as tickets are created, answered, solved and rated. Try a longer range.</p>
+            </EmptyState>
+          ) : null}
           <div className="kpis">
             {KPIS.map((kpi) => (
               <KpiCard key={kpi.label} kpi={kpi} now={report.data.totals} before={before.data?.totals} onDrill={setDrill} />

@@ -1,7 +1,7 @@
 // The customer's tickets: list (keyset pages), one conversation, new tickets, replies, solve/reopen.
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 
-import { api, unwrap, type Schemas } from "@/api/client";
+import { api, unwrap, type Schemas, type StatusCategory } from "@/api/client";
 
 export type CustomerTicket = Schemas["CustomerTicketOut"];
 export type CustomerTicketDetail = Schemas["CustomerTicketDetailOut"];
@@ -10,7 +10,7 @@ export type Message = Schemas["MessageOut"];
 export type TicketFilter = "open" | "solved" | "all";
 
 // Status categories behind each filter tab of "My tickets".
-export const FILTER_CATEGORIES: Record<TicketFilter, string[]> = {
+export const FILTER_CATEGORIES: Record<TicketFilter, StatusCategory[]> = {
   open: ["new", "open", "pending", "on_hold"],
   solved: ["solved", "closed"],
   all: [],
