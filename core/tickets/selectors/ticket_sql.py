@@ -148,7 +148,7 @@ def filters_sql(filters: TicketFilters, viewer: Membership, *, alias: str) -> tu
         add(f"{alias}.requester_id = %s", filters.requester)
     if filters.organization is not None:
         add(
-            f"{alias}.requester_id IN (SELECT om.id FROM tenancy_membership om "  # noqa: S608
+            f"{alias}.requester_id IN (SELECT om.id FROM tenancy_membership om "  # noqa: S608  # nosec B608
             f"WHERE om.tenant_id = {alias}.tenant_id AND om.organization_id = %s)",
             filters.organization,
         )
