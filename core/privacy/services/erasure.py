@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from accounts.models import ApiToken, User
 from accounts.services.users import audit_record
+from accounts.session_registry import sessions_revoke
 from contracts.events import Actor, Visibility
 from events.services import event_record
 from notifications.models import Notification, NotificationPreference
@@ -137,6 +138,12 @@ def person_erase(
     counts["api_tokens_deleted"] = ApiToken.objects.filter(tenant=tenant, membership=person).delete()[0]
 
     user_id = _anonymise_identity(tenant=tenant, person=person)
+    # The stored password no longer matches, which ends their browser sessions at the next
+    # request; the registry also closes their open sockets now, once the erasure has committed.
+    erased_user_id = int(user.pk)
+    transaction.on_commit(
+        lambda: sessions_revoke(user_id=erased_user_id, tenant_id=tenant.id, reason="person erased")
+    )
     person.deactivated_at = person.deactivated_at or timezone.now()
     person.save(update_fields=["deactivated_at"])
     erasure = Erasure.objects.create(tenant=tenant, membership=person, erased_by=actor, counts=counts)

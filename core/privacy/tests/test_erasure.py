@@ -11,10 +11,11 @@ from django.core.files.storage import default_storage
 from django.db import connection
 
 from accounts.models import ApiToken, AuditEvent, User
+from contracts.realtime import SocketRevocation, revoked_since_key
 from csat.models import CsatSurvey
 from email_channel.models import InboundEmail, OutboundEmail
 from events.models import OutboxEvent
-from events.relay import relay_all
+from events.relay import redis_client, relay_all
 from privacy.models import Erasure
 from privacy.services import erasure as erasure_service
 from privacy.services import person_erase
@@ -91,6 +92,10 @@ def test_erase_customer_anonymises_in_place_and_keeps_statistics(
         assert event.envelope["data"]["ticket_ids"] == sorted([first.id, second.id])
     assert not default_storage.exists(history.file_name)  # the file went when the erasure committed
     assert customer_session.get("/api/v1/auth/me").status_code in (401, 403)  # their session ended
+    # and every gateway was told to close their open sockets (the revocation the gateways read)
+    revocation = redis_client().get(revoked_since_key(customer.user_id))
+    assert revocation is not None
+    assert SocketRevocation.model_validate_json(revocation).reason == "person erased"
 
     # a second erasure is the first one's record; nothing changes, no second audit row
     again = _erase(world.admin, customer.id)
