@@ -17,6 +17,8 @@ GLOBAL_TABLES: dict[str, str] = {
     "accounts_user": "global identity; what a user may do lives in tenant memberships",
     "accounts_user_groups": "Django permission groups of a user (platform operators)",
     "accounts_user_user_permissions": "Django permissions of a user (platform operators)",
+    "accounts_totpdevice": "a person's authenticator (encrypted secret), one for every desk they belong to",
+    "accounts_recoverycode": "hashed single-use recovery codes of a person's authenticator",
     "accounts_platformauditevent": "security events outside any tenant (platform host, cross-tenant work)",
     "auth_group": "Django internals",
     "auth_group_permissions": "Django internals",

@@ -24,9 +24,12 @@ from django.test import Client
 from csat.models import CsatSurvey
 from csat.services import csat_request, survey_token
 from notifications.services import notify_members
+from privacy.services import person_erase
+from privacy.services.export import privacy_export_run
 from reports.services.exports import export_job_run
 from tenancy.context import tenant_context
-from testing.factories import TenantWorld, host_for, token_client
+from tenancy.models import Role
+from testing.factories import TenantWorld, host_for, make_member, token_client
 from tickets.models import Ticket
 from triage.models import Prediction
 
@@ -130,6 +133,23 @@ class WorldSeeds:
         return job_id
 
     @cached_property
+    def finished_privacy_export(self) -> str:
+        """A customer's data-access archive, built to the end (as its worker would)."""
+        customer = self.world.customer.id
+        job_id = self._id(f"/api/v1/privacy/people/{customer}/export", {"include_internal_notes": False})
+        privacy_export_run(tenant_id=self.world.tenant.id, job_id=int(job_id))
+        return job_id
+
+    @cached_property
+    def erased_customer(self) -> str:
+        """A customer of the tenant, erased (their erasure record is what the route reads)."""
+        tenant = self.world.tenant
+        person = make_member(tenant, role=Role.CUSTOMER)
+        with tenant_context(tenant.id):
+            person_erase(tenant=tenant, actor=self.world.owner, person=person)
+        return str(person.id)
+
+    @cached_property
     def predicted_field(self) -> str:
         """The field the AI made a prediction for on the ticket (accept/correct/reject need one)."""
         tenant = self.world.tenant
@@ -162,7 +182,17 @@ class WorldSeeds:
 def _export_or_training_job(seeds: WorldSeeds, path: str) -> str:
     if path.startswith("/api/v1/ai/"):
         return str(seeds._post("/api/v1/ai/training-jobs", {})["id"])
+    if path.startswith("/api/v1/privacy/"):
+        return seeds.finished_privacy_export
     return seeds.finished_export
+
+
+def _member_or_erased_person(seeds: WorldSeeds, path: str) -> str:
+    """A person's erasure record exists only once they are erased; every other route takes
+    the agent."""
+    if path.endswith("/erasure"):
+        return seeds.erased_customer
+    return str(seeds.world.agent.id)
 
 
 def _ticket_or_article_attachment(seeds: WorldSeeds, path: str) -> str:
@@ -191,7 +221,7 @@ ID_FACTORIES: dict[str, Callable[[WorldSeeds, str], str]] = {
     "link_id": lambda s, _: s.link,
     "attachment_id": _ticket_or_article_attachment,
     "member_id": lambda s, _: str(s.world.agent.id),
-    "membership_id": lambda s, _: str(s.world.agent.id),
+    "membership_id": _member_or_erased_person,
     "notification_id": lambda s, _: s.notification,
     "token": lambda s, _: s.survey_token,
     "job_id": _export_or_training_job,
