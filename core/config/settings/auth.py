@@ -30,9 +30,9 @@ PASSWORD_RESET_TIMEOUT = int(os.environ.get("FRONTLINE_PASSWORD_RESET_TIMEOUT", 
 PASSWORD_RESET_MAX_PER_HOUR = int(os.environ.get("FRONTLINE_PASSWORD_RESET_MAX_PER_HOUR", "3"))
 SELF_SERVICE_MAX_PER_IP_PER_HOUR = int(os.environ.get("FRONTLINE_SELF_SERVICE_MAX_PER_IP_PER_HOUR", "30"))
 API_TOKEN_TOUCH_SECONDS = 60  # last_used_at is written at most once a minute per token
-# Two-factor sign-in: how long the challenge between the password and the code step lives,
-# and how many wrong codes lock a person's code step (per tenant) for LOGIN_LOCKOUT_SECONDS.
+# Two-factor sign-in: how long the challenge between the password and the code step lives.
 TWO_FACTOR_CHALLENGE_SECONDS = int(os.environ.get("FRONTLINE_TWO_FACTOR_CHALLENGE_SECONDS", "300"))
+# Wrong codes that lock a person's code step (per tenant) for LOGIN_LOCKOUT_SECONDS.
 TWO_FACTOR_MAX_FAILURES = int(os.environ.get("FRONTLINE_TWO_FACTOR_MAX_FAILURES", "5"))
 # Code attempts per client address per minute on the code endpoints (all users together).
 TWO_FACTOR_MAX_PER_IP_PER_MINUTE = int(os.environ.get("FRONTLINE_TWO_FACTOR_MAX_PER_IP_PER_MINUTE", "30"))
