@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 # The browser fixtures (a live core, Debian's Chromium) of the portal's own tests.
-from portal_host.tests.conftest import chromium, demo, live_core  # noqa: F401
+from portal_host.tests.conftest import chromium, console_errors, demo, live_core  # noqa: F401
 
 from .ledger import Tally, summary_lines
 

@@ -146,8 +146,9 @@ def test_hostile_data_renders_inert_for_agent_customer_and_visitor(
     tally.assert_held()
 
 
-def test_the_watch_sees_a_payload_that_runs(chromium: Any) -> None:
+def test_the_watch_sees_a_payload_that_runs(chromium: Any, console_errors: Any) -> None:
     """The check above can fail: a page where the payload is not escaped is caught."""
+    console_errors.expect("^boom")  # provoked on purpose; the suite-wide guard must let it pass
     page = _new_page(chromium)
     try:
         watch = PageWatch(page)
