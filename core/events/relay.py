@@ -80,17 +80,23 @@ def relay_tenant(tenant_id: int, *, batch: int = 200) -> int:
     client = redis_client()
     published = 0
     now = timezone.now()
-    for _ in range(batch):
+    with tenant_context(tenant_id):
+        # The batch is what is due now; events its subscribers record wait for the next run.
+        due = list(
+            OutboxEvent.objects.filter(tenant_id=tenant_id, published_at__isnull=True)
+            .exclude(next_attempt_at__gt=now)
+            .order_by("id")
+            .values_list("id", flat=True)[:batch]
+        )
+    for row_id in due:
         with tenant_context(tenant_id):
             row = (
                 OutboxEvent.objects.select_for_update(skip_locked=True)
-                .filter(tenant_id=tenant_id, published_at__isnull=True)
-                .exclude(next_attempt_at__gt=now)
-                .order_by("id")
+                .filter(tenant_id=tenant_id, id=row_id, published_at__isnull=True)
                 .first()
             )
             if row is None:
-                break
+                continue  # another relay has it, or has published it
             try:
                 _publish_row(row, client)
             except redis.RedisError as exc:

@@ -19,7 +19,6 @@ from datetime import timedelta
 
 import pytest
 from django.conf import settings
-from django.contrib.auth.tokens import default_token_generator
 from django.contrib.sessions.backends.cache import SessionStore
 from django.test import Client
 from django.utils import timezone
@@ -27,6 +26,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from accounts.models import ApiToken, AuditEvent
+from accounts.services.selfservice import reset_tokens
 from accounts.services.users import api_token_create
 from accounts.session_registry import sessions_of
 from realtime.tests import support
@@ -172,7 +172,7 @@ def test_password_reset_ends_all_sessions_and_sockets(gateway, loop):
     ws = _open(loop, browser, gateway)
     uid = urlsafe_base64_encode(force_bytes(member.user.pk))
     member.user.refresh_from_db()  # signing in set last_login, which the reset token covers
-    token = default_token_generator.make_token(member.user)
+    token = reset_tokens(tenant).make_token(member.user)  # links are salted per tenant
     reset = Browser(tenant).post(
         "/api/v1/auth/password-reset/confirm", {"uid": uid, "token": token, "password": NEW_PASSWORD}
     )
