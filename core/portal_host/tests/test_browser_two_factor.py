@@ -47,7 +47,8 @@ def _password_step(page: Any, url: str, email: str) -> None:
     page.get_by_role("button", name="Sign in").click()
 
 
-def test_sign_in_with_password_then_code(desk, live_core, page):
+def test_sign_in_with_password_then_code(desk, live_core, page, console_errors: Any):
+    console_errors.expect(r"status of 401 .*/api/v1/auth/login/code")  # the wrong code this test types first
     _password_step(page, live_core.url("twofa", "/login"), "ada@twofa.test")
     code_field = page.get_by_label("Code from your authenticator app (or a recovery code)")
     expect(code_field).to_be_visible()

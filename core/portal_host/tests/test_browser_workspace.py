@@ -69,8 +69,11 @@ def test_bulk_actions_change_the_selected_tickets(
 
 
 def test_bulk_errors_are_shown_and_nothing_changes(
-    three_new_tickets: None, live_core: LiveCore, page: Any
+    three_new_tickets: None, live_core: LiveCore, page: Any, console_errors: Any
 ) -> None:
+    console_errors.expect(
+        r"status of 422 .*/api/v1/tickets/bulk-update"
+    )  # the refused bulk update this test provokes
     sign_in(page, live_core, "acme", "agent@acme.test")
     page.get_by_role("link", name="All open").click()
     table = page.get_by_role("table", name="All open tickets")
@@ -203,7 +206,12 @@ def _deliver_mail() -> None:
         pool.submit(deliver_mail).result()
 
 
-def test_sign_up_then_reset_the_password(acme_allows_signup: None, live_core: LiveCore, page: Any) -> None:
+def test_sign_up_then_reset_the_password(
+    acme_allows_signup: None, live_core: LiveCore, page: Any, console_errors: Any
+) -> None:
+    console_errors.expect(
+        r"status of 422 .*/api/v1/auth/password-reset/confirm"
+    )  # the used reset link this test tries again
     # A visitor creates an account from the sign-in page and lands in the portal
     page.goto(live_core.url("acme", "/login"))
     page.get_by_role("link", name="Create an account").click()
