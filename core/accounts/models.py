@@ -42,7 +42,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(default=True)
     # False for a self-service sign-up until its owner follows a link mailed to the address:
     # until then the address is only claimed, and an invitation must not trust the password.
-    email_verified = models.BooleanField(default=True)
+    email_verified = models.BooleanField(
+        default=True, db_default=True
+    )  # rows copied by SQL (tenant moves) too
     is_staff = models.BooleanField(default=False)
     date_joined = models.DateTimeField(default=timezone.now)
 
