@@ -118,9 +118,19 @@ def _request_body(operation: Operation) -> tuple[str | None, Any]:
     return None, None
 
 
-def send(client: Client, operation: Operation, values: dict[str, str], host: str) -> HttpResponse:
-    """One request in a savepoint that is rolled back: what it changed is gone afterwards."""
+def send(
+    client: Client,
+    operation: Operation,
+    values: dict[str, str],
+    host: str,
+    body_ids: dict[str, int] | None = None,
+) -> HttpResponse:
+    """One request in a savepoint that is rolled back: what it changed is gone afterwards.
+    `body_ids` fills id fields of the body (a link's or merge's `target_id`) with the caller's
+    own objects; the schema's smallest integer (1) names an object only by chance."""
     content_type, body = _request_body(operation)
+    if isinstance(body, dict) and body_ids:
+        body = {**body, **{name: value for name, value in body_ids.items() if name in body}}
     kwargs: dict[str, Any] = {"HTTP_HOST": host}
     if content_type == "multipart/form-data":
         kwargs["data"] = body

@@ -46,13 +46,14 @@ def walk(two_tenants: Any, operations: list[Operation]) -> list[str]:
     for operation in operations:
         own = {name: ID_FACTORIES[name](seeds_a, operation.path) for name in operation.params}
         other = {name: ID_FACTORIES[name](seeds_b, operation.path) for name in operation.params}
-        control = send(clients["staff"], operation, own, host)
+        body_ids = {"target_id": int(seeds_a.other_ticket)}
+        control = send(clients["staff"], operation, own, host, body_ids)
         if control.status_code == 404 or control.status_code >= 500:
             failures.append(f"{operation} with A's own ids answered A's owner {control.status_code}")
         for role, client in clients.items():
-            own_answer = send(client, operation, own, host) if role == "customer" else control
+            own_answer = send(client, operation, own, host, body_ids) if role == "customer" else control
             for name, values in swaps(operation, own, other):
-                answer = send(client, operation, values, host)
+                answer = send(client, operation, values, host, body_ids)
                 if answer.status_code == 404:
                     continue
                 refused_by_role = answer.status_code == 403 and (
