@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 import redis
-from websockets.exceptions import ConnectionClosed
+from websockets.exceptions import ConnectionClosed, InvalidHandshake
 
 from contracts.events import stream_key
 from realtime.tests.support import GatewayProcess, open_socket, token, ws_url
@@ -53,8 +53,10 @@ class ResumingClient:
             try:
                 last = f"&last_id={self.last_id}" if self.last_id else ""
                 ws = await open_socket(self.url + last)
-            except (OSError, ConnectionClosed, TimeoutError, AssertionError):
-                await asyncio.sleep(0.1)  # the gateway is not back yet
+            except (OSError, ConnectionClosed, InvalidHandshake, TimeoutError, AssertionError):
+                # The gateway is not back yet: refused, or (while the killed one's port is taken
+                # over) accepted and closed before the HTTP status line.
+                await asyncio.sleep(0.1)
                 continue
             self.connects += 1
             try:
