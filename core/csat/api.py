@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any, Literal
 
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
 from api_kit.auth import admin_only, request_tenant, require_membership, staff_only
@@ -105,19 +105,27 @@ def survey_answer(request: HttpRequest, token: str, payload: RatingIn) -> dict[s
     )
 
 
-def _ticket_survey(request: HttpRequest, ticket_id: int) -> CsatSurvey:
+def _ticket_survey_or_none(request: HttpRequest, ticket_id: int) -> CsatSurvey | None:
     tenant = request_tenant(request)
     ticket = ticket_visible_or_404(tenant=tenant, viewer=require_membership(request), ticket_id=ticket_id)
-    survey = survey_for_ticket(tenant=tenant, ticket=ticket)
+    return survey_for_ticket(tenant=tenant, ticket=ticket)
+
+
+def _ticket_survey(request: HttpRequest, ticket_id: int) -> CsatSurvey:
+    survey = _ticket_survey_or_none(request, ticket_id)
     if survey is None:
         raise HttpError(404, "This ticket has no rating request.")
     return survey
 
 
-@router.get("/tickets/{ticket_id}/csat", response=SurveyOut)
-def ticket_csat(request: HttpRequest, ticket_id: int) -> dict[str, Any]:
-    """The ticket's rating request and answer (the requester in the portal, or staff)."""
-    return survey_dict(_ticket_survey(request, ticket_id))
+@router.get("/tickets/{ticket_id}/csat", response={200: SurveyOut, 204: None})
+def ticket_csat(request: HttpRequest, ticket_id: int) -> Status:
+    """The ticket's rating request and answer (the requester in the portal, or staff); 204 No
+    Content while the ticket has none (it is requested just after solving). Not a 404: the
+    ticket exists, and the portal asks for every ticket it shows, so a 404 would be logged as an
+    error by every browser on every unsolved ticket."""
+    survey = _ticket_survey_or_none(request, ticket_id)
+    return Status(204, None) if survey is None else Status(200, survey_dict(survey))
 
 
 @router.post("/tickets/{ticket_id}/csat", response=SurveyOut)

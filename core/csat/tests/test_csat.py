@@ -90,6 +90,26 @@ def test_portal_rating_by_the_requester_only_on_a_five_point_scale(two_tenants):
     assert session_client(stranger).get(f"/api/v1/tickets/{ticket.id}/csat").status_code == 404
 
 
+def test_a_ticket_without_a_rating_request_answers_no_content_not_an_error(two_tenants):
+    """The portal asks for the rating of every ticket it shows: an unsolved one answers 204
+    (no error for the browser to log), rating it is still refused, and B's ticket is still 404."""
+    acme = two_tenants.a
+    with tenant_context(acme.tenant.id):
+        ticket = ticket_create(
+            tenant=acme.tenant, actor=acme.customer, subject="Still open", body_text="please"
+        ).ticket
+    for client in (session_client(acme.customer), session_client(acme.agent)):
+        answer = client.get(f"/api/v1/tickets/{ticket.id}/csat")
+        assert (answer.status_code, answer.content) == (204, b"")
+    assert (
+        post(
+            session_client(acme.customer), f"/api/v1/tickets/{ticket.id}/csat", {"rating": "good"}
+        ).status_code
+        == 404
+    )
+    assert session_client(two_tenants.b.customer).get(f"/api/v1/tickets/{ticket.id}/csat").status_code == 404
+
+
 def test_disabled_surveys_are_not_sent(two_tenants):
     acme = two_tenants.a
     admin = session_client(acme.admin)

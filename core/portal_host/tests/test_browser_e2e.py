@@ -79,12 +79,7 @@ def drop_file(page: Any, selector: str, name: str, content: str) -> None:
     page.dispatch_event(selector, "drop", {"dataTransfer": transfer})
 
 
-def test_request_to_rating_live_across_customer_and_two_agents(
-    stack: Stack, chromium: Any, console_errors: Any
-) -> None:
-    console_errors.expect(
-        r"/api/v1/tickets/\d+/csat"
-    )  # the rating panel asks for a survey the ticket may not have yet (a 404 the portal shows as 'no survey'; to be answered without an error status)
+def test_request_to_rating_live_across_customer_and_two_agents(stack: Stack, chromium: Any) -> None:
     contexts = [chromium.new_context(viewport={"width": 1100, "height": 900}) for _ in range(3)]
     customer, agent, agent2 = (context.new_page() for context in contexts)
     for page in (customer, agent, agent2):

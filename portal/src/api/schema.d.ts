@@ -2253,7 +2253,10 @@ export interface paths {
         };
         /**
          * Ticket Csat
-         * @description The ticket's rating request and answer (the requester in the portal, or staff).
+         * @description The ticket's rating request and answer (the requester in the portal, or staff); 204 No
+         *     Content while the ticket has none (it is requested just after solving). Not a 404: the
+         *     ticket exists, and the portal asks for every ticket it shows, so a 404 would be logged as an
+         *     error by every browser on every unsolved ticket.
          */
         get: operations["csat_api_ticket_csat"];
         put?: never;
@@ -9183,6 +9186,13 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["SurveyOut"];
                 };
+            };
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };

@@ -1,7 +1,7 @@
 // A ticket's satisfaction rating: the requester rates in the portal, staff read it.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 
-import { ApiError, api, unwrap, type Schemas } from "@/api/client";
+import { api, unwrap, type Schemas } from "@/api/client";
 
 export type Survey = Schemas["SurveyOut"];
 
@@ -15,12 +15,9 @@ export function useTicketCsat(ticketId: number, enabled = true) {
     queryKey: csatQueryKey(ticketId),
     enabled,
     queryFn: async (): Promise<Survey | null> => {
-      try {
-        return unwrap(await api.GET("/api/v1/tickets/{ticket_id}/csat", { params: { path: { ticket_id: ticketId } } }));
-      } catch (error) {
-        if (error instanceof ApiError && error.status === 404) return null;
-        throw error;
-      }
+      const result = await api.GET("/api/v1/tickets/{ticket_id}/csat", { params: { path: { ticket_id: ticketId } } });
+      // 204: the ticket has no rating request (yet).
+      return result.response.status === 204 ? null : (unwrap(result) ?? null);
     },
     // Core creates the survey just after the ticket is solved (no event says so): look again,
     // every 2 s at first, then every 15 s for a few minutes, then leave it to the next visit.
