@@ -22,7 +22,8 @@ import redis.asyncio as aioredis
 from contracts.realtime import ControlType, control, encode
 from realtime.config import Settings
 from realtime.connection import Connection
-from realtime.hub import REDIS_DOWN, Backoff, Hub
+from realtime.hub import REDIS_DOWN, Hub
+from realtime.pubsub import listen_forever
 
 log = logging.getLogger("realtime.presence")
 
@@ -163,26 +164,14 @@ class Presence:
     # -- background ---------------------------------------------------------------------
 
     async def _listen(self) -> None:
-        backoff = Backoff(self.settings.redis_backoff_max_seconds)
-        while True:
-            pubsub = self.redis.pubsub()
-            try:
-                await pubsub.psubscribe(f"{PREFIX}:*")
-                backoff.reset()
-                async for message in pubsub.listen():
-                    if message.get("type") != "pmessage":
-                        continue
-                    self._on_message(message)
-            except asyncio.CancelledError:
-                raise
-            except REDIS_DOWN as exc:
-                log.warning("presence listener: Redis unavailable (%s); retrying", exc)
-                await backoff.wait()
-            finally:
-                try:
-                    await pubsub.aclose()
-                except Exception:  # closing a dead connection
-                    log.debug("pubsub close failed", exc_info=True)
+        await listen_forever(
+            self.redis,
+            name="presence",
+            subscribe=lambda pubsub: pubsub.psubscribe(f"{PREFIX}:*"),
+            message_type="pmessage",
+            handle=self._on_message,
+            backoff_max_seconds=self.settings.redis_backoff_max_seconds,
+        )
 
     def _on_message(self, message: dict[str, Any]) -> None:
         try:

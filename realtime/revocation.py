@@ -24,7 +24,8 @@ from contracts.realtime import (
     revoked_since_key,
 )
 from realtime.config import Settings
-from realtime.hub import REDIS_DOWN, Backoff, Hub
+from realtime.hub import Hub
+from realtime.pubsub import listen_forever
 
 log = logging.getLogger("realtime.revocation")
 REASON = "signed out: access changed or ended; sign in again"
@@ -76,25 +77,16 @@ class Revocations:
         return closed
 
     async def _listen(self) -> None:
-        backoff = Backoff(self.settings.redis_backoff_max_seconds)
-        while True:
-            pubsub = self.redis.pubsub()
-            try:
-                await pubsub.subscribe(REVOCATION_CHANNEL)
-                backoff.reset()
-                async for message in pubsub.listen():
-                    if message.get("type") != "message":
-                        continue
-                    revocation = _parse(message.get("data"))
-                    if revocation is not None:
-                        self.apply(revocation)
-            except asyncio.CancelledError:
-                raise
-            except REDIS_DOWN as exc:
-                log.warning("revocation listener: Redis unavailable (%s); retrying", exc)
-                await backoff.wait()
-            finally:
-                try:
-                    await pubsub.aclose()
-                except Exception:  # closing a dead connection
-                    log.debug("pubsub close failed", exc_info=True)
+        await listen_forever(
+            self.redis,
+            name="revocation",
+            subscribe=lambda pubsub: pubsub.subscribe(REVOCATION_CHANNEL),
+            message_type="message",
+            handle=self._on_message,
+            backoff_max_seconds=self.settings.redis_backoff_max_seconds,
+        )
+
+    def _on_message(self, message: dict[str, Any]) -> None:
+        revocation = _parse(message.get("data"))
+        if revocation is not None:
+            self.apply(revocation)
