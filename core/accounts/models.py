@@ -42,9 +42,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(default=True)
     # False for a self-service sign-up until its owner follows a link mailed to the address:
     # until then the address is only claimed, and an invitation must not trust the password.
-    email_verified = models.BooleanField(
-        default=True, db_default=True
-    )  # rows copied by SQL (tenant moves) too
+    # The database default covers rows copied by SQL (a tenant move), which skip Django's.
+    email_verified = models.BooleanField(default=True, db_default=True)
     is_staff = models.BooleanField(default=False)
     date_joined = models.DateTimeField(default=timezone.now)
 
