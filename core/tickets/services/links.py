@@ -23,6 +23,8 @@ def ticket_link(
         raise ValidationError({"kind": f"Use one of {', '.join(LinkKind.values)}."})
     if source.id == target.id:
         raise ValidationError({"target_id": "A ticket cannot link to itself."})
+    if kind == LinkKind.PARENT_OF:
+        _check_parent_link(tenant=tenant, parent=source, child=target)
     try:
         with transaction.atomic():
             link = TicketLink.objects.create(tenant=tenant, source=source, target=target, kind=kind)
@@ -35,6 +37,21 @@ def ticket_link(
         changes={"link": (None, {"kind": kind, "target": target.number})},
     )
     return link
+
+
+def _check_parent_link(*, tenant: Tenant, parent: Ticket, child: Ticket) -> None:
+    """A child has one parent, and a parent may not sit below its own child (no cycles)."""
+    parents = TicketLink.objects.filter(tenant=tenant, kind=LinkKind.PARENT_OF)
+    if parents.filter(target=child).exists():
+        raise ValidationError({"target_id": "That ticket already has a parent."})
+    # Walk up from the would-be parent; meeting the child means the link would close a loop.
+    seen: set[int] = set()
+    current: int | None = parent.id
+    while current is not None and current not in seen:
+        if current == child.id:
+            raise ValidationError({"target_id": "Linking these would make a cycle of parents."})
+        seen.add(current)
+        current = parents.filter(target_id=current).values_list("source_id", flat=True).first()
 
 
 @transaction.atomic

@@ -331,6 +331,25 @@ def test_links_and_tags(two_tenants):
     assert call(agent, "patch", f"/api/v1/tickets/{t1.id}", {"tags": ["<script>"]}).status_code == 422
 
 
+def test_parent_links_allow_one_parent_and_no_cycles(two_tenants):
+    a = two_tenants.a
+    parent, child, other = make_ticket(a.customer), make_ticket(a.customer), make_ticket(a.customer)
+    agent = session_client(a.agent)
+
+    def link(source, target):
+        return call(
+            agent, "post", f"/api/v1/tickets/{source.id}/links", {"target_id": target.id, "kind": "parent_of"}
+        )
+
+    assert link(parent, child).status_code == 201
+    second_parent = link(other, child)
+    assert second_parent.status_code == 422 and "already has a parent" in second_parent.text
+    cycle = link(child, parent)
+    assert cycle.status_code == 422 and "cycle" in cycle.text
+    foreign = make_ticket(two_tenants.b.customer)
+    assert link(parent, foreign).status_code == 404
+
+
 def test_invalid_input_is_problem_json_never_500(two_tenants):
     agent = session_client(two_tenants.a.agent)
     for method, path, data in [
