@@ -24,6 +24,7 @@ from tickets.models import (
     TicketType,
 )
 from tickets.models.statuses import ALLOWED_TRANSITIONS
+from tickets.models.tickets import ACTIVE_STATUSES, LinkKind, TicketLink
 from tickets.sanitize import CONTROL_CHARS, prepare_body
 from tickets.search_config import MAX_INDEXED_CHARS, search_config
 from tickets.services.common import (
@@ -38,6 +39,7 @@ from tickets.services.fields import custom_values_validate
 from tickets.services.results import TicketCreated
 from tickets.services.search_index import reindex_ticket
 
+ACTIVE_STATUS_VALUES = [str(s) for s in ACTIVE_STATUSES]
 TAG_RE = re.compile(r"^[a-z0-9][a-z0-9_\-:.]{0,49}$")
 MAX_TAGS = 30
 BULK_MAX = 100
@@ -194,10 +196,27 @@ def ticket_create(
     return TicketCreated(ticket, message)
 
 
+def _refuse_if_children_open(ticket: Ticket, tenant: Tenant) -> None:
+    """A parent waits for its children: solving it early would hide work still in progress."""
+    open_ids = list(
+        TicketLink.objects.filter(
+            tenant=tenant, source=ticket, kind=LinkKind.PARENT_OF, target__status__in=ACTIVE_STATUS_VALUES
+        )
+        .order_by("target_id")
+        .values_list("target_id", flat=True)
+    )
+    if open_ids:
+        raise ValidationError(
+            {"status": f"Solve the open child tickets first: {', '.join(map(str, open_ids))}."}
+        )
+
+
 def _set_status(ticket: Ticket, tenant: Tenant, value: str, *, force: bool = False) -> None:
     category, custom = resolve_status(tenant=tenant, value=value)
     if category != ticket.status and not force and category not in ALLOWED_TRANSITIONS[ticket.status]:
         raise ValidationError({"status": f"A {ticket.status} ticket cannot become {category}."})
+    if not force and category in (StatusCategory.SOLVED, StatusCategory.CLOSED) and ticket.id:
+        _refuse_if_children_open(ticket, tenant)
     now = timezone.now()
     if category != ticket.status:
         if category == StatusCategory.SOLVED:

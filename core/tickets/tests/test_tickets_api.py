@@ -349,6 +349,11 @@ def test_parent_links_allow_one_parent_and_no_cycles(two_tenants):
     foreign = make_ticket(two_tenants.b.customer)
     assert link(parent, foreign).status_code == 404
 
+    blocked = call(agent, "patch", f"/api/v1/tickets/{parent.id}", {"status": "solved"})
+    assert blocked.status_code == 422 and str(child.id) in blocked.text
+    assert call(agent, "patch", f"/api/v1/tickets/{child.id}", {"status": "solved"}).status_code == 200
+    assert call(agent, "patch", f"/api/v1/tickets/{parent.id}", {"status": "solved"}).status_code == 200
+
 
 def test_invalid_input_is_problem_json_never_500(two_tenants):
     agent = session_client(two_tenants.a.agent)
