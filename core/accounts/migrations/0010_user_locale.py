@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0009_user_email_verified_db_default'),
+        ("accounts", "0009_user_email_verified_db_default"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='user',
-            name='locale',
-            field=models.CharField(blank=True, db_default='', default='', max_length=10),
+            model_name="user",
+            name="locale",
+            field=models.CharField(blank=True, db_default="", default="", max_length=10),
         ),
     ]
