@@ -34,7 +34,6 @@ const UNTRANSLATED = [
   "src/features/kb/components/HelpCenter.tsx",
   "src/features/kb/components/KbSearchPage.tsx",
   "src/features/macros/components/MacroPicker.tsx",
-  "src/features/notifications/components/NotificationsPage.tsx",
   "src/features/privacy/components/PrivacyPage.tsx",
   "src/features/reports/components/ReportsDashboard.tsx",
   "src/features/sla/components/SlaPanel.tsx",
