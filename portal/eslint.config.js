@@ -37,7 +37,6 @@ const UNTRANSLATED = [
   "src/features/privacy/components/PrivacyPage.tsx",
   "src/features/reports/components/ReportsDashboard.tsx",
   "src/features/sla/components/SlaPanel.tsx",
-  "src/features/tickets/components/NewTicket.tsx",
   "src/features/tickets/components/TicketConversation.tsx",
   "src/features/triage/components/AiPanel.tsx",
   "src/features/workspace/components/TeamOverview.tsx",
