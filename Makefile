@@ -21,7 +21,7 @@ BANDIT_PATHS := core ai realtime contracts scripts
 # mypy/export only import the settings; no database is contacted.
 NO_DB_ENV := DATABASE_URL=postgres://lint@127.0.0.1/lint FRONTLINE_ENV=test
 
-.PHONY: run serve migrate test lint format lock install stack-down docs help portal-install portal-build portal-api \
+.PHONY: run serve migrate test lint format lock install stack-down docs help messages portal-install portal-build portal-api \
 	chromium engines
 
 help:
@@ -50,6 +50,11 @@ $(PORTAL_INSTALLED): portal/package-lock.json
 	@touch $@
 
 portal-install: $(PORTAL_INSTALLED)
+
+# The mails' translations: .po -> .mo with Babel (pure Python, no GNU gettext needed). The .mo
+# files are committed too, so a checkout works without this; the i18n test says when to run it.
+messages: install
+	$(VENV)/bin/pybabel compile -d core/locale -D django
 
 $(PORTAL_BUILD): $(PORTAL_INSTALLED) $(PORTAL_SOURCES)
 	cd portal && npx vite build --logLevel warn

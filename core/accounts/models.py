@@ -45,6 +45,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     # The database default covers rows copied by SQL (a tenant move), which skip Django's.
     email_verified = models.BooleanField(default=True, db_default=True)
     is_staff = models.BooleanField(default=False)
+    # The language of the portal and of the mails this person gets ("en", "de"; see
+    # config.languages). Empty means "not chosen": the portal follows the browser, mails English.
+    locale = models.CharField(max_length=10, blank=True, default="", db_default="")
     date_joined = models.DateTimeField(default=timezone.now)
 
     objects = UserManager()

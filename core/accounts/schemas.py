@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Literal
 
 from ninja import Schema
 from pydantic import Field
@@ -18,9 +19,14 @@ class MeOut(Schema):
     id: int
     email: str
     full_name: str
+    locale: str = Field(description='Saved language ("en", "de") or "" to follow the browser')
     tenant: str | None
     role: str | None
     membership_id: int | None
+
+
+class MePatchIn(Schema):
+    locale: Literal["", "en", "de"] = Field(description='"" follows the browser')
 
 
 class SessionOut(Schema):

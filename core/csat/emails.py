@@ -6,6 +6,8 @@ tenant-queries: allowed (reads one survey inside its tenant's context, like a se
 from __future__ import annotations
 
 from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from csat.models import CsatSurvey, Scale
 from csat.services import survey_link
@@ -24,14 +26,22 @@ def csat_email_send(*, tenant_id: int, survey_id: int) -> bool:
             return False
         link = survey_link(survey, survey.tenant)
         answers = ["good", "bad"] if survey.scale == Scale.GOOD_BAD else [str(n) for n in range(5, 0, -1)]
-        lines = [f"How did we do on #{survey.ticket.number} {survey.ticket.subject}?", ""]
-        lines += [f"  {answer}: {link}?rating={answer}" for answer in answers]
-        lines += ["", "You can add a comment on the page that opens."]
+        names = {
+            "number": survey.ticket.number,
+            "subject": survey.ticket.subject,
+            "tenant": survey.tenant.name,
+        }
+        # In the requester's language; the rating values in the links stay as they are.
+        with translation.override(survey.requester.user.locale or "en"):
+            lines = [_("How did we do on #%(number)s %(subject)s?") % names, ""]
+            lines += [f"  {answer}: {link}?rating={answer}" for answer in answers]
+            lines += ["", _("You can add a comment on the page that opens.")]
+            subject = _("[%(tenant)s] How did we do? (#%(number)s)") % names
         outbound_email_queue(
             tenant=survey.tenant,
             dedupe_key=f"csat:{survey.id}",
             to_address=survey.requester.user.email,
-            subject=f"[{survey.tenant.name}] How did we do? (#{survey.ticket.number})",
+            subject=subject,
             body_text="\n".join(lines),
             from_address=settings.DEFAULT_FROM_EMAIL,
         )

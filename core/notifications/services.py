@@ -8,7 +8,8 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.template import Context, Engine
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from contracts.events import Actor, EventEnvelope, Visibility
 from contracts.payloads import EVENT_TYPES, validate_payload
@@ -145,16 +146,9 @@ def _deliver(
             subject_id=data.get("ticket_id"),
         )
     if email_mode == Mode.IMMEDIATE and member.user.email:
-        subject, text, html = render_email(
-            tenant=tenant,
-            event_type=kind,
-            context={
-                "title": title,
-                "data": data,
-                "recipient": member,
-                "ticket_url": ticket_url_for(tenant, member, data.get("ticket_id")),
-            },
-        )
+        # The mail speaks the recipient's language; the stored title stays the default wording.
+        with translation.override(member.user.locale or "en"):
+            subject, text, html = _render_for(tenant=tenant, member=member, kind=kind, data=data)
         outbound_email_queue(
             tenant=tenant,
             dedupe_key=f"notify:{event_id}:{member.id}",
@@ -167,6 +161,22 @@ def _deliver(
             reply_to_ticket=member.role not in STAFF_ROLES,
         )
     return notification
+
+
+def _render_for(
+    *, tenant: Tenant, member: Membership, kind: str, data: dict[str, Any]
+) -> tuple[str, str, str]:
+    return render_email(
+        tenant=tenant,
+        event_type=kind,
+        context={
+            "title": defaults.title_for(kind, data),
+            "data": data,
+            "recipient": member,
+            "ticket_url": ticket_url_for(tenant, member, data.get("ticket_id")),
+            "open_ticket": _("Open ticket #%(number)s") % {"number": data.get("number", "")},
+        },
+    )
 
 
 def notify_members(

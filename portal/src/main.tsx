@@ -2,6 +2,8 @@
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 
+import "@/lib/i18n";
+
 import { AppProvider } from "./app/provider";
 import { AppRouter } from "./app/router";
 import "./styles.css";

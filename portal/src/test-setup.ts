@@ -1,4 +1,6 @@
 import "@testing-library/jest-dom/vitest";
+// Components translate with t(); tests run in English (jsdom's navigator says en-US).
+import "@/lib/i18n";
 
 import { fakeFetch } from "./testing/fakeCore";
 

@@ -73,6 +73,7 @@ def signup(request: HttpRequest, payload: SignupIn) -> Status[MeOut]:
             id=user.pk,
             email=user.email,
             full_name=user.full_name,
+            locale=user.locale,
             tenant=tenant.slug,
             role=membership.role,
             membership_id=membership.id,

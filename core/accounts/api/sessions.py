@@ -23,6 +23,7 @@ from accounts.schemas import (
     LoginCodeIn,
     LoginIn,
     MeOut,
+    MePatchIn,
     PasswordChangeIn,
     SessionOut,
     TokenCreatedOut,
@@ -48,6 +49,7 @@ def me_out(request: HttpRequest, user: User) -> MeOut:
         id=user.pk,
         email=user.email,
         full_name=user.full_name,
+        locale=user.locale,
         tenant=tenant.slug if tenant else None,
         role=membership.role if membership else None,
         membership_id=membership.id if membership else None,
@@ -174,6 +176,14 @@ def password_change(request: HttpRequest, payload: PasswordChangeIn) -> Status[N
 def me(request: HttpRequest) -> MeOut:
     """The signed-in caller; 401 when nobody is. Browsers probe `/auth/session` instead."""
     return me_out(request, request.user)  # type: ignore[arg-type]
+
+
+@router.patch("/auth/me", auth=session_only, response=MeOut)
+def me_update(request: HttpRequest, payload: MePatchIn) -> MeOut:
+    """Save the caller's own language; it drives the portal and the mails they receive."""
+    user: User = request.user  # type: ignore[assignment]
+    services.user_set_locale(user=user, locale=payload.locale)
+    return me_out(request, user)
 
 
 @router.get("/auth/session", auth=None, response=SessionOut)

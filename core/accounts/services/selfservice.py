@@ -22,8 +22,11 @@ from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.models import User
 from accounts.selectors import membership_for_user, user_by_email
@@ -129,13 +132,22 @@ def password_reset_mail(*, tenant: Tenant, membership_id: int) -> AccountMail | 
     user = membership.user
     link = reset_link(tenant=tenant, user=user)
     hours = settings.PASSWORD_RESET_TIMEOUT // 3600
-    return AccountMail(
-        to_address=user.email,
-        subject=f"[{tenant.name}] Reset your password",
-        body_text=f"Someone asked to reset the password of {user.email} at {tenant.name}.\n\n"
-        f"Choose a new password here (the link works once, for {hours} hours):\n{link}\n\n"
-        "If it was not you, ignore this email; your password stays as it is.",
-    )
+    with translation.override(user.locale or "en"):
+        return AccountMail(
+            to_address=user.email,
+            subject=_("[%(tenant)s] Reset your password") % {"tenant": tenant.name},
+            body_text=_("Someone asked to reset the password of %(email)s at %(tenant)s.")
+            % {"email": user.email, "tenant": tenant.name}
+            + "\n\n"
+            + ngettext(
+                "Choose a new password here (the link works once, for %(hours)d hour):",
+                "Choose a new password here (the link works once, for %(hours)d hours):",
+                hours,
+            )
+            % {"hours": hours}
+            + f"\n{link}\n\n"
+            + _("If it was not you, ignore this email; your password stays as it is."),
+        )
 
 
 def member_invitation_mail(*, tenant: Tenant, membership_id: int, new_user: bool) -> AccountMail | None:
@@ -149,22 +161,38 @@ def member_invitation_mail(*, tenant: Tenant, membership_id: int, new_user: bool
     if membership is None or not membership.is_active or not membership.user.is_active:
         return None
     user = membership.user
-    area = "help center" if membership.role == Role.CUSTOMER else "support workspace"
+    with translation.override(user.locale or "en"):
+        return _invitation(tenant=tenant, membership=membership, user=user, new_user=new_user)
+
+
+def _invitation(*, tenant: Tenant, membership: Membership, user: User, new_user: bool) -> AccountMail:
+    """The invitation text in the active language (the caller picks the recipient's)."""
+    base = tenant_base_url(tenant)
+    names = {"tenant": tenant.name, "role": membership.role}
     if user.has_usable_password():
-        action = f"Sign in with your existing password here:\n{tenant_base_url(tenant)}/login"
+        action = _("Sign in with your existing password here:") + f"\n{base}/login"
     else:
         hours = settings.PASSWORD_RESET_TIMEOUT // 3600
         action = (
-            f"Choose your password here (the link works once, for {hours} hours):\n"
-            f"{reset_link(tenant=tenant, user=user)}\n\n"
-            f"After that, ask for a new link at {tenant_base_url(tenant)}/forgot-password"
+            ngettext(
+                "Choose your password here (the link works once, for %(hours)d hour):",
+                "Choose your password here (the link works once, for %(hours)d hours):",
+                hours,
+            )
+            % {"hours": hours}
+            + f"\n{reset_link(tenant=tenant, user=user)}\n\n"
+            + _("After that, ask for a new link at %(url)s") % {"url": f"{base}/forgot-password"}
         )
-    greeting = "Welcome" if new_user else "Hello"
+    who = {"name": user.full_name or user.email}
+    greeting = (_("Welcome %(name)s,") if new_user else _("Hello %(name)s,")) % who
+    if membership.role == Role.CUSTOMER:
+        body = _("You can now use the %(tenant)s help center as %(role)s.") % names
+    else:
+        body = _("You can now use the %(tenant)s support workspace as %(role)s.") % names
     return AccountMail(
         to_address=user.email,
-        subject=f"[{tenant.name}] You have been given access as {membership.role}",
-        body_text=f"{greeting} {user.full_name or user.email},\n\n"
-        f"You can now use the {tenant.name} {area} as {membership.role}.\n\n{action}\n",
+        subject=_("[%(tenant)s] You have been given access as %(role)s") % names,
+        body_text=f"{greeting}\n\n{body}\n\n{action}\n",
     )
 
 

@@ -62,6 +62,11 @@ def user_create(*, email: str, password: str | None, full_name: str = "", is_sup
         return User.objects.create_user(email, password, full_name=full_name)
 
 
+def user_set_locale(*, user: User, locale: str) -> None:
+    user.locale = locale
+    user.save(update_fields=["locale"])
+
+
 def user_set_password(*, user: User, password: str) -> None:
     validate_password(password, user=user)
     user.set_password(password)

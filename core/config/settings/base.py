@@ -127,7 +127,11 @@ TEMPLATES = [
 ]
 
 # -- i18n ----------------------------------------------------------------------------
-LANGUAGE_CODE = "en-us"
+LANGUAGE_CODE = "en"
+# What a user may save as their locale; mails are rendered in it (translation.override).
+LANGUAGES = [("en", "English"), ("de", "Deutsch")]
+# German catalogue of the mails: core/locale/de/LC_MESSAGES/django.po, .mo committed beside it.
+LOCALE_PATHS = [CORE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

@@ -164,3 +164,17 @@ def test_every_id_endpoint_is_tenant_isolated(two_tenants):
     check(two_tenants, "get", f"/api/v1/csat/surveys/{survey_token(survey)}")
     check(two_tenants, "post", f"/api/v1/csat/surveys/{survey_token(survey)}", data={"rating": "bad"})
     check(two_tenants, "post", f"/api/v1/tickets/{ticket.id}/csat", data={"rating": "good"}, role="customer")
+
+
+def test_the_rating_email_speaks_the_requesters_saved_language(two_tenants, mailoutbox):
+    acme = two_tenants.a
+    user = acme.customer.user
+    user.locale = "de"
+    user.save(update_fields=["locale"])
+    _, survey = solved_ticket(acme, subject="Drucker")
+    assert csat_email_send(tenant_id=acme.tenant.id, survey_id=survey.id) is True
+    send_queued_mail(acme.tenant.id)
+    mail = mailoutbox[-1]
+    assert "Wie zufrieden waren Sie?" in mail.subject
+    assert "Wie zufrieden waren Sie mit" in mail.body and "Kommentar" in mail.body
+    assert "How did we do" not in mail.body

@@ -1,4 +1,5 @@
 // The page frame: tenant brand, the navigation of the signed-in person's area, sign out.
+import { useTranslation } from "react-i18next";
 import { NavLink, Outlet } from "react-router";
 
 import { ShortcutHelp } from "@/components/ShortcutHelp";
@@ -9,43 +10,45 @@ import { TicketSearchBox } from "@/features/inbox/components/TicketSearchBox";
 import { NotificationsLink } from "@/features/notifications/components/NotificationsLink";
 import { homePath, isStaff, useMe } from "@/lib/session";
 
+import { LanguagePicker } from "./LanguagePicker";
 import { useTenant } from "./tenant";
 
 export function Shell() {
+  const { t } = useTranslation();
   const branding = useTenant();
   const me = useMe().data ?? null;
   const staff = isStaff(me);
   return (
     <div className="shell">
       <a className="skip-link" href="#main">
-        Skip to content
+        {t("shell.skipToContent")}
       </a>
       <header className="topbar">
         <BrandMark branding={branding} to={homePath(me)} />
         {me ? (
-          <nav aria-label={staff ? "Workspace" : "Portal"} className="topbar__nav">
+          <nav aria-label={staff ? t("shell.navWorkspace") : t("shell.navPortal")} className="topbar__nav">
             {staff ? (
               <>
-                <NavLink to="/agent/inbox">Inbox</NavLink>
-                <NavLink to="/agent/teams">Teams</NavLink>
-                <NavLink to="/agent/reports">Reports</NavLink>
-                {me.role === "owner" || me.role === "admin" ? <NavLink to="/agent/privacy">Privacy</NavLink> : null}
-                <NavLink to="/help">Help center</NavLink>
+                <NavLink to="/agent/inbox">{t("shell.inbox")}</NavLink>
+                <NavLink to="/agent/teams">{t("shell.teams")}</NavLink>
+                <NavLink to="/agent/reports">{t("shell.reports")}</NavLink>
+                {me.role === "owner" || me.role === "admin" ? <NavLink to="/agent/privacy">{t("shell.privacy")}</NavLink> : null}
+                <NavLink to="/help">{t("shell.helpCenter")}</NavLink>
               </>
             ) : (
               <>
                 <NavLink to="/portal" end>
-                  My requests
+                  {t("shell.myRequests")}
                 </NavLink>
-                <NavLink to="/portal/new">New request</NavLink>
-                <NavLink to="/help">Help center</NavLink>
+                <NavLink to="/portal/new">{t("shell.newRequest")}</NavLink>
+                <NavLink to="/help">{t("shell.helpCenter")}</NavLink>
               </>
             )}
           </nav>
         ) : (
-          <nav aria-label="Portal" className="topbar__nav">
-            <NavLink to="/help">Help center</NavLink>
-            <NavLink to="/login">Sign in</NavLink>
+          <nav aria-label={t("shell.navPortal")} className="topbar__nav">
+            <NavLink to="/help">{t("shell.helpCenter")}</NavLink>
+            <NavLink to="/login">{t("shell.signIn")}</NavLink>
           </nav>
         )}
         {staff ? <TicketSearchBox /> : null}
@@ -53,7 +56,8 @@ export function Shell() {
           <div className="topbar__user">
             <NotificationsLink />
             <span data-testid="signed-in-as">{me.full_name || me.email}</span>
-            <NavLink to="/settings/security">Security</NavLink>
+            <LanguagePicker />
+            <NavLink to="/settings/security">{t("shell.security")}</NavLink>
             <LogoutButton />
           </div>
         ) : null}

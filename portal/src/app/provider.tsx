@@ -10,6 +10,7 @@ import type { RealtimeClient, RealtimeMessage } from "@/lib/realtime/client";
 import { RealtimeProvider, useRealtimeStatus } from "@/lib/realtime/RealtimeProvider";
 import { useMe } from "@/lib/session";
 
+import { useSavedLocale } from "./LanguagePicker";
 import { Invalidator, applyRealtimeMessage } from "./liveUpdates";
 import { TenantGate } from "./tenant";
 
@@ -37,6 +38,7 @@ function RealtimeStatusMarker() {
 /** Who is signed in (asked at once, beside the branding: one round trip less), and that person's
  * realtime socket, whose events refresh the cached REST data. */
 function Session({ children }: { children: ReactNode }) {
+  useSavedLocale();
   const signedIn = !!useMe().data?.membership_id;
   const queryClient = useQueryClient();
   const invalidator = useMemo(() => new Invalidator(queryClient), [queryClient]);

@@ -1,8 +1,11 @@
 // The loading state: announced to screen readers, quiet for everyone else.
-export function Loading({ label = "Loading…" }: { label?: string }) {
+import { useTranslation } from "react-i18next";
+
+export function Loading({ label }: { label?: string }) {
+  const { t } = useTranslation();
   return (
     <p className="loading" role="status" aria-live="polite">
-      {label}
+      {label ?? t("common.loading")}
     </p>
   );
 }

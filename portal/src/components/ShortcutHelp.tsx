@@ -1,9 +1,11 @@
 // The "?" overlay listing the keyboard shortcuts; Esc or the button closes it.
 import { useEffect, useRef, useState } from "react";
+import { useTranslation } from "react-i18next";
 
 import { SHORTCUT_HELP, useShortcuts } from "@/lib/shortcuts";
 
 export function ShortcutHelp({ enabled }: { enabled: boolean }) {
+  const { t } = useTranslation();
   const [open, setOpen] = useState(false);
   const closeRef = useRef<HTMLButtonElement>(null);
   useShortcuts({ "?": () => setOpen((o) => !o) }, enabled);
@@ -24,7 +26,7 @@ export function ShortcutHelp({ enabled }: { enabled: boolean }) {
   return (
     <div className="overlay" role="dialog" aria-modal="true" aria-labelledby="shortcut-title">
       <div className="card overlay__box">
-        <h2 id="shortcut-title">Keyboard shortcuts</h2>
+        <h2 id="shortcut-title">{t("shortcuts.title")}</h2>
         <dl className="shortcut-list">
           {SHORTCUT_HELP.map(([keys, what]) => (
             <div key={keys}>
@@ -36,7 +38,7 @@ export function ShortcutHelp({ enabled }: { enabled: boolean }) {
           ))}
         </dl>
         <button type="button" ref={closeRef} onClick={() => setOpen(false)}>
-          Close
+          {t("common.close")}
         </button>
       </div>
     </div>

@@ -1,17 +1,9 @@
-// Small display helpers shared by the portal and the workspace.
-
-const STATUS_LABELS: Record<string, string> = {
-  new: "New",
-  open: "Open",
-  pending: "Awaiting your reply",
-  on_hold: "On hold",
-  solved: "Solved",
-  closed: "Closed",
-};
+// Small display helpers shared by the portal and the workspace, in the active language.
+import { i18n } from "@/lib/i18n";
 
 /** A status category in words a customer understands. */
 export function statusLabel(category: string): string {
-  return STATUS_LABELS[category] ?? category.replace(/_/g, " ");
+  return i18n.t(`status.${category}`, { defaultValue: category.replace(/_/g, " ") });
 }
 
 export function formatDateTime(iso: string, now: Date = new Date()): string {
@@ -19,8 +11,8 @@ export function formatDateTime(iso: string, now: Date = new Date()): string {
   if (Number.isNaN(date.getTime())) return iso;
   const sameDay = date.toDateString() === now.toDateString();
   return sameDay
-    ? date.toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit" })
-    : date.toLocaleDateString(undefined, { year: "numeric", month: "short", day: "numeric" });
+    ? date.toLocaleTimeString(i18n.language, { hour: "2-digit", minute: "2-digit" })
+    : date.toLocaleDateString(i18n.language, { year: "numeric", month: "short", day: "numeric" });
 }
 
 /** A file size in the unit people read: 512 B, 2.4 KB, 25 MB. */
@@ -45,6 +37,10 @@ export function remainingText(minutes: number): string {
   const hours = Math.floor(left / 60);
   const mins = left - hours * 60;
   const text =
-    days > 0 ? `${days} d ${hours} h` : hours > 0 ? `${hours} h ${String(mins).padStart(2, "0")} min` : `${mins} min`;
-  return overdue ? `${text} overdue` : `${text} left`;
+    days > 0
+      ? `${i18n.t("time.days", { count: days })} ${hours} h`
+      : hours > 0
+        ? `${hours} h ${String(mins).padStart(2, "0")} min`
+        : `${mins} min`;
+  return i18n.t(overdue ? "time.overdue" : "time.left", { duration: text });
 }

@@ -1,13 +1,15 @@
 // Unknown portal route.
+import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 
 import { EmptyState } from "@/components/EmptyState";
 
 export function NotFound() {
+  const { t } = useTranslation();
   return (
-    <EmptyState title="Page not found">
+    <EmptyState title={t("notFound.title")}>
       <p>
-        This page does not exist. <Link to="/">Go to the start page</Link>.
+        {t("notFound.body")} <Link to="/">{t("notFound.home")}</Link>
       </p>
     </EmptyState>
   );

@@ -1,13 +1,16 @@
 // The privacy page, for owners and admins (agents are told who can use it).
+import { useTranslation } from "react-i18next";
+
 import { PrivacyPage } from "@/features/privacy";
 import type { Me } from "@/lib/session";
 
 export function PrivacyRoute({ me }: { me: Me }) {
+  const { t } = useTranslation();
   if (me.role !== "owner" && me.role !== "admin") {
     return (
       <main id="main" className="content">
-        <h1>Privacy</h1>
-        <p>Only owners and admins export or erase a person's data; ask one of them.</p>
+        <h1>{t("privacy.title")}</h1>
+        <p>{t("privacy.onlyAdmins")}</p>
       </main>
     );
   }

@@ -1,5 +1,6 @@
 // The sign-in form of a tenant host; after sign-in, each role lands on its own home.
 import { useState, type FormEvent } from "react";
+import { useTranslation } from "react-i18next";
 import { Link, Navigate, useNavigate, useSearchParams } from "react-router";
 
 import { ErrorMessage } from "@/components/ErrorMessage";
@@ -17,6 +18,7 @@ export function safeNext(next: string | null): string | null {
 }
 
 export function LoginPage({ tenantName, signupAllowed = false }: { tenantName: string; signupAllowed?: boolean }) {
+  const { t } = useTranslation();
   const me = useMe();
   const login = useLogin();
   const navigate = useNavigate();
@@ -45,7 +47,7 @@ export function LoginPage({ tenantName, signupAllowed = false }: { tenantName: s
   if (challenge?.status === "code_required") {
     return (
       <div className="login">
-        <h1>Two-factor sign-in</h1>
+        <h1>{t("auth.twoFactorTitle")}</h1>
         <TwoFactorCodeStep challenge={challenge.challenge} onSignedIn={proceed} />
       </div>
     );
@@ -53,8 +55,8 @@ export function LoginPage({ tenantName, signupAllowed = false }: { tenantName: s
   if (challenge) {
     return (
       <div className="login">
-        <h1>Set up two-factor sign-in</h1>
-        <p>{tenantName} requires a second factor for its staff. Set it up to finish signing in.</p>
+        <h1>{t("auth.twoFactorSetupTitle")}</h1>
+        <p>{t("auth.twoFactorRequired", { tenant: tenantName })}</p>
         <TwoFactorEnrol
           challenge={challenge.challenge}
           onDone={(who) => {
@@ -69,11 +71,11 @@ export function LoginPage({ tenantName, signupAllowed = false }: { tenantName: s
 
   return (
     <div className="login">
-      <h1>Sign in to {tenantName}</h1>
-      <form onSubmit={submit} className="card" aria-label="Sign in">
+      <h1>{t("auth.signInTo", { tenant: tenantName })}</h1>
+      <form onSubmit={submit} className="card" aria-label={t("auth.signIn")}>
         <Field
           id="email"
-          label="Email"
+          label={t("auth.email")}
           type="email"
           autoComplete="username"
           required
@@ -82,7 +84,7 @@ export function LoginPage({ tenantName, signupAllowed = false }: { tenantName: s
         />
         <Field
           id="password"
-          label="Password"
+          label={t("auth.password")}
           type="password"
           autoComplete="current-password"
           required
@@ -91,15 +93,15 @@ export function LoginPage({ tenantName, signupAllowed = false }: { tenantName: s
         />
         {login.isError ? <ErrorMessage error={login.error} /> : null}
         <button type="submit" className="primary" disabled={login.isPending}>
-          {login.isPending ? "Signing in…" : "Sign in"}
+          {login.isPending ? t("auth.signingIn") : t("auth.signIn")}
         </button>
       </form>
       <p>
-        <Link to="/forgot-password">Forgot your password?</Link>
+        <Link to="/forgot-password">{t("auth.forgotPassword")}</Link>
         {signupAllowed ? (
           <>
             {" · "}
-            <Link to="/signup">Create an account</Link>
+            <Link to="/signup">{t("auth.createAccount")}</Link>
           </>
         ) : null}
       </p>

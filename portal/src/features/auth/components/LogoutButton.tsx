@@ -1,7 +1,10 @@
 // Signs out and returns to the sign-in page.
+import { useTranslation } from "react-i18next";
+
 import { useLogout } from "../api/auth";
 
 export function LogoutButton() {
+  const { t } = useTranslation();
   const logout = useLogout();
   return (
     <button
@@ -10,7 +13,7 @@ export function LogoutButton() {
       disabled={logout.isPending}
       onClick={() => logout.mutate()}
     >
-      Sign out
+      {t("auth.signOut")}
     </button>
   );
 }

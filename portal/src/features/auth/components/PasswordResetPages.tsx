@@ -1,5 +1,6 @@
 // Password reset: ask for a link by email, then choose a new password from the link's page.
 import { useState, type FormEvent } from "react";
+import { Trans, useTranslation } from "react-i18next";
 import { Link, useSearchParams } from "react-router";
 
 import { ErrorMessage } from "@/components/ErrorMessage";
@@ -10,6 +11,7 @@ import { useConfirmReset, useRequestReset } from "../api/selfservice";
 import { NewPasswordFields } from "./NewPasswordFields";
 
 export function ForgotPasswordPage() {
+  const { t } = useTranslation();
   const request = useRequestReset();
   const [email, setEmail] = useState("");
 
@@ -20,20 +22,20 @@ export function ForgotPasswordPage() {
 
   return (
     <div className="login">
-      <h1>Reset your password</h1>
+      <h1>{t("reset.title")}</h1>
       {request.isSuccess ? (
         <div className="card" role="status">
           <p>{request.data.detail}</p>
           <p>
-            <Link to="/login">Back to sign in</Link>
+            <Link to="/login">{t("reset.backToSignIn")}</Link>
           </p>
         </div>
       ) : (
-        <form onSubmit={submit} className="card" aria-label="Reset password">
-          <p className="muted">We email you a link to choose a new password.</p>
+        <form onSubmit={submit} className="card" aria-label={t("reset.formLabel")}>
+          <p className="muted">{t("reset.intro")}</p>
           <Field
             id="reset-email"
-            label="Email"
+            label={t("auth.email")}
             type="email"
             autoComplete="email"
             required
@@ -42,7 +44,7 @@ export function ForgotPasswordPage() {
           />
           {request.isError ? <ErrorMessage error={request.error} /> : null}
           <button type="submit" className="primary" disabled={request.isPending}>
-            {request.isPending ? "Sending…" : "Send the link"}
+            {request.isPending ? t("reset.sending") : t("reset.send")}
           </button>
         </form>
       )}
@@ -51,6 +53,7 @@ export function ForgotPasswordPage() {
 }
 
 export function ResetPasswordPage() {
+  const { t } = useTranslation();
   const [params] = useSearchParams();
   const confirm = useConfirmReset();
   const newPassword = useNewPassword();
@@ -65,36 +68,36 @@ export function ResetPasswordPage() {
   if (!uid || !token) {
     return (
       <div className="login">
-        <h1>Reset your password</h1>
+        <h1>{t("reset.title")}</h1>
         <p className="error" role="alert">
-          This link is incomplete. <Link to="/forgot-password">Ask for a new one</Link>.
+          <Trans i18nKey="reset.incomplete" components={{ ask: <Link to="/forgot-password" /> }} />
         </p>
       </div>
     );
   }
   return (
     <div className="login">
-      <h1>Choose a new password</h1>
+      <h1>{t("reset.chooseTitle")}</h1>
       {confirm.isSuccess ? (
         <div className="card" role="status">
-          <p>Your password is changed.</p>
+          <p>{t("reset.changed")}</p>
           <p>
-            <Link to="/login">Sign in</Link>
+            <Link to="/login">{t("auth.signIn")}</Link>
           </p>
         </div>
       ) : (
-        <form onSubmit={submit} className="card" aria-label="Choose a new password">
-          <NewPasswordFields idPrefix="new" label="New password" value={newPassword} />
+        <form onSubmit={submit} className="card" aria-label={t("reset.chooseTitle")}>
+          <NewPasswordFields idPrefix="new" label={t("reset.newPassword")} value={newPassword} />
           {confirm.isError ? (
             <>
               <ErrorMessage error={confirm.error} />
               <p>
-                <Link to="/forgot-password">Ask for a new link</Link>
+                <Link to="/forgot-password">{t("reset.askNewLink")}</Link>
               </p>
             </>
           ) : null}
           <button type="submit" className="primary" disabled={confirm.isPending}>
-            {confirm.isPending ? "Saving…" : "Save the password"}
+            {confirm.isPending ? t("reset.saving") : t("reset.save")}
           </button>
         </form>
       )}

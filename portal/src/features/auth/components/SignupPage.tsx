@@ -1,5 +1,6 @@
 // Customer sign-up, shown only when the tenant allows it; signs the new customer in.
 import { useState, type FormEvent } from "react";
+import { Trans, useTranslation } from "react-i18next";
 import { Link, Navigate, useNavigate } from "react-router";
 
 import { EmptyState } from "@/components/EmptyState";
@@ -12,6 +13,7 @@ import { useSignup } from "../api/selfservice";
 import { NewPasswordFields } from "./NewPasswordFields";
 
 export function SignupPage({ tenantName, allowed }: { tenantName: string; allowed: boolean }) {
+  const { t } = useTranslation();
   const me = useMe();
   const signup = useSignup();
   const navigate = useNavigate();
@@ -22,10 +24,13 @@ export function SignupPage({ tenantName, allowed }: { tenantName: string; allowe
   if (me.data) return <Navigate to={homePath(me.data)} replace />;
   if (!allowed) {
     return (
-      <EmptyState title="Sign-up is closed">
+      <EmptyState title={t("auth.signupClosed")}>
         <p>
-          {tenantName} creates accounts for its customers. <Link to="/login">Sign in</Link> or write to the support
-          team.
+          <Trans
+            i18nKey="auth.signupClosedBody"
+            values={{ tenant: tenantName }}
+            components={{ signIn: <Link to="/login" /> }}
+          />
         </p>
       </EmptyState>
     );
@@ -42,26 +47,26 @@ export function SignupPage({ tenantName, allowed }: { tenantName: string; allowe
 
   return (
     <div className="login">
-      <h1>Create your {tenantName} account</h1>
-      <form onSubmit={submit} className="card" aria-label="Sign up">
-        <Field id="signup-name" label="Your name" autoComplete="name" value={fullName} onChange={(e) => setFullName(e.target.value)} />
+      <h1>{t("auth.createYourAccount", { tenant: tenantName })}</h1>
+      <form onSubmit={submit} className="card" aria-label={t("auth.signUp")}>
+        <Field id="signup-name" label={t("auth.yourName")} autoComplete="name" value={fullName} onChange={(e) => setFullName(e.target.value)} />
         <Field
           id="signup-email"
-          label="Email"
+          label={t("auth.email")}
           type="email"
           autoComplete="email"
           required
           value={email}
           onChange={(e) => setEmail(e.target.value)}
         />
-        <NewPasswordFields idPrefix="signup" label="Password" value={newPassword} />
+        <NewPasswordFields idPrefix="signup" label={t("auth.password")} value={newPassword} />
         {signup.isError ? <ErrorMessage error={signup.error} /> : null}
         <button type="submit" className="primary" disabled={signup.isPending}>
-          {signup.isPending ? "Creating…" : "Create account"}
+          {signup.isPending ? t("auth.creating") : t("auth.createAccountButton")}
         </button>
       </form>
       <p>
-        Have an account? <Link to="/login">Sign in</Link>
+        <Trans i18nKey="auth.haveAccount" components={{ signIn: <Link to="/login" /> }} />
       </p>
     </div>
   );

@@ -1,40 +1,43 @@
 // The requester's rating of a solved ticket, in the portal.
 import { useState, type FormEvent } from "react";
+import { Trans, useTranslation } from "react-i18next";
 
 import { ErrorMessage } from "@/components/ErrorMessage";
 import { Loading } from "@/components/Loading";
 
 import { ratingLabel, useRate, useTicketCsat } from "../api/csat";
 
+// Labels are catalog keys for good/bad; the 1–5 scale shows the digits.
 const CHOICES: Record<string, { value: string | number; label: string }[]> = {
   good_bad: [
-    { value: "good", label: "Good, I'm satisfied" },
-    { value: "bad", label: "Bad, I'm unsatisfied" },
+    { value: "good", label: "csat.good" },
+    { value: "bad", label: "csat.bad" },
   ],
   five: [1, 2, 3, 4, 5].map((n) => ({ value: n, label: `${n}` })),
 };
 
 export function CsatPrompt({ ticketId }: { ticketId: number }) {
+  const { t } = useTranslation();
   const survey = useTicketCsat(ticketId);
   const rate = useRate(ticketId);
   const [choice, setChoice] = useState<string | number | null>(null);
   const [comment, setComment] = useState("");
   const [editing, setEditing] = useState(false);
 
-  if (survey.isPending) return <Loading label="Loading the rating…" />;
+  if (survey.isPending) return <Loading label={t("csat.loading")} />;
   if (survey.isError) return <ErrorMessage error={survey.error} onRetry={() => void survey.refetch()} />;
   const s = survey.data;
   if (!s) return null; // the tenant does not ask for ratings, or not yet
 
   if (s.rating !== null && !editing) {
     return (
-      <section className="card csat" aria-label="Your rating">
+      <section className="card csat" aria-label={t("csat.yourRating")}>
         <p>
-          You rated this request: <strong>{ratingLabel(s)}</strong>. Thank you!
+          <Trans i18nKey="csat.youRated" values={{ rating: ratingLabel(s) }} components={{ b: <strong /> }} />
         </p>
         {s.comment ? <p className="muted">“{s.comment}”</p> : null}
         <button type="button" onClick={() => setEditing(true)}>
-          Change rating
+          {t("csat.change")}
         </button>
       </section>
     );
@@ -47,25 +50,25 @@ export function CsatPrompt({ ticketId }: { ticketId: number }) {
   }
 
   return (
-    <form className="card csat" aria-label="Rate this request" onSubmit={submit}>
+    <form className="card csat" aria-label={t("csat.rateThis")} onSubmit={submit}>
       <fieldset>
-        <legend>How would you rate the support you received?</legend>
+        <legend>{t("csat.question")}</legend>
         <div className="csat__choices">
           {CHOICES[s.scale]?.map((c) => (
             <label key={c.value} className={choice === c.value ? "tab tab--active" : "tab"}>
               <input type="radio" name="csat-rating" checked={choice === c.value} onChange={() => setChoice(c.value)} />{" "}
-              {c.label}
+              {typeof c.value === "number" ? c.label : t(c.label)}
             </label>
           ))}
         </div>
       </fieldset>
       <div className="field">
-        <label htmlFor="csat-comment">Comment (optional)</label>
+        <label htmlFor="csat-comment">{t("csat.comment")}</label>
         <textarea id="csat-comment" rows={2} maxLength={5000} value={comment} onChange={(e) => setComment(e.target.value)} />
       </div>
       {rate.isError ? <ErrorMessage error={rate.error} /> : null}
       <button type="submit" className="primary" disabled={choice === null || rate.isPending}>
-        {rate.isPending ? "Sending…" : "Send rating"}
+        {rate.isPending ? t("csat.sending") : t("csat.send")}
       </button>
     </form>
   );

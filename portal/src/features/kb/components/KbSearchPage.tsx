@@ -1,4 +1,5 @@
 // Help center search results, with the matching words highlighted.
+import { useTranslation } from "react-i18next";
 import { Link, useSearchParams } from "react-router";
 
 import { EmptyState } from "@/components/EmptyState";
@@ -10,26 +11,27 @@ import { SearchBox } from "./HelpCenter";
 import { HtmlSnippet } from "./HtmlSnippet";
 
 export function KbSearchPage() {
+  const { t } = useTranslation();
   const [params] = useSearchParams();
   const q = params.get("q") ?? "";
   const results = useKbSearch(q);
   return (
     <div className="stack">
       <p>
-        <Link to="/help">← Help center</Link>
+        <Link to="/help">{t("kb.backToHelp")}</Link>
       </p>
-      <h1>Search</h1>
+      <h1>{t("kb.search")}</h1>
       <SearchBox key={q} initial={q} />
       {!q.trim() ? null : results.isPending ? (
-        <Loading label="Searching…" />
+        <Loading label={t("kb.searching")} />
       ) : results.isError ? (
         <ErrorMessage error={results.error} onRetry={() => void results.refetch()} />
       ) : results.data.length === 0 ? (
-        <EmptyState title="No matching articles">
-          <p>Try other words, or send us a request and we will help.</p>
+        <EmptyState title={t("kb.noMatches")}>
+          <p>{t("kb.noMatchesBody")}</p>
         </EmptyState>
       ) : (
-        <ol className="search-results" aria-label="Search results">
+        <ol className="search-results" aria-label={t("kb.results")}>
           {results.data.map((hit) => (
             <li key={hit.id} className="card">
               <Link to={`/help/articles/${encodeURIComponent(hit.slug)}`}>{hit.title}</Link>

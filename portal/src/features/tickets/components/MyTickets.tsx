@@ -1,5 +1,6 @@
 // "My tickets": the customer's requests with their status, filtered, paged by cursor.
 import { useState } from "react";
+import { Trans, useTranslation } from "react-i18next";
 import { Link } from "react-router";
 
 import { EmptyState } from "@/components/EmptyState";
@@ -11,12 +12,13 @@ import { formatDateTime } from "@/lib/format";
 import { useMyTickets, type TicketFilter } from "../api/tickets";
 
 const FILTERS: { key: TicketFilter; label: string }[] = [
-  { key: "open", label: "Open" },
-  { key: "solved", label: "Solved" },
-  { key: "all", label: "All" },
+  { key: "open", label: "tickets.filterOpen" },
+  { key: "solved", label: "tickets.filterSolved" },
+  { key: "all", label: "tickets.filterAll" },
 ];
 
 export function MyTickets() {
+  const { t } = useTranslation();
   const [filter, setFilter] = useState<TicketFilter>("open");
   const tickets = useMyTickets(filter);
   const items = tickets.data?.pages.flatMap((page) => page.items) ?? [];
@@ -24,12 +26,12 @@ export function MyTickets() {
   return (
     <div className="stack">
       <div className="page-head">
-        <h1>My requests</h1>
+        <h1>{t("shell.myRequests")}</h1>
         <Link className="button primary" to="/portal/new">
-          New request
+          {t("shell.newRequest")}
         </Link>
       </div>
-      <div role="group" aria-label="Show" className="tabs">
+      <div role="group" aria-label={t("tickets.show")} className="tabs">
         {FILTERS.map((f) => (
           <button
             key={f.key}
@@ -38,37 +40,37 @@ export function MyTickets() {
             className={filter === f.key ? "tab tab--active" : "tab"}
             onClick={() => setFilter(f.key)}
           >
-            {f.label}
+            {t(f.label)}
           </button>
         ))}
       </div>
       {tickets.isPending ? (
-        <Loading label="Loading your requests…" />
+        <Loading label={t("tickets.loadingMine")} />
       ) : tickets.isError ? (
         <ErrorMessage error={tickets.error} onRetry={() => void tickets.refetch()} />
       ) : items.length === 0 ? (
-        <EmptyState title={filter === "open" ? "No open requests" : "No requests here"}>
+        <EmptyState title={filter === "open" ? t("tickets.noOpen") : t("tickets.noneHere")}>
           <p>
-            Need help? <Link to="/portal/new">Send us a request</Link> and we will answer here.
+            <Trans i18nKey="tickets.needHelp" components={{ send: <Link to="/portal/new" /> }} />
           </p>
         </EmptyState>
       ) : (
         <>
-          <ul className="ticket-list" aria-label="My requests">
-            {items.map((t) => (
-              <li key={t.id} className="ticket-row">
-                <Link to={`/portal/tickets/${t.id}`} className="ticket-row__subject">
-                  {t.subject}
+          <ul className="ticket-list" aria-label={t("shell.myRequests")}>
+            {items.map((ticket) => (
+              <li key={ticket.id} className="ticket-row">
+                <Link to={`/portal/tickets/${ticket.id}`} className="ticket-row__subject">
+                  {ticket.subject}
                 </Link>
-                <span className="muted">{t.display_number}</span>
-                <StatusBadge category={t.status_category} />
-                <span className="muted">Updated {formatDateTime(t.updated_at)}</span>
+                <span className="muted">{ticket.display_number}</span>
+                <StatusBadge category={ticket.status_category} />
+                <span className="muted">{t("tickets.updated", { when: formatDateTime(ticket.updated_at) })}</span>
               </li>
             ))}
           </ul>
           {tickets.hasNextPage ? (
             <button type="button" onClick={() => void tickets.fetchNextPage()} disabled={tickets.isFetchingNextPage}>
-              {tickets.isFetchingNextPage ? "Loading…" : "Show more"}
+              {tickets.isFetchingNextPage ? t("common.loading") : t("common.showMore")}
             </button>
           ) : null}
         </>

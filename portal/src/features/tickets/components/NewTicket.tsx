@@ -1,5 +1,6 @@
 // The customer's "new request" form.
 import { useState, type FormEvent, type ReactNode } from "react";
+import { useTranslation } from "react-i18next";
 import { Link, useNavigate } from "react-router";
 
 import { AttachmentPicker, useAttachmentDraft } from "@/components/AttachmentPicker";
@@ -15,6 +16,8 @@ import {
   type CustomValues,
 } from "@/lib/customFields";
 
+import { i18n } from "@/lib/i18n";
+
 import { postReply, useCreateTicket } from "../api/tickets";
 
 /** An id for this filling-in of the form (links article openings to the eventual ticket). */
@@ -25,7 +28,7 @@ function newFormSession(): string {
 }
 
 function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : "the upload failed.";
+  return error instanceof Error ? error.message : i18n.t("newTicket.uploadFailed");
 }
 
 type NewTicketProps = {
@@ -35,6 +38,7 @@ type NewTicketProps = {
 };
 
 export function NewTicket({ renderHelp, onCreated }: NewTicketProps) {
+  const { t } = useTranslation();
   const create = useCreateTicket();
   const [formSession] = useState(newFormSession);
   const navigate = useNavigate();
@@ -57,7 +61,7 @@ export function NewTicket({ renderHelp, onCreated }: NewTicketProps) {
     setCustomErrors(problems);
     // A contenteditable has no native "required"; say it the way the other fields do.
     const bodyMissing = !body.text.trim();
-    setBodyError(bodyMissing ? "Describe your request." : "");
+    setBodyError(bodyMissing ? t("newTicket.describe") : "");
     if (bodyMissing) document.getElementById("description")?.focus();
     if (Object.keys(problems).length || bodyMissing) return;
     const filled = Object.fromEntries(Object.entries(custom).filter(([, v]) => !isEmptyValue(v)));
@@ -89,13 +93,13 @@ export function NewTicket({ renderHelp, onCreated }: NewTicketProps) {
   return (
     <div className="stack narrow">
       <p>
-        <Link to="/portal">← My requests</Link>
+        <Link to="/portal">{t("newTicket.backToMine")}</Link>
       </p>
-      <h1>New request</h1>
-      <form onSubmit={submit} className="card" aria-label="New request">
+      <h1>{t("shell.newRequest")}</h1>
+      <form onSubmit={submit} className="card" aria-label={t("shell.newRequest")}>
         <Field
           id="subject"
-          label="Subject"
+          label={t("newTicket.subject")}
           required
           maxLength={250}
           value={subject}
@@ -103,11 +107,11 @@ export function NewTicket({ renderHelp, onCreated }: NewTicketProps) {
         />
         <RichTextEditor
           id="description"
-          label="How can we help?"
+          label={t("newTicket.howCanWeHelp")}
           required
           error={bodyError}
           disabled={busy}
-          placeholder="What happened, and what did you expect?"
+          placeholder={t("newTicket.placeholder")}
           onChange={(value) => {
             setBody(value);
             if (value.text) setBodyError("");
@@ -125,12 +129,12 @@ export function NewTicket({ renderHelp, onCreated }: NewTicketProps) {
         {create.isError ? <ErrorMessage error={create.error} /> : null}
         {uploadFailure ? (
           <div className="error" role="alert">
-            <p>Your request was sent, but a file was not attached: {errorText(uploadFailure.error)}</p>
-            <Link to={`/portal/tickets/${uploadFailure.ticketId}`}>Open your request</Link>
+            <p>{t("newTicket.fileNotAttached", { reason: errorText(uploadFailure.error) })}</p>
+            <Link to={`/portal/tickets/${uploadFailure.ticketId}`}>{t("newTicket.openYours")}</Link>
           </div>
         ) : null}
         <button type="submit" className="primary" disabled={busy || uploadFailure !== null}>
-          {uploading ? "Uploading files…" : create.isPending ? "Sending…" : "Send request"}
+          {uploading ? t("newTicket.uploading") : create.isPending ? t("newTicket.sending") : t("newTicket.send")}
         </button>
       </form>
       {renderHelp ? renderHelp(`${subject}\n${body.text}`, formSession) : null}
