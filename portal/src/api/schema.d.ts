@@ -396,7 +396,11 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Me Update
+         * @description Save the caller's own language; it drives the portal and the mails they receive.
+         */
+        patch: operations["accounts_api_sessions_me_update"];
         trace?: never;
     };
     "/api/v1/auth/password": {
@@ -4019,12 +4023,26 @@ export interface components {
             full_name: string;
             /** Id */
             id: number;
+            /**
+             * Locale
+             * @description Saved language ("en", "de") or "" to follow the browser
+             */
+            locale: string;
             /** Membership Id */
             membership_id: number | null;
             /** Role */
             role: string | null;
             /** Tenant */
             tenant: string | null;
+        };
+        /** MePatchIn */
+        MePatchIn: {
+            /**
+             * Locale
+             * @description "" follows the browser
+             * @enum {string}
+             */
+            locale: "" | "en" | "de";
         };
         /** MemberInviteIn */
         MemberInviteIn: {
@@ -6131,6 +6149,30 @@ export interface operations {
             cookie?: never;
         };
         requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeOut"];
+                };
+            };
+        };
+    };
+    accounts_api_sessions_me_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MePatchIn"];
+            };
+        };
         responses: {
             /** @description OK */
             200: {

@@ -4,28 +4,17 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useEffect } from "react";
 import { useTranslation } from "react-i18next";
 
-import { ApiError, csrfToken, errorMessage } from "@/api/client";
-import { SUPPORTED_LOCALES, applyLocale } from "@/lib/i18n";
+import { api, unwrap } from "@/api/client";
+import { SUPPORTED_LOCALES, applyLocale, type Locale } from "@/lib/i18n";
 import { meQueryKey, useMe } from "@/lib/session";
 
-// `locale` is new on MeOut; the generated schema gains it when the lead regenerates it.
-type WithLocale = { locale?: string };
-
-async function saveLocale(locale: string): Promise<unknown> {
-  const response = await fetch("/api/v1/auth/me", {
-    method: "PATCH",
-    credentials: "same-origin",
-    headers: { "Content-Type": "application/json", "X-CSRFToken": await csrfToken() },
-    body: JSON.stringify({ locale }),
-  });
-  const body: unknown = await response.json().catch(() => null);
-  if (!response.ok) throw new ApiError(response.status, errorMessage(response.status, body));
-  return body;
+async function saveLocale(locale: Locale) {
+  return unwrap(await api.PATCH("/api/v1/auth/me", { body: { locale } }));
 }
 
 /** Keeps i18next on the signed-in person's saved locale (or the browser's). */
 export function useSavedLocale(): void {
-  const saved = (useMe().data as WithLocale | null | undefined)?.locale;
+  const saved = useMe().data?.locale;
   useEffect(() => {
     applyLocale(saved);
   }, [saved]);
@@ -43,7 +32,7 @@ export function LanguagePicker() {
       aria-label={t("shell.language")}
       value={i18n.language}
       disabled={save.isPending}
-      onChange={(event) => save.mutate(event.target.value)}
+      onChange={(event) => save.mutate(event.target.value as Locale)}
     >
       {SUPPORTED_LOCALES.map((locale) => (
         <option key={locale} value={locale}>

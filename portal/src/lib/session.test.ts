@@ -10,6 +10,7 @@ const person = (role: string | null): Me => ({
   tenant: "acme",
   role,
   membership_id: 1,
+  locale: "",
 });
 
 describe("homePath", () => {
