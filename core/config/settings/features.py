@@ -49,6 +49,9 @@ FRONTLINE_IMAP_LOCK_SECONDS = int(os.environ.get("FRONTLINE_IMAP_LOCK_SECONDS", 
 # Like webhooks: a tenant's mailbox host may not be loopback/private/link-local (SSRF)
 # unless the operator allows it (tests and local setups).
 FRONTLINE_IMAP_ALLOW_PRIVATE_HOSTS = env_bool("FRONTLINE_IMAP_ALLOW_PRIVATE_HOSTS", False)
+# Without a timeout Django's SMTP backend waits forever on a relay that accepts the
+# connection and never answers, and the mail worker hangs with it; the outbox retries.
+EMAIL_TIMEOUT = float(os.environ.get("FRONTLINE_EMAIL_TIMEOUT_SECONDS", "15"))
 EMAIL_HOST = os.environ.get("FRONTLINE_EMAIL_HOST", "")
 if EMAIL_HOST:
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
