@@ -24,7 +24,7 @@ from tickets.models import (
     TicketType,
 )
 from tickets.models.statuses import ALLOWED_TRANSITIONS
-from tickets.models.tickets import ACTIVE_STATUSES, LinkKind, TicketLink
+from tickets.models.tickets import ACTIVE_TICKETS, LinkKind
 from tickets.sanitize import CONTROL_CHARS, prepare_body
 from tickets.search_config import MAX_INDEXED_CHARS, search_config
 from tickets.services.common import (
@@ -39,7 +39,6 @@ from tickets.services.fields import custom_values_validate
 from tickets.services.results import TicketCreated
 from tickets.services.search_index import reindex_ticket
 
-ACTIVE_STATUS_VALUES = [str(s) for s in ACTIVE_STATUSES]
 TAG_RE = re.compile(r"^[a-z0-9][a-z0-9_\-:.]{0,49}$")
 MAX_TAGS = 30
 BULK_MAX = 100
@@ -199,11 +198,11 @@ def ticket_create(
 def _refuse_if_children_open(ticket: Ticket, tenant: Tenant) -> None:
     """A parent waits for its children: solving it early would hide work still in progress."""
     open_ids = list(
-        TicketLink.objects.filter(
-            tenant=tenant, source=ticket, kind=LinkKind.PARENT_OF, target__status__in=ACTIVE_STATUS_VALUES
+        Ticket.objects.filter(
+            ACTIVE_TICKETS, tenant=tenant, links_in__source=ticket, links_in__kind=LinkKind.PARENT_OF
         )
-        .order_by("target_id")
-        .values_list("target_id", flat=True)
+        .order_by("id")
+        .values_list("id", flat=True)
     )
     if open_ids:
         raise ValidationError(
