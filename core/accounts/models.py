@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.db import models
@@ -63,6 +64,11 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self) -> str:
         return self.email
+
+    @property
+    def mail_language(self) -> str:
+        """The language of the mails this person gets: their saved locale, else the site's."""
+        return self.locale or settings.LANGUAGE_CODE
 
     def get_full_name(self) -> str:
         return self.full_name or self.email

@@ -32,7 +32,7 @@ def csat_email_send(*, tenant_id: int, survey_id: int) -> bool:
             "tenant": survey.tenant.name,
         }
         # In the requester's language; the rating values in the links stay as they are.
-        with translation.override(survey.requester.user.locale or "en"):
+        with translation.override(survey.requester.user.mail_language):
             lines = [_("How did we do on #%(number)s %(subject)s?") % names, ""]
             lines += [f"  {answer}: {link}?rating={answer}" for answer in answers]
             lines += ["", _("You can add a comment on the page that opens.")]

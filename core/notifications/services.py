@@ -147,7 +147,7 @@ def _deliver(
         )
     if email_mode == Mode.IMMEDIATE and member.user.email:
         # The mail speaks the recipient's language; the stored title stays the default wording.
-        with translation.override(member.user.locale or "en"):
+        with translation.override(member.user.mail_language):
             subject, text, html = _render_for(tenant=tenant, member=member, kind=kind, data=data)
         outbound_email_queue(
             tenant=tenant,

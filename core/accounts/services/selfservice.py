@@ -132,7 +132,7 @@ def password_reset_mail(*, tenant: Tenant, membership_id: int) -> AccountMail | 
     user = membership.user
     link = reset_link(tenant=tenant, user=user)
     hours = settings.PASSWORD_RESET_TIMEOUT // 3600
-    with translation.override(user.locale or "en"):
+    with translation.override(user.mail_language):
         return AccountMail(
             to_address=user.email,
             subject=_("[%(tenant)s] Reset your password") % {"tenant": tenant.name},
@@ -161,7 +161,7 @@ def member_invitation_mail(*, tenant: Tenant, membership_id: int, new_user: bool
     if membership is None or not membership.is_active or not membership.user.is_active:
         return None
     user = membership.user
-    with translation.override(user.locale or "en"):
+    with translation.override(user.mail_language):
         return _invitation(tenant=tenant, membership=membership, user=user, new_user=new_user)
 
 
