@@ -18,6 +18,8 @@ class Tenant(models.Model):
     class Status(models.TextChoices):
         ACTIVE = "active"
         SUSPENDED = "suspended"
+        # Self-serve sign-up waiting for the owner to confirm their email; not served.
+        PENDING = "pending"
 
     slug = models.SlugField(
         max_length=63,
@@ -167,6 +169,8 @@ class AuditAction(models.TextChoices):
     RECOVERY_CODES_REGENERATED = "2fa.recovery_codes_regenerated"
     TWO_FACTOR_POLICY_CHANGED = "2fa.policy_changed"
     SESSIONS_REVOKED = "auth.sessions_revoked"
+    TENANT_SETTINGS_CHANGED = "tenant.settings_changed"
+    TENANT_SIGNED_UP = "tenant.signed_up"
 
 
 class PlatformAuditEvent(models.Model):

@@ -118,3 +118,34 @@ def membership_set_organization(
         membership.organization = organization
         membership.save(update_fields=["organization"])
     return membership
+
+
+def tenant_settings_update(
+    *,
+    tenant: Tenant,
+    sections: dict[str, dict],
+    top_level: dict | None = None,
+    name: str | None = None,
+) -> Tenant:
+    """Merge `sections` (e.g. {"branding": {"portal_title": ...}}) and `top_level` keys into the
+    tenant's settings under a row lock, so two admins saving different sections at once both
+    keep their change. A section key set to None is removed from its section."""
+    with transaction.atomic():
+        fresh = Tenant.objects.select_for_update().get(id=tenant.id)
+        merged = {**(fresh.settings or {}), **(top_level or {})}
+        for section, values in sections.items():
+            current = dict(merged.get(section) or {})
+            for key, value in values.items():
+                if value is None:
+                    current.pop(key, None)
+                else:
+                    current[key] = value
+            merged[section] = current
+        fields: dict[str, object] = {"settings": merged}
+        if name is not None:
+            fields["name"] = name
+        Tenant.objects.filter(id=tenant.id).update(**fields)
+        tenant.settings = merged
+        if name is not None:
+            tenant.name = name
+    return tenant
