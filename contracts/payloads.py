@@ -134,6 +134,14 @@ class PasswordResetRequestedV1(Payload):
     user_id: int
 
 
+class TenantSignupRequestedV1(Payload):
+    """Someone asked for a new desk on the platform host (tenant.signup_requested); the tenant is
+    pending until its owner confirms by email. Internal. Ids only: the link is made when the
+    mail is queued."""
+
+    tenant_id: int
+
+
 class PersonErasedV1(Payload):
     """An admin erased a person's data in one tenant (privacy.person_erased). Internal. Ids only,
     never the erased name or address: apps holding copies (search index, AI vectors, realtime
@@ -170,6 +178,7 @@ PAYLOADS: dict[tuple[str, int], type[Payload]] = {
     ("member.invited", 1): MemberChangedV1,
     ("member.updated", 1): MemberChangedV1,
     ("member.password_reset_requested", 1): PasswordResetRequestedV1,
+    ("tenant.signup_requested", 1): TenantSignupRequestedV1,
     ("privacy.person_erased", 1): PersonErasedV1,
     ("privacy.tickets_purged", 1): TicketsPurgedV1,
 }

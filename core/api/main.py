@@ -16,6 +16,7 @@ from accounts.api.selfservice import router as selfservice_router
 from accounts.api.sessions import router as accounts_router
 from accounts.api.tenant import router as tenant_router
 from accounts.api.tenant_settings import router as tenant_settings_router
+from accounts.api.tenant_signup import router as tenant_signup_router
 from accounts.api.two_factor import router as two_factor_router
 from accounts.throttle import RateLimited
 from api_kit.auth import token_or_session
@@ -122,6 +123,7 @@ api.add_router("/", accounts_router)
 api.add_router("/", selfservice_router)
 api.add_router("/", tenant_router)
 api.add_router("/", tenant_settings_router)
+api.add_router("/", tenant_signup_router)
 api.add_router("/", two_factor_router)
 api.add_router("/", webhooks_router)
 api.add_router("/", notifications_router)

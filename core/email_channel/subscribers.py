@@ -9,11 +9,13 @@ from __future__ import annotations
 from django.conf import settings
 
 from accounts.services.selfservice import AccountMail, member_invitation_mail, password_reset_mail
+from accounts.services.tenant_signup import tenant_signup_mail
 from contracts.events import EventEnvelope
 from email_channel.erasure import mail_copies_erase
 from email_channel.outbound import outbound_email_queue
 from events.registry import has_subject, subscribes
 from tenancy.models import Tenant
+from tenancy.selectors import tenant_pending_by_id
 
 
 def _queue(tenant: Tenant, mail: AccountMail | None, dedupe_key: str) -> None:
@@ -51,6 +53,15 @@ def on_password_reset_requested(event: EventEnvelope, tenant: Tenant) -> None:
     """Queue the password reset email."""
     mail = password_reset_mail(tenant=tenant, membership_id=event.data["membership_id"])
     _queue(tenant, mail, f"reset:{event.data['user_id']}:{event.id}")
+
+
+@subscribes("tenant.signup_requested", name="tenant-signup-email", order=93, once=True)
+def on_tenant_signup_requested(event: EventEnvelope) -> None:
+    """Queue the confirmation mail of a self-serve desk sign-up. The desk is still pending, so
+    this subscriber finds it itself (tenant-scoped subscribers only see active tenants)."""
+    tenant = tenant_pending_by_id(tenant_id=event.tenant_id)
+    if tenant is not None:
+        _queue(tenant, tenant_signup_mail(tenant_id=tenant.id), f"tenant-signup:{event.id}")
 
 
 @subscribes(

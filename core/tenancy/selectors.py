@@ -88,6 +88,19 @@ def organization_for_email(*, tenant: Tenant, email: str) -> Organization | None
     return Organization.objects.filter(tenant=tenant, domains__contains=[domain]).first()
 
 
+def platform_base_url() -> str:
+    """The platform host's origin (no tenant): where desks are signed up for."""
+    if settings.SESSION_COOKIE_SECURE:
+        return f"https://{settings.BASE_DOMAIN}"
+    port = "" if settings.WEB_PORT == 80 else f":{settings.WEB_PORT}"
+    return f"http://{settings.BASE_DOMAIN}{port}"
+
+
+def tenant_pending_by_id(*, tenant_id: int) -> Tenant | None:
+    """A self-serve sign-up whose owner has not confirmed their email yet."""
+    return Tenant.objects.filter(id=tenant_id, status=Tenant.Status.PENDING).first()
+
+
 def tenant_base_url(tenant: Tenant) -> str:
     """The tenant's portal origin (scheme, host and port), for links in emails and messages."""
     if settings.SESSION_COOKIE_SECURE:

@@ -38,7 +38,8 @@ def _clean_logo_url(value: str) -> str:
 
 def _clean_branding(branding: dict[str, Any]) -> dict[str, Any]:
     cleaned: dict[str, Any] = {}
-    for key, value in branding.items():
+    for key, raw in branding.items():
+        value = raw or ""  # null and "" both clear the key
         if key == "logo_url":
             cleaned[key] = _clean_logo_url(value) or None
         elif key in BRANDING_COLORS:

@@ -36,3 +36,11 @@ TWO_FACTOR_CHALLENGE_SECONDS = int(os.environ.get("FRONTLINE_TWO_FACTOR_CHALLENG
 TWO_FACTOR_MAX_FAILURES = int(os.environ.get("FRONTLINE_TWO_FACTOR_MAX_FAILURES", "5"))
 # Code attempts per client address per minute on the code endpoints (all users together).
 TWO_FACTOR_MAX_PER_IP_PER_MINUTE = int(os.environ.get("FRONTLINE_TWO_FACTOR_MAX_PER_IP_PER_MINUTE", "30"))
+# Self-serve desk sign-up on the platform host: "off" (the operator creates desks), "invite"
+# (the form needs one of FRONTLINE_TENANT_SIGNUP_INVITE_CODES) or "open". An unconfirmed
+# sign-up holds its address for TENANT_SIGNUP_CONFIRM_SECONDS; then anyone may take it.
+TENANT_SIGNUP = os.environ.get("FRONTLINE_TENANT_SIGNUP", "off").strip().lower()
+_INVITE_CODES = os.environ.get("FRONTLINE_TENANT_SIGNUP_INVITE_CODES", "")
+TENANT_SIGNUP_INVITE_CODES = [code.strip() for code in _INVITE_CODES.split(",") if code.strip()]
+TENANT_SIGNUP_CONFIRM_SECONDS = int(os.environ.get("FRONTLINE_TENANT_SIGNUP_CONFIRM_SECONDS", str(48 * 3600)))
+TENANT_SIGNUP_MAX_PER_IP_PER_HOUR = int(os.environ.get("FRONTLINE_TENANT_SIGNUP_MAX_PER_IP_PER_HOUR", "5"))

@@ -39,6 +39,7 @@ def test_the_relay_runs_the_subscribers_in_their_declared_order():
         "invitation-email",
         "password-reset-email",
         "email_channel.subscribers.on_privacy_erasure",
+        "tenant-signup-email",
         "reports.subscriber.handle",
     ]
     assert [r.handler for r in registry.registrations()] == [
@@ -54,6 +55,7 @@ def test_the_relay_runs_the_subscribers_in_their_declared_order():
         "email_channel.subscribers.on_member_invited",
         "email_channel.subscribers.on_password_reset_requested",
         "email_channel.subscribers.on_privacy_erasure",
+        "email_channel.subscribers.on_tenant_signup_requested",
         "reports.subscribers.handle",
     ]
 

@@ -1438,6 +1438,69 @@ export interface paths {
         patch: operations["accounts_api_tenant_organization_update"];
         trace?: never;
     };
+    "/api/v1/platform": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Platform Info
+         * @description What the platform host offers: whether new desks can be signed up for.
+         */
+        get: operations["accounts_api_tenant_signup_platform_info"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/platform/signup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Tenant Signup
+         * @description Ask for a new desk; its owner gets a confirmation link by email. The answer is the same
+         *     whether or not the email already has an account (403 when sign-up is off or the invite
+         *     code is wrong, 422 for a taken or invalid address or a weak password, 429 over the limit).
+         */
+        post: operations["accounts_api_tenant_signup_tenant_signup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/platform/signup/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Tenant Signup Confirm Api
+         * @description Confirm with the link's token: the desk goes live and its owner can sign in (422 when
+         *     the link is invalid, expired or used).
+         */
+        post: operations["accounts_api_tenant_signup_tenant_signup_confirm_api"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/privacy/exports/{job_id}": {
         parameters: {
             query?: never;
@@ -2034,6 +2097,30 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenant/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Desk Settings
+         * @description The desk's settings as its owner and admins edit them (2FA policy: `/tenant/security`).
+         */
+        get: operations["accounts_api_tenant_settings_desk_settings"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Desk Settings Patch
+         * @description Change the desk's name, branding, customer sign-up or time zone; each change is audited.
+         */
+        patch: operations["accounts_api_tenant_settings_desk_settings_patch"];
         trace?: never;
     };
     "/api/v1/ticket-settings/visibility": {
@@ -2981,6 +3068,49 @@ export interface components {
          * @enum {string}
          */
         BodyFormat: "markdown" | "html";
+        /** BrandingIn */
+        BrandingIn: {
+            /**
+             * Accent Color
+             * @description #rrggbb; '' clears it.
+             */
+            accent_color?: string | null;
+            /**
+             * Logo Url
+             * @description https:// only; '' clears it.
+             */
+            logo_url?: string | null;
+            /** Portal Title */
+            portal_title?: string | null;
+            /**
+             * Primary Color
+             * @description #rrggbb; '' clears it.
+             */
+            primary_color?: string | null;
+        };
+        /** BrandingOut */
+        BrandingOut: {
+            /**
+             * Accent Color
+             * @default
+             */
+            accent_color: string;
+            /**
+             * Logo Url
+             * @default
+             */
+            logo_url: string;
+            /**
+             * Portal Title
+             * @default
+             */
+            portal_title: string;
+            /**
+             * Primary Color
+             * @default
+             */
+            primary_color: string;
+        };
         /** BreakdownQuery */
         BreakdownQuery: {
             /** Assignee */
@@ -3256,6 +3386,18 @@ export interface components {
             /** Strategy */
             strategy?: string | null;
         };
+        /** ConfirmIn */
+        ConfirmIn: {
+            /** Token */
+            token: string;
+        };
+        /** ConfirmOut */
+        ConfirmOut: {
+            /** Login Url */
+            login_url: string;
+            /** Slug */
+            slug: string;
+        };
         /** CorrectIn */
         CorrectIn: {
             /**
@@ -3493,6 +3635,39 @@ export interface components {
              * Format: uuid
              */
             uuid: string;
+        };
+        /** DeskSettingsOut */
+        DeskSettingsOut: {
+            /** Allow Signup */
+            allow_signup: boolean;
+            branding: components["schemas"]["BrandingOut"];
+            /** Name */
+            name: string;
+            /** Slug */
+            slug: string;
+            /** Timezone */
+            timezone: string;
+            /** Two Factor Required For Staff */
+            two_factor_required_for_staff: boolean;
+        };
+        /**
+         * DeskSettingsPatch
+         * @description Only the fields sent change.
+         */
+        DeskSettingsPatch: {
+            /**
+             * Allow Signup
+             * @description Customers may create their own account.
+             */
+            allow_signup?: boolean | null;
+            branding?: components["schemas"]["BrandingIn"] | null;
+            /** Name */
+            name?: string | null;
+            /**
+             * Timezone
+             * @description IANA name, e.g. Europe/Berlin.
+             */
+            timezone?: string | null;
         };
         /** DiffOut */
         DiffOut: {
@@ -4230,6 +4405,14 @@ export interface components {
             id: number;
             /** Name */
             name: string;
+        };
+        /** PlatformInfoOut */
+        PlatformInfoOut: {
+            /**
+             * Tenant Signup
+             * @description off, invite or open
+             */
+            tenant_signup: string;
         };
         /** PolicyIn */
         PolicyIn: {
@@ -5008,6 +5191,38 @@ export interface components {
              * @description Customers may create their own account on the portal.
              */
             signup_allowed: boolean;
+            /** Slug */
+            slug: string;
+        };
+        /** TenantSignupIn */
+        TenantSignupIn: {
+            /** Company Name */
+            company_name: string;
+            /** Email */
+            email: string;
+            /**
+             * Full Name
+             * @default
+             */
+            full_name: string;
+            /**
+             * Invite Code
+             * @description Needed when the server is invite-only.
+             * @default
+             */
+            invite_code: string;
+            /** Password */
+            password: string;
+            /**
+             * Slug
+             * @description The desk's address: <slug>.<base domain>.
+             */
+            slug: string;
+        };
+        /** TenantSignupOut */
+        TenantSignupOut: {
+            /** Detail */
+            detail: string;
             /** Slug */
             slug: string;
         };
@@ -7910,6 +8125,74 @@ export interface operations {
             };
         };
     };
+    accounts_api_tenant_signup_platform_info: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlatformInfoOut"];
+                };
+            };
+        };
+    };
+    accounts_api_tenant_signup_tenant_signup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TenantSignupIn"];
+            };
+        };
+        responses: {
+            /** @description Accepted */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TenantSignupOut"];
+                };
+            };
+        };
+    };
+    accounts_api_tenant_signup_tenant_signup_confirm_api: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConfirmIn"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConfirmOut"];
+                };
+            };
+        };
+    };
     privacy_api_export_status: {
         parameters: {
             query?: never;
@@ -8863,6 +9146,50 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SecurityPolicyOut"];
+                };
+            };
+        };
+    };
+    accounts_api_tenant_settings_desk_settings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeskSettingsOut"];
+                };
+            };
+        };
+    };
+    accounts_api_tenant_settings_desk_settings_patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DeskSettingsPatch"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeskSettingsOut"];
                 };
             };
         };
