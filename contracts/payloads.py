@@ -134,6 +134,14 @@ class PasswordResetRequestedV1(Payload):
     user_id: int
 
 
+class SignupRequestedV1(Payload):
+    """Someone asked for a customer account on the portal (member.signup_requested). Internal.
+    Only the pending sign-up's id (its address and link secret stay in the cache): the mail
+    says either "confirm" or "you already have an account", and the event does not tell which."""
+
+    signup_id: str
+
+
 class TenantSignupRequestedV1(Payload):
     """Someone asked for a new desk on the platform host (tenant.signup_requested); the tenant is
     pending until its owner confirms by email. Internal. Ids only: the link is made when the
@@ -178,6 +186,7 @@ PAYLOADS: dict[tuple[str, int], type[Payload]] = {
     ("member.invited", 1): MemberChangedV1,
     ("member.updated", 1): MemberChangedV1,
     ("member.password_reset_requested", 1): PasswordResetRequestedV1,
+    ("member.signup_requested", 1): SignupRequestedV1,
     ("tenant.signup_requested", 1): TenantSignupRequestedV1,
     ("privacy.person_erased", 1): PersonErasedV1,
     ("privacy.tickets_purged", 1): TicketsPurgedV1,

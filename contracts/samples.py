@@ -53,6 +53,8 @@ def sample_payload(type: str, **overrides: Any) -> dict[str, Any]:
         }
     elif type == "member.password_reset_requested":
         base = {"membership_id": 8, "user_id": 6}
+    elif type == "member.signup_requested":
+        base = {"signup_id": "q1w2e3r4t5y6"}
     elif type == "tenant.signup_requested":
         base = {"tenant_id": 1}
     elif type == "privacy.person_erased":

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.conf import settings
 
+from accounts.services.customer_signup import customer_signup_mail
 from accounts.services.selfservice import AccountMail, member_invitation_mail, password_reset_mail
 from accounts.services.tenant_signup import tenant_signup_mail
 from contracts.events import EventEnvelope
@@ -53,6 +54,13 @@ def on_password_reset_requested(event: EventEnvelope, tenant: Tenant) -> None:
     """Queue the password reset email."""
     mail = password_reset_mail(tenant=tenant, membership_id=event.data["membership_id"])
     _queue(tenant, mail, f"reset:{event.data['user_id']}:{event.id}")
+
+
+@subscribes("member.signup_requested", name="signup-email", order=94, once=True, tenant=True)
+def on_signup_requested(event: EventEnvelope, tenant: Tenant) -> None:
+    """Queue the customer sign-up mail (a confirmation link, or a reminder to sign in)."""
+    mail = customer_signup_mail(tenant=tenant, signup_id=event.data["signup_id"])
+    _queue(tenant, mail, f"signup:{event.data['signup_id']}:{event.id}")
 
 
 @subscribes("tenant.signup_requested", name="tenant-signup-email", order=93, once=True)

@@ -11,8 +11,8 @@ from ninja.utils import check_csrf
 from pydantic import Field
 
 from accounts.schemas import MeOut
+from accounts.services.customer_signup import customer_signup_confirm, customer_signup_request
 from accounts.services.selfservice import (
-    customer_signup,
     password_reset_confirm,
     password_reset_request,
     throttle_hit,
@@ -24,8 +24,9 @@ EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+$"
 
 
 class SignupIn(Schema):
+    """The password is chosen on the mailed link's page, not here."""
+
     email: str = Field(min_length=3, max_length=254, pattern=EMAIL_PATTERN)
-    password: str = Field(min_length=1, max_length=200)
     full_name: str = Field(default="", max_length=150)
 
 
@@ -54,17 +55,33 @@ def _guard(request: HttpRequest, scope: str) -> None:
         raise HttpError(429, "Too many requests from this address. Try again in an hour.")
 
 
-@router.post("/auth/signup", auth=None, response={201: MeOut})
-def signup(request: HttpRequest, payload: SignupIn) -> Status[MeOut]:
-    """Create a customer account and sign in, when the tenant allows sign-ups (403 otherwise)."""
+class SignupConfirmIn(Schema):
+    token: str = Field(min_length=1, max_length=500)
+    password: str = Field(default="", max_length=200, description="Needed for a new account.")
+
+
+@router.post("/auth/signup", auth=None, response={202: AcceptedOut})
+def signup(request: HttpRequest, payload: SignupIn) -> Status[AcceptedOut]:
+    """Ask for a customer account, when the tenant allows sign-ups (403 otherwise). The mail
+    holds a link whose page sets the password; the answer is the same whether or not the
+    email has an account."""
     tenant = request_tenant(request)
     _guard(request, "signup")
     try:
-        membership = customer_signup(
-            tenant=tenant, email=payload.email, password=payload.password, full_name=payload.full_name
-        )
+        requested = customer_signup_request(tenant=tenant, email=payload.email, full_name=payload.full_name)
     except PermissionError as exc:
         raise HttpError(403, str(exc)) from exc
+    return Status(202, AcceptedOut(detail=f"Check {requested.email} for a link to finish signing up."))
+
+
+@router.post("/auth/signup/confirm", auth=None, response={201: MeOut})
+def signup_confirm(request: HttpRequest, payload: SignupConfirmIn) -> Status[MeOut]:
+    """Finish a sign-up with the mail's link: creates the account with `password` (or adds this
+    help center to the existing account, whose password stays) and signs in. 422 when the link
+    is invalid, expired or used, or a new account's password is missing or weak."""
+    tenant = request_tenant(request)
+    _guard(request, "signup-confirm")
+    membership = customer_signup_confirm(tenant=tenant, token=payload.token, password=payload.password)
     user = membership.user
     login(request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
     return Status(

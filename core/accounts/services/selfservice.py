@@ -30,13 +30,11 @@ from django.utils.translation import ngettext
 
 from accounts.models import User
 from accounts.selectors import membership_for_user, user_by_email
-from accounts.services.members import membership_set
-from accounts.services.users import user_create
 from accounts.session_registry import sessions_revoke
 from events.services import event_record
 from tenancy.context import tenant_context
 from tenancy.models import Membership, Role, Tenant
-from tenancy.selectors import membership_get, signup_allowed, tenant_base_url
+from tenancy.selectors import membership_get, tenant_base_url
 
 logger = logging.getLogger(__name__)
 
@@ -58,27 +56,6 @@ def reset_tokens(tenant: Tenant) -> PasswordResetTokenGenerator:
     generator = PasswordResetTokenGenerator()
     generator.key_salt = f"frontline.accounts.reset.tenant-{tenant.id}"
     return generator
-
-
-def customer_signup(*, tenant: Tenant, email: str, password: str, full_name: str) -> Membership:
-    """A new customer of `tenant`. Someone who already has an account elsewhere joins with it
-    (their password proves it is them); a member of this tenant is told to sign in instead."""
-    if not signup_allowed(tenant):
-        raise PermissionError("This help center does not take sign-ups; ask the support team for an account.")
-    email = email.strip().lower()
-    existing = user_by_email(email=email)
-    taken = ValidationError({"email": "This email already has an account: sign in, or reset the password."})
-    if existing is not None:
-        if membership_for_user(tenant=tenant, user=existing) is not None or not existing.check_password(
-            password
-        ):
-            raise taken
-        return membership_set(tenant=tenant, user=existing, role=Role.CUSTOMER)
-    with transaction.atomic():
-        user = user_create(email=email, password=password, full_name=full_name.strip())
-        user.email_verified = False  # nobody has shown they read this mailbox yet
-        user.save(update_fields=["email_verified"])
-        return membership_set(tenant=tenant, user=user, role=Role.CUSTOMER)
 
 
 def reset_link(*, tenant: Tenant, user: User) -> str:

@@ -28,6 +28,8 @@ LOGIN_LOCKOUT_SECONDS = int(os.environ.get("FRONTLINE_LOGIN_LOCKOUT_SECONDS", "9
 # and tenant per hour, and this many reset/sign-up requests per client IP per hour.
 PASSWORD_RESET_TIMEOUT = int(os.environ.get("FRONTLINE_PASSWORD_RESET_TIMEOUT", str(2 * 3600)))
 PASSWORD_RESET_MAX_PER_HOUR = int(os.environ.get("FRONTLINE_PASSWORD_RESET_MAX_PER_HOUR", "3"))
+# Customer sign-up: the confirmation link (and the pending sign-up in the cache) lives this long.
+SIGNUP_CONFIRM_SECONDS = int(os.environ.get("FRONTLINE_SIGNUP_CONFIRM_SECONDS", str(24 * 3600)))
 SELF_SERVICE_MAX_PER_IP_PER_HOUR = int(os.environ.get("FRONTLINE_SELF_SERVICE_MAX_PER_IP_PER_HOUR", "30"))
 API_TOKEN_TOUCH_SECONDS = 60  # last_used_at is written at most once a minute per token
 # Two-factor sign-in: how long the challenge between the password and the code step lives.

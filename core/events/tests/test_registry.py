@@ -40,6 +40,7 @@ def test_the_relay_runs_the_subscribers_in_their_declared_order():
         "password-reset-email",
         "email_channel.subscribers.on_privacy_erasure",
         "tenant-signup-email",
+        "signup-email",
         "reports.subscriber.handle",
     ]
     assert [r.handler for r in registry.registrations()] == [
@@ -56,6 +57,7 @@ def test_the_relay_runs_the_subscribers_in_their_declared_order():
         "email_channel.subscribers.on_password_reset_requested",
         "email_channel.subscribers.on_privacy_erasure",
         "email_channel.subscribers.on_tenant_signup_requested",
+        "email_channel.subscribers.on_signup_requested",
         "reports.subscribers.handle",
     ]
 

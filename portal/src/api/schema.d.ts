@@ -495,9 +495,33 @@ export interface paths {
         put?: never;
         /**
          * Signup
-         * @description Create a customer account and sign in, when the tenant allows sign-ups (403 otherwise).
+         * @description Ask for a customer account, when the tenant allows sign-ups (403 otherwise). The mail
+         *     holds a link whose page sets the password; the answer is the same whether or not the
+         *     email has an account.
          */
         post: operations["accounts_api_selfservice_signup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/signup/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Signup Confirm
+         * @description Finish a sign-up with the mail's link: creates the account with `password` (or adds this
+         *     help center to the existing account, whose password stays) and signs in. 422 when the link
+         *     is invalid, expired or used, or a new account's password is missing or weak.
+         */
+        post: operations["accounts_api_selfservice_signup_confirm"];
         delete?: never;
         options?: never;
         head?: never;
@@ -5014,7 +5038,21 @@ export interface components {
             /** Scale */
             scale: string;
         };
-        /** SignupIn */
+        /** SignupConfirmIn */
+        SignupConfirmIn: {
+            /**
+             * Password
+             * @description Needed for a new account.
+             * @default
+             */
+            password: string;
+            /** Token */
+            token: string;
+        };
+        /**
+         * SignupIn
+         * @description The password is chosen on the mailed link's page, not here.
+         */
         SignupIn: {
             /** Email */
             email: string;
@@ -5023,8 +5061,6 @@ export interface components {
              * @default
              */
             full_name: string;
-            /** Password */
-            password: string;
         };
         /** StatusIn */
         StatusIn: {
@@ -6498,6 +6534,30 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["SignupIn"];
+            };
+        };
+        responses: {
+            /** @description Accepted */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AcceptedOut"];
+                };
+            };
+        };
+    };
+    accounts_api_selfservice_signup_confirm: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SignupConfirmIn"];
             };
         };
         responses: {

@@ -12,7 +12,7 @@ import { Shell } from "./Shell";
 import { InboxRoute } from "./routes/agent/inbox";
 import { PrivacyRoute, ReportsRoute, TicketWorkspaceRoute } from "./routes/agent/lazy";
 import { TeamOverview } from "./routes/agent/teams";
-import { ForgotPasswordPage, LoginRoute, ResetPasswordPage, SignupRoute } from "./routes/auth";
+import { ForgotPasswordPage, LoginRoute, ResetPasswordPage, SignupConfirmRoute, SignupRoute } from "./routes/auth";
 import { PageBoundary } from "./routes/error";
 import { ArticlePage, HelpCenter, KbSearchPage } from "./routes/help";
 import { NotFound } from "./routes/not-found";
@@ -29,6 +29,8 @@ export const routes = createRoutesFromElements(
       <Route index element={<HomeRedirect />} />
       <Route path="login" element={<LoginRoute />} />
       <Route path="signup" element={<SignupRoute />} />
+      <Route path="signup/confirm" element={<SignupConfirmRoute />} />
+      <Route path="signup/join" element={<SignupConfirmRoute join />} />
       <Route path="forgot-password" element={<ForgotPasswordPage />} />
       <Route path="reset-password" element={<ResetPasswordPage />} />
       <Route path="portal">

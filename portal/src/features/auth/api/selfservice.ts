@@ -5,6 +5,7 @@ import { api, unwrap, type Schemas } from "@/api/client";
 import { meQueryKey } from "@/lib/session";
 
 export type SignupInput = Schemas["SignupIn"];
+export type SignupConfirmInput = Schemas["SignupConfirmIn"];
 export type ResetConfirmInput = Schemas["ResetConfirmIn"];
 
 async function withCsrf() {
@@ -12,12 +13,23 @@ async function withCsrf() {
   unwrap(await api.GET("/api/v1/auth/csrf"));
 }
 
+/** Ask for an account: core mails a link (the answer is the same for a known address). */
 export function useSignup() {
-  const queryClient = useQueryClient();
   return useMutation({
     mutationFn: async (input: SignupInput) => {
       await withCsrf();
       return unwrap(await api.POST("/api/v1/auth/signup", { body: input }));
+    },
+  });
+}
+
+/** The mailed link's page: create the account (with a password) or join with the existing one. */
+export function useConfirmSignup() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: async (input: SignupConfirmInput) => {
+      await withCsrf();
+      return unwrap(await api.POST("/api/v1/auth/signup/confirm", { body: input }));
     },
     onSuccess: (me) => {
       queryClient.setQueryData(meQueryKey, me);
