@@ -88,12 +88,18 @@ def organization_for_email(*, tenant: Tenant, email: str) -> Organization | None
     return Organization.objects.filter(tenant=tenant, domains__contains=[domain]).first()
 
 
+def _origin(host: str) -> str:
+    """Scheme, host and port of a link to `host`, for emails and messages."""
+    if settings.SESSION_COOKIE_SECURE:
+        # HTTPS means a TLS proxy in front, on 443; WEB_PORT is then only the internal port.
+        return f"https://{host}"
+    port = "" if settings.WEB_PORT == 80 else f":{settings.WEB_PORT}"
+    return f"http://{host}{port}"
+
+
 def platform_base_url() -> str:
     """The platform host's origin (no tenant): where desks are signed up for."""
-    if settings.SESSION_COOKIE_SECURE:
-        return f"https://{settings.BASE_DOMAIN}"
-    port = "" if settings.WEB_PORT == 80 else f":{settings.WEB_PORT}"
-    return f"http://{settings.BASE_DOMAIN}{port}"
+    return _origin(settings.BASE_DOMAIN)
 
 
 def tenant_pending_by_id(*, tenant_id: int) -> Tenant | None:
@@ -103,8 +109,4 @@ def tenant_pending_by_id(*, tenant_id: int) -> Tenant | None:
 
 def tenant_base_url(tenant: Tenant) -> str:
     """The tenant's portal origin (scheme, host and port), for links in emails and messages."""
-    if settings.SESSION_COOKIE_SECURE:
-        # HTTPS means a TLS proxy in front, on 443; WEB_PORT is then only the internal port.
-        return f"https://{tenant.slug}.{settings.BASE_DOMAIN}"
-    port = "" if settings.WEB_PORT == 80 else f":{settings.WEB_PORT}"
-    return f"http://{tenant.slug}.{settings.BASE_DOMAIN}{port}"
+    return _origin(f"{tenant.slug}.{settings.BASE_DOMAIN}")

@@ -48,10 +48,13 @@ def _guard(request: HttpRequest, scope: str) -> None:
     """CSRF as for login (these run on a session), and a per-IP limit on the whole scope."""
     if check_csrf(request) is not None:
         raise HttpError(403, "CSRF check failed: GET /api/v1/auth/csrf first, then send X-CSRFToken.")
+    limit_per_client_address(request, scope=scope, per_hour=settings.SELF_SERVICE_MAX_PER_IP_PER_HOUR)
+
+
+def limit_per_client_address(request: HttpRequest, *, scope: str, per_hour: int) -> None:
+    """429 once the client address has made `per_hour` requests of `scope` this hour."""
     ip = request.META.get("REMOTE_ADDR") or "unknown"
-    if throttle_hit(
-        scope=scope, key=ip, limit=settings.SELF_SERVICE_MAX_PER_IP_PER_HOUR, window_seconds=3600
-    ):
+    if throttle_hit(scope=scope, key=ip, limit=per_hour, window_seconds=3600):
         raise HttpError(429, "Too many requests from this address. Try again in an hour.")
 
 

@@ -13,9 +13,13 @@ from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import Field
 
-from accounts.api.selfservice import EMAIL_PATTERN
-from accounts.services.selfservice import throttle_hit
-from accounts.services.tenant_signup import SignupClosedError, tenant_signup_confirm, tenant_signup_request
+from accounts.api.selfservice import EMAIL_PATTERN, limit_per_client_address
+from accounts.services.tenant_signup import (
+    SignupClosedError,
+    tenant_signup_confirm,
+    tenant_signup_mode,
+    tenant_signup_request,
+)
 from tenancy.selectors import tenant_base_url
 
 router = Router(tags=["platform"])
@@ -53,20 +57,11 @@ def _platform_only(request: HttpRequest) -> None:
         raise HttpError(404, "Not Found")
 
 
-def _limit(request: HttpRequest) -> None:
-    ip = request.META.get("REMOTE_ADDR") or "unknown"
-    if throttle_hit(
-        scope="tenant-signup", key=ip, limit=settings.TENANT_SIGNUP_MAX_PER_IP_PER_HOUR, window_seconds=3600
-    ):
-        raise HttpError(429, "Too many sign-ups from this address. Try again in an hour.")
-
-
 @router.get("/platform", auth=None, response=PlatformInfoOut)
 def platform_info(request: HttpRequest) -> PlatformInfoOut:
     """What the platform host offers: whether new desks can be signed up for."""
     _platform_only(request)
-    mode = settings.TENANT_SIGNUP if settings.TENANT_SIGNUP in ("open", "invite") else "off"
-    return PlatformInfoOut(tenant_signup=mode)
+    return PlatformInfoOut(tenant_signup=tenant_signup_mode())
 
 
 @router.post("/platform/signup", auth=None, response={202: TenantSignupOut})
@@ -75,7 +70,9 @@ def tenant_signup(request: HttpRequest, payload: TenantSignupIn) -> Status[Tenan
     whether or not the email already has an account (403 when sign-up is off or the invite
     code is wrong, 422 for a taken or invalid address or a weak password, 429 over the limit)."""
     _platform_only(request)
-    _limit(request)
+    limit_per_client_address(
+        request, scope="tenant-signup", per_hour=settings.TENANT_SIGNUP_MAX_PER_IP_PER_HOUR
+    )
     try:
         requested = tenant_signup_request(
             company_name=payload.company_name,
@@ -84,7 +81,6 @@ def tenant_signup(request: HttpRequest, payload: TenantSignupIn) -> Status[Tenan
             password=payload.password,
             full_name=payload.full_name,
             invite_code=payload.invite_code,
-            request=request,
         )
     except SignupClosedError as exc:
         raise HttpError(403, str(exc)) from exc

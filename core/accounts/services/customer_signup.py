@@ -19,8 +19,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.hashers import make_password
-from django.contrib.auth.password_validation import validate_password
 from django.core import signing
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
@@ -28,10 +26,10 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from accounts.models import User
 from accounts.selectors import membership_for_user, user_by_email
 from accounts.services.members import membership_set
 from accounts.services.selfservice import AccountMail, throttle_hit
+from accounts.services.users import user_create
 from events.services import event_record
 from tenancy.context import tenant_context
 from tenancy.models import Membership, Role, Tenant
@@ -142,21 +140,19 @@ def customer_signup_confirm(*, tenant: Tenant, token: str, password: str = "") -
     pending = cache.get(key)
     if pending is None or not hmac.compare_digest(str(claims.get("k", "")), str(pending.get("secret", ""))):
         raise invalid
-    user = user_by_email(email=pending["email"])
-    if user is None:
-        if not password:
-            raise ValidationError({"password": "Choose a password for the new account."})
-        validate_password(password, User(email=pending["email"], full_name=pending["full_name"]))
-    if not cache.delete(key):  # someone else used the link a moment ago
-        raise invalid
     with transaction.atomic():
+        user = user_by_email(email=pending["email"])
         if user is None:
-            user = User.objects.create(
-                email=pending["email"], full_name=pending["full_name"], password=make_password(password)
-            )
+            if not password:
+                raise ValidationError({"password": "Choose a password for the new account."})
+            user = user_create(email=pending["email"], password=password, full_name=pending["full_name"])
         elif not user.email_verified:
             user.email_verified = True  # the link reached them: the address is theirs
             user.save(update_fields=["email_verified"])
+        # Claim the link last: a weak password above leaves it usable, and a link used by
+        # someone else a moment ago rolls back the account just made.
+        if not cache.delete(key):
+            raise invalid
         membership = membership_for_user(tenant=tenant, user=user)
         if membership is None:
             membership = membership_set(tenant=tenant, user=user, role=Role.CUSTOMER)

@@ -56,8 +56,13 @@ class SignupRequested:
     email: str
 
 
+def tenant_signup_mode() -> str:
+    """`open`, `invite` or `off`: FRONTLINE_TENANT_SIGNUP, anything unknown counting as off."""
+    return settings.TENANT_SIGNUP if settings.TENANT_SIGNUP in ("open", "invite") else "off"
+
+
 def _check_open(invite_code: str) -> None:
-    mode = settings.TENANT_SIGNUP
+    mode = tenant_signup_mode()
     if mode == "open":
         return
     if mode == "invite":
@@ -94,7 +99,6 @@ def tenant_signup_request(
     password: str,
     full_name: str = "",
     invite_code: str = "",
-    request: HttpRequest | None = None,
 ) -> SignupRequested:
     """Hold `slug` for the new desk and queue the confirmation mail. An unconfirmed sign-up
     whose time ran out gives its address up to the next request."""
