@@ -103,7 +103,7 @@ def tenant_signup_confirm_api(request: HttpRequest, payload: ConfirmIn) -> Statu
 
 
 @router.get("/platform/signup/confirm", auth=None, include_in_schema=False)
-def tenant_signup_confirm_link(request: HttpRequest, token: str = "") -> HttpResponse:
+def tenant_signup_confirm_link(request: HttpRequest, token: str) -> HttpResponse:
     """The link in the mail: confirm, then send the browser to the new desk's sign-in page.
     A GET with a side effect, but one-shot and token-bound, as mail links must be."""
     _platform_only(request)
